@@ -1,0 +1,1 @@
+//! Time: working-day offsets and dates, team working patterns and capacity, deploy windows.

@@ -1,0 +1,1 @@
+//! The dependency graph (petgraph): cycle detection and the critical-path method.

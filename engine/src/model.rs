@@ -1,0 +1,359 @@
+//! The validated plan: teams, calendars, tasks, links, risks, correlations and releases.
+//!
+//! Architecture invariant: a [`Plan`] is only built by [`crate::io`] after validation, so every
+//! index in it is in range, every estimate is ordered (low <= likely <= high), every demand fits
+//! its team's capacity and the links form no cycle. `model` knows nothing of petgraph, of
+//! calendars' arithmetic or of file formats.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::diag::Pos;
+
+/// A validated release plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plan {
+    /// The plan's name.
+    pub name: String,
+    /// The first calendar day of the plan; `None` for an undated plan (time in periods from 0).
+    pub start: Option<NaiveDate>,
+    /// Every calendar, the implicit `standard` one (Mon-Fri, no holidays) included when used.
+    pub calendars: Vec<Calendar>,
+    /// Index into `calendars` of the plan's default calendar.
+    pub default_calendar: usize,
+    /// Teams, in file order.
+    pub teams: Vec<Team>,
+    /// Tasks, in file order.
+    pub tasks: Vec<Task>,
+    /// Risk events, in file order.
+    pub risks: Vec<Risk>,
+    /// Rank correlations between task durations.
+    pub correlations: Vec<Correlation>,
+    /// Releases, in file order (earlier releases are scheduled first).
+    pub releases: Vec<Release>,
+}
+
+/// A working calendar: which weekdays are worked, and which dates are holidays.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calendar {
+    /// Its name (`[calendars.NAME]`).
+    pub id: String,
+    /// Worked weekdays, Monday first.
+    pub workdays: [bool; 7],
+    /// Holidays, sorted and without duplicates.
+    pub holidays: Vec<NaiveDate>,
+}
+
+impl Calendar {
+    /// The implicit default calendar: Monday to Friday, no holidays.
+    pub fn standard() -> Self {
+        Calendar {
+            id: "standard".into(),
+            workdays: [true, true, true, true, true, false, false],
+            holidays: Vec::new(),
+        }
+    }
+
+    /// Whether `date` is a working day of this calendar.
+    pub fn is_workday(&self, date: NaiveDate) -> bool {
+        use chrono::Datelike;
+        self.workdays[date.weekday().num_days_from_monday() as usize]
+            && self.holidays.binary_search(&date).is_err()
+    }
+}
+
+/// A point in plan time as written in the plan: a date (dated plans) or a period (undated).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
+#[serde(untagged)]
+pub enum When {
+    /// A calendar date.
+    Date(NaiveDate),
+    /// A period number (undated plans).
+    Period(f64),
+}
+
+/// A team: capacity, calendar and time off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Team {
+    /// Its name (`[teams.NAME]`).
+    pub id: String,
+    /// How much work can run at once (people, slots), at least 1.
+    pub capacity: u32,
+    /// Index into [`Plan::calendars`].
+    pub calendar: usize,
+    /// Periods of reduced capacity.
+    pub time_off: Vec<TimeOff>,
+    /// Where the team is defined.
+    pub pos: Option<Pos>,
+}
+
+/// A period of reduced capacity, inclusive at both ends.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TimeOff {
+    /// First day (or period) affected.
+    pub from: When,
+    /// Last day (or period) affected, inclusive.
+    pub to: When,
+    /// The team's capacity on those days (0 means the whole team is away: work pauses).
+    pub capacity: u32,
+}
+
+/// What sort of task this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TaskKind {
+    /// Ordinary work.
+    #[default]
+    Work,
+    /// A quality gate (review, regression run, sign-off).
+    Gate,
+    /// A milestone: duration 0.
+    Milestone,
+}
+
+/// A duration estimate in working days (periods when undated).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "dist", rename_all = "lowercase")]
+pub enum Estimate {
+    /// Exactly this long.
+    Fixed {
+        /// The duration.
+        value: f64,
+    },
+    /// Beta-PERT with lambda 4.
+    Pert {
+        /// Optimistic.
+        low: f64,
+        /// Most likely.
+        likely: f64,
+        /// Pessimistic.
+        high: f64,
+    },
+    /// Triangular.
+    Triangular {
+        /// Minimum.
+        low: f64,
+        /// Mode.
+        likely: f64,
+        /// Maximum.
+        high: f64,
+    },
+    /// Uniform between `low` and `high`.
+    Uniform {
+        /// Minimum.
+        low: f64,
+        /// Maximum.
+        high: f64,
+    },
+    /// Lognormal with this median and 90th percentile.
+    Lognormal {
+        /// Median.
+        median: f64,
+        /// 90th percentile (> median).
+        p90: f64,
+    },
+}
+
+impl Estimate {
+    /// The single-point value used by deterministic scheduling: `likely`, the midpoint for
+    /// uniform, the median for lognormal.
+    pub fn point(&self) -> f64 {
+        match *self {
+            Estimate::Fixed { value } => value,
+            Estimate::Pert { likely, .. } | Estimate::Triangular { likely, .. } => likely,
+            Estimate::Uniform { low, high } => (low + high) / 2.0,
+            Estimate::Lognormal { median, .. } => median,
+        }
+    }
+
+    /// The distribution's mean.
+    pub fn mean(&self) -> f64 {
+        match *self {
+            Estimate::Fixed { value } => value,
+            Estimate::Pert { low, likely, high } => (low + 4.0 * likely + high) / 6.0,
+            Estimate::Triangular { low, likely, high } => (low + likely + high) / 3.0,
+            Estimate::Uniform { low, high } => (low + high) / 2.0,
+            Estimate::Lognormal { median, p90 } => {
+                let sigma = (p90 / median).ln() / Z90;
+                median * (sigma * sigma / 2.0).exp()
+            }
+        }
+    }
+
+    /// The smallest value the distribution can take.
+    pub fn min(&self) -> f64 {
+        match *self {
+            Estimate::Fixed { value } => value,
+            Estimate::Pert { low, .. }
+            | Estimate::Triangular { low, .. }
+            | Estimate::Uniform { low, .. } => low,
+            Estimate::Lognormal { .. } => 0.0,
+        }
+    }
+}
+
+/// The standard normal 90th percentile, used to turn (median, p90) into a lognormal sigma.
+pub const Z90: f64 = 1.281_551_565_544_600_5;
+
+/// The type of a dependency link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub enum LinkKind {
+    /// Finish-to-start: the successor starts after the predecessor finishes (+ lag).
+    #[default]
+    FS,
+    /// Start-to-start.
+    SS,
+    /// Finish-to-finish.
+    FF,
+    /// Start-to-finish.
+    SF,
+}
+
+/// A link from a predecessor task to the task that holds it in `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Link {
+    /// Index of the predecessor in [`Plan::tasks`].
+    pub pred: usize,
+    /// FS, SS, FF or SF.
+    pub kind: LinkKind,
+    /// Lag in working days (periods); may be negative.
+    pub lag: f64,
+    /// Where the link is written.
+    pub pos: Option<Pos>,
+}
+
+/// A task.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    /// Unique id: letters, digits, '.', '_' and '-'.
+    pub id: String,
+    /// Human name, when given.
+    pub name: Option<String>,
+    /// Index into [`Plan::teams`]; `None` when not limited by any capacity.
+    pub team: Option<usize>,
+    /// Capacity units held while it runs (0 when it has no team).
+    pub demand: u32,
+    /// Further teams and demands held at the same time (PSPLIB jobs use several resources).
+    pub extra_demands: Vec<(usize, u32)>,
+    /// Its duration estimate (a milestone's is fixed 0).
+    pub estimate: Estimate,
+    /// Its predecessors.
+    pub after: Vec<Link>,
+    /// Work, gate or milestone.
+    pub kind: TaskKind,
+    /// Whether scope planning may cut it.
+    pub optional: bool,
+    /// Where the task is defined.
+    pub pos: Option<Pos>,
+}
+
+impl Task {
+    /// Every (team, demand) pair this task holds while it runs.
+    pub fn demands(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.team
+            .map(|t| (t, self.demand))
+            .into_iter()
+            .chain(self.extra_demands.iter().copied())
+            .filter(|&(_, d)| d > 0)
+    }
+
+    /// The name to show: its name if it has one, else its id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+/// A risk event: with some probability, every listed task takes longer by a sampled impact.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk {
+    /// Unique id.
+    pub id: String,
+    /// Probability of firing in one iteration, in (0, 1].
+    pub probability: f64,
+    /// Extra working days, sampled once per firing.
+    pub impact: Estimate,
+    /// Indices of the tasks it delays.
+    pub tasks: Vec<usize>,
+    /// Where the risk is defined.
+    pub pos: Option<Pos>,
+}
+
+/// A rank correlation between the sampled durations of the listed tasks (pairwise).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Correlation {
+    /// Indices of the tasks.
+    pub tasks: Vec<usize>,
+    /// Rank correlation coefficient in [0, 1).
+    pub coefficient: f64,
+    /// Where it is defined.
+    pub pos: Option<Pos>,
+}
+
+/// Recurring deploy windows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Cadence {
+    /// Dated plans: these weekdays, every `every_weeks` weeks, from a date on.
+    Weekly {
+        /// Deploy weekdays, Monday first.
+        weekdays: [bool; 7],
+        /// 1 = every week, 2 = every other week, ...
+        every_weeks: u32,
+        /// The first week counted (and no window before this date).
+        from: NaiveDate,
+    },
+    /// Undated plans: a window every `every` periods from `from`.
+    Periodic {
+        /// Distance between windows, in periods (> 0).
+        every: f64,
+        /// The first window.
+        from: f64,
+    },
+}
+
+/// A change freeze: windows inside it (inclusive) are closed.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Freeze {
+    /// First frozen day (period).
+    pub from: When,
+    /// Last frozen day (period), inclusive.
+    pub to: When,
+}
+
+/// A release: a set of tasks that ships together on a deploy window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Release {
+    /// Unique id.
+    pub id: String,
+    /// Indices of its tasks: it is ready when they (and so all they depend on) are finished.
+    pub tasks: Vec<usize>,
+    /// When it is wanted by.
+    pub target: Option<When>,
+    /// Explicit deploy windows.
+    pub windows: Vec<When>,
+    /// Recurring deploy windows.
+    pub cadence: Option<Cadence>,
+    /// Change freezes.
+    pub freeze: Vec<Freeze>,
+    /// Worth of shipping it on time, for scope planning (default 1).
+    pub value: f64,
+    /// Where the release is defined.
+    pub pos: Option<Pos>,
+}
+
+impl Plan {
+    /// Whether the plan has a start date (time in working days) or not (time in periods).
+    pub fn is_dated(&self) -> bool {
+        self.start.is_some()
+    }
+
+    /// The index of the task with this id.
+    pub fn task_index(&self, id: &str) -> Option<usize> {
+        self.tasks.iter().position(|t| t.id == id)
+    }
+
+    /// The index of the team with this id.
+    pub fn team_index(&self, id: &str) -> Option<usize> {
+        self.teams.iter().position(|t| t.id == id)
+    }
+}

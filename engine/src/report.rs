@@ -1,0 +1,1 @@
+//! Rendering results for people: Mermaid gantt and CSV (the CLI and the web app share them).

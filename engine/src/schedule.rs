@@ -1,0 +1,1 @@
+//! Resource-feasible scheduling under team capacity, calendars and every link type.

@@ -1,0 +1,1 @@
+//! The shipdate planner: a client-side Leptos app over the engine.
