@@ -1,1 +1,45 @@
-fn main() {}
+//! `shipdate`: release planning from the command line.
+//!
+//! `main` parses arguments, runs one command, prints errors once, and maps them to exit codes:
+//! 0 on success, 2 on a plan error, 1 on any other failure.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cli;
+
+/// Release planning: dependency graph, resource-feasible schedule, deploy windows and Monte
+/// Carlo delay risk.
+#[derive(Parser, Debug)]
+#[command(name = "shipdate", version, about, long_about = None)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a plan and print a one-screen summary.
+    Validate(cli::validate::ValidateArgs),
+    /// Compute a resource-feasible deterministic schedule.
+    Schedule(cli::schedule::ScheduleArgs),
+    /// Monte Carlo simulation of delay risk.
+    Simulate(cli::simulate::SimulateArgs),
+    /// Release scope and window planning (mixed-integer programming).
+    Windows(cli::windows::WindowsArgs),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Validate(a) => cli::validate::run(&a),
+        Command::Schedule(a) => cli::schedule::run(&a),
+        Command::Simulate(a) => cli::simulate::run(&a),
+        Command::Windows(a) => cli::windows::run(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => cli::report_error(&err),
+    }
+}

@@ -127,8 +127,8 @@ mod tests {
         let src = "ab\ncdé\nx";
         assert_eq!(Pos::of_offset(src, 0), Pos { line: 1, column: 1 });
         assert_eq!(Pos::of_offset(src, 3), Pos { line: 2, column: 1 });
-        assert_eq!(Pos::of_offset(src, 8), Pos { line: 2, column: 4 });
-        assert_eq!(Pos::of_offset(src, 9), Pos { line: 3, column: 1 });
+        assert_eq!(Pos::of_offset(src, 7), Pos { line: 2, column: 4 });
+        assert_eq!(Pos::of_offset(src, 8), Pos { line: 3, column: 1 });
     }
 
     #[test]

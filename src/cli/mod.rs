@@ -1,0 +1,90 @@
+//! One module per command; shared plan loading and error reporting.
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use shipdate_engine::io::{self, Format};
+use shipdate_engine::{Diagnostic, Plan, Severity};
+
+pub mod schedule;
+pub mod simulate;
+pub mod validate;
+pub mod windows;
+
+/// A plan that failed to parse or validate: its diagnostics, already located.
+#[derive(Debug)]
+pub struct PlanError {
+    /// The file name as given on the command line.
+    pub file: String,
+    /// Every error found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        write!(f, "{}: {errors} error(s) in the plan", self.file)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+/// Reads a plan from a path (`-` for standard input, TOML) and validates it.
+pub fn load_plan(path: &str) -> anyhow::Result<Plan> {
+    let format = Format::from_path(path).with_context(|| {
+        format!("{path}: unknown plan format (expected .toml, .json, .sm or .rcp, or - for standard input)")
+    })?;
+    let src = read_source(path)?;
+    io::parse_str(&src, format).map_err(|diagnostics| {
+        anyhow::Error::new(PlanError {
+            file: path.to_string(),
+            diagnostics,
+        })
+    })
+}
+
+/// The text of a file, or of standard input for `-`.
+pub fn read_source(path: &str) -> anyhow::Result<String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading the plan from standard input")?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))
+    }
+}
+
+/// Writes `text` to standard output, treating a closed pipe as success.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to standard output"),
+    }
+}
+
+/// Whether standard error is a terminal (for progress bars).
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
+
+/// Prints an error once, on standard error, and picks the exit code.
+pub fn report_error(err: &anyhow::Error) -> ExitCode {
+    if let Some(plan_err) = err.downcast_ref::<PlanError>() {
+        let mut stderr = std::io::stderr().lock();
+        for d in &plan_err.diagnostics {
+            let _ = writeln!(stderr, "{}", d.render(&plan_err.file));
+        }
+        let _ = writeln!(stderr, "{plan_err}");
+        return ExitCode::from(2);
+    }
+    eprintln!("error: {err:#}");
+    ExitCode::from(1)
+}

@@ -1,0 +1,2 @@
+//! Integration tests: one test binary, one module per area.
+//! Each module is declared here; add yours with one `mod name;` line.
