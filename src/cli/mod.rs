@@ -9,6 +9,7 @@ use shipdate_engine::{Diagnostic, Plan, Severity};
 
 pub mod schedule;
 pub mod simulate;
+pub mod table;
 pub mod validate;
 pub mod windows;
 

@@ -1,16 +1,161 @@
 //! `shipdate schedule`: the resource-feasible deterministic schedule.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
+use shipdate_engine::model::{Plan, When};
+use shipdate_engine::report::{self, number};
+use shipdate_engine::schedule::{self, ScheduleReport};
 
-/// Arguments of `shipdate schedule`: the resource-feasible deterministic schedule.
+use super::table::{Align, Table};
+
+/// Output formats of `shipdate schedule`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScheduleFormat {
+    /// An aligned table for people.
+    Table,
+    /// JSON (SPEC section 4).
+    Json,
+    /// CSV, one row per task.
+    Csv,
+    /// A Mermaid gantt chart.
+    Mermaid,
+}
+
+/// Arguments of `shipdate schedule`.
 #[derive(Args, Debug)]
 pub struct ScheduleArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
+    pub format: ScheduleFormat,
 }
 
 /// Runs the command.
 pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
-    let _plan = super::load_plan(&args.plan)?;
-    Ok(())
+    let plan = super::load_plan(&args.plan)?;
+    let s = schedule::schedule(&plan);
+    let text = match args.format {
+        ScheduleFormat::Table => table(&plan, &s),
+        ScheduleFormat::Json => serde_json::to_string_pretty(&s)? + "\n",
+        ScheduleFormat::Csv => report::schedule_csv(&s),
+        ScheduleFormat::Mermaid => report::mermaid_gantt(&plan, &s),
+    };
+    super::emit(&text)
+}
+
+fn when(w: When) -> String {
+    match w {
+        When::Date(d) => d.to_string(),
+        When::Period(p) => number(p),
+    }
+}
+
+/// The table a release manager reads: tasks in start order, then releases.
+pub fn table(plan: &Plan, s: &ScheduleReport) -> String {
+    let dated = s.start_date.is_some();
+    let unit = if dated { "working days" } else { "periods" };
+    let mut out = match (s.start_date, s.finish_date) {
+        (Some(a), Some(b)) => format!(
+            "{}: {a} to {b}, {} {unit}\n\n",
+            plan.name,
+            number(s.makespan)
+        ),
+        _ => format!("{}: makespan {} {unit}\n\n", plan.name, number(s.makespan)),
+    };
+    let mut order: Vec<usize> = (0..s.tasks.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&s.tasks[a], &s.tasks[b]);
+        x.start
+            .total_cmp(&y.start)
+            .then(x.finish.total_cmp(&y.finish))
+            .then(a.cmp(&b))
+    });
+    let mut t = Table::new(&[
+        ("task", Align::Left),
+        ("name", Align::Left),
+        ("team", Align::Left),
+        ("start", Align::Right),
+        ("finish", Align::Right),
+        ("days", Align::Right),
+        ("slack", Align::Right),
+        ("", Align::Left),
+    ]);
+    for j in order {
+        let r = &s.tasks[j];
+        let (start, finish) = match (r.start_date, r.finish_date) {
+            (Some(a), Some(b)) => (a.to_string(), b.to_string()),
+            _ => (number(r.start), number(r.finish)),
+        };
+        let task = &plan.tasks[j];
+        t.row(vec![
+            r.id.clone(),
+            truncate(task.name.as_deref().unwrap_or(""), 32),
+            r.team.clone().unwrap_or_else(|| "-".into()),
+            start,
+            finish,
+            number(task.estimate.point()),
+            number(r.slack),
+            if r.critical {
+                "critical".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    out.push_str(&t.render());
+    if !s.releases.is_empty() {
+        out.push('\n');
+        let mut t = Table::new(&[
+            ("release", Align::Left),
+            ("ready", Align::Right),
+            ("deploy", Align::Right),
+            ("target", Align::Right),
+            ("status", Align::Left),
+        ]);
+        for r in &s.releases {
+            let ready = match r.ready_date {
+                Some(d) => d.to_string(),
+                None => number(r.ready),
+            };
+            let deploy = match (r.deploy_date, r.deploy) {
+                (Some(d), _) => d.to_string(),
+                (None, Some(x)) => number(x),
+                (None, None) => "-".into(),
+            };
+            let status = if r.unscheduled {
+                "UNSCHEDULED: no open window left".to_string()
+            } else {
+                match (r.on_time, r.target, r.deploy_date, r.deploy) {
+                    (Some(true), _, _, _) => "on time".into(),
+                    (Some(false), Some(When::Date(t)), Some(d), _) => {
+                        format!("LATE by {} days", (d - t).num_days())
+                    }
+                    (Some(false), Some(When::Period(t)), _, Some(x)) => {
+                        format!("LATE by {} periods", number(x - t))
+                    }
+                    (Some(false), _, _, _) => "LATE".into(),
+                    (None, _, _, _) => "no target".into(),
+                }
+            };
+            t.row(vec![
+                r.id.clone(),
+                ready,
+                deploy,
+                r.target.map(when).unwrap_or_else(|| "-".into()),
+                status,
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    out
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
 }

@@ -1,6 +1,9 @@
-//! `shipdate validate`.
+//! `shipdate validate`: check a plan and print a one-screen summary.
+
+use std::fmt::Write as _;
 
 use clap::Args;
+use shipdate_engine::model::{Estimate, Plan, When};
 
 /// Arguments of `shipdate validate`.
 #[derive(Args, Debug)]
@@ -11,6 +14,112 @@ pub struct ValidateArgs {
 
 /// Runs the command.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
-    let _plan = super::load_plan(&args.plan)?;
-    Ok(())
+    let plan = super::load_plan(&args.plan)?;
+    super::emit(&summary(&plan, &args.plan))
+}
+
+fn when(w: &When) -> String {
+    match w {
+        When::Date(d) => d.to_string(),
+        When::Period(p) => format!("period {p}"),
+    }
+}
+
+/// The one-screen summary of a valid plan.
+fn summary(plan: &Plan, file: &str) -> String {
+    let mut s = String::new();
+    let links: usize = plan.tasks.iter().map(|t| t.after.len()).sum();
+    let uncertain = plan
+        .tasks
+        .iter()
+        .filter(|t| !matches!(t.estimate, Estimate::Fixed { .. }))
+        .count();
+    let _ = writeln!(s, "{file}: ok");
+    let _ = writeln!(s, "plan      {}", plan.name);
+    match plan.start {
+        Some(d) => {
+            let cal = &plan.calendars[plan.default_calendar];
+            let _ = writeln!(
+                s,
+                "start     {d} (working days, calendar `{}`, {} holidays)",
+                cal.id,
+                cal.holidays.len()
+            );
+        }
+        None => {
+            let _ = writeln!(s, "start     undated (time in periods from 0)");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "tasks     {} ({} with a range estimate), {} links",
+        plan.tasks.len(),
+        uncertain,
+        links
+    );
+    let _ = writeln!(
+        s,
+        "risks     {}, correlations {}",
+        plan.risks.len(),
+        plan.correlations.len()
+    );
+    if !plan.teams.is_empty() {
+        let _ = writeln!(s, "teams");
+        for (i, team) in plan.teams.iter().enumerate() {
+            let work: f64 = plan
+                .tasks
+                .iter()
+                .flat_map(|t| {
+                    t.demands()
+                        .filter(move |&(k, _)| k == i)
+                        .map(move |(_, d)| t.estimate.point() * f64::from(d))
+                })
+                .sum();
+            let count = plan
+                .tasks
+                .iter()
+                .filter(|t| t.demands().any(|(k, _)| k == i))
+                .count();
+            let _ = writeln!(
+                s,
+                "  {:<14} capacity {:>2}  {:>3} tasks  {:>7.1} days of work{}",
+                team.id,
+                team.capacity,
+                count,
+                work,
+                if team.time_off.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {} time-off period(s)", team.time_off.len())
+                }
+            );
+        }
+    }
+    if !plan.releases.is_empty() {
+        let _ = writeln!(s, "releases");
+        for r in &plan.releases {
+            let target = r
+                .target
+                .as_ref()
+                .map_or("no target".to_string(), |t| format!("target {}", when(t)));
+            let rule = match (&r.cadence, r.windows.len()) {
+                (Some(_), n) if n > 0 => format!("cadence + {n} windows"),
+                (Some(_), _) => "cadence".to_string(),
+                (None, 0) => "ships when ready".to_string(),
+                (None, n) => format!("{n} windows"),
+            };
+            let freeze = if r.freeze.is_empty() {
+                String::new()
+            } else {
+                format!(", {} freeze(s)", r.freeze.len())
+            };
+            let _ = writeln!(
+                s,
+                "  {:<14} {} tasks, {target}, {rule}{freeze}",
+                r.id,
+                r.tasks.len()
+            );
+        }
+    }
+    s
 }
