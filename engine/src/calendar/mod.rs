@@ -562,8 +562,8 @@ impl Timeline {
         self.date_of_day(start.floor() as i64)
     }
 
-    /// The last working day on which a task over `[start, finish)` works (its start date when
-    /// `finish <= start`).
+    /// The last working day on which a task over `[start, finish)` works; for a zero-length
+    /// task, the day it is reached ([`Timeline::moment_date`]).
     pub fn finish_date(&self, start: f64, finish: f64) -> Option<NaiveDate> {
         if finish > start {
             if !finish.is_finite() {
@@ -571,8 +571,18 @@ impl Timeline {
             }
             self.date_of_day(finish.ceil() as i64 - 1)
         } else {
-            self.start_date(start)
+            self.moment_date(start)
         }
+    }
+
+    /// The working day on which the moment `t` is reached, for zero-length events (milestones,
+    /// release readiness): the day that ends at or holds `t`, so a milestone right after a task
+    /// that finishes at the end of a day carries that day's date; day 0 for `t <= 0`.
+    pub fn moment_date(&self, t: f64) -> Option<NaiveDate> {
+        if !t.is_finite() {
+            return None;
+        }
+        self.date_of_day((t.ceil() as i64 - 1).max(0))
     }
 
     /// The calendar of team `team` (an index into `plan.teams`).

@@ -98,8 +98,12 @@ fn plan_starting_on_a_saturday_begins_on_monday() {
     assert_eq!(t.finish_date(0.0, 5.0), Some(date(2027, 1, 8)));
     // [0, 4.5) last works on day 4 (ceil(4.5) - 1 = 4).
     assert_eq!(t.finish_date(0.0, 4.5), Some(date(2027, 1, 8)));
-    // A milestone (finish == start) takes its start date; start 5.0 is day 5, Monday 11.
-    assert_eq!(t.finish_date(5.0, 5.0), Some(date(2027, 1, 11)));
+    // A milestone (finish == start) at 5.0 is reached at the end of day 4, Friday 8 (the day
+    // its predecessor finished); one at 5.5 is inside day 5, Monday 11; one at 0 is on day 0.
+    assert_eq!(t.finish_date(5.0, 5.0), Some(date(2027, 1, 8)));
+    assert_eq!(t.moment_date(5.0), Some(date(2027, 1, 8)));
+    assert_eq!(t.finish_date(5.5, 5.5), Some(date(2027, 1, 11)));
+    assert_eq!(t.finish_date(0.0, 0.0), Some(date(2027, 1, 4)));
 }
 
 #[test]
