@@ -1,1 +1,0 @@
-//! Release scope and window planning as a mixed-integer program (good_lp).
