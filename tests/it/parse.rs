@@ -1092,3 +1092,89 @@ fn mangled_inputs_never_panic() {
     assert!(parse_str(&"[".repeat(100_000), Format::Json).is_err());
     assert!(parse_str(&format!("a = {}", "[".repeat(100_000)), Format::Toml).is_err());
 }
+
+fn round_trips(plan: &Plan) {
+    let want = stripped(plan.clone());
+    let toml = shipdate_engine::io::to_toml(plan);
+    let back = stripped(ok(&toml, Format::Toml));
+    assert_eq!(back, want, "TOML:\n{toml}");
+    // Canonical: writing the plan read back gives the same text.
+    assert_eq!(shipdate_engine::io::to_toml(&back), toml);
+    let json = shipdate_engine::io::to_json(plan);
+    let back = stripped(ok(&json, Format::Json));
+    assert_eq!(back, want, "JSON:\n{json}");
+}
+
+#[test]
+fn plans_written_back_read_the_same() {
+    round_trips(&ok(&data("full.toml"), Format::Toml));
+    round_trips(&ok(UNDATED_TOML, Format::Toml));
+    round_trips(&ok(
+        &read(&format!("{PSPLIB}/j30/j3010_1.sm")),
+        Format::Psplib,
+    ));
+    round_trips(&ok(
+        &read(&format!("{PSPLIB}/patterson/pat1.rcp")),
+        Format::Patterson,
+    ));
+    // Awkward names and numbers: quoting, escapes, explicit standard calendar with holidays,
+    // tiny and huge values.
+    let src = r#"
+[plan]
+name = "Quote \" backslash \\ tab \t é"
+start = 2027-01-04
+
+[calendars.standard]
+workdays = ["mon", "wed"]
+holidays = [2027-01-06]
+
+[calendars."eu.office"]
+workdays = ["tue"]
+
+[teams."team.one"]
+capacity = 4
+calendar = "eu.office"
+
+[[tasks]]
+id = "a.b_c-d"
+name = "line\nbreak"
+team = "team.one"
+demand = 0
+estimate = { dist = "uniform", low = 0.1, high = 1e300 }
+
+[[tasks]]
+id = "m"
+kind = "milestone"
+after = [{ task = "a.b_c-d", type = "FF", lag = -0.30000000000000004 }]
+
+[[releases]]
+id = "r"
+tasks = ["m"]
+value = 0
+"#;
+    let p = ok(src, Format::Toml);
+    assert_eq!(p.calendars.len(), 2);
+    round_trips(&p);
+}
+
+#[test]
+fn extra_demands_are_read_and_checked() {
+    let src = with_head(
+        "[teams.a]\ncapacity = 2\n[teams.b]\ncapacity = 3\n[[tasks]]\nid = \"t\"\nteam = \"a\"\nestimate = 1\nextra_demands = [{ team = \"b\", demand = 3 }]\n",
+    );
+    let p = ok(&src, Format::Toml);
+    assert_eq!(p.tasks[0].extra_demands, [(1, 3)]);
+    assert_eq!(p.tasks[0].demands().collect::<Vec<_>>(), [(0, 1), (1, 3)]);
+    let bad = src.replace("demand = 3", "demand = 4");
+    assert_eq!(
+        one_error(&bad),
+        (
+            11,
+            41,
+            "task `t`: demand 4 is above the capacity 3 of team `b`".into(),
+            None
+        )
+    );
+    let twice = src.replace("team = \"b\"", "team = \"a\"");
+    assert_eq!(one_error(&twice).2, "task `t`: team `a` is demanded twice");
+}

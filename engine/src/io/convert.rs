@@ -25,8 +25,17 @@ const CALENDAR_KEYS: &[&str] = &["workdays", "holidays"];
 const TEAM_KEYS: &[&str] = &["capacity", "calendar", "time_off"];
 const TIME_OFF_KEYS: &[&str] = &["from", "to", "capacity"];
 const TASK_KEYS: &[&str] = &[
-    "id", "name", "team", "demand", "estimate", "after", "kind", "optional",
+    "id",
+    "name",
+    "team",
+    "demand",
+    "extra_demands",
+    "estimate",
+    "after",
+    "kind",
+    "optional",
 ];
+const EXTRA_DEMAND_KEYS: &[&str] = &["team", "demand"];
 const LINK_KEYS: &[&str] = &["task", "type", "lag"];
 const RISK_KEYS: &[&str] = &["id", "probability", "impact", "tasks"];
 const CORRELATION_KEYS: &[&str] = &["tasks", "coefficient"];
@@ -124,6 +133,8 @@ struct RawTask {
     name: Option<String>,
     team: Option<Name>,
     demand: Option<(u32, usize)>,
+    /// Further teams held at the same time: (team, demand, where the demand is written).
+    extra: Vec<(Name, u32, usize)>,
     estimate: Estimate,
     after: Vec<RawLink>,
     kind: TaskKind,
@@ -767,6 +778,31 @@ impl Cx<'_> {
                     }
                 }
             }
+            let mut extra_demands: Vec<(usize, u32)> = Vec::new();
+            for (n, d, at) in &t.extra {
+                if t.team.is_none() {
+                    self.err(n.at, &t.who, "`extra_demands` needs a `team` first");
+                    break;
+                }
+                let Some(ix) = resolve(self, n, "team", &t.who, &team_ix, &team_names) else {
+                    continue;
+                };
+                if Some(ix) == team || extra_demands.iter().any(|&(x, _)| x == ix) {
+                    self.err(n.at, &t.who, format!("team `{}` is demanded twice", n.name));
+                    continue;
+                }
+                let rt = &raw_teams[ix];
+                if let Some(cap) = rt.capacity {
+                    if *d > cap {
+                        self.err(
+                            *at,
+                            &t.who,
+                            format!("demand {d} is above the capacity {cap} of team `{}`", rt.id),
+                        );
+                    }
+                }
+                extra_demands.push((ix, *d));
+            }
             let mut after = Vec::new();
             for l in &t.after {
                 let Some(p) = resolve(self, &l.task, "task", &t.who, &task_ix, &task_names) else {
@@ -789,7 +825,7 @@ impl Cx<'_> {
                 name: t.name.clone(),
                 team,
                 demand: if team.is_some() { demand } else { 0 },
-                extra_demands: Vec::new(),
+                extra_demands,
                 estimate: t.estimate,
                 after,
                 kind: t.kind,
@@ -1132,6 +1168,7 @@ impl Cx<'_> {
             name: None,
             team: None,
             demand: None,
+            extra: Vec::new(),
             estimate: Estimate::Fixed { value: 0.0 },
             after: Vec::new(),
             kind: TaskKind::Work,
@@ -1161,6 +1198,33 @@ impl Cx<'_> {
         }
         // With an unreadable kind, a missing estimate may be right (a misspelt milestone).
         let mut kind_known = true;
+        if let Some(n) = field(es, "extra_demands") {
+            if let Some(items) = self.array(n, &who, "extra_demands") {
+                for it in items {
+                    let Some(xs) = self.table(it, &who, "extra_demands") else {
+                        continue;
+                    };
+                    self.keys(xs, EXTRA_DEMAND_KEYS, &who);
+                    let team = match field(xs, "team") {
+                        None => {
+                            self.err(it.start, &who, "an extra demand is missing `team`");
+                            None
+                        }
+                        Some(tn) => self.string(tn, &who, "team").map(|s| Name {
+                            name: s.to_string(),
+                            at: tn.start,
+                        }),
+                    };
+                    let demand = match field(xs, "demand") {
+                        None => Some((1, it.start)),
+                        Some(d) => self.uint(d, &who, "demand", 1).map(|v| (v, d.start)),
+                    };
+                    if let (Some(team), Some((d, at))) = (team, demand) {
+                        t.extra.push((team, d, at));
+                    }
+                }
+            }
+        }
         if let Some(n) = field(es, "kind") {
             kind_known = false;
             if let Some(k) = self.string(n, &who, "kind") {

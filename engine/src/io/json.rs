@@ -94,6 +94,7 @@ impl Parser<'_> {
     fn object(&mut self) -> R<Val> {
         self.enter()?;
         let mut entries: Vec<Entry> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         if self.peek() == Some(b'}') {
             self.i += 1;
             self.depth -= 1;
@@ -105,7 +106,7 @@ impl Parser<'_> {
             }
             let key_start = self.i;
             let key = self.string()?;
-            if entries.iter().any(|e| e.key == key) {
+            if !seen.insert(key.clone()) {
                 return Err((key_start, format!("duplicate key `{key}`")));
             }
             self.ws();

@@ -13,6 +13,7 @@ mod json;
 mod psplib;
 mod toml_tree;
 mod tree;
+mod write;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::model::Plan;
@@ -89,6 +90,33 @@ pub fn parse_str(src: &str, format: Format) -> Result<Plan, Vec<Diagnostic>> {
         Format::Psplib => psplib::parse_sm(src),
         Format::Patterson => psplib::parse_rcp(src),
     }
+}
+
+/// Writes a plan as TOML in the plan format's canonical form (defaults left out), such that
+/// `parse_str(&to_toml(&plan), Format::Toml)` gives the plan back, positions aside.
+///
+/// ```
+/// use shipdate_engine::io::{clear_positions, parse_str, to_toml, Format};
+///
+/// let mut plan = parse_str(
+///     "[plan]\nname = \"demo\"\n[[tasks]]\nid = \"a\"\nestimate = { low = 1, likely = 2, high = 4 }\n",
+///     Format::Toml,
+/// ).unwrap();
+/// let text = to_toml(&plan);
+/// assert!(text.contains("estimate = { low = 1, likely = 2, high = 4 }"));
+/// let mut back = parse_str(&text, Format::Toml).unwrap();
+/// clear_positions(&mut plan);
+/// clear_positions(&mut back);
+/// assert_eq!(back, plan);
+/// ```
+pub fn to_toml(plan: &Plan) -> String {
+    write::to_toml(plan)
+}
+
+/// Writes a plan as JSON with the same structure as [`to_toml`] (dates as `"YYYY-MM-DD"`),
+/// such that `parse_str(&to_json(&plan), Format::Json)` gives the plan back, positions aside.
+pub fn to_json(plan: &Plan) -> String {
+    write::to_json(plan)
 }
 
 /// Sets every `pos` in the plan to `None`: two plans read from different texts (a TOML file

@@ -43,10 +43,10 @@ fn node(v: Spanned<DeValue<'_>>) -> Node {
         DeValue::String(s) => Val::Str(s.into_owned()),
         DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
             Ok(n) => Val::Int(n),
-            Err(_) => Val::Float(if i.as_str().starts_with('-') {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
+            // Beyond i64: keep the value as a float (a decimal one parses exactly as written).
+            Err(_) => Val::Float(match i.radix() {
+                10 => i.as_str().parse().unwrap_or(f64::NAN),
+                _ => f64::INFINITY,
             }),
         },
         DeValue::Float(f) => Val::Float(f.as_str().parse().unwrap_or(f64::NAN)),
