@@ -1,0 +1,468 @@
+//! Writing a plan back as TOML or JSON, in the plan format's canonical form: defaults are
+//! left out, and reading the text back gives the same plan (positions aside).
+
+use chrono::NaiveDate;
+
+use crate::model::{Cadence, Calendar, Estimate, LinkKind, Plan, TaskKind, When};
+
+/// An ordered value, rendered as TOML or JSON.
+enum Out {
+    Str(String),
+    Num(f64),
+    Bool(bool),
+    Date(NaiveDate),
+    Arr(Vec<Out>),
+    Tab(Vec<(String, Out)>),
+}
+
+fn s(v: &str) -> Out {
+    Out::Str(v.to_string())
+}
+
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+fn days(d: &[bool; 7]) -> Out {
+    Out::Arr(
+        d.iter()
+            .zip(DAYS)
+            .filter(|(on, _)| **on)
+            .map(|(_, n)| s(n))
+            .collect(),
+    )
+}
+
+fn when(w: When) -> Out {
+    match w {
+        When::Date(d) => Out::Date(d),
+        When::Period(p) => Out::Num(p),
+    }
+}
+
+fn estimate(e: &Estimate) -> Out {
+    let n = |k: &str, v: f64| (k.to_string(), Out::Num(v));
+    let dist = |d: &str| ("dist".to_string(), s(d));
+    match *e {
+        Estimate::Fixed { value } => Out::Num(value),
+        Estimate::Pert { low, likely, high } => {
+            Out::Tab(vec![n("low", low), n("likely", likely), n("high", high)])
+        }
+        Estimate::Triangular { low, likely, high } => Out::Tab(vec![
+            dist("triangular"),
+            n("low", low),
+            n("likely", likely),
+            n("high", high),
+        ]),
+        Estimate::Uniform { low, high } => {
+            Out::Tab(vec![dist("uniform"), n("low", low), n("high", high)])
+        }
+        Estimate::Lognormal { median, p90 } => {
+            Out::Tab(vec![dist("lognormal"), n("median", median), n("p90", p90)])
+        }
+    }
+}
+
+/// Whether the last calendar is the implicit `standard` one, which reading adds back.
+fn implicit_standard(plan: &Plan) -> bool {
+    let last = plan.calendars.len().wrapping_sub(1);
+    plan.calendars.last() == Some(&Calendar::standard())
+        && (plan.default_calendar == last || plan.teams.iter().any(|t| t.calendar == last))
+}
+
+/// The plan as an ordered tree in the plan format.
+fn tree(plan: &Plan) -> Out {
+    let task_id = |i: usize| s(&plan.tasks[i].id);
+    let mut top = Vec::new();
+
+    let mut head = vec![("name".to_string(), s(&plan.name))];
+    if let Some(d) = plan.start {
+        head.push(("start".into(), Out::Date(d)));
+    }
+    let default = &plan.calendars[plan.default_calendar].id;
+    if default != "standard" {
+        head.push(("calendar".into(), s(default)));
+    }
+    top.push(("plan".to_string(), Out::Tab(head)));
+
+    let written = plan.calendars.len() - usize::from(implicit_standard(plan));
+    let cals: Vec<(String, Out)> = plan.calendars[..written]
+        .iter()
+        .map(|c| {
+            let mut t = vec![("workdays".to_string(), days(&c.workdays))];
+            if !c.holidays.is_empty() {
+                let h = c.holidays.iter().map(|&d| Out::Date(d)).collect();
+                t.push(("holidays".into(), Out::Arr(h)));
+            }
+            (c.id.clone(), Out::Tab(t))
+        })
+        .collect();
+    if !cals.is_empty() {
+        top.push(("calendars".into(), Out::Tab(cals)));
+    }
+
+    let teams: Vec<(String, Out)> = plan
+        .teams
+        .iter()
+        .map(|t| {
+            let mut o = vec![("capacity".to_string(), Out::Num(t.capacity.into()))];
+            if t.calendar != plan.default_calendar {
+                o.push(("calendar".into(), s(&plan.calendars[t.calendar].id)));
+            }
+            if !t.time_off.is_empty() {
+                let offs = t
+                    .time_off
+                    .iter()
+                    .map(|x| {
+                        Out::Tab(vec![
+                            ("from".into(), when(x.from)),
+                            ("to".into(), when(x.to)),
+                            ("capacity".into(), Out::Num(x.capacity.into())),
+                        ])
+                    })
+                    .collect();
+                o.push(("time_off".into(), Out::Arr(offs)));
+            }
+            (t.id.clone(), Out::Tab(o))
+        })
+        .collect();
+    if !teams.is_empty() {
+        top.push(("teams".into(), Out::Tab(teams)));
+    }
+
+    let tasks: Vec<Out> = plan
+        .tasks
+        .iter()
+        .map(|t| {
+            let mut o = vec![("id".to_string(), s(&t.id))];
+            if let Some(n) = &t.name {
+                o.push(("name".into(), s(n)));
+            }
+            if let Some(team) = t.team {
+                o.push(("team".into(), s(&plan.teams[team].id)));
+                if t.demand != 1 {
+                    o.push(("demand".into(), Out::Num(t.demand.into())));
+                }
+            }
+            if !t.extra_demands.is_empty() {
+                let x = t
+                    .extra_demands
+                    .iter()
+                    .map(|&(team, d)| {
+                        Out::Tab(vec![
+                            ("team".into(), s(&plan.teams[team].id)),
+                            ("demand".into(), Out::Num(d.into())),
+                        ])
+                    })
+                    .collect();
+                o.push(("extra_demands".into(), Out::Arr(x)));
+            }
+            match t.kind {
+                TaskKind::Work => {}
+                TaskKind::Gate => o.push(("kind".into(), s("gate"))),
+                TaskKind::Milestone => o.push(("kind".into(), s("milestone"))),
+            }
+            if t.kind != TaskKind::Milestone {
+                o.push(("estimate".into(), estimate(&t.estimate)));
+            }
+            if !t.after.is_empty() {
+                let links = t
+                    .after
+                    .iter()
+                    .map(|l| {
+                        if l.kind == LinkKind::FS && l.lag == 0.0 {
+                            return task_id(l.pred);
+                        }
+                        let mut x = vec![("task".to_string(), task_id(l.pred))];
+                        if l.kind != LinkKind::FS {
+                            x.push(("type".into(), s(&format!("{:?}", l.kind))));
+                        }
+                        if l.lag != 0.0 {
+                            x.push(("lag".into(), Out::Num(l.lag)));
+                        }
+                        Out::Tab(x)
+                    })
+                    .collect();
+                o.push(("after".into(), Out::Arr(links)));
+            }
+            if t.optional {
+                o.push(("optional".into(), Out::Bool(true)));
+            }
+            Out::Tab(o)
+        })
+        .collect();
+    if !tasks.is_empty() {
+        top.push(("tasks".into(), Out::Arr(tasks)));
+    }
+
+    let ids = |v: &[usize]| Out::Arr(v.iter().map(|&i| task_id(i)).collect());
+    let risks: Vec<Out> = plan
+        .risks
+        .iter()
+        .map(|r| {
+            Out::Tab(vec![
+                ("id".into(), s(&r.id)),
+                ("probability".into(), Out::Num(r.probability)),
+                ("impact".into(), estimate(&r.impact)),
+                ("tasks".into(), ids(&r.tasks)),
+            ])
+        })
+        .collect();
+    if !risks.is_empty() {
+        top.push(("risks".into(), Out::Arr(risks)));
+    }
+    let correlations: Vec<Out> = plan
+        .correlations
+        .iter()
+        .map(|c| {
+            Out::Tab(vec![
+                ("tasks".into(), ids(&c.tasks)),
+                ("coefficient".into(), Out::Num(c.coefficient)),
+            ])
+        })
+        .collect();
+    if !correlations.is_empty() {
+        top.push(("correlations".into(), Out::Arr(correlations)));
+    }
+
+    let releases: Vec<Out> = plan
+        .releases
+        .iter()
+        .map(|r| {
+            let mut o = vec![
+                ("id".to_string(), s(&r.id)),
+                ("tasks".into(), ids(&r.tasks)),
+            ];
+            if let Some(t) = r.target {
+                o.push(("target".into(), when(t)));
+            }
+            if !r.windows.is_empty() {
+                o.push((
+                    "windows".into(),
+                    Out::Arr(r.windows.iter().map(|&w| when(w)).collect()),
+                ));
+            }
+            match &r.cadence {
+                None => {}
+                Some(Cadence::Weekly {
+                    weekdays,
+                    every_weeks,
+                    from,
+                }) => {
+                    let mut c = vec![("weekdays".to_string(), days(weekdays))];
+                    if *every_weeks != 1 {
+                        c.push(("every_weeks".into(), Out::Num((*every_weeks).into())));
+                    }
+                    c.push(("from".into(), Out::Date(*from)));
+                    o.push(("cadence".into(), Out::Tab(c)));
+                }
+                Some(Cadence::Periodic { every, from }) => o.push((
+                    "cadence".into(),
+                    Out::Tab(vec![
+                        ("every".into(), Out::Num(*every)),
+                        ("from".into(), Out::Num(*from)),
+                    ]),
+                )),
+            }
+            if !r.freeze.is_empty() {
+                let f = r
+                    .freeze
+                    .iter()
+                    .map(|f| {
+                        Out::Tab(vec![
+                            ("from".into(), when(f.from)),
+                            ("to".into(), when(f.to)),
+                        ])
+                    })
+                    .collect();
+                o.push(("freeze".into(), Out::Arr(f)));
+            }
+            if r.value != 1.0 {
+                o.push(("value".into(), Out::Num(r.value)));
+            }
+            Out::Tab(o)
+        })
+        .collect();
+    if !releases.is_empty() {
+        top.push(("releases".into(), Out::Arr(releases)));
+    }
+    Out::Tab(top)
+}
+
+/// A number as both TOML and JSON read it back exactly.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        // Debug gives the shortest text that reads back to the same f64 (`0.1`, `1e300`).
+        format!("{v:?}")
+    }
+}
+
+/// A double-quoted string with the escapes both TOML and JSON accept.
+fn quoted(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 2);
+    o.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            '\n' => o.push_str("\\n"),
+            '\t' => o.push_str("\\t"),
+            '\r' => o.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                o.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+fn toml_key(k: &str) -> String {
+    let bare = !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if bare {
+        k.to_string()
+    } else {
+        quoted(k)
+    }
+}
+
+fn toml_inline(v: &Out, o: &mut String) {
+    match v {
+        Out::Str(x) => o.push_str(&quoted(x)),
+        Out::Num(x) => o.push_str(&num(*x)),
+        Out::Bool(b) => o.push_str(if *b { "true" } else { "false" }),
+        Out::Date(d) => o.push_str(&d.format("%Y-%m-%d").to_string()),
+        Out::Arr(items) => {
+            o.push('[');
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    o.push_str(", ");
+                }
+                toml_inline(it, o);
+            }
+            o.push(']');
+        }
+        Out::Tab(es) => {
+            o.push_str("{ ");
+            for (i, (k, v)) in es.iter().enumerate() {
+                if i > 0 {
+                    o.push_str(", ");
+                }
+                o.push_str(&toml_key(k));
+                o.push_str(" = ");
+                toml_inline(v, o);
+            }
+            o.push_str(" }");
+        }
+    }
+}
+
+fn toml_body(es: &[(String, Out)], o: &mut String) {
+    for (k, v) in es {
+        o.push_str(&toml_key(k));
+        o.push_str(" = ");
+        toml_inline(v, o);
+        o.push('\n');
+    }
+}
+
+/// Renders the top table: `[plan]`, `[calendars.X]`, `[teams.X]`, then `[[tasks]]` etc.
+pub(crate) fn to_toml(plan: &Plan) -> String {
+    let Out::Tab(top) = tree(plan) else {
+        unreachable!("the plan tree is a table")
+    };
+    let mut o = String::new();
+    for (k, v) in &top {
+        match (k.as_str(), v) {
+            ("calendars" | "teams", Out::Tab(named)) => {
+                for (name, body) in named {
+                    if let Out::Tab(es) = body {
+                        o.push_str(&format!("\n[{k}.{}]\n", toml_key(name)));
+                        toml_body(es, &mut o);
+                    }
+                }
+            }
+            (_, Out::Tab(es)) => {
+                o.push_str(&format!("[{k}]\n"));
+                toml_body(es, &mut o);
+            }
+            (_, Out::Arr(items)) => {
+                for it in items {
+                    if let Out::Tab(es) = it {
+                        o.push_str(&format!("\n[[{k}]]\n"));
+                        toml_body(es, &mut o);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    o
+}
+
+fn json_inline(v: &Out, o: &mut String) {
+    match v {
+        Out::Date(d) => o.push_str(&format!("\"{}\"", d.format("%Y-%m-%d"))),
+        Out::Arr(items) => {
+            o.push('[');
+            for (i, it) in items.iter().enumerate() {
+                if i > 0 {
+                    o.push_str(", ");
+                }
+                json_inline(it, o);
+            }
+            o.push(']');
+        }
+        Out::Tab(es) => {
+            o.push('{');
+            for (i, (k, v)) in es.iter().enumerate() {
+                if i > 0 {
+                    o.push_str(", ");
+                }
+                o.push_str(&quoted(k));
+                o.push_str(": ");
+                json_inline(v, o);
+            }
+            o.push('}');
+        }
+        other => toml_inline(other, o),
+    }
+}
+
+/// Renders the plan as JSON: one section per line group, one task (team, release...) per line.
+pub(crate) fn to_json(plan: &Plan) -> String {
+    let Out::Tab(top) = tree(plan) else {
+        unreachable!("the plan tree is a table")
+    };
+    let mut o = String::from("{\n");
+    for (i, (k, v)) in top.iter().enumerate() {
+        o.push_str(&format!("  {}: ", quoted(k)));
+        match v {
+            Out::Arr(items) => {
+                o.push_str("[\n");
+                for (j, it) in items.iter().enumerate() {
+                    o.push_str("    ");
+                    json_inline(it, &mut o);
+                    o.push_str(if j + 1 < items.len() { ",\n" } else { "\n" });
+                }
+                o.push_str("  ]");
+            }
+            Out::Tab(es) if k != "plan" => {
+                o.push_str("{\n");
+                for (j, (name, body)) in es.iter().enumerate() {
+                    o.push_str(&format!("    {}: ", quoted(name)));
+                    json_inline(body, &mut o);
+                    o.push_str(if j + 1 < es.len() { ",\n" } else { "\n" });
+                }
+                o.push_str("  }");
+            }
+            other => json_inline(other, &mut o),
+        }
+        o.push_str(if i + 1 < top.len() { ",\n" } else { "\n" });
+    }
+    o.push_str("}\n");
+    o
+}
