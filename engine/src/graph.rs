@@ -1,9 +1,34 @@
-//! The dependency graph (petgraph): cycle detection and the critical-path method.
+//! The dependency graph (petgraph): cycle detection, topological order and the critical-path
+//! method.
 //!
 //! Architecture invariant: this is the only module that knows petgraph.
+//!
+//! # Link semantics
+//!
+//! A task `j` on calendar `C` (its team's, or the free calendar without a team) with duration
+//! `d` asked to start at `r` runs over `(s, f) = C.advance(r, d)`. A link from `i` with lag
+//! `L` (plan days or periods) means:
+//!
+//! | kind | constraint |
+//! | --- | --- |
+//! | FS | `s_j >= f_i + L` |
+//! | SS | `s_j >= s_i + L` |
+//! | FF | `f_j >= f_i + L`, measured on `j`'s calendar |
+//! | SF | `f_j >= s_i + L`, measured on `j`'s calendar |
+//!
+//! "Measured on `j`'s calendar" matters only when the bound `T` falls in time `j`'s team does
+//! not work: a task cannot finish inside its days off, so the finish-type constraints read
+//! `T <= C.advance(f_j, 0).0`, that is `f_j >= T` or `C` has no working time in `[f_j, T)`.
+//! The earliest start meeting it is `C.retreat(T, d)`. Every start is also `>= 0`.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::calendar::{TeamCalendar, Timeline};
+use crate::model::{LinkKind, Plan, Task};
 
 /// Every cycle among `n` tasks linked by `edges` (predecessor, successor): one entry per
 /// strongly connected component with more than one task (or a self-loop), listing its tasks
@@ -49,6 +74,201 @@ pub fn find_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
     }
     cycles.sort();
     cycles
+}
+
+/// The calendar a task runs on: its team's, or the free calendar (every plan day) without one.
+pub fn task_calendar<'a>(timeline: &'a Timeline, task: &Task) -> &'a TeamCalendar {
+    match task.team {
+        Some(t) => timeline.team(t),
+        None => timeline.free(),
+    }
+}
+
+/// The lower bound a link puts on its successor's requested start: `kind` and `lag` of the
+/// link, `cal` and `duration` of the successor, `(pred_start, pred_finish)` of the predecessor.
+/// See the [module documentation](self) for the semantics.
+#[inline]
+pub fn start_bound(
+    kind: LinkKind,
+    lag: f64,
+    cal: &TeamCalendar,
+    duration: f64,
+    pred_start: f64,
+    pred_finish: f64,
+) -> f64 {
+    match kind {
+        LinkKind::FS => pred_finish + lag,
+        LinkKind::SS => pred_start + lag,
+        LinkKind::FF => cal.retreat(pred_finish + lag, duration),
+        LinkKind::SF => cal.retreat(pred_start + lag, duration),
+    }
+}
+
+/// A topological order of the tasks over their links: among the tasks whose predecessors are
+/// all placed, the one earliest in the file comes first. A validated plan has no cycle, so
+/// every task is listed once.
+pub fn topological_order(plan: &Plan) -> Vec<usize> {
+    let n = plan.tasks.len();
+    let mut indegree = vec![0usize; n];
+    let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (j, t) in plan.tasks.iter().enumerate() {
+        for l in &t.after {
+            indegree[j] += 1;
+            succs[l.pred].push(j);
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        (0..n).filter(|&j| indegree[j] == 0).map(Reverse).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(Reverse(i)) = ready.pop() {
+        order.push(i);
+        for &j in &succs[i] {
+            indegree[j] -= 1;
+            if indegree[j] == 0 {
+                ready.push(Reverse(j));
+            }
+        }
+    }
+    assert_eq!(order.len(), n, "a validated plan has no cycle");
+    order
+}
+
+/// The result of the critical-path method: per task (indexed like [`Plan::tasks`]) its early and
+/// late start and finish, total slack and whether it is critical.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cpm {
+    /// Earliest start: every link, lag and calendar honoured, capacity ignored.
+    pub early_start: Vec<f64>,
+    /// Earliest finish.
+    pub early_finish: Vec<f64>,
+    /// Latest start that does not delay the project's finish.
+    pub late_start: Vec<f64>,
+    /// Latest finish (the finish of a task started at its latest start).
+    pub late_finish: Vec<f64>,
+    /// Total slack: `late_start - early_start` (never negative).
+    pub slack: Vec<f64>,
+    /// Whether the task is critical: slack below 1e-9.
+    pub critical: Vec<bool>,
+    /// The project's finish: the largest early finish (0 with no task).
+    pub makespan: f64,
+}
+
+/// Slack below this is zero: the task is critical.
+pub const CRITICAL_EPS: f64 = 1e-9;
+
+/// The critical-path method over every link type, lag and calendar, capacity ignored.
+///
+/// `durations[j]` is task `j`'s duration (for instance [`crate::model::Estimate::point`]). The
+/// forward pass starts every task at the earliest time its links allow (and not before 0); the
+/// backward pass uses the project's finish as deadline and works back through each task's
+/// calendar with [`TeamCalendar::retreat`].
+pub fn cpm(plan: &Plan, timeline: &Timeline, durations: &[f64]) -> Cpm {
+    let order = topological_order(plan);
+    let (early_start, early_finish) = forward_pass(plan, timeline, durations, &order);
+    let makespan = early_finish.iter().copied().fold(0.0, f64::max);
+    let (late_start, late_finish) = backward_pass(plan, timeline, durations, &order, &[], makespan);
+    let slack: Vec<f64> = late_start
+        .iter()
+        .zip(&early_start)
+        .map(|(l, e)| (l - e).max(0.0))
+        .collect();
+    let critical = slack.iter().map(|&s| s < CRITICAL_EPS).collect();
+    Cpm {
+        early_start,
+        early_finish,
+        late_start,
+        late_finish,
+        slack,
+        critical,
+        makespan,
+    }
+}
+
+/// The forward pass: earliest `(start, finish)` of every task, taken in `order` (a topological
+/// order), capacity ignored.
+pub fn forward_pass(
+    plan: &Plan,
+    timeline: &Timeline,
+    durations: &[f64],
+    order: &[usize],
+) -> (Vec<f64>, Vec<f64>) {
+    let n = plan.tasks.len();
+    let mut start = vec![0.0; n];
+    let mut finish = vec![0.0; n];
+    for &j in order {
+        let task = &plan.tasks[j];
+        let cal = task_calendar(timeline, task);
+        let d = durations[j];
+        let mut es: f64 = 0.0;
+        for l in &task.after {
+            es = es.max(start_bound(
+                l.kind,
+                l.lag,
+                cal,
+                d,
+                start[l.pred],
+                finish[l.pred],
+            ));
+        }
+        let (s, f) = cal.advance(es, d);
+        start[j] = s;
+        finish[j] = f;
+    }
+    (start, finish)
+}
+
+/// The backward pass: latest `(start, finish)` of every task such that every successor can
+/// still keep its latest times and nothing finishes after `deadline`.
+///
+/// `extra_fs` are further finish-to-start links `(predecessor, successor)` with lag 0, such as
+/// the resource links a levelled schedule creates; `order` must be a topological order of the
+/// plan's links and of these (the order a serial schedule generation scheme placed the tasks
+/// in is one).
+pub fn backward_pass(
+    plan: &Plan,
+    timeline: &Timeline,
+    durations: &[f64],
+    order: &[usize],
+    extra_fs: &[(usize, usize)],
+    deadline: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let n = plan.tasks.len();
+    // For each task, the tightest bound on its finish and on its start.
+    let mut fin_bound = vec![deadline; n];
+    let mut start_bound_v = vec![f64::INFINITY; n];
+    let mut extra_preds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(i, j) in extra_fs {
+        extra_preds[j].push(i);
+    }
+    let mut late_start = vec![0.0; n];
+    let mut late_finish = vec![0.0; n];
+    for &j in order.iter().rev() {
+        let task = &plan.tasks[j];
+        let cal = task_calendar(timeline, task);
+        let d = durations[j];
+        let mut ls = cal.retreat(fin_bound[j], d);
+        if start_bound_v[j].is_finite() {
+            ls = ls.min(cal.retreat(start_bound_v[j], 0.0));
+        }
+        let lf = cal.advance(ls, d).1;
+        late_start[j] = ls;
+        late_finish[j] = lf;
+        // The time the finish-type constraints compare against, measured on j's calendar.
+        let lf_worked = cal.advance(lf, 0.0).0;
+        for l in &task.after {
+            let i = l.pred;
+            match l.kind {
+                LinkKind::FS => fin_bound[i] = fin_bound[i].min(ls - l.lag),
+                LinkKind::SS => start_bound_v[i] = start_bound_v[i].min(ls - l.lag),
+                LinkKind::FF => fin_bound[i] = fin_bound[i].min(lf_worked - l.lag),
+                LinkKind::SF => start_bound_v[i] = start_bound_v[i].min(lf_worked - l.lag),
+            }
+        }
+        for &i in &extra_preds[j] {
+            fin_bound[i] = fin_bound[i].min(ls);
+        }
+    }
+    (late_start, late_finish)
 }
 
 #[cfg(test)]

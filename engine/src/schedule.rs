@@ -1,1 +1,727 @@
 //! Resource-feasible scheduling under team capacity, calendars and every link type.
+//!
+//! A [`Problem`] is compiled once from a [`Plan`]: durations, demands, links, a topological
+//! order, which release needs which task, and the [`Timeline`]. The serial schedule generation
+//! scheme [`Sgs`] then turns any precedence-feasible priority list and any set of durations into
+//! a schedule in which every task starts at the earliest time that its links and its teams'
+//! capacity allow, given the tasks placed before it. The Monte Carlo engine reuses one `Sgs`
+//! per thread with sampled durations; its inner loop does not allocate.
+//!
+//! [`schedule`] is the deterministic schedule the CLI prints: point durations, the release-first
+//! priority list of [`Problem::priority_order`], slack on the levelled network and release
+//! ready and deploy dates.
+//!
+//! Capacity (SPEC section 3): on each day a team works, the demands of the tasks holding it add
+//! up to at most its capacity that day, at every moment. A task holds each team it demands
+//! ([`crate::model::Task::demands`]) while it runs, except on days its own calendar does not
+//! work (it pauses and holds nothing). Tasks are not split; zero-duration tasks hold nothing.
+//!
+//! ```
+//! use shipdate_engine::schedule::{Problem, Sgs};
+//! # fn demo(plan: &shipdate_engine::Plan) {
+//! let problem = Problem::new(plan);
+//! let order = problem.priority_order();
+//! let mut sgs = Sgs::new(&problem);
+//! let (mut start, mut finish) = (vec![0.0; problem.len()], vec![0.0; problem.len()]);
+//! sgs.run(&problem, problem.point_durations(), &order, &mut start, &mut finish);
+//! # }
+//! ```
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::calendar::{self, TeamCalendar, Timeline};
+use crate::graph::{self, start_bound, CRITICAL_EPS};
+use crate::model::{LinkKind, Plan, TaskKind, When};
+
+/// A link as the scheduler reads it: predecessor index, type and lag.
+#[derive(Debug, Clone, Copy)]
+struct PredLink {
+    pred: usize,
+    kind: LinkKind,
+    lag: f64,
+}
+
+/// One capacity demand of a task: the team, the units held, and whether the team's calendar
+/// is the task's own (then the task pauses exactly when the team does not work).
+#[derive(Debug, Clone, Copy)]
+struct Demand {
+    team: usize,
+    units: u32,
+    own_calendar: bool,
+}
+
+/// A plan compiled for repeated scheduling.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    durations: Vec<f64>,
+    /// Per task: its team (its calendar), or `None` for the free calendar.
+    calendar: Vec<Option<usize>>,
+    /// Per task: whether its calendar works every day with no change (advance is `s + d`).
+    plain_calendar: Vec<bool>,
+    pred_start: Vec<usize>,
+    preds: Vec<PredLink>,
+    demand_start: Vec<usize>,
+    demands: Vec<Demand>,
+    /// Per team: its capacity when its calendar works every day with no change, else `None`.
+    constant_capacity: Vec<Option<u32>>,
+    topological: Vec<usize>,
+    release_rank: Vec<usize>,
+    priority: Vec<usize>,
+    timeline: Timeline,
+}
+
+impl Problem {
+    /// Compiles a validated plan: point durations (a milestone's is 0), demands, links, a
+    /// topological order, release membership and the timeline.
+    pub fn new(plan: &Plan) -> Problem {
+        let n = plan.tasks.len();
+        let timeline = Timeline::new(plan);
+        let durations: Vec<f64> = plan
+            .tasks
+            .iter()
+            .map(|t| match t.kind {
+                TaskKind::Milestone => 0.0,
+                _ => t.estimate.point().max(0.0),
+            })
+            .collect();
+        let calendar: Vec<Option<usize>> = plan.tasks.iter().map(|t| t.team).collect();
+        let is_plain = |c: &TeamCalendar| c.is_working(0) && c.next_change(0).is_none();
+        let team_plain: Vec<bool> = (0..plan.teams.len())
+            .map(|t| is_plain(timeline.team(t)))
+            .collect();
+        let free_plain = is_plain(timeline.free());
+        let plain_calendar = calendar
+            .iter()
+            .map(|c| c.map_or(free_plain, |t| team_plain[t]))
+            .collect();
+        let constant_capacity = (0..plan.teams.len())
+            .map(|t| team_plain[t].then(|| timeline.team(t).capacity(0)))
+            .collect();
+        let mut pred_start = Vec::with_capacity(n + 1);
+        let mut preds = Vec::new();
+        let mut demand_start = Vec::with_capacity(n + 1);
+        let mut demands = Vec::new();
+        for task in &plan.tasks {
+            pred_start.push(preds.len());
+            preds.extend(task.after.iter().map(|l| PredLink {
+                pred: l.pred,
+                kind: l.kind,
+                lag: l.lag,
+            }));
+            demand_start.push(demands.len());
+            demands.extend(task.demands().map(|(team, units)| Demand {
+                team,
+                units,
+                own_calendar: task.team == Some(team),
+            }));
+        }
+        pred_start.push(preds.len());
+        demand_start.push(demands.len());
+        let topological = graph::topological_order(plan);
+        let release_rank = release_ranks(plan);
+        let cpm = graph::cpm(plan, &timeline, &durations);
+        let priority = precedence_feasible(plan, |j| (release_rank[j], cpm.late_start[j], j));
+        Problem {
+            durations,
+            calendar,
+            plain_calendar,
+            pred_start,
+            preds,
+            demand_start,
+            demands,
+            constant_capacity,
+            topological,
+            release_rank,
+            priority,
+            timeline,
+        }
+    }
+
+    /// The number of tasks.
+    pub fn len(&self) -> usize {
+        self.durations.len()
+    }
+
+    /// Whether the plan has no task.
+    pub fn is_empty(&self) -> bool {
+        self.durations.is_empty()
+    }
+
+    /// Every task's single-point duration ([`crate::model::Estimate::point`]; 0 for milestones).
+    pub fn point_durations(&self) -> &[f64] {
+        &self.durations
+    }
+
+    /// The plan's time axis and team calendars.
+    pub fn timeline(&self) -> &Timeline {
+        &self.timeline
+    }
+
+    /// A topological order of the tasks (file order where the links allow).
+    pub fn topological_order(&self) -> &[usize] {
+        &self.topological
+    }
+
+    /// Per task, the index of the earliest release that needs it (it, or a task that depends on
+    /// it, is in that release); `plan.releases.len()` when no release needs it.
+    pub fn release_ranks(&self) -> &[usize] {
+        &self.release_rank
+    }
+
+    /// The release-first priority list: tasks ordered by (release rank, critical-path latest
+    /// start, file order), then made precedence-feasible (a task comes after all its
+    /// predecessors; among the tasks whose predecessors are listed, the smallest key goes
+    /// first). With no releases this is the latest-start-first rule.
+    pub fn priority_order(&self) -> Vec<usize> {
+        self.priority.clone()
+    }
+
+    /// The calendar task `j` runs on.
+    pub fn calendar(&self, j: usize) -> &TeamCalendar {
+        match self.calendar[j] {
+            Some(t) => self.timeline.team(t),
+            None => self.timeline.free(),
+        }
+    }
+
+    fn preds(&self, j: usize) -> &[PredLink] {
+        &self.preds[self.pred_start[j]..self.pred_start[j + 1]]
+    }
+
+    fn demands(&self, j: usize) -> &[Demand] {
+        &self.demands[self.demand_start[j]..self.demand_start[j + 1]]
+    }
+
+    /// The `(start, finish)` of task `j` asked to start at `at` with duration `d`.
+    #[inline]
+    fn advance(&self, j: usize, at: f64, d: f64) -> (f64, f64) {
+        if self.plain_calendar[j] {
+            (at, at + d)
+        } else {
+            self.calendar(j).advance(at, d)
+        }
+    }
+
+    /// The earliest requested start of task `j` its links allow, given the times of its
+    /// (already placed) predecessors; at least 0.
+    #[inline]
+    fn precedence_start(&self, j: usize, d: f64, start: &[f64], finish: &[f64]) -> f64 {
+        let mut es: f64 = 0.0;
+        let preds = self.preds(j);
+        if preds.is_empty() {
+            return es;
+        }
+        let cal = self.calendar(j);
+        for l in preds {
+            let b = match l.kind {
+                LinkKind::FS => finish[l.pred] + l.lag,
+                LinkKind::SS => start[l.pred] + l.lag,
+                _ => start_bound(l.kind, l.lag, cal, d, start[l.pred], finish[l.pred]),
+            };
+            assert!(
+                !b.is_nan(),
+                "task {j} is listed before its predecessor {}",
+                l.pred
+            );
+            es = es.max(b);
+        }
+        es
+    }
+}
+
+/// Per task, the index of the earliest release needing it (see [`Problem::release_ranks`]).
+fn release_ranks(plan: &Plan) -> Vec<usize> {
+    let n = plan.tasks.len();
+    let none = plan.releases.len();
+    let mut rank = vec![none; n];
+    let mut stack = Vec::new();
+    for (k, release) in plan.releases.iter().enumerate() {
+        stack.extend(release.tasks.iter().copied());
+        while let Some(j) = stack.pop() {
+            if rank[j] <= k {
+                continue;
+            }
+            rank[j] = k;
+            stack.extend(plan.tasks[j].after.iter().map(|l| l.pred));
+        }
+    }
+    rank
+}
+
+/// The tasks in an order that lists every task after its predecessors, choosing among the
+/// tasks whose predecessors are all listed the one with the smallest key.
+fn precedence_feasible<K: PartialOrd>(plan: &Plan, key: impl Fn(usize) -> K) -> Vec<usize> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let n = plan.tasks.len();
+    let mut by_key: Vec<usize> = (0..n).collect();
+    by_key.sort_by(|&a, &b| {
+        key(a)
+            .partial_cmp(&key(b))
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.cmp(&b))
+    });
+    let mut position = vec![0usize; n];
+    for (p, &j) in by_key.iter().enumerate() {
+        position[j] = p;
+    }
+    let mut indegree = vec![0usize; n];
+    let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (j, t) in plan.tasks.iter().enumerate() {
+        for l in &t.after {
+            indegree[j] += 1;
+            succs[l.pred].push(j);
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
+        .filter(|&j| indegree[j] == 0)
+        .map(|j| Reverse(position[j]))
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(Reverse(p)) = ready.pop() {
+        let i = by_key[p];
+        order.push(i);
+        for &j in &succs[i] {
+            indegree[j] -= 1;
+            if indegree[j] == 0 {
+                ready.push(Reverse(position[j]));
+            }
+        }
+    }
+    order
+}
+
+/// One team's usage over time: a step function as sorted breakpoints `(time, units)`, the
+/// units holding from that time to the next breakpoint. The first breakpoint is at -infinity.
+type Profile = Vec<(f64, u32)>;
+
+/// The serial schedule generation scheme, with its scratch buffers.
+///
+/// Tasks are taken in the order of the priority list. Each starts at the earliest requested
+/// time that is precedence-feasible and at which every team it demands has room for it over
+/// its whole run; candidate times are its precedence earliest start, then the times at which
+/// the usage of a team drops (finishes of tasks already placed) or its capacity changes
+/// ([`TeamCalendar::next_change`]). The scratch buffers keep their memory between runs.
+#[derive(Debug, Clone)]
+pub struct Sgs {
+    profiles: Vec<Profile>,
+    /// Per task, the requested start it was placed at (after the resource search).
+    placed_at: Vec<f64>,
+    /// Per task, its precedence earliest requested start.
+    precedence_start: Vec<f64>,
+}
+
+impl Sgs {
+    /// Scratch space sized for `p`.
+    pub fn new(p: &Problem) -> Sgs {
+        let teams = p.constant_capacity.len();
+        Sgs {
+            profiles: vec![Vec::with_capacity(16); teams],
+            placed_at: vec![0.0; p.len()],
+            precedence_start: vec![0.0; p.len()],
+        }
+    }
+
+    /// Schedules the tasks of `p` with these `durations` (indexed by task), taking them in
+    /// `order` (every task once, each after its predecessors), and writes each task's
+    /// `start` and `finish`.
+    ///
+    /// # Panics
+    ///
+    /// When `order` is not precedence-feasible or a slice has the wrong length.
+    pub fn run(
+        &mut self,
+        p: &Problem,
+        durations: &[f64],
+        order: &[usize],
+        start: &mut [f64],
+        finish: &mut [f64],
+    ) {
+        let n = p.len();
+        assert!(durations.len() == n && start.len() == n && finish.len() == n);
+        assert_eq!(order.len(), n, "the priority list holds every task once");
+        if self.placed_at.len() != n || self.profiles.len() != p.constant_capacity.len() {
+            *self = Sgs::new(p);
+        }
+        for profile in &mut self.profiles {
+            profile.clear();
+            profile.push((f64::NEG_INFINITY, 0));
+        }
+        // A task not placed yet has a NaN start, so a list out of precedence order is caught.
+        for s in start.iter_mut() {
+            *s = f64::NAN;
+        }
+        for &j in order {
+            let d = durations[j];
+            let es = p.precedence_start(j, d, start, finish);
+            self.precedence_start[j] = es;
+            let demands = p.demands(j);
+            let mut at = es;
+            let (s, f) = loop {
+                let (s, f) = p.advance(j, at, d);
+                if f <= s || demands.is_empty() {
+                    break (s, f);
+                }
+                let mut next = None;
+                for dm in demands {
+                    if let Some(t) = self.conflict(p, j, dm, s, f) {
+                        next = Some(t);
+                        break;
+                    }
+                }
+                match next {
+                    Some(t) => {
+                        assert!(
+                            t.is_finite() && t > at,
+                            "task {j} can never get the capacity it demands"
+                        );
+                        at = t;
+                    }
+                    None => break (s, f),
+                }
+            };
+            start[j] = s;
+            finish[j] = f;
+            self.placed_at[j] = at;
+            if f > s {
+                for dm in demands {
+                    self.hold(p, j, dm, s, f);
+                }
+            }
+        }
+    }
+
+    /// Per task, the requested start the last run placed it at: its precedence earliest start
+    /// unless capacity pushed it later, then the time capacity became free.
+    pub fn placed_at(&self) -> &[f64] {
+        &self.placed_at
+    }
+
+    /// Per task, the earliest requested start its links allowed in the last run.
+    pub fn precedence_starts(&self) -> &[f64] {
+        &self.precedence_start
+    }
+
+    /// Whether task `j` holding `dm` over `[s, f)` fits; if not, the next requested start worth
+    /// trying: the end of the first overloaded stretch (a usage drop or a capacity change).
+    #[inline]
+    fn conflict(&self, p: &Problem, j: usize, dm: &Demand, s: f64, f: f64) -> Option<f64> {
+        let profile = &self.profiles[dm.team];
+        let q = dm.units;
+        let mut i = profile.partition_point(|&(t, _)| t <= s) - 1;
+        if let Some(cap) = p.constant_capacity[dm.team] {
+            if dm.own_calendar || p.plain_calendar[j] {
+                // Fast path: constant capacity, the task never pauses.
+                loop {
+                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
+                    if profile[i].1 + q > cap {
+                        return Some(seg_end);
+                    }
+                    if seg_end >= f {
+                        return None;
+                    }
+                    i += 1;
+                }
+            }
+        }
+        let team_cal = p.timeline.team(dm.team);
+        let own_cal = (!dm.own_calendar).then(|| p.calendar(j));
+        let mut t = s;
+        while t < f {
+            let day = t.floor() as i64;
+            let mut change = team_cal
+                .next_change(day)
+                .map_or(f64::INFINITY, |d| d as f64);
+            let mut active = team_cal.is_working(day);
+            if let Some(c) = own_cal {
+                active &= c.is_working(day);
+                change = change.min(c.next_change(day).map_or(f64::INFINITY, |d| d as f64));
+            }
+            let stop = change.min(f);
+            if active {
+                let cap = team_cal.capacity(day);
+                if q > cap {
+                    return Some(change);
+                }
+                loop {
+                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
+                    if profile[i].1 + q > cap {
+                        return Some(seg_end.min(change));
+                    }
+                    if seg_end >= stop {
+                        break;
+                    }
+                    i += 1;
+                }
+            }
+            t = stop;
+            while i + 1 < profile.len() && profile[i + 1].0 <= t {
+                i += 1;
+            }
+        }
+        None
+    }
+
+    /// Records task `j` holding `dm` over `[s, f)`, except on days its own calendar does not
+    /// work when that is not the team's calendar.
+    fn hold(&mut self, p: &Problem, j: usize, dm: &Demand, s: f64, f: f64) {
+        if dm.own_calendar || p.plain_calendar[j] {
+            add(&mut self.profiles[dm.team], s, f, dm.units);
+            return;
+        }
+        let cal = p.calendar(j);
+        let mut t = s;
+        while t < f {
+            let day = t.floor() as i64;
+            let stop = cal.next_change(day).map_or(f, |d| (d as f64).min(f));
+            if cal.is_working(day) {
+                add(&mut self.profiles[dm.team], t, stop, dm.units);
+            }
+            t = stop;
+        }
+    }
+}
+
+/// Adds `units` to `profile` over `[a, b)`.
+fn add(profile: &mut Profile, a: f64, b: f64, units: u32) {
+    if b <= a {
+        return;
+    }
+    let mut i = profile.partition_point(|&(t, _)| t <= a) - 1;
+    if profile[i].0 < a {
+        profile.insert(i + 1, (a, profile[i].1));
+        i += 1;
+    }
+    let mut k = i;
+    while k < profile.len() && profile[k].0 < b {
+        profile[k].1 += units;
+        k += 1;
+    }
+    if k == profile.len() || profile[k].0 > b {
+        let before = profile[k - 1].1 - units;
+        profile.insert(k, (b, before));
+    }
+}
+
+/// A task in the deterministic schedule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskSchedule {
+    /// The task's id.
+    pub id: String,
+    /// Its name, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The id of its team, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Start offset (working days, or periods when undated).
+    pub start: f64,
+    /// Finish offset: the task runs over `[start, finish)`.
+    pub finish: f64,
+    /// Total slack on the levelled network (see [`schedule`]).
+    pub slack: f64,
+    /// Whether the slack is zero (below 1e-9).
+    pub critical: bool,
+    /// The working day holding `start` (dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    /// The last working day on which it works (its start date for a milestone; dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finish_date: Option<NaiveDate>,
+}
+
+/// A release in the deterministic schedule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseSchedule {
+    /// The release's id.
+    pub id: String,
+    /// When all its tasks have finished (the largest finish; 0 with no task).
+    pub ready: f64,
+    /// The finish date of its last task (dated plans; the plan's first day with no task).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready_date: Option<NaiveDate>,
+    /// The deploy time (undated plans): the first open window at or after `ready`, or `ready`
+    /// itself with no window rule; absent when unscheduled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<f64>,
+    /// The deploy date (dated plans): the first open window strictly after `ready_date`, or
+    /// `ready_date` itself with no window rule; absent when unscheduled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy_date: Option<NaiveDate>,
+    /// The date (or period) it is wanted by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<When>,
+    /// Whether it deploys on or before its target (`false` when unscheduled; absent with no
+    /// target).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_time: Option<bool>,
+    /// True when no open deploy window is left after it is ready.
+    pub unscheduled: bool,
+}
+
+/// The deterministic, resource-feasible schedule of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduleReport {
+    /// The largest finish (0 with no task).
+    pub makespan: f64,
+    /// The plan's first working day (dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    /// The finish date of the task that finishes last (dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finish_date: Option<NaiveDate>,
+    /// Every task, in file order.
+    pub tasks: Vec<TaskSchedule>,
+    /// Every release, in file order.
+    pub releases: Vec<ReleaseSchedule>,
+}
+
+/// The resource-feasible schedule the CLI prints: point durations, the release-first priority
+/// list ([`Problem::priority_order`]) through the serial scheme ([`Sgs`]).
+///
+/// Slack is total slack on the resource-levelled network: a backward pass, with the makespan
+/// as deadline, over the plan's links plus the resource links the scheme created. A task placed
+/// later than its links allow because capacity was short gets, as finish-to-start predecessors,
+/// the already placed tasks sharing one of its teams whose finish freed the capacity it started
+/// on (those finishing exactly at the time it was placed). A task's slack is its latest start
+/// on that network minus its start: how far it can slip, the others keeping their order on each
+/// team, before the project's finish moves. It is critical when that is below 1e-9.
+///
+/// Releases are ready when their last task finishes; they deploy in the first open window after
+/// that ([`calendar::deploy_after`]) or, with no window rule, when ready.
+pub fn schedule(plan: &Plan) -> ScheduleReport {
+    let p = Problem::new(plan);
+    let n = p.len();
+    let order = p.priority_order();
+    let mut sgs = Sgs::new(&p);
+    let mut start = vec![0.0; n];
+    let mut finish = vec![0.0; n];
+    sgs.run(&p, p.point_durations(), &order, &mut start, &mut finish);
+    let makespan = finish.iter().copied().fold(0.0, f64::max);
+
+    let links = resource_links(&p, &sgs, &order, &finish);
+    let (late_start, _) = graph::backward_pass(
+        plan,
+        &p.timeline,
+        p.point_durations(),
+        &order,
+        &links,
+        makespan,
+    );
+    let tl = &p.timeline;
+    let tasks: Vec<TaskSchedule> = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(j, t)| {
+            let slack = (late_start[j] - start[j]).max(0.0);
+            TaskSchedule {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                team: t.team.map(|k| plan.teams[k].id.clone()),
+                start: start[j],
+                finish: finish[j],
+                slack,
+                critical: slack < CRITICAL_EPS,
+                start_date: tl.start_date(start[j]),
+                finish_date: tl.finish_date(start[j], finish[j]),
+            }
+        })
+        .collect();
+    let last = (0..n).max_by(|&a, &b| finish[a].total_cmp(&finish[b]).then(b.cmp(&a)));
+    let finish_date = last.and_then(|j| tasks[j].finish_date);
+    let start_date = tl.start_date(0.0);
+
+    let releases = plan
+        .releases
+        .iter()
+        .map(|r| {
+            let last = r
+                .tasks
+                .iter()
+                .copied()
+                .max_by(|&a, &b| finish[a].total_cmp(&finish[b]).then(b.cmp(&a)));
+            let ready = last.map_or(0.0, |j| finish[j]);
+            let ready_date = match last {
+                Some(j) => tasks[j].finish_date,
+                None => start_date,
+            };
+            let ready_when = match ready_date {
+                Some(d) => When::Date(d),
+                None => When::Period(ready),
+            };
+            let deploy = if calendar::has_windows(r) {
+                calendar::deploy_after(&calendar::open_windows(plan, r), ready_when)
+            } else {
+                Some(ready_when)
+            };
+            let on_time = r.target.map(|target| match (deploy, target) {
+                (Some(When::Date(d)), When::Date(t)) => d <= t,
+                (Some(When::Period(d)), When::Period(t)) => d <= t,
+                (Some(When::Date(d)), When::Period(t)) => (tl.day_of_date(d) as f64) <= t,
+                (Some(When::Period(d)), When::Date(t)) => d <= tl.offset_of(When::Date(t)),
+                (None, _) => false,
+            });
+            ReleaseSchedule {
+                id: r.id.clone(),
+                ready,
+                ready_date,
+                deploy: match deploy {
+                    Some(When::Period(x)) => Some(x),
+                    _ => None,
+                },
+                deploy_date: match deploy {
+                    Some(When::Date(d)) => Some(d),
+                    _ => None,
+                },
+                target: r.target,
+                on_time,
+                unscheduled: deploy.is_none(),
+            }
+        })
+        .collect();
+
+    ScheduleReport {
+        makespan,
+        start_date,
+        finish_date,
+        tasks,
+        releases,
+    }
+}
+
+/// The resource links of the last run: `(i, j)` when `j` was placed later than its links allowed
+/// and `i`, placed before it and sharing one of its teams, finished exactly when `j` was placed.
+pub fn resource_links(
+    p: &Problem,
+    sgs: &Sgs,
+    order: &[usize],
+    finish: &[f64],
+) -> Vec<(usize, usize)> {
+    let n = p.len();
+    let mut rank = vec![0usize; n];
+    for (k, &j) in order.iter().enumerate() {
+        rank[j] = k;
+    }
+    let mut links = Vec::new();
+    for j in 0..n {
+        let at = sgs.placed_at[j];
+        if at <= sgs.precedence_start[j] {
+            continue;
+        }
+        let teams = p.demands(j);
+        for i in 0..n {
+            if i == j || rank[i] > rank[j] || finish[i] != at {
+                continue;
+            }
+            if p.demands(i)
+                .iter()
+                .any(|a| teams.iter().any(|b| a.team == b.team))
+            {
+                links.push((i, j));
+            }
+        }
+    }
+    links
+}
