@@ -1,0 +1,848 @@
+//! The iteration loop: a compiled plan, per-batch sampling and scheduling, per-batch results.
+//!
+//! Iterations run in batches of [`BATCH`]. A batch draws all its random numbers from its own
+//! stream ([`super::rng::batch_stream`]) in a fixed order that does not depend on the thread,
+//! on the other batches, or on which risks are switched off:
+//!
+//! 1. each task with a random, uncorrelated duration, in file order: one uniform per iteration;
+//! 2. each correlation component (ordered by its first task), each member in task order: one
+//!    uniform per iteration, turned into a standard normal;
+//! 3. each risk in file order: one uniform per iteration for whether it fires, then (unless its
+//!    impact is fixed) one for its impact.
+//!
+//! With Latin hypercube sampling each of those columns is stratified over the batch.
+//!
+//! Durations are laid out task-major (`[task][iteration in batch]`) so that the critical-path
+//! passes run as tight loops over the iterations of a batch. In resource-aware mode each
+//! iteration is scheduled on its own by the scheduler's serial scheme.
+
+use crate::calendar::{TeamCalendar, Timeline};
+use crate::graph::{self, CRITICAL_EPS};
+use crate::model::{LinkKind, Plan, TaskKind};
+use crate::schedule::{self, Problem, Sgs};
+
+use super::correlation::{self, Component};
+use super::dist::{normal_cdf, normal_quantile, Sampler};
+use super::rng::{batch_stream, Stream};
+use super::Sampling;
+
+/// Iterations per batch: the unit of seeding and of Latin hypercube stratification. Fixed,
+/// so that results do not depend on the number of threads.
+pub const BATCH: usize = 64;
+
+/// Number of rank bins of a task's duration key (see [`BatchOut::keys`]).
+pub(crate) const KEY_BINS: usize = 4096;
+
+#[derive(Debug, Clone, Copy)]
+struct PredLink {
+    pred: usize,
+    kind: LinkKind,
+    lag: f64,
+}
+
+/// Where a task's per-iteration duration goes for the sensitivity ranks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Slot {
+    /// A fixed duration: no variation, sensitivity 0.
+    None,
+    /// A monotone function of one uniform: its 12-bit key (`floor(u * 4096)`).
+    Key(usize),
+    /// Risk-affected: the duration itself, as `f32`.
+    Dur(usize),
+}
+
+/// A risk as the loop uses it.
+#[derive(Debug, Clone)]
+pub(crate) struct RiskC {
+    p: f64,
+    impact: Sampler,
+    /// Tasks delayed (milestones excluded: they take no time), as listed.
+    tasks: Vec<usize>,
+    /// The tasks whose times can change when this risk fires, in topological order.
+    affected: Vec<usize>,
+    affected_mask: Vec<bool>,
+}
+
+/// How iterations are scheduled.
+pub(crate) enum Mode<'a> {
+    /// Critical-path passes, capacity ignored.
+    CriticalPath,
+    /// The serial schedule generation scheme with a fixed priority list.
+    Resource {
+        problem: &'a Problem,
+        order: Vec<usize>,
+    },
+}
+
+/// A plan compiled for simulation.
+pub(crate) struct Ctx<'a> {
+    plan: &'a Plan,
+    timeline: &'a Timeline,
+    mode: Mode<'a>,
+    seed: u64,
+    sampling: Sampling,
+    risk_effects: bool,
+    n: usize,
+    topo: Vec<usize>,
+    pred_start: Vec<usize>,
+    preds: Vec<PredLink>,
+    plain: Vec<bool>,
+    team: Vec<Option<usize>>,
+    samplers: Vec<Sampler>,
+    indep: Vec<usize>,
+    comps: Vec<Component>,
+    risks: Vec<RiskC>,
+    risk_task: Vec<bool>,
+    pub(crate) slots: Vec<Slot>,
+    n_keys: usize,
+    n_durs: usize,
+    release_tasks: Vec<Vec<usize>>,
+    end_candidates: Vec<usize>,
+}
+
+impl<'a> Ctx<'a> {
+    /// Compiles `plan`. `warnings` receives what the user should know (correlation repairs).
+    pub(crate) fn new(
+        plan: &'a Plan,
+        timeline: &'a Timeline,
+        mode: Mode<'a>,
+        options: &super::Options,
+        warnings: &mut Vec<String>,
+    ) -> Ctx<'a> {
+        let n = plan.tasks.len();
+        let topo = graph::topological_order(plan);
+        let mut pred_start = Vec::with_capacity(n + 1);
+        let mut preds = Vec::new();
+        for t in &plan.tasks {
+            pred_start.push(preds.len());
+            preds.extend(t.after.iter().map(|l| PredLink {
+                pred: l.pred,
+                kind: l.kind,
+                lag: l.lag,
+            }));
+        }
+        pred_start.push(preds.len());
+        let is_plain = |c: &TeamCalendar| c.is_working(0) && c.next_change(0).is_none();
+        let team: Vec<Option<usize>> = plan.tasks.iter().map(|t| t.team).collect();
+        let plain: Vec<bool> = team
+            .iter()
+            .map(|t| match t {
+                Some(k) => is_plain(timeline.team(*k)),
+                None => is_plain(timeline.free()),
+            })
+            .collect();
+        let samplers: Vec<Sampler> = plan
+            .tasks
+            .iter()
+            .map(|t| match t.kind {
+                TaskKind::Milestone => Sampler::Fixed(0.0),
+                _ => Sampler::new(&t.estimate),
+            })
+            .collect();
+        let random: Vec<bool> = samplers.iter().map(|s| !s.is_fixed()).collect();
+        let comps = correlation::components(plan, &random, warnings);
+        let mut correlated = vec![false; n];
+        for c in &comps {
+            for &j in &c.tasks {
+                correlated[j] = true;
+            }
+        }
+        let indep: Vec<usize> = (0..n).filter(|&j| random[j] && !correlated[j]).collect();
+
+        let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (j, t) in plan.tasks.iter().enumerate() {
+            for l in &t.after {
+                succs[l.pred].push(j);
+            }
+        }
+        let mut topo_pos = vec![0usize; n];
+        for (k, &j) in topo.iter().enumerate() {
+            topo_pos[j] = k;
+        }
+        let mut risk_task = vec![false; n];
+        let risks: Vec<RiskC> = plan
+            .risks
+            .iter()
+            .map(|r| {
+                let tasks: Vec<usize> = r
+                    .tasks
+                    .iter()
+                    .copied()
+                    .filter(|&j| plan.tasks[j].kind != TaskKind::Milestone)
+                    .collect();
+                for &j in &tasks {
+                    risk_task[j] = true;
+                }
+                let mut mask = vec![false; n];
+                let mut stack: Vec<usize> = tasks.clone();
+                while let Some(j) = stack.pop() {
+                    if !mask[j] {
+                        mask[j] = true;
+                        stack.extend(succs[j].iter().copied());
+                    }
+                }
+                let mut affected: Vec<usize> = (0..n).filter(|&j| mask[j]).collect();
+                affected.sort_by_key(|&j| topo_pos[j]);
+                RiskC {
+                    p: r.probability,
+                    impact: Sampler::new(&r.impact),
+                    tasks,
+                    affected,
+                    affected_mask: mask,
+                }
+            })
+            .collect();
+        let (mut n_keys, mut n_durs) = (0, 0);
+        let slots = (0..n)
+            .map(|j| {
+                if risk_task[j] {
+                    n_durs += 1;
+                    Slot::Dur(n_durs - 1)
+                } else if random[j] {
+                    n_keys += 1;
+                    Slot::Key(n_keys - 1)
+                } else {
+                    Slot::None
+                }
+            })
+            .collect();
+        // A task can finish last only if no finish-to-start successor (lag >= 0) always takes
+        // time: such a successor finishes strictly later.
+        let takes_time = |j: usize| {
+            plan.tasks[j].kind != TaskKind::Milestone && plan.tasks[j].estimate.min() > 0.0
+        };
+        let mut dominated = vec![false; n];
+        for (s, t) in plan.tasks.iter().enumerate() {
+            for l in &t.after {
+                if l.kind == LinkKind::FS && l.lag >= 0.0 && takes_time(s) {
+                    dominated[l.pred] = true;
+                }
+            }
+        }
+        let end_candidates = (0..n).filter(|&j| !dominated[j]).collect();
+        let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
+        Ctx {
+            plan,
+            timeline,
+            mode,
+            seed: options.seed,
+            sampling: options.sampling,
+            risk_effects: options.risk_effects,
+            n,
+            topo,
+            pred_start,
+            preds,
+            plain,
+            team,
+            samplers,
+            indep,
+            comps,
+            risks,
+            risk_task,
+            slots,
+            n_keys,
+            n_durs,
+            release_tasks,
+            end_candidates,
+        }
+    }
+
+    /// Number of tasks.
+    pub(crate) fn len(&self) -> usize {
+        self.n
+    }
+
+    fn preds(&self, j: usize) -> &[PredLink] {
+        &self.preds[self.pred_start[j]..self.pred_start[j + 1]]
+    }
+
+    fn cal(&self, j: usize) -> &TeamCalendar {
+        match self.team[j] {
+            Some(k) => self.timeline.team(k),
+            None => self.timeline.free(),
+        }
+    }
+
+    /// A new scratch space for [`Ctx::run_batch`].
+    pub(crate) fn scratch(&self) -> Scratch {
+        let n = self.n;
+        let kmax = self.comps.iter().map(|c| c.tasks.len()).max().unwrap_or(0);
+        let nr = self.risks.len();
+        let sgs = match &self.mode {
+            Mode::Resource { problem, .. } => Some(Sgs::new(problem)),
+            Mode::CriticalPath => None,
+        };
+        Scratch {
+            u: vec![0.0; BATCH],
+            acc: vec![0.0; BATCH],
+            eps: vec![0.0; kmax * BATCH],
+            perm: Vec::with_capacity(BATCH),
+            base: vec![0.0; n * BATCH],
+            dur: vec![0.0; n * BATCH],
+            start: vec![0.0; n * BATCH],
+            finish: vec![0.0; n * BATCH],
+            fb: vec![0.0; n * BATCH],
+            sb: vec![0.0; n * BATCH],
+            fired: vec![false; nr * BATCH],
+            impact: vec![0.0; nr * BATCH],
+            sgs,
+            d1: vec![0.0; n],
+            s1: vec![0.0; n],
+            f1: vec![0.0; n],
+            s2: vec![0.0; n],
+            f2: vec![0.0; n],
+        }
+    }
+
+    /// Draws one column of uniforms (plain or stratified).
+    #[inline]
+    fn draw(&self, stream: &mut Stream, u: &mut [f64], perm: &mut Vec<u32>) {
+        match self.sampling {
+            Sampling::MonteCarlo => stream.fill_uniform(u),
+            Sampling::LatinHypercube => stream.fill_stratified(u, perm),
+        }
+    }
+
+    /// Samples the durations of batch `b` (`len` iterations) into `s.base`, `s.dur`,
+    /// `s.fired` and `s.impact`, and writes the sensitivity keys and the fire counts.
+    fn sample(&self, s: &mut Scratch, b: usize, len: usize, out: &mut BatchOut) {
+        let mut stream = batch_stream(self.seed, b as u64);
+        let Scratch {
+            u,
+            eps,
+            perm,
+            base,
+            dur,
+            fired,
+            impact,
+            ..
+        } = s;
+        let u = &mut u[..len];
+        for j in 0..self.n {
+            if let Sampler::Fixed(v) = self.samplers[j] {
+                base[j * BATCH..j * BATCH + len].fill(v);
+            }
+        }
+        for &j in &self.indep {
+            self.draw(&mut stream, u, perm);
+            self.samplers[j].sample_into(u, &mut base[j * BATCH..j * BATCH + len]);
+            if let Slot::Key(k) = self.slots[j] {
+                write_keys(&mut out.keys[k * len..(k + 1) * len], u);
+            }
+        }
+        for c in &self.comps {
+            let k = c.tasks.len();
+            for m in 0..k {
+                self.draw(&mut stream, u, perm);
+                for (e, &x) in eps[m * BATCH..m * BATCH + len].iter_mut().zip(u.iter()) {
+                    *e = normal_quantile(x);
+                }
+            }
+            for (m, &j) in c.tasks.iter().enumerate() {
+                let row = &c.chol[m * k..m * k + m + 1];
+                for (i, ui) in u.iter_mut().enumerate() {
+                    let mut z = 0.0;
+                    for (l, &w) in row.iter().enumerate() {
+                        z += w * eps[l * BATCH + i];
+                    }
+                    *ui = normal_cdf(z);
+                }
+                self.samplers[j].sample_into(u, &mut base[j * BATCH..j * BATCH + len]);
+                if let Slot::Key(kk) = self.slots[j] {
+                    write_keys(&mut out.keys[kk * len..(kk + 1) * len], u);
+                }
+            }
+        }
+        for (r, risk) in self.risks.iter().enumerate() {
+            self.draw(&mut stream, u, perm);
+            let f = &mut fired[r * BATCH..r * BATCH + len];
+            for (fi, &x) in f.iter_mut().zip(u.iter()) {
+                *fi = x < risk.p;
+            }
+            out.fired[r] = f.iter().filter(|&&x| x).count() as u32;
+            let imp = &mut impact[r * BATCH..r * BATCH + len];
+            if let Sampler::Fixed(v) = risk.impact {
+                imp.fill(v);
+            } else {
+                self.draw(&mut stream, u, perm);
+                risk.impact.sample_into(u, imp);
+            }
+        }
+        // Final durations: base plus the impacts of the risks that fired, in file order.
+        for j in 0..self.n {
+            let (src, dst) = (
+                &base[j * BATCH..j * BATCH + len],
+                &mut dur[j * BATCH..j * BATCH + len],
+            );
+            if !self.risk_task[j] {
+                for (d, &x) in dst.iter_mut().zip(src) {
+                    *d = x.max(0.0);
+                }
+            } else {
+                for (i, d) in dst.iter_mut().enumerate() {
+                    *d = self.duration_without(j, i, src[i], fired, impact, usize::MAX);
+                }
+                if let Slot::Dur(k) = self.slots[j] {
+                    for (o, &d) in out.durs[k * len..(k + 1) * len].iter_mut().zip(dst.iter()) {
+                        *o = d as f32;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Task `j`'s duration in iteration `i` of the batch, from its base and the risks that
+    /// fired (in file order; a risk listing a task twice delays it twice), leaving out risk
+    /// `skip`.
+    #[inline]
+    fn duration_without(
+        &self,
+        j: usize,
+        i: usize,
+        base: f64,
+        fired: &[bool],
+        impact: &[f64],
+        skip: usize,
+    ) -> f64 {
+        let mut d = base;
+        for (r, risk) in self.risks.iter().enumerate() {
+            if r != skip && fired[r * BATCH + i] {
+                for _ in risk.tasks.iter().filter(|&&t| t == j) {
+                    d += impact[r * BATCH + i];
+                }
+            }
+        }
+        d.max(0.0)
+    }
+
+    /// Runs batch `b` of `len` iterations.
+    pub(crate) fn run_batch(&self, s: &mut Scratch, b: usize, len: usize) -> BatchOut {
+        let nrel = self.release_tasks.len();
+        let mut out = BatchOut {
+            len,
+            makespan: vec![0.0; len],
+            finish_day: vec![0; len],
+            ready: vec![0.0; nrel * len],
+            ready_day: vec![0; nrel * len],
+            crit: vec![0; self.n],
+            fired: vec![0; self.risks.len()],
+            keys: vec![0; self.n_keys * len],
+            durs: vec![0.0; self.n_durs * len],
+            without: Vec::new(),
+        };
+        self.sample(s, b, len, &mut out);
+        match &self.mode {
+            Mode::CriticalPath => {
+                self.forward(s, len, &mut out.makespan);
+                self.backward(s, len, &out.makespan, &mut out.crit);
+            }
+            Mode::Resource { problem, order } => {
+                self.resource(problem, order, s, len, &mut out);
+            }
+        }
+        // Release readiness and the project's finish day, from the batch's times.
+        for i in 0..len {
+            let at = |j: usize| (s.start[j * BATCH + i], s.finish[j * BATCH + i]);
+            for (r, tasks) in self.release_tasks.iter().enumerate() {
+                let (ready, day) = ready_of(tasks, at);
+                out.ready[r * len + i] = ready;
+                out.ready_day[r * len + i] = day;
+            }
+            out.finish_day[i] = ready_of(&self.end_candidates, at).1;
+        }
+        if self.risk_effects {
+            out.without = (0..self.risks.len())
+                .map(|r| self.without_risk(s, len, r, &out))
+                .collect();
+        }
+        out
+    }
+
+    /// The critical-path forward pass over a batch (mirrors [`graph::forward_pass`]).
+    fn forward(&self, s: &mut Scratch, len: usize, makespan: &mut [f64]) {
+        let Scratch {
+            acc,
+            dur,
+            start,
+            finish,
+            ..
+        } = s;
+        let acc = &mut acc[..len];
+        makespan.fill(0.0);
+        for &j in &self.topo {
+            acc.fill(0.0);
+            let d = &dur[j * BATCH..j * BATCH + len];
+            let plain = self.plain[j];
+            for l in self.preds(j) {
+                let p = l.pred;
+                let lag = l.lag;
+                let (pf, ps) = (
+                    &finish[p * BATCH..p * BATCH + len],
+                    &start[p * BATCH..p * BATCH + len],
+                );
+                match (l.kind, plain) {
+                    (LinkKind::FS, _) => max_into(acc, pf, lag),
+                    (LinkKind::SS, _) => max_into(acc, ps, lag),
+                    (LinkKind::FF, true) => max_into_minus(acc, pf, lag, d),
+                    (LinkKind::SF, true) => max_into_minus(acc, ps, lag, d),
+                    (kind, false) => {
+                        let cal = self.cal(j);
+                        for i in 0..len {
+                            let b = graph::start_bound(kind, lag, cal, d[i], ps[i], pf[i]);
+                            if b > acc[i] {
+                                acc[i] = b;
+                            }
+                        }
+                    }
+                }
+            }
+            let (st, fi) = (
+                &mut start[j * BATCH..j * BATCH + len],
+                &mut finish[j * BATCH..j * BATCH + len],
+            );
+            if plain {
+                for i in 0..len {
+                    st[i] = acc[i];
+                    let f = acc[i] + d[i];
+                    fi[i] = f;
+                    if f > makespan[i] {
+                        makespan[i] = f;
+                    }
+                }
+            } else {
+                let cal = self.cal(j);
+                for i in 0..len {
+                    let (a, f) = cal.advance(acc[i], d[i]);
+                    st[i] = a;
+                    fi[i] = f;
+                    if f > makespan[i] {
+                        makespan[i] = f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The critical-path backward pass over a batch (mirrors [`graph::backward_pass`] with the
+    /// iteration's makespan as deadline): counts, per task, the iterations in which its total
+    /// slack is below [`CRITICAL_EPS`].
+    fn backward(&self, s: &mut Scratch, len: usize, makespan: &[f64], crit: &mut [u32]) {
+        let Scratch {
+            dur, start, fb, sb, ..
+        } = s;
+        for j in 0..self.n {
+            fb[j * BATCH..j * BATCH + len].copy_from_slice(makespan);
+            sb[j * BATCH..j * BATCH + len].fill(f64::INFINITY);
+        }
+        let mut ls = [0.0f64; BATCH];
+        let mut lf = [0.0f64; BATCH];
+        for &j in self.topo.iter().rev() {
+            let d = &dur[j * BATCH..j * BATCH + len];
+            let es = &start[j * BATCH..j * BATCH + len];
+            let (fbj, sbj) = (
+                &fb[j * BATCH..j * BATCH + len],
+                &sb[j * BATCH..j * BATCH + len],
+            );
+            let mut count = 0u32;
+            if self.plain[j] {
+                for i in 0..len {
+                    let mut l = fbj[i] - d[i];
+                    if sbj[i] < l {
+                        l = sbj[i];
+                    }
+                    ls[i] = l;
+                    lf[i] = l + d[i];
+                    count += u32::from((l - es[i]).max(0.0) < CRITICAL_EPS);
+                }
+            } else {
+                let cal = self.cal(j);
+                for i in 0..len {
+                    let mut l = cal.retreat(fbj[i], d[i]);
+                    if sbj[i].is_finite() {
+                        l = l.min(cal.retreat(sbj[i], 0.0));
+                    }
+                    ls[i] = l;
+                    let f = cal.advance(l, d[i]).1;
+                    lf[i] = cal.advance(f, 0.0).0;
+                    count += u32::from((l - es[i]).max(0.0) < CRITICAL_EPS);
+                }
+            }
+            crit[j] += count;
+            for l in self.preds(j) {
+                let p = l.pred;
+                let lag = l.lag;
+                let (src, dst) = match l.kind {
+                    LinkKind::FS => (&ls, &mut fb[p * BATCH..p * BATCH + len]),
+                    LinkKind::SS => (&ls, &mut sb[p * BATCH..p * BATCH + len]),
+                    LinkKind::FF => (&lf, &mut fb[p * BATCH..p * BATCH + len]),
+                    LinkKind::SF => (&lf, &mut sb[p * BATCH..p * BATCH + len]),
+                };
+                for (dv, &sv) in dst.iter_mut().zip(src.iter()) {
+                    let v = sv - lag;
+                    if v < *dv {
+                        *dv = v;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Resource-aware scheduling of every iteration of the batch; criticality is zero slack on
+    /// the levelled network, as [`schedule::schedule`] computes it.
+    fn resource(
+        &self,
+        problem: &Problem,
+        order: &[usize],
+        s: &mut Scratch,
+        len: usize,
+        out: &mut BatchOut,
+    ) {
+        let n = self.n;
+        let sgs = s.sgs.as_mut().expect("resource mode has a scheme");
+        for i in 0..len {
+            for j in 0..n {
+                s.d1[j] = s.dur[j * BATCH + i];
+            }
+            sgs.run(problem, &s.d1, order, &mut s.s1, &mut s.f1);
+            let makespan = s.f1.iter().copied().fold(0.0, f64::max);
+            out.makespan[i] = makespan;
+            let links = schedule::resource_links(problem, sgs, order, &s.f1);
+            let (late_start, _) =
+                graph::backward_pass(self.plan, self.timeline, &s.d1, order, &links, makespan);
+            for (j, &ls) in late_start.iter().enumerate() {
+                s.start[j * BATCH + i] = s.s1[j];
+                s.finish[j * BATCH + i] = s.f1[j];
+                out.crit[j] += u32::from((ls - s.s1[j]).max(0.0) < CRITICAL_EPS);
+            }
+        }
+    }
+
+    /// The batch re-run with risk `r` switched off: the same random numbers, so only the
+    /// iterations in which it fired can change.
+    fn without_risk(&self, s: &mut Scratch, len: usize, r: usize, out: &BatchOut) -> Without {
+        let mut w = Without {
+            makespan: out.makespan.clone(),
+            ready: out.ready.clone(),
+        };
+        let risk = &self.risks[r];
+        for i in 0..len {
+            if !s.fired[r * BATCH + i] {
+                continue;
+            }
+            match &self.mode {
+                Mode::CriticalPath => {
+                    // Recompute the tasks downstream of the risk; the rest keep their times.
+                    for &j in &risk.affected {
+                        let d = if self.risk_task[j] {
+                            self.duration_without(
+                                j,
+                                i,
+                                s.base[j * BATCH + i],
+                                &s.fired,
+                                &s.impact,
+                                r,
+                            )
+                        } else {
+                            s.dur[j * BATCH + i]
+                        };
+                        let time = |p: usize| {
+                            if risk.affected_mask[p] {
+                                (s.s2[p], s.f2[p])
+                            } else {
+                                (s.start[p * BATCH + i], s.finish[p * BATCH + i])
+                            }
+                        };
+                        let cal = self.cal(j);
+                        let mut es: f64 = 0.0;
+                        for l in self.preds(j) {
+                            let (ps, pf) = time(l.pred);
+                            let b = match (l.kind, self.plain[j]) {
+                                (LinkKind::FS, _) => pf + l.lag,
+                                (LinkKind::SS, _) => ps + l.lag,
+                                (LinkKind::FF, true) => pf + l.lag - d,
+                                (LinkKind::SF, true) => ps + l.lag - d,
+                                (kind, false) => graph::start_bound(kind, l.lag, cal, d, ps, pf),
+                            };
+                            if b > es {
+                                es = b;
+                            }
+                        }
+                        let (a, f) = if self.plain[j] {
+                            (es, es + d)
+                        } else {
+                            cal.advance(es, d)
+                        };
+                        s.s2[j] = a;
+                        s.f2[j] = f;
+                    }
+                    let at = |j: usize| {
+                        if risk.affected_mask[j] {
+                            (s.s2[j], s.f2[j])
+                        } else {
+                            (s.start[j * BATCH + i], s.finish[j * BATCH + i])
+                        }
+                    };
+                    w.makespan[i] = (0..self.n).map(|j| at(j).1).fold(0.0, f64::max);
+                    for (q, tasks) in self.release_tasks.iter().enumerate() {
+                        w.ready[q * len + i] = ready_of(tasks, at).0;
+                    }
+                }
+                Mode::Resource { problem, order } => {
+                    for j in 0..self.n {
+                        s.d1[j] = if self.risk_task[j] {
+                            self.duration_without(
+                                j,
+                                i,
+                                s.base[j * BATCH + i],
+                                &s.fired,
+                                &s.impact,
+                                r,
+                            )
+                        } else {
+                            s.dur[j * BATCH + i]
+                        };
+                    }
+                    let sgs = s.sgs.as_mut().expect("resource mode has a scheme");
+                    sgs.run(problem, &s.d1, order, &mut s.s2, &mut s.f2);
+                    w.makespan[i] = s.f2.iter().copied().fold(0.0, f64::max);
+                    let at = |j: usize| (s.s2[j], s.f2[j]);
+                    for (q, tasks) in self.release_tasks.iter().enumerate() {
+                        w.ready[q * len + i] = ready_of(tasks, at).0;
+                    }
+                }
+            }
+        }
+        w
+    }
+
+    /// Samples batch `b` only (no scheduling) and returns its durations, iteration-major.
+    pub(crate) fn sample_only(&self, s: &mut Scratch, b: usize, len: usize) -> Vec<Vec<f64>> {
+        let mut out = BatchOut {
+            len,
+            makespan: Vec::new(),
+            finish_day: Vec::new(),
+            ready: Vec::new(),
+            ready_day: Vec::new(),
+            crit: Vec::new(),
+            fired: vec![0; self.risks.len()],
+            keys: vec![0; self.n_keys * len],
+            durs: vec![0.0; self.n_durs * len],
+            without: Vec::new(),
+        };
+        self.sample(s, b, len, &mut out);
+        (0..len)
+            .map(|i| (0..self.n).map(|j| s.dur[j * BATCH + i]).collect())
+            .collect()
+    }
+}
+
+/// The 12-bit keys `floor(u * 4096)` of a column of uniforms.
+#[inline]
+fn write_keys(keys: &mut [u16], u: &[f64]) {
+    for (key, &x) in keys.iter_mut().zip(u) {
+        *key = ((x * KEY_BINS as f64) as u16).min(KEY_BINS as u16 - 1);
+    }
+}
+
+/// `acc[i] = max(acc[i], x[i] + lag)`.
+#[inline]
+fn max_into(acc: &mut [f64], x: &[f64], lag: f64) {
+    for (a, &v) in acc.iter_mut().zip(x) {
+        let b = v + lag;
+        if b > *a {
+            *a = b;
+        }
+    }
+}
+
+/// `acc[i] = max(acc[i], x[i] + lag - d[i])`.
+#[inline]
+fn max_into_minus(acc: &mut [f64], x: &[f64], lag: f64, d: &[f64]) {
+    for ((a, &v), &dd) in acc.iter_mut().zip(x).zip(d) {
+        let b = v + lag - dd;
+        if b > *a {
+            *a = b;
+        }
+    }
+}
+
+/// The finish day of a task over `[start, finish)`: the plan day of its last working moment;
+/// for a zero-length task, the day that ends at or holds it (day 0 at or before 0), as
+/// [`Timeline::finish_date`] and [`Timeline::moment_date`] date them.
+#[inline]
+pub(crate) fn finish_day(start: f64, finish: f64) -> i64 {
+    if finish > start {
+        finish.ceil() as i64 - 1
+    } else {
+        (start.ceil() as i64 - 1).max(0)
+    }
+}
+
+/// The readiness of a set of tasks: the largest finish (0 with no task) and the finish day of
+/// the task holding it (the first such task in index order), as the deterministic schedule
+/// reports a release's ready time and date.
+#[inline]
+fn ready_of(tasks: &[usize], at: impl Fn(usize) -> (f64, f64)) -> (f64, i64) {
+    let mut best: Option<(usize, f64, f64)> = None;
+    for &j in tasks {
+        let (s, f) = at(j);
+        match best {
+            Some((bj, _, bf)) if f < bf || (f == bf && j > bj) => {}
+            _ => best = Some((j, s, f)),
+        }
+    }
+    match best {
+        Some((_, s, f)) => (f, finish_day(s, f)),
+        None => (0.0, 0),
+    }
+}
+
+/// Scratch buffers of one worker.
+pub(crate) struct Scratch {
+    u: Vec<f64>,
+    acc: Vec<f64>,
+    eps: Vec<f64>,
+    perm: Vec<u32>,
+    base: Vec<f64>,
+    dur: Vec<f64>,
+    start: Vec<f64>,
+    finish: Vec<f64>,
+    fb: Vec<f64>,
+    sb: Vec<f64>,
+    fired: Vec<bool>,
+    impact: Vec<f64>,
+    sgs: Option<Sgs>,
+    d1: Vec<f64>,
+    s1: Vec<f64>,
+    f1: Vec<f64>,
+    s2: Vec<f64>,
+    f2: Vec<f64>,
+}
+
+/// Results of one batch re-run without one risk.
+pub(crate) struct Without {
+    pub(crate) makespan: Vec<f64>,
+    /// Release-major: `ready[r * len + i]`.
+    pub(crate) ready: Vec<f64>,
+}
+
+/// Results of one batch.
+pub(crate) struct BatchOut {
+    pub(crate) len: usize,
+    pub(crate) makespan: Vec<f64>,
+    /// The plan day of the project's finish (the finish day of the task finishing last).
+    pub(crate) finish_day: Vec<i64>,
+    /// Release-major: `ready[r * len + i]`.
+    pub(crate) ready: Vec<f64>,
+    pub(crate) ready_day: Vec<i64>,
+    /// Per task: iterations in which it was critical.
+    pub(crate) crit: Vec<u32>,
+    /// Per risk: iterations in which it fired.
+    pub(crate) fired: Vec<u32>,
+    /// Per `Slot::Key` task `k`: `keys[k * len + i]`, the duration's 12-bit uniform key.
+    pub(crate) keys: Vec<u16>,
+    /// Per `Slot::Dur` task `k`: `durs[k * len + i]`, the duration.
+    pub(crate) durs: Vec<f32>,
+    /// Per risk: the batch without it.
+    pub(crate) without: Vec<Without>,
+}

@@ -1,0 +1,683 @@
+//! Monte Carlo simulation of delay risk.
+//!
+//! Each iteration samples every task's duration from its estimate, fires each risk event with
+//! its probability (adding one sampled impact to each task it lists), and schedules the plan
+//! with those durations: by default resource-aware (the scheduler's serial scheme with the
+//! deterministic schedule's priority list, so capacity, calendars and time off hold in every
+//! iteration), or with [`Options::ignore_capacity`] by the critical-path method (links, lags
+//! and team calendars, no capacity). The iterations' finishes, release ready times, deploy
+//! windows and critical tasks are then summarised as a [`Simulation`].
+//!
+//! # Reproducibility
+//!
+//! Iterations run in batches of [`BATCH`]. Batch `b` draws from its own `Pcg64Mcg` stream
+//! derived from `(seed, b)`, in an order fixed by the plan alone; batches are merged in batch
+//! order and every sum is taken in iteration order after the merge. The result is therefore the
+//! same, bit for bit, for any number of threads (the `parallel` feature runs batches on rayon)
+//! and in WebAssembly; all transcendental functions come from the pure-Rust `libm`.
+//!
+//! # Sampling
+//!
+//! Plain Monte Carlo by default; [`Sampling::LatinHypercube`] stratifies every random input
+//! within each batch (replicated Latin hypercube: each batch is a Latin hypercube design of
+//! [`BATCH`] points, so memory stays flat however many iterations run). Rank correlations use
+//! a Gaussian copula; an inconsistent correlation matrix is replaced by the nearest valid one
+//! (Higham's nearest correlation matrix) and reported in [`Simulation::warnings`]. Beta-PERT
+//! quantiles are tabulated to an accuracy far below the Monte Carlo error.
+//!
+//! # Statistics
+//!
+//! Percentiles are order statistics ("p% of iterations at or before"). Every probability comes
+//! with its Monte Carlo standard error `sqrt(p (1 - p) / n)`; under Latin hypercube sampling
+//! that is an upper bound (LHS never does worse than plain sampling by more than a factor
+//! n / (n - 1), Owen 1997). A task's `criticality` is the share of iterations in which its
+//! total slack is zero, on the network of links plus, in resource-aware mode, that iteration's
+//! resource links, exactly as `schedule` computes slack. Its `sensitivity` is the Spearman rank
+//! correlation between its sampled duration (risk impacts included) and the project finish; a
+//! task whose duration is a monotone function of one uniform is ranked by that uniform quantised
+//! to 4096 equal-probability bins (ties get midranks, which moves the coefficient by far less
+//! than its standard error), risk-affected tasks by their exact durations. A risk's effect is
+//! the P80 finish with it minus the P80 finish of the same run (same seed, same random numbers)
+//! with that risk switched off.
+//!
+//! ```
+//! use shipdate_engine::simulate::{simulate, Options};
+//! let plan = shipdate_engine::io::parse_str(
+//!     "[plan]\nname = \"demo\"\n[[tasks]]\nid = \"a\"\nestimate = { low = 2, likely = 3, high = 7 }\n",
+//!     shipdate_engine::io::Format::Toml,
+//! ).unwrap();
+//! let sim = simulate(&plan, &Options { iterations: 2000, ..Options::default() }).unwrap();
+//! assert!(sim.makespan.p10 >= 2.0 && sim.makespan.p95 <= 7.0);
+//! assert!((sim.makespan.mean - (2.0 + 4.0 * 3.0 + 7.0) / 6.0).abs() < 0.1);
+//! ```
+
+mod correlation;
+mod dist;
+mod engine;
+mod rng;
+mod stats;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::calendar::{self, Timeline};
+use crate::model::{Plan, When};
+use crate::schedule::Problem;
+
+pub use engine::BATCH;
+pub use stats::{Histogram, Percentiles, Summary};
+
+use engine::{BatchOut, Ctx, Mode, Slot, KEY_BINS};
+
+/// The default number of iterations.
+pub const DEFAULT_ITERATIONS: usize = 10_000;
+/// The default seed.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// How the random inputs are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Sampling {
+    /// Independent draws.
+    #[default]
+    #[serde(rename = "mc")]
+    MonteCarlo,
+    /// Latin hypercube, stratified within each batch of [`BATCH`] iterations.
+    #[serde(rename = "lhs")]
+    LatinHypercube,
+}
+
+/// What to simulate and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Number of iterations (at least 1).
+    pub iterations: usize,
+    /// The seed: the same seed gives the same result everywhere.
+    pub seed: u64,
+    /// Plain Monte Carlo or Latin hypercube.
+    pub sampling: Sampling,
+    /// Critical-path simulation (links, lags, calendars) instead of resource-aware
+    /// re-scheduling.
+    pub ignore_capacity: bool,
+    /// Whether to measure each risk's effect on the P80 (a partial re-run per risk).
+    pub risk_effects: bool,
+    /// Worker threads (with the `parallel` feature; `None`: rayon's default). The result does
+    /// not depend on it.
+    pub threads: Option<usize>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            iterations: DEFAULT_ITERATIONS,
+            seed: DEFAULT_SEED,
+            sampling: Sampling::MonteCarlo,
+            ignore_capacity: false,
+            risk_effects: true,
+            threads: None,
+        }
+    }
+}
+
+/// Why a simulation could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SimError {
+    /// Zero iterations were asked for.
+    #[error("the number of iterations must be at least 1")]
+    NoIterations,
+    /// The worker threads could not be started.
+    #[error("cannot start {threads} worker threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// The reason.
+        message: String,
+    },
+}
+
+/// Which scheduling the iterations used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SimMode {
+    /// Every iteration re-scheduled under capacity with the deterministic priority list.
+    ResourceAware,
+    /// Critical-path method, capacity ignored.
+    CriticalPath,
+}
+
+/// The result of a simulation (SPEC section 4, plus standard errors and risk effects).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Simulation {
+    /// Iterations run.
+    pub iterations: usize,
+    /// The seed used.
+    pub seed: u64,
+    /// `mc` or `lhs`.
+    pub sampling: Sampling,
+    /// `resource-aware` or `critical-path`.
+    pub mode: SimMode,
+    /// Iterations per seeded batch.
+    pub batch_size: usize,
+    /// The plan's first working day (dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<NaiveDate>,
+    /// The project finish (largest task finish), in working days (periods) from the start.
+    pub makespan: Summary,
+    /// Percentiles of the project's finish date (dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finish_date: Option<Percentiles<NaiveDate>>,
+    /// Histogram of the project finish.
+    pub histogram: Histogram,
+    /// Every release, in file order.
+    pub releases: Vec<ReleaseRisk>,
+    /// Every task, in file order.
+    pub tasks: Vec<TaskRisk>,
+    /// Every risk event, in file order.
+    pub risks: Vec<RiskEffect>,
+    /// What the user should know about how the plan was read (e.g. repaired correlations).
+    pub warnings: Vec<String>,
+}
+
+/// A release's risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseRisk {
+    /// The release's id.
+    pub id: String,
+    /// When all its tasks have finished.
+    pub ready: Summary,
+    /// Percentiles of its ready date (the finish date of its last task; dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready_date: Option<Percentiles<NaiveDate>>,
+    /// Percentiles of its deploy date (dated plans; `null` where it is unscheduled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy_date: Option<Percentiles<Option<NaiveDate>>>,
+    /// Percentiles of its deploy time (undated plans; `null` where it is unscheduled).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploy: Option<Percentiles<Option<f64>>>,
+    /// The date (or period) it is wanted by.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<When>,
+    /// The probability that it deploys on or before its target (absent without a target).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_time_probability: Option<f64>,
+    /// Standard error of `on_time_probability`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_time_se: Option<f64>,
+    /// The probability that no open deploy window is left when it is ready.
+    pub unscheduled_probability: f64,
+    /// Standard error of `unscheduled_probability`.
+    pub unscheduled_se: f64,
+    /// The probability of each deploy window (those with a nonzero probability, in order).
+    pub windows: Vec<WindowOdds>,
+}
+
+/// The probability that a release deploys in one window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowOdds {
+    /// The window's date (dated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// The window's time (undated plans).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<f64>,
+    /// Share of iterations deploying in it.
+    pub probability: f64,
+    /// Standard error of `probability`.
+    pub se: f64,
+}
+
+/// A task's share in the risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskRisk {
+    /// The task's id.
+    pub id: String,
+    /// Share of iterations in which it was critical (zero total slack).
+    pub criticality: f64,
+    /// Standard error of `criticality`.
+    pub criticality_se: f64,
+    /// Spearman rank correlation between its sampled duration and the project finish.
+    pub sensitivity: f64,
+}
+
+/// A risk event's share in the risk.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RiskEffect {
+    /// The risk's id.
+    pub id: String,
+    /// Share of iterations in which it fired.
+    pub fired: f64,
+    /// Standard error of `fired`.
+    pub fired_se: f64,
+    /// P80 of the project finish with this risk switched off (same seed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p80_without: Option<f64>,
+    /// How much this risk moves the P80 finish: P80 with it minus P80 without it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p80_effect: Option<f64>,
+    /// Its effect on each release's P80 ready time, in release order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub releases: Vec<ReleaseEffect>,
+}
+
+/// A risk's effect on one release.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseEffect {
+    /// The release's id.
+    pub id: String,
+    /// P80 ready time with the risk minus P80 ready time without it.
+    pub p80_effect: f64,
+}
+
+/// Runs the simulation.
+///
+/// # Errors
+///
+/// [`SimError::NoIterations`] for zero iterations; [`SimError::Threads`] when worker threads
+/// cannot be started.
+pub fn simulate(plan: &Plan, options: &Options) -> Result<Simulation, SimError> {
+    simulate_with_progress(plan, options, &|_| {})
+}
+
+/// [`simulate`], calling `progress(done)` with the number of iterations finished so far after
+/// each batch (from worker threads when parallel).
+///
+/// # Errors
+///
+/// As [`simulate`].
+pub fn simulate_with_progress(
+    plan: &Plan,
+    options: &Options,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Simulation, SimError> {
+    if options.iterations == 0 {
+        return Err(SimError::NoIterations);
+    }
+    with_threads(options.threads, || run(plan, options, progress))
+}
+
+/// Every task's sampled duration (risk impacts included) in each of the first
+/// `options.iterations` iterations, iteration-major: `out[i][j]` is task `j` in iteration `i`.
+/// These are exactly the durations [`simulate`] schedules with the same seed and sampling. It
+/// holds `iterations x tasks` numbers: meant for tests and plots of small plans.
+pub fn sample_durations(plan: &Plan, options: &Options) -> Vec<Vec<f64>> {
+    let timeline = Timeline::new(plan);
+    let mut warnings = Vec::new();
+    let ctx = Ctx::new(plan, &timeline, Mode::CriticalPath, options, &mut warnings);
+    let mut scratch = ctx.scratch();
+    let mut out = Vec::with_capacity(options.iterations);
+    for (b, len) in batches(options.iterations) {
+        out.extend(ctx.sample_only(&mut scratch, b, len));
+    }
+    out
+}
+
+/// The batches `(index, length)` of a run of `n` iterations.
+fn batches(n: usize) -> impl Iterator<Item = (usize, usize)> + Clone {
+    (0..n.div_ceil(BATCH)).map(move |b| (b, BATCH.min(n - b * BATCH)))
+}
+
+#[cfg(feature = "parallel")]
+fn with_threads<T: Send>(
+    threads: Option<usize>,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, SimError> {
+    match threads {
+        None => Ok(f()),
+        Some(t) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map_err(|e| SimError::Threads {
+                    threads: t,
+                    message: e.to_string(),
+                })?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+#[cfg(not(feature = "parallel"))]
+fn with_threads<T>(_threads: Option<usize>, f: impl FnOnce() -> T) -> Result<T, SimError> {
+    Ok(f())
+}
+
+/// Runs every batch (in parallel when enabled) and returns their results in batch order.
+fn run_batches(ctx: &Ctx<'_>, n: usize, progress: &(dyn Fn(usize) + Sync)) -> Vec<BatchOut> {
+    let done = AtomicUsize::new(0);
+    let one = |scratch: &mut engine::Scratch, (b, len): (usize, usize)| {
+        let out = ctx.run_batch(scratch, b, len);
+        progress(done.fetch_add(len, Ordering::Relaxed) + len);
+        out
+    };
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let list: Vec<(usize, usize)> = batches(n).collect();
+        list.into_par_iter()
+            .map_init(|| ctx.scratch(), one)
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let mut scratch = ctx.scratch();
+        batches(n).map(|bl| one(&mut scratch, bl)).collect()
+    }
+}
+
+/// `f` over `0..n` (in parallel when enabled), results in order.
+fn map_indices<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        (0..n).into_par_iter().map(f).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        (0..n).map(f).collect()
+    }
+}
+
+fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Simulation {
+    let n = options.iterations;
+    let mut warnings = Vec::new();
+    let problem;
+    let own_timeline;
+    let (timeline, mode) = if options.ignore_capacity {
+        own_timeline = Timeline::new(plan);
+        (&own_timeline, Mode::CriticalPath)
+    } else {
+        problem = Problem::new(plan);
+        let order = problem.priority_order();
+        (
+            problem.timeline(),
+            Mode::Resource {
+                problem: &problem,
+                order,
+            },
+        )
+    };
+    let ctx = Ctx::new(plan, timeline, mode, options, &mut warnings);
+    let outs = run_batches(&ctx, n, progress);
+
+    // Per-iteration arrays in iteration order.
+    let nrel = plan.releases.len();
+    let mut makespan = Vec::with_capacity(n);
+    let mut finish_day = Vec::with_capacity(n);
+    let mut ready = vec![Vec::with_capacity(n); nrel];
+    let mut ready_day = vec![Vec::with_capacity(n); nrel];
+    let mut crit = vec![0u64; ctx.len()];
+    let mut fired = vec![0u64; plan.risks.len()];
+    for o in &outs {
+        makespan.extend_from_slice(&o.makespan);
+        finish_day.extend_from_slice(&o.finish_day);
+        for r in 0..nrel {
+            ready[r].extend_from_slice(&o.ready[r * o.len..(r + 1) * o.len]);
+            ready_day[r].extend_from_slice(&o.ready_day[r * o.len..(r + 1) * o.len]);
+        }
+        for (c, &x) in crit.iter_mut().zip(&o.crit) {
+            *c += u64::from(x);
+        }
+        for (c, &x) in fired.iter_mut().zip(&o.fired) {
+            *c += u64::from(x);
+        }
+    }
+    let dated = timeline.is_dated();
+    let date = |day: i64| timeline.date_of_day(day).expect("a dated plan's day");
+    let day_percentiles = |days: &[i64]| {
+        let mut sorted = days.to_vec();
+        sorted.sort_unstable();
+        Percentiles::of_sorted(&sorted).map(date)
+    };
+
+    let releases = (0..nrel)
+        .map(|r| {
+            release_risk(
+                plan,
+                timeline,
+                r,
+                &ready[r],
+                &ready_day[r],
+                dated.then(|| day_percentiles(&ready_day[r])),
+            )
+        })
+        .collect();
+
+    // Sensitivity: midranks of the finish, then each task's rank correlation with them.
+    let finish_rank = stats::midranks(&makespan, f64::total_cmp);
+    let sum_bb: f64 = finish_rank.iter().map(|r| r * r).sum();
+    let offsets: Vec<usize> = outs
+        .iter()
+        .scan(0, |off, o| {
+            let start = *off;
+            *off += o.len;
+            Some(start)
+        })
+        .collect();
+    let sensitivity: Vec<f64> = map_indices(ctx.len(), |j| match ctx.slots[j] {
+        Slot::None => 0.0,
+        Slot::Key(k) => {
+            let mut cnt = vec![0u32; KEY_BINS];
+            let mut sum = vec![0.0f64; KEY_BINS];
+            let pairs = outs.iter().zip(&offsets).flat_map(|(o, &start)| {
+                o.keys[k * o.len..(k + 1) * o.len]
+                    .iter()
+                    .zip(&finish_rank[start..start + o.len])
+                    .map(|(&key, &rank)| (key, rank))
+            });
+            stats::spearman_keys(pairs, n, sum_bb, &mut cnt, &mut sum)
+        }
+        Slot::Dur(k) => {
+            let mut d = Vec::with_capacity(n);
+            for o in &outs {
+                d.extend_from_slice(&o.durs[k * o.len..(k + 1) * o.len]);
+            }
+            let rank = stats::midranks(&d, f32::total_cmp);
+            let sum_ab: f64 = rank.iter().zip(&finish_rank).map(|(a, b)| a * b).sum();
+            let sum_aa: f64 = rank.iter().map(|a| a * a).sum();
+            stats::rank_correlation(n, sum_ab, sum_aa, sum_bb)
+        }
+    });
+    let tasks = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(j, t)| {
+            let c = crit[j] as f64 / n as f64;
+            TaskRisk {
+                id: t.id.clone(),
+                criticality: c,
+                criticality_se: stats::binomial_se(c, n),
+                sensitivity: sensitivity[j],
+            }
+        })
+        .collect();
+
+    let summary = Summary::of(&makespan);
+    let ready_p80: Vec<f64> = ready.iter().map(|r| Summary::of(r).p80).collect();
+    let risks = plan
+        .risks
+        .iter()
+        .enumerate()
+        .map(|(k, risk)| {
+            let f = fired[k] as f64 / n as f64;
+            let mut effect = RiskEffect {
+                id: risk.id.clone(),
+                fired: f,
+                fired_se: stats::binomial_se(f, n),
+                p80_without: None,
+                p80_effect: None,
+                releases: Vec::new(),
+            };
+            if options.risk_effects {
+                let mut without = Vec::with_capacity(n);
+                for o in &outs {
+                    without.extend_from_slice(&o.without[k].makespan);
+                }
+                let p80 = Summary::of(&without).p80;
+                effect.p80_without = Some(p80);
+                effect.p80_effect = Some(summary.p80 - p80);
+                effect.releases = plan
+                    .releases
+                    .iter()
+                    .enumerate()
+                    .map(|(r, rel)| {
+                        let mut w = Vec::with_capacity(n);
+                        for o in &outs {
+                            w.extend_from_slice(&o.without[k].ready[r * o.len..(r + 1) * o.len]);
+                        }
+                        ReleaseEffect {
+                            id: rel.id.clone(),
+                            p80_effect: ready_p80[r] - Summary::of(&w).p80,
+                        }
+                    })
+                    .collect();
+            }
+            effect
+        })
+        .collect();
+
+    Simulation {
+        iterations: n,
+        seed: options.seed,
+        sampling: options.sampling,
+        mode: if options.ignore_capacity {
+            SimMode::CriticalPath
+        } else {
+            SimMode::ResourceAware
+        },
+        batch_size: BATCH,
+        start_date: timeline.date_of_day(0),
+        makespan: summary,
+        finish_date: dated.then(|| day_percentiles(&finish_day)),
+        histogram: Histogram::of(&makespan, 30),
+        releases,
+        tasks,
+        risks,
+        warnings,
+    }
+}
+
+/// Whether a deploy at `deploy` is on time for `target`, as the deterministic schedule decides.
+fn on_time(timeline: &Timeline, deploy: Option<When>, target: When) -> bool {
+    match (deploy, target) {
+        (Some(When::Date(d)), When::Date(t)) => d <= t,
+        (Some(When::Period(d)), When::Period(t)) => d <= t,
+        (Some(When::Date(d)), When::Period(t)) => (timeline.day_of_date(d) as f64) <= t,
+        (Some(When::Period(d)), When::Date(t)) => d <= timeline.offset_of(When::Date(t)),
+        (None, _) => false,
+    }
+}
+
+/// A release's summary from its per-iteration ready times and ready days.
+fn release_risk(
+    plan: &Plan,
+    timeline: &Timeline,
+    r: usize,
+    ready: &[f64],
+    ready_day: &[i64],
+    ready_date: Option<Percentiles<NaiveDate>>,
+) -> ReleaseRisk {
+    let rel = &plan.releases[r];
+    let n = ready.len();
+    let dated = timeline.is_dated();
+    let windows = calendar::open_windows(plan, rel);
+    let has_windows = calendar::has_windows(rel);
+    // counts[w] for window w; counts[windows.len()] for unscheduled.
+    let mut counts = vec![0u64; windows.len() + 1];
+    let mut on_time_count = 0u64;
+    for i in 0..n {
+        let ready_when = if dated {
+            When::Date(
+                timeline
+                    .date_of_day(ready_day[i])
+                    .expect("a dated plan's day"),
+            )
+        } else {
+            When::Period(ready[i])
+        };
+        let deploy = if has_windows {
+            calendar::deploy_after(&windows, ready_when)
+        } else {
+            Some(ready_when)
+        };
+        if has_windows {
+            let w = match deploy {
+                Some(d) => windows.partition_point(|x| match (x, &d) {
+                    (When::Date(a), When::Date(b)) => a < b,
+                    (When::Period(a), When::Period(b)) => a < b,
+                    _ => false,
+                }),
+                None => windows.len(),
+            };
+            counts[w] += 1;
+        }
+        if let Some(t) = rel.target {
+            on_time_count += u64::from(on_time(timeline, deploy, t));
+        }
+    }
+    let unscheduled = counts[windows.len()] as f64 / n as f64;
+    let window_odds = windows
+        .iter()
+        .zip(&counts)
+        .filter(|(_, &c)| c > 0)
+        .map(|(w, &c)| {
+            let p = c as f64 / n as f64;
+            WindowOdds {
+                date: match w {
+                    When::Date(d) => Some(*d),
+                    When::Period(_) => None,
+                },
+                period: match w {
+                    When::Period(x) => Some(*x),
+                    When::Date(_) => None,
+                },
+                probability: p,
+                se: stats::binomial_se(p, n),
+            }
+        })
+        .collect();
+    let summary = Summary::of(ready);
+    let (deploy_date, deploy) = if has_windows {
+        let pct = Percentiles::of_counts(&counts, |k| windows.get(k).copied());
+        if dated {
+            let dates = pct.map(|w| match w {
+                Some(When::Date(d)) => Some(d),
+                _ => None,
+            });
+            (Some(dates), None)
+        } else {
+            let times = pct.map(|w| match w {
+                Some(When::Period(x)) => Some(x),
+                _ => None,
+            });
+            (None, Some(times))
+        }
+    } else if dated {
+        (ready_date.map(|p| p.map(Some)), None)
+    } else {
+        let p = Percentiles {
+            p10: summary.p10,
+            p50: summary.p50,
+            p80: summary.p80,
+            p90: summary.p90,
+            p95: summary.p95,
+        };
+        (None, Some(p.map(Some)))
+    };
+    let on_time_probability = rel.target.map(|_| on_time_count as f64 / n as f64);
+    ReleaseRisk {
+        id: rel.id.clone(),
+        ready: summary,
+        ready_date,
+        deploy_date,
+        deploy,
+        target: rel.target,
+        on_time_probability,
+        on_time_se: on_time_probability.map(|p| stats::binomial_se(p, n)),
+        unscheduled_probability: unscheduled,
+        unscheduled_se: stats::binomial_se(unscheduled, n),
+        windows: window_odds,
+    }
+}

@@ -1,0 +1,313 @@
+//! Summary statistics over the iterations: percentiles, means, rank correlations, histograms.
+//!
+//! Percentiles are order statistics: the p-th percentile of `n` values is the
+//! `ceil(p n / 100)`-th smallest, i.e. the smallest value `x` with at least `p`% of the
+//! iterations at or below `x` ("80% likely by x"). Being an order statistic, the percentile
+//! of a monotone function of a quantity (a date of a day, a deploy window of a ready date) is
+//! that function of its percentile.
+
+use serde::Serialize;
+
+/// The 0-based index of the `p`-th percentile among `n >= 1` sorted values.
+#[inline]
+pub(crate) fn percentile_index(n: usize, p: u32) -> usize {
+    let k = (n as u64 * u64::from(p)).div_ceil(100) as usize;
+    k.max(1) - 1
+}
+
+/// The mean, summed in iteration order with Neumaier's compensation.
+pub(crate) fn mean(x: &[f64]) -> f64 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    let (mut s, mut c) = (0.0f64, 0.0f64);
+    for &v in x {
+        let t = s + v;
+        if s.abs() >= v.abs() {
+            c += (s - t) + v;
+        } else {
+            c += (v - t) + s;
+        }
+        s = t;
+    }
+    (s + c) / x.len() as f64
+}
+
+/// Mean and percentiles of a quantity (working days or periods).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Summary {
+    /// The mean.
+    pub mean: f64,
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 80th percentile.
+    pub p80: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 95th percentile.
+    pub p95: f64,
+}
+
+impl Summary {
+    /// The summary of `x` (not empty).
+    pub(crate) fn of(x: &[f64]) -> Summary {
+        let mut sorted = x.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        let q = |p| sorted[percentile_index(sorted.len(), p)];
+        Summary {
+            mean: mean(x),
+            p10: q(10),
+            p50: q(50),
+            p80: q(80),
+            p90: q(90),
+            p95: q(95),
+        }
+    }
+}
+
+/// Percentiles of something ordered (dates, deploy windows); `None` stands for "never"
+/// (unscheduled) where that can happen.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Percentiles<T> {
+    /// 10th percentile.
+    pub p10: T,
+    /// Median.
+    pub p50: T,
+    /// 80th percentile.
+    pub p80: T,
+    /// 90th percentile.
+    pub p90: T,
+    /// 95th percentile.
+    pub p95: T,
+}
+
+impl<T: Copy> Percentiles<T> {
+    /// Percentiles of sorted values.
+    pub(crate) fn of_sorted(sorted: &[T]) -> Percentiles<T> {
+        let q = |p| sorted[percentile_index(sorted.len(), p)];
+        Percentiles {
+            p10: q(10),
+            p50: q(50),
+            p80: q(80),
+            p90: q(90),
+            p95: q(95),
+        }
+    }
+
+    /// Percentiles of a distribution given by counts per category (in order).
+    pub(crate) fn of_counts(counts: &[u64], value: impl Fn(usize) -> T) -> Percentiles<T> {
+        let n: u64 = counts.iter().sum();
+        let q = |p| {
+            let rank = percentile_index(n as usize, p) as u64;
+            let mut cum = 0;
+            for (k, &c) in counts.iter().enumerate() {
+                cum += c;
+                if cum > rank {
+                    return value(k);
+                }
+            }
+            value(counts.len() - 1)
+        };
+        Percentiles {
+            p10: q(10),
+            p50: q(50),
+            p80: q(80),
+            p90: q(90),
+            p95: q(95),
+        }
+    }
+
+    /// The same percentiles through `f`.
+    pub(crate) fn map<U>(self, f: impl Fn(T) -> U) -> Percentiles<U> {
+        Percentiles {
+            p10: f(self.p10),
+            p50: f(self.p50),
+            p80: f(self.p80),
+            p90: f(self.p90),
+            p95: f(self.p95),
+        }
+    }
+}
+
+/// The Monte Carlo standard error of a probability estimated from `n` iterations,
+/// `sqrt(p (1 - p) / n)`.
+pub(crate) fn binomial_se(p: f64, n: usize) -> f64 {
+    (p * (1.0 - p) / n as f64).sqrt()
+}
+
+/// Midranks (1-based; ties get the mean of their ranks) of `x`.
+pub(crate) fn midranks<T: Copy>(x: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<f64> {
+    let mut idx: Vec<u32> = (0..x.len() as u32).collect();
+    idx.sort_unstable_by(|&a, &b| cmp(&x[a as usize], &x[b as usize]).then(a.cmp(&b)));
+    let mut ranks = vec![0.0; x.len()];
+    let mut k = 0;
+    while k < idx.len() {
+        let mut e = k + 1;
+        while e < idx.len() && cmp(&x[idx[e] as usize], &x[idx[k] as usize]).is_eq() {
+            e += 1;
+        }
+        let r = (k + 1 + e) as f64 / 2.0;
+        for &i in &idx[k..e] {
+            ranks[i as usize] = r;
+        }
+        k = e;
+    }
+    ranks
+}
+
+/// Pearson correlation of two midrank vectors of `n` values (so both have mean `(n + 1) / 2`)
+/// from `sum(a b)`, `sum(a^2)` and `sum(b^2)`. 0 when either has no spread.
+pub(crate) fn rank_correlation(n: usize, sum_ab: f64, sum_aa: f64, sum_bb: f64) -> f64 {
+    let nf = n as f64;
+    let m = (nf + 1.0) / 2.0;
+    let va = sum_aa - nf * m * m;
+    let vb = sum_bb - nf * m * m;
+    if va <= 1e-9 * nf || vb <= 1e-9 * nf {
+        return 0.0;
+    }
+    ((sum_ab - nf * m * m) / (va * vb).sqrt()).clamp(-1.0, 1.0)
+}
+
+/// Spearman correlation between keys (small integers below `cnt.len()`, ties allowed) and a
+/// quantity whose midranks are given: `pairs` yields `(key, rank_b)` for every one of the `n`
+/// iterations, `sum_bb = sum(rank_b^2)`. `cnt` and `sum` are scratch of the key range's size.
+pub(crate) fn spearman_keys(
+    pairs: impl Iterator<Item = (u16, f64)>,
+    n: usize,
+    sum_bb: f64,
+    cnt: &mut [u32],
+    sum: &mut [f64],
+) -> f64 {
+    cnt.fill(0);
+    sum.fill(0.0);
+    for (k, rb) in pairs {
+        cnt[k as usize] += 1;
+        sum[k as usize] += rb;
+    }
+    let (mut before, mut sum_ab, mut sum_aa) = (0u64, 0.0f64, 0.0f64);
+    for (c, s) in cnt.iter().zip(sum.iter()) {
+        if *c == 0 {
+            continue;
+        }
+        let mid = before as f64 + (f64::from(*c) + 1.0) / 2.0;
+        sum_ab += mid * s;
+        sum_aa += f64::from(*c) * mid * mid;
+        before += u64::from(*c);
+    }
+    rank_correlation(n, sum_ab, sum_aa, sum_bb)
+}
+
+/// A histogram: `counts[k]` iterations fell in `[from + k width, from + (k + 1) width)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Histogram {
+    /// The lower edge of the first bin.
+    pub from: f64,
+    /// The width of every bin (1, 2 or 5 times a power of ten).
+    pub width: f64,
+    /// Iterations per bin.
+    pub counts: Vec<u64>,
+}
+
+impl Histogram {
+    /// At most about `target` bins of a "nice" width over the range of `x` (not empty).
+    pub(crate) fn of(x: &[f64], target: usize) -> Histogram {
+        let lo = x.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = x.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !(lo.is_finite() && hi.is_finite()) {
+            return Histogram {
+                from: 0.0,
+                width: 1.0,
+                counts: vec![x.len() as u64],
+            };
+        }
+        let raw = ((hi - lo) / target.max(1) as f64).max(1e-6);
+        let mut width = 1e-6;
+        'search: for e in -6..=15 {
+            for m in [1.0, 2.0, 5.0] {
+                let w = m * 10f64.powi(e);
+                if w >= raw {
+                    width = w;
+                    break 'search;
+                }
+            }
+        }
+        let from = (lo / width).floor() * width;
+        let bins = (((hi - from) / width).floor() as usize + 1).max(1);
+        let mut counts = vec![0u64; bins];
+        for &v in x {
+            let k = (((v - from) / width).floor() as usize).min(bins - 1);
+            counts[k] += 1;
+        }
+        Histogram {
+            from,
+            width,
+            counts,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentile_is_the_inverse_empirical_cdf() {
+        let x: Vec<f64> = (1..=10).map(f64::from).collect();
+        let s = Summary::of(&x);
+        assert_eq!(
+            (s.p10, s.p50, s.p80, s.p90, s.p95),
+            (1.0, 5.0, 8.0, 9.0, 10.0)
+        );
+        assert_eq!(s.mean, 5.5);
+        assert_eq!(percentile_index(1, 95), 0);
+        assert_eq!(percentile_index(10_000, 80), 7999);
+        assert_eq!(percentile_index(10_001, 80), 8000);
+    }
+
+    #[test]
+    fn percentiles_of_counts_match_sorted() {
+        let counts = [3u64, 0, 5, 2];
+        let mut sorted = Vec::new();
+        for (k, &c) in counts.iter().enumerate() {
+            sorted.extend(std::iter::repeat_n(k, c as usize));
+        }
+        assert_eq!(
+            Percentiles::of_counts(&counts, |k| k),
+            Percentiles::of_sorted(&sorted)
+        );
+    }
+
+    #[test]
+    fn midranks_and_spearman_by_hand() {
+        let r = midranks(&[3.0, 1.0, 3.0, 2.0], f64::total_cmp);
+        assert_eq!(r, vec![3.5, 1.0, 3.5, 2.0]);
+        // Keys 0,0,1,2 (midranks 1.5, 1.5, 3, 4) against ranks 4,3,2,1.
+        let b = [4.0, 3.0, 2.0, 1.0];
+        let sum_bb: f64 = b.iter().map(|x| x * x).sum();
+        let mut cnt = vec![0; 3];
+        let mut sum = vec![0.0; 3];
+        let rho = spearman_keys(
+            [0u16, 0, 1, 2].into_iter().zip(b),
+            4,
+            sum_bb,
+            &mut cnt,
+            &mut sum,
+        );
+        // By hand: deviations (-1,-1,.5,1.5) and (1.5,.5,-.5,-1.5): cov = -4.5,
+        // var 4.5 and 5, so rho = -4.5 / sqrt(22.5) = -0.9486832980505138.
+        assert!((rho + 0.948_683_298_050_513_8).abs() < 1e-12, "{rho}");
+    }
+
+    #[test]
+    fn histogram_bins_cover_the_range() {
+        let x = [10.2, 11.0, 13.9, 40.0];
+        let h = Histogram::of(&x, 30);
+        assert_eq!(h.width, 1.0);
+        assert_eq!(h.from, 10.0);
+        assert_eq!(h.counts.iter().sum::<u64>(), 4);
+        assert_eq!(h.counts[0], 1);
+        assert_eq!(*h.counts.last().unwrap(), 1);
+    }
+}
