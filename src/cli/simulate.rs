@@ -1,15 +1,494 @@
 //! `shipdate simulate`: Monte Carlo delay risk.
 
-use clap::Args;
+use std::fmt::Write as _;
+
+use clap::{Args, ValueEnum};
+use shipdate_engine::calendar::Timeline;
+use shipdate_engine::model::{Plan, When};
+use shipdate_engine::report::number;
+use shipdate_engine::simulate::{
+    self, Options, Percentiles, Sampling, SimMode, Simulation, DEFAULT_ITERATIONS, DEFAULT_SEED,
+};
+
+use super::table::{Align, Table};
+
+/// Output formats of `shipdate simulate`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SimulateFormat {
+    /// A report for people.
+    Table,
+    /// JSON (SPEC section 4, plus standard errors and risk effects).
+    Json,
+}
+
+/// How the random inputs are drawn.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SamplingArg {
+    /// Plain Monte Carlo.
+    Mc,
+    /// Latin hypercube (stratified within each batch of 64 iterations).
+    Lhs,
+}
 
 /// Arguments of `shipdate simulate`.
 #[derive(Args, Debug)]
 pub struct SimulateArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// Number of iterations.
+    #[arg(short = 'n', long = "iterations", default_value_t = DEFAULT_ITERATIONS)]
+    pub iterations: usize,
+    /// Random seed: the same seed gives the same numbers on every run, thread count and
+    /// platform.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Worker threads (default: one per core). Does not change the results.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Critical-path simulation: ignore team capacity (links, lags and calendars still hold).
+    #[arg(long)]
+    pub ignore_capacity: bool,
+    /// Sampling: plain Monte Carlo or Latin hypercube.
+    #[arg(long, value_enum, default_value_t = SamplingArg::Mc)]
+    pub sampling: SamplingArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
+    pub format: SimulateFormat,
 }
+
+/// Task-iterations above which a progress bar is worth showing (resource-aware mode; the
+/// critical-path mode is about 50 times faster).
+const LONG_RUN: usize = 3_000_000;
 
 /// Runs the command.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
-    anyhow::bail!("simulate is not available yet for {}", args.plan)
+    if args.iterations == 0 {
+        anyhow::bail!("--iterations must be at least 1");
+    }
+    if args.threads == Some(0) {
+        anyhow::bail!("--threads must be at least 1");
+    }
+    let plan = super::load_plan(&args.plan)?;
+    let options = Options {
+        iterations: args.iterations,
+        seed: args.seed,
+        sampling: match args.sampling {
+            SamplingArg::Mc => Sampling::MonteCarlo,
+            SamplingArg::Lhs => Sampling::LatinHypercube,
+        },
+        ignore_capacity: args.ignore_capacity,
+        risk_effects: true,
+        threads: args.threads,
+    };
+    let work = args.iterations.saturating_mul(plan.tasks.len().max(1))
+        / if args.ignore_capacity { 50 } else { 1 };
+    let sim = if work >= LONG_RUN && super::stderr_is_terminal() {
+        let bar = indicatif::ProgressBar::new(args.iterations as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "simulating {bar:40} {pos}/{len} iterations, {eta} left",
+            )
+            .expect("a valid template"),
+        );
+        let result = simulate::simulate_with_progress(&plan, &options, &|done| {
+            bar.set_position(done as u64)
+        });
+        bar.finish_and_clear();
+        result?
+    } else {
+        simulate::simulate(&plan, &options)?
+    };
+    let text = match args.format {
+        SimulateFormat::Json => serde_json::to_string_pretty(&sim)? + "\n",
+        SimulateFormat::Table => table(&plan, &sim, &args.plan),
+    };
+    super::emit(&text)
+}
+
+/// A probability as a whole percentage ("<1%" and ">99%" at the ends, so that nothing that
+/// can happen reads as impossible or certain).
+fn pct(p: f64) -> String {
+    if p <= 0.0 {
+        "0%".into()
+    } else if p >= 1.0 {
+        "100%".into()
+    } else if p < 0.005 {
+        "<1%".into()
+    } else if p > 0.995 {
+        ">99%".into()
+    } else {
+        format!("{:.0}%", p * 100.0)
+    }
+}
+
+fn when(w: When) -> String {
+    match w {
+        When::Date(d) => d.to_string(),
+        When::Period(p) => number(p),
+    }
+}
+
+/// A horizontal bar of `frac` of `width` characters, in eighths.
+fn bar(frac: f64, width: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (frac.clamp(0.0, 1.0) * (width * 8) as f64).round() as usize;
+    let mut s = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        s.push(PARTS[eighths % 8]);
+    }
+    s
+}
+
+/// The report a release manager reads: when each release ships at what odds, which windows,
+/// what drives the finish, and the shape of the finish distribution.
+pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
+    let dated = sim.start_date.is_some();
+    let unit = if dated { "working days" } else { "periods" };
+    let timeline = Timeline::new(plan);
+    let mut out = String::new();
+    let mode = match sim.mode {
+        SimMode::ResourceAware => "re-scheduled under team capacity in every iteration",
+        SimMode::CriticalPath => "critical path only, team capacity ignored",
+    };
+    let sampling = match sim.sampling {
+        Sampling::MonteCarlo => "",
+        Sampling::LatinHypercube => ", Latin hypercube sampling",
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} simulated futures ({mode}{sampling}), seed {}",
+        plan.name, sim.iterations, sim.seed
+    );
+    let _ = writeln!(out);
+
+    // The project's finish.
+    let m = &sim.makespan;
+    match &sim.finish_date {
+        Some(f) => {
+            let _ = writeln!(
+                out,
+                "All work done by:  50% likely {}   80% likely {}   95% likely {}",
+                f.p50, f.p80, f.p95
+            );
+            let _ = writeln!(
+                out,
+                "                   (P50 {} / P80 {} / P95 {} {unit} from {}; mean {})",
+                number(m.p50),
+                number(m.p80),
+                number(m.p95),
+                sim.start_date.map(|d| d.to_string()).unwrap_or_default(),
+                number(m.mean),
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "All work done by:  50% likely {}   80% likely {}   95% likely {} {unit} (mean {})",
+                number(m.p50),
+                number(m.p80),
+                number(m.p95),
+                number(m.mean)
+            );
+        }
+    }
+
+    // Releases.
+    if !sim.releases.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Releases: when each deploys, and the odds of making its target"
+        );
+        let mut t = Table::new(&[
+            ("release", Align::Left),
+            ("target", Align::Left),
+            ("on time", Align::Right),
+            ("50% by", Align::Right),
+            ("80% by", Align::Right),
+            ("95% by", Align::Right),
+            ("no window left", Align::Right),
+        ]);
+        for r in &sim.releases {
+            let deploy: Percentiles<String> = match (&r.deploy_date, &r.deploy) {
+                (Some(d), _) => d.map(|x| x.map_or("unscheduled".into(), |d| d.to_string())),
+                (None, Some(d)) => d.map(|x| x.map_or("unscheduled".into(), number)),
+                (None, None) => Percentiles {
+                    p10: String::new(),
+                    p50: String::new(),
+                    p80: String::new(),
+                    p90: String::new(),
+                    p95: String::new(),
+                },
+            };
+            t.row(vec![
+                r.id.clone(),
+                r.target.map(when).unwrap_or_else(|| "-".into()),
+                r.on_time_probability.map(pct).unwrap_or_else(|| "-".into()),
+                deploy.p50,
+                deploy.p80,
+                deploy.p95,
+                pct(r.unscheduled_probability),
+            ]);
+        }
+        out.push_str(&t.render());
+
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Deploy window odds (chance of shipping in each window; cumulative)"
+        );
+        for r in &sim.releases {
+            if r.windows.is_empty() {
+                let how = if r.deploy_date.is_some() || r.deploy.is_some() {
+                    "no deploy windows: ships the day it is ready"
+                } else {
+                    "no deploy windows"
+                };
+                let _ = writeln!(out, "  {}: {how}", r.id);
+                continue;
+            }
+            let _ = writeln!(out, "  {}:", r.id);
+            let mut cum = 0.0;
+            let shown: Vec<_> = r
+                .windows
+                .iter()
+                .filter(|w| w.probability >= 0.005)
+                .collect();
+            let hidden = r.windows.len() - shown.len();
+            for w in &r.windows {
+                cum += w.probability;
+                if w.probability < 0.005 {
+                    continue;
+                }
+                let label = match (w.date, w.period) {
+                    (Some(d), _) => d.to_string(),
+                    (None, Some(p)) => number(p),
+                    _ => String::new(),
+                };
+                let late = match (r.target, w.date, w.period) {
+                    (Some(When::Date(t)), Some(d), _) if d > t => "  (late)",
+                    (Some(When::Period(t)), _, Some(p)) if p > t => "  (late)",
+                    _ => "",
+                };
+                let _ = writeln!(
+                    out,
+                    "    {label:>10}  {:>4}  {:>4}  {}{late}",
+                    pct(w.probability),
+                    pct(cum),
+                    bar(w.probability, 30)
+                );
+            }
+            if hidden > 0 {
+                let _ = writeln!(out, "    ({hidden} more windows under 1% each)");
+            }
+            if r.unscheduled_probability > 0.0 {
+                let _ = writeln!(
+                    out,
+                    "    {:>10}  {:>4}        no open window left",
+                    "none",
+                    pct(r.unscheduled_probability)
+                );
+            }
+        }
+    }
+
+    // Drivers: tasks whose duration varies, by how closely it tracks the finish.
+    let mut tasks: Vec<usize> = (0..sim.tasks.len())
+        .filter(|&j| sim.tasks[j].sensitivity.abs() >= 0.005)
+        .collect();
+    tasks.sort_by(|&a, &b| {
+        let (x, y) = (&sim.tasks[a], &sim.tasks[b]);
+        y.sensitivity
+            .abs()
+            .total_cmp(&x.sensitivity.abs())
+            .then(y.criticality.total_cmp(&x.criticality))
+            .then(a.cmp(&b))
+    });
+    tasks.truncate(8);
+    if !tasks.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Top task drivers (critical: share of futures in which the task is on the critical \
+             path; sensitivity: how closely its duration tracks the finish, -1 to 1)"
+        );
+        let mut t = Table::new(&[
+            ("task", Align::Left),
+            ("name", Align::Left),
+            ("critical", Align::Right),
+            ("sensitivity", Align::Right),
+        ]);
+        for j in tasks {
+            let tr = &sim.tasks[j];
+            t.row(vec![
+                tr.id.clone(),
+                plan.tasks[j].name.clone().unwrap_or_default(),
+                pct(tr.criticality),
+                format!("{:.2}", tr.sensitivity),
+            ]);
+        }
+        out.push_str(&t.render());
+    }
+    if !sim.risks.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Risk drivers (how much each risk moves the 80%-likely finish: same futures, with \
+             and without it)"
+        );
+        let mut order: Vec<usize> = (0..sim.risks.len()).collect();
+        order.sort_by(|&a, &b| {
+            let e = |k: usize| sim.risks[k].p80_effect.unwrap_or(0.0);
+            e(b).total_cmp(&e(a)).then(a.cmp(&b))
+        });
+        let mut header = vec![
+            ("risk", Align::Left),
+            ("fires", Align::Right),
+            ("moves P80 finish", Align::Right),
+        ];
+        let rel_cols: Vec<String> = sim
+            .releases
+            .iter()
+            .map(|r| format!("P80 {}", r.id))
+            .collect();
+        for c in &rel_cols {
+            header.push((c.as_str(), Align::Right));
+        }
+        let mut t = Table::new(&header);
+        let days = |x: f64| {
+            if x.abs() < 0.05 {
+                "0".to_string()
+            } else {
+                format!("{x:+.1}")
+            }
+        };
+        for k in order {
+            let r = &sim.risks[k];
+            let mut row = vec![
+                r.id.clone(),
+                pct(r.fired),
+                r.p80_effect
+                    .map(|x| format!("{} {unit}", days(x)))
+                    .unwrap_or_default(),
+            ];
+            row.extend(r.releases.iter().map(|e| days(e.p80_effect)));
+            t.row(row);
+        }
+        out.push_str(&t.render());
+    }
+
+    // Histogram of the finish.
+    let h = &sim.histogram;
+    let total: u64 = h.counts.iter().sum();
+    let peak = h.counts.iter().copied().max().unwrap_or(1).max(1);
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "When all work is done ({} per row; cumulative share on the right)",
+        if dated {
+            format!("{} working days", number(h.width))
+        } else {
+            format!("{} periods", number(h.width))
+        }
+    );
+    let label = |x: f64| -> String {
+        if dated {
+            timeline
+                .date_of_day(x.floor() as i64)
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| number(x))
+        } else {
+            number(x)
+        }
+    };
+    // Rows from the first bin holding 0.1% of the futures to the one reaching 99.9%.
+    let mut cum = 0u64;
+    let mut marks = vec![(0.5, "P50"), (0.8, "P80"), (0.95, "P95")]
+        .into_iter()
+        .peekable();
+    let first = h
+        .counts
+        .iter()
+        .scan(0u64, |c, &x| {
+            *c += x;
+            Some(*c)
+        })
+        .position(|c| c as f64 >= 0.001 * total as f64)
+        .unwrap_or(0);
+    for (k, &c) in h.counts.iter().enumerate() {
+        cum += c;
+        if k < first {
+            continue;
+        }
+        let lo = h.from + k as f64 * h.width;
+        let share = cum as f64 / total.max(1) as f64;
+        let mut mark = String::new();
+        while let Some(&(p, name)) = marks.peek() {
+            if share + 1e-12 >= p {
+                if !mark.is_empty() {
+                    mark.push(' ');
+                }
+                mark.push_str(name);
+                marks.next();
+            } else {
+                break;
+            }
+        }
+        let line = format!(
+            "  {:>10}  {:<40}  {:>4}  {}",
+            label(lo),
+            bar(c as f64 / peak as f64, 40),
+            pct(share),
+            mark
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+        if share >= 0.999 && cum < total {
+            let last = h.counts.iter().rposition(|&x| x > 0).unwrap_or(k);
+            let _ = writeln!(
+                out,
+                "  {:>10}  the latest of all futures",
+                label(h.from + last as f64 * h.width)
+            );
+            break;
+        }
+    }
+
+    let _ = writeln!(out);
+    let worst_se = sim
+        .releases
+        .iter()
+        .flat_map(|r| {
+            r.on_time_se
+                .into_iter()
+                .chain(r.windows.iter().map(|w| w.se))
+        })
+        .fold(0.0f64, f64::max);
+    if worst_se > 0.0 {
+        let _ = writeln!(
+            out,
+            "Odds are estimates: each is within about {} percentage point(s) of the exact value \
+             (two standard errors).",
+            number((2.0 * worst_se * 100.0 * 10.0).ceil() / 10.0)
+        );
+    }
+    for w in &sim.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
+    let _ = writeln!(
+        out,
+        "Same numbers again: shipdate simulate {path} -n {} --seed {}{}{}",
+        sim.iterations,
+        sim.seed,
+        if sim.mode == SimMode::CriticalPath {
+            " --ignore-capacity"
+        } else {
+            ""
+        },
+        if sim.sampling == Sampling::LatinHypercube {
+            " --sampling lhs"
+        } else {
+            ""
+        }
+    );
+    out
 }

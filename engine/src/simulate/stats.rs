@@ -120,7 +120,7 @@ impl<T: Copy> Percentiles<T> {
     }
 
     /// The same percentiles through `f`.
-    pub(crate) fn map<U>(self, f: impl Fn(T) -> U) -> Percentiles<U> {
+    pub fn map<U>(self, f: impl Fn(T) -> U) -> Percentiles<U> {
         Percentiles {
             p10: f(self.p10),
             p50: f(self.p50),
