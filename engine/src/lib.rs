@@ -25,12 +25,16 @@
 pub mod calendar;
 pub mod diag;
 pub mod graph;
+pub mod html;
+pub mod interchange;
 pub mod io;
+pub mod lint;
 pub mod model;
 pub mod optimize;
 pub mod report;
 pub mod schedule;
 pub mod simulate;
+pub mod svg;
 
 pub use diag::{Diagnostic, Severity};
 pub use model::Plan;

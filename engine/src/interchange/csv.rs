@@ -1,0 +1,523 @@
+//! A task list as CSV (SPEC section 4): one task a row, as trackers such as Jira export them.
+//!
+//! The header row names the columns, in any order and any case: `id`, `name`, `team`,
+//! `estimate` or `low`/`likely`/`high`, `after` (predecessor ids separated by `;`, `,` or
+//! spaces; finish-to-start), `demand`, `release` (the release, or releases separated the same
+//! way, the task belongs to). Other columns are ignored. `estimate` is a number (fixed) or
+//! `low/likely/high` (Beta-PERT); an empty `estimate` falls back to the three columns.
+//!
+//! Each team gets the capacity of its largest demand (1 unless a task demands more); releases
+//! are made in the order they first appear. Fields are RFC 4180 (quotes, doubled quotes,
+//! line breaks inside quotes); a header with `;` and no `,` switches the delimiter to `;`.
+//! Every problem is reported at its row and column, all in one pass.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::diag::{suggest, Diagnostic, Pos};
+use crate::model::{Calendar, Estimate, Link, LinkKind, Plan, Release, Task, TaskKind, Team};
+
+/// What the CSV does not say: the plan's name and start date.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CsvOptions {
+    /// The plan's name.
+    pub name: String,
+    /// The plan's start date; `None` gives an undated plan (time in periods).
+    pub start: Option<NaiveDate>,
+}
+
+/// One field and the byte offset where it starts.
+#[derive(Debug, Clone)]
+struct Cell {
+    text: String,
+    at: usize,
+}
+
+/// Splits CSV text into rows of cells (empty lines skipped).
+fn records(src: &str, delim: char) -> Result<Vec<Vec<Cell>>, Diagnostic> {
+    let mut rows = Vec::new();
+    let mut row: Vec<Cell> = Vec::new();
+    let mut cell = String::new();
+    let mut cell_at = 0;
+    let mut quoted = false;
+    let mut quote_open_at = 0;
+    let mut it = src.char_indices().peekable();
+    let mut at_cell_start = true;
+    while let Some((i, c)) = it.next() {
+        if at_cell_start {
+            cell_at = i;
+            at_cell_start = false;
+            if c == '"' {
+                quoted = true;
+                quote_open_at = i;
+                continue;
+            }
+        }
+        if quoted {
+            if c == '"' {
+                if let Some(&(_, '"')) = it.peek() {
+                    it.next();
+                    cell.push('"');
+                } else {
+                    quoted = false;
+                }
+            } else {
+                cell.push(c);
+            }
+            continue;
+        }
+        if c == delim {
+            row.push(Cell {
+                text: std::mem::take(&mut cell),
+                at: cell_at,
+            });
+            at_cell_start = true;
+            cell_at = i + c.len_utf8();
+        } else if c == '\n' || c == '\r' {
+            if c == '\r' {
+                if let Some(&(_, '\n')) = it.peek() {
+                    it.next();
+                }
+            }
+            row.push(Cell {
+                text: std::mem::take(&mut cell),
+                at: cell_at,
+            });
+            if !(row.len() == 1 && row[0].text.trim().is_empty()) {
+                rows.push(std::mem::take(&mut row));
+            }
+            row.clear();
+            at_cell_start = true;
+        } else {
+            cell.push(c);
+        }
+    }
+    if quoted {
+        return Err(Diagnostic::error(
+            Some(Pos::of_offset(src, quote_open_at)),
+            "CSV syntax error: a quoted field is never closed",
+        ));
+    }
+    if !at_cell_start || !row.is_empty() {
+        row.push(Cell {
+            text: cell,
+            at: cell_at,
+        });
+        if !(row.len() == 1 && row[0].text.trim().is_empty()) {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| c == ';' || c == ',' || c.is_whitespace())
+        .filter(|x| !x.is_empty())
+}
+
+fn valid_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-')
+}
+
+struct Row {
+    id: String,
+    name: Option<String>,
+    team: Option<String>,
+    demand: Option<u32>,
+    estimate: Estimate,
+    after: Vec<Cell>,
+    releases: Vec<String>,
+    at: usize,
+}
+
+/// Reads a CSV task list into a validated plan.
+///
+/// # Errors
+///
+/// Every problem found, located at its row and column: a missing `id` or estimate column, an
+/// unreadable number, an estimate out of order, a duplicate id, an unknown predecessor (with
+/// the near-miss id probably meant), and whatever plan validation then finds (such as a cycle).
+///
+/// ```
+/// use shipdate_engine::interchange::csv::{import, CsvOptions};
+/// let src = "id,name,team,low,likely,high,after,release\n\
+///            api,Payments API,backend,3,5,10,,r1\n\
+///            web,Checkout page,frontend,2,3,6,api,r1\n";
+/// let plan = import(src, &CsvOptions { name: "demo".into(), start: None }).unwrap();
+/// assert_eq!(plan.tasks[1].after[0].pred, 0);
+/// assert_eq!(plan.releases[0].tasks, vec![0, 1]);
+/// ```
+pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> {
+    let src_body = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let bom = src.len() - src_body.len();
+    let header_line = src_body.lines().next().unwrap_or("");
+    let delim = if !header_line.contains(',') && header_line.contains(';') {
+        ';'
+    } else {
+        ','
+    };
+    let pos = |at: usize| Some(Pos::of_offset(src, at));
+    let rows = records(src_body, delim).map_err(|d| vec![d])?;
+    let mut rows = rows.into_iter().map(|r| {
+        r.into_iter()
+            .map(|c| Cell {
+                text: c.text,
+                at: c.at + bom,
+            })
+            .collect::<Vec<_>>()
+    });
+    let Some(header) = rows.next() else {
+        return Err(vec![Diagnostic::error(
+            None,
+            "the CSV file is empty: expected a header row with at least `id` and `estimate`",
+        )]);
+    };
+    let mut col: HashMap<String, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        col.entry(h.text.trim().to_ascii_lowercase()).or_insert(i);
+    }
+    let mut errs = Vec::new();
+    if !col.contains_key("id") {
+        let names: Vec<&str> = col.keys().map(String::as_str).collect();
+        let help = suggest("id", names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+        let mut d = Diagnostic::error(pos(bom), "the CSV header has no `id` column");
+        d.help = help;
+        errs.push(d);
+    }
+    let three = ["low", "likely", "high"]
+        .iter()
+        .all(|k| col.contains_key(*k));
+    if !col.contains_key("estimate") && !three {
+        errs.push(
+            Diagnostic::error(
+                pos(bom),
+                "the CSV header has no `estimate` column (nor `low`, `likely` and `high`)",
+            )
+            .with_help("add an `estimate` column"),
+        );
+    }
+    if !errs.is_empty() {
+        return Err(errs);
+    }
+
+    let get = |row: &[Cell], key: &str| -> Option<Cell> {
+        let i = *col.get(key)?;
+        row.get(i).cloned().filter(|c| !c.text.trim().is_empty())
+    };
+    let number = |errs: &mut Vec<Diagnostic>, c: &Cell, what: &str, id: &str| -> Option<f64> {
+        match c.text.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+            _ => {
+                errs.push(
+                    Diagnostic::error(
+                        pos(c.at),
+                        format!(
+                            "`{}` is not a number of days for the {what} of task `{id}`",
+                            c.text.trim()
+                        ),
+                    )
+                    .with_subject(id),
+                );
+                None
+            }
+        }
+    };
+
+    let mut parsed: Vec<Row> = Vec::new();
+    for row in rows {
+        let at = row.first().map_or(0, |c| c.at);
+        let Some(idc) = get(&row, "id") else {
+            errs.push(Diagnostic::error(pos(at), "a row has an empty `id`"));
+            continue;
+        };
+        let id = idc.text.trim().to_string();
+        if !valid_id(&id) {
+            errs.push(
+                Diagnostic::error(
+                    pos(idc.at),
+                    format!("task id `{id}` may only hold letters, digits, '.', '_' and '-'"),
+                )
+                .with_subject(&id),
+            );
+            continue;
+        }
+        let estimate = if let Some(e) = get(&row, "estimate") {
+            let parts: Vec<&str> = e.text.split('/').map(str::trim).collect();
+            match parts.len() {
+                1 => number(&mut errs, &e, "estimate", &id).map(|value| Estimate::Fixed { value }),
+                3 => {
+                    let v: Vec<Option<f64>> = parts
+                        .iter()
+                        .map(|p| {
+                            let c = Cell {
+                                text: (*p).to_string(),
+                                at: e.at,
+                            };
+                            number(&mut errs, &c, "estimate", &id)
+                        })
+                        .collect();
+                    match (v[0], v[1], v[2]) {
+                        (Some(low), Some(likely), Some(high)) => {
+                            Some(Estimate::Pert { low, likely, high })
+                        }
+                        _ => None,
+                    }
+                }
+                _ => {
+                    errs.push(
+                        Diagnostic::error(
+                            pos(e.at),
+                            format!(
+                                "estimate `{}` of task `{id}` is neither a number nor low/likely/high",
+                                e.text.trim()
+                            ),
+                        )
+                        .with_subject(&id),
+                    );
+                    None
+                }
+            }
+        } else {
+            let cells: Vec<Option<Cell>> = ["low", "likely", "high"]
+                .iter()
+                .map(|k| get(&row, k))
+                .collect();
+            match (&cells[0], &cells[1], &cells[2]) {
+                (Some(l), Some(m), Some(h)) => {
+                    let l = number(&mut errs, l, "low estimate", &id);
+                    let m = number(&mut errs, m, "likely estimate", &id);
+                    let h = number(&mut errs, h, "high estimate", &id);
+                    match (l, m, h) {
+                        (Some(low), Some(likely), Some(high))
+                            if low == likely && likely == high =>
+                        {
+                            Some(Estimate::Fixed { value: likely })
+                        }
+                        (Some(low), Some(likely), Some(high)) => {
+                            Some(Estimate::Pert { low, likely, high })
+                        }
+                        _ => None,
+                    }
+                }
+                _ => {
+                    errs.push(
+                        Diagnostic::error(pos(at), format!("task `{id}` has no estimate"))
+                            .with_subject(&id)
+                            .with_help("fill `estimate`, or `low`, `likely` and `high`"),
+                    );
+                    None
+                }
+            }
+        };
+        let Some(estimate) = estimate else { continue };
+        if let Estimate::Pert { low, likely, high } = estimate {
+            if low > likely || likely > high {
+                errs.push(
+                    Diagnostic::error(
+                        pos(at),
+                        format!(
+                            "task `{id}` has an estimate out of order: low {low}, likely {likely}, high {high}"
+                        ),
+                    )
+                    .with_subject(&id),
+                );
+                continue;
+            }
+        }
+        let demand = match get(&row, "demand") {
+            None => None,
+            Some(c) => match c.text.trim().parse::<u32>() {
+                Ok(d) => Some(d),
+                Err(_) => {
+                    errs.push(
+                        Diagnostic::error(
+                            pos(c.at),
+                            format!(
+                                "demand `{}` of task `{id}` is not a whole number",
+                                c.text.trim()
+                            ),
+                        )
+                        .with_subject(&id),
+                    );
+                    None
+                }
+            },
+        };
+        let team = get(&row, "team").map(|c| c.text.trim().to_string());
+        if let (Some(t), Some(c)) = (&team, get(&row, "team")) {
+            if !valid_id(t) {
+                errs.push(
+                    Diagnostic::error(
+                        pos(c.at),
+                        format!("team `{t}` may only hold letters, digits, '.', '_' and '-'"),
+                    )
+                    .with_subject(&id),
+                );
+            }
+        }
+        let after = get(&row, "after")
+            .map(|c| {
+                let mut cells = Vec::new();
+                let mut off = 0;
+                for part in split_list(&c.text) {
+                    let rel = c.text[off..].find(part).map_or(0, |k| k + off);
+                    off = rel + part.len();
+                    // The offset of a part is exact for unquoted cells, the cell start otherwise.
+                    let quoted = src.get(c.at..c.at + 1) == Some("\"");
+                    cells.push(Cell {
+                        text: part.to_string(),
+                        at: if quoted { c.at } else { c.at + rel },
+                    });
+                }
+                cells
+            })
+            .unwrap_or_default();
+        let releases = get(&row, "release")
+            .map(|c| split_list(&c.text).map(str::to_string).collect())
+            .unwrap_or_default();
+        parsed.push(Row {
+            id,
+            name: get(&row, "name").map(|c| c.text.trim().to_string()),
+            team,
+            demand,
+            estimate,
+            after,
+            releases,
+            at,
+        });
+    }
+
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in parsed.iter().enumerate() {
+        if let Some(&first) = index.get(r.id.as_str()) {
+            let line = Pos::of_offset(src, parsed[first].at).line;
+            errs.push(
+                Diagnostic::error(pos(r.at), format!("duplicate task id `{}`", r.id))
+                    .with_subject(&r.id)
+                    .with_help(format!("the first task `{}` is at line {line}", r.id)),
+            );
+        } else {
+            index.insert(&r.id, i);
+        }
+    }
+    let ids: Vec<&str> = parsed.iter().map(|r| r.id.as_str()).collect();
+    let mut teams: Vec<Team> = Vec::new();
+    let mut releases: Vec<Release> = Vec::new();
+    let mut tasks = Vec::new();
+    for r in &parsed {
+        let team = r.team.as_ref().map(|name| {
+            teams.iter().position(|t| &t.id == name).unwrap_or_else(|| {
+                teams.push(Team {
+                    id: name.clone(),
+                    capacity: 1,
+                    calendar: 0,
+                    time_off: Vec::new(),
+                    pos: None,
+                });
+                teams.len() - 1
+            })
+        });
+        let demand = match team {
+            Some(k) => {
+                let d = r.demand.unwrap_or(1);
+                teams[k].capacity = teams[k].capacity.max(d);
+                d
+            }
+            None => 0,
+        };
+        let mut after = Vec::new();
+        for c in &r.after {
+            match index.get(c.text.as_str()) {
+                Some(&p) if ids[p] == r.id => errs.push(
+                    Diagnostic::error(pos(c.at), "a task cannot come after itself")
+                        .with_subject(&r.id),
+                ),
+                Some(&p) => after.push(Link {
+                    pred: p,
+                    kind: LinkKind::FS,
+                    lag: 0.0,
+                    pos: None,
+                }),
+                None => {
+                    let mut d = Diagnostic::error(
+                        pos(c.at),
+                        format!("unknown task `{}` for task `{}`", c.text, r.id),
+                    )
+                    .with_subject(&r.id);
+                    if let Some(s) = suggest(&c.text, ids.iter().copied()) {
+                        d.help = Some(format!("did you mean `{s}`?"));
+                    }
+                    errs.push(d);
+                }
+            }
+        }
+        let j = tasks.len();
+        for rel in &r.releases {
+            match releases.iter_mut().find(|x| &x.id == rel) {
+                Some(x) => x.tasks.push(j),
+                None => releases.push(Release {
+                    id: rel.clone(),
+                    tasks: vec![j],
+                    target: None,
+                    windows: Vec::new(),
+                    cadence: None,
+                    freeze: Vec::new(),
+                    value: 1.0,
+                    pos: None,
+                }),
+            }
+        }
+        tasks.push(Task {
+            id: r.id.clone(),
+            name: r.name.clone().filter(|n| !n.is_empty()),
+            team,
+            demand,
+            extra_demands: Vec::new(),
+            estimate: r.estimate,
+            after,
+            kind: TaskKind::Work,
+            optional: false,
+            pos: None,
+        });
+    }
+    if !errs.is_empty() {
+        errs.sort_by_key(|d| (d.pos.is_none(), d.pos));
+        return Err(errs);
+    }
+    let plan = Plan {
+        name: if options.name.trim().is_empty() {
+            "Imported plan".into()
+        } else {
+            options.name.clone()
+        },
+        start: options.start,
+        calendars: vec![Calendar::standard()],
+        default_calendar: 0,
+        teams,
+        tasks,
+        risks: Vec::new(),
+        correlations: Vec::new(),
+        releases,
+    };
+    super::revalidate(&plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_follow_rfc_4180() {
+        let rows = records("a,\"b,\"\"c\"\"\",d\r\n\r\n\"x\ny\",,z", ',').unwrap();
+        let text: Vec<Vec<&str>> = rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.as_str()).collect())
+            .collect();
+        assert_eq!(text, vec![vec!["a", "b,\"c\"", "d"], vec!["x\ny", "", "z"]]);
+        assert_eq!(rows[0][2].at, 12);
+        assert!(records("a,\"b", ',').is_err());
+    }
+}

@@ -1,0 +1,771 @@
+//! The engine's own chart renderer: pure functions from results to SVG text.
+//!
+//! The same functions draw the charts of the HTML report ([`crate::html`]) and of the browser
+//! planner, so both show the same pictures of the same numbers. Every chart is a standalone
+//! `<svg>` element with a `viewBox`, presentation attributes instead of a stylesheet, a
+//! `<title>` for screen readers and tooltips, and every piece of plan text escaped. Nothing
+//! here measures text: labels are cut to a fixed number of characters.
+//!
+//! - [`gantt`]: the deterministic schedule, one row per task grouped by team, critical tasks
+//!   in red, milestones as diamonds, release deploys as dashed lines.
+//! - [`histogram`] and [`s_curve`]: the simulated finish, with P50, P80 and P95 marked.
+//! - [`tornado`]: signed horizontal bars, largest first (task sensitivity, risk effect).
+//! - [`window_odds`]: the probability of each deploy window of a release.
+//!
+//! Time axes are in the engine's time (working days from the start, or periods); the caller
+//! passes how to label a point in time ([`time_labels`] gives dates for dated plans).
+
+use std::fmt::Write as _;
+
+use crate::calendar::Timeline;
+use crate::model::{Plan, TaskKind};
+use crate::report::number;
+use crate::schedule::ScheduleReport;
+use crate::simulate::{Histogram, Summary};
+
+/// Colours shared by every chart (and usable by the pages that embed them).
+pub mod colors {
+    /// Ordinary bars.
+    pub const BAR: &str = "#4c78a8";
+    /// Critical tasks, late releases, the P95 marker.
+    pub const CRITICAL: &str = "#d62728";
+    /// Milestones and deploys.
+    pub const MILESTONE: &str = "#6f42c1";
+    /// The P50 marker.
+    pub const P50: &str = "#2ca02c";
+    /// The P80 marker.
+    pub const P80: &str = "#ff7f0e";
+    /// Axes and text.
+    pub const INK: &str = "#333333";
+    /// Grid lines.
+    pub const GRID: &str = "#dddddd";
+}
+
+const FONT: &str = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\"";
+
+/// Escapes text for XML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// At most `n` characters of `s`, with an ellipsis when cut.
+fn cut(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// A coordinate with one decimal.
+fn c(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r == 0.0 {
+        "0".into()
+    } else if r.fract() == 0.0 {
+        format!("{r:.0}")
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn open(out: &mut String, w: f64, h: f64, title: &str) {
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\" {FONT} font-size=\"11\"><title>{}</title>",
+        c(w),
+        c(h),
+        c(w),
+        c(h),
+        escape(title),
+        escape(title)
+    );
+}
+
+fn text(out: &mut String, x: f64, y: f64, anchor: &str, fill: &str, body: &str) {
+    let _ = write!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"{fill}\">{}</text>",
+        c(x),
+        c(y),
+        escape(body)
+    );
+}
+
+fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, extra: &str) {
+    let _ = write!(
+        out,
+        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{stroke}\"{extra}/>",
+        c(x1),
+        c(y1),
+        c(x2),
+        c(y2)
+    );
+}
+
+/// A "nice" step (1, 2 or 5 times a power of ten) giving at most about `ticks` steps over `span`.
+pub fn nice_step(span: f64, ticks: usize) -> f64 {
+    let raw = (span / ticks.max(1) as f64).max(1e-9);
+    let mag = 10f64.powf(raw.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if m * mag >= raw {
+            return m * mag;
+        }
+    }
+    10.0 * mag
+}
+
+/// How to label a point of engine time: the date of that working day for dated plans
+/// (`Jan 04`), the period number otherwise.
+pub fn time_labels(plan: &Plan) -> impl Fn(f64) -> String {
+    let tl = Timeline::new(plan);
+    move |t: f64| match tl.date_of_day(t.floor().max(0.0) as i64) {
+        Some(d) => d.format("%b %d").to_string(),
+        None => number(t),
+    }
+}
+
+/// Draws a time axis along `y` from `x0` to `x0 + w` for times `lo..hi`, with grid lines up to
+/// `top`. Returns nothing; appends to `out`.
+#[allow(clippy::too_many_arguments)]
+fn time_axis(
+    out: &mut String,
+    x0: f64,
+    w: f64,
+    y: f64,
+    top: f64,
+    lo: f64,
+    hi: f64,
+    label: &dyn Fn(f64) -> String,
+) {
+    let span = (hi - lo).max(1e-9);
+    let step = nice_step(span, 10).max(if span >= 5.0 { 1.0 } else { 0.0 });
+    let mut t = (lo / step).ceil() * step;
+    let x = |t: f64| x0 + (t - lo) / span * w;
+    line(out, x0, y, x0 + w, y, colors::INK, "");
+    while t <= hi + 1e-9 {
+        line(out, x(t), top, x(t), y, colors::GRID, "");
+        line(out, x(t), y, x(t), y + 4.0, colors::INK, "");
+        text(out, x(t), y + 16.0, "middle", colors::INK, &label(t));
+        t += step;
+    }
+}
+
+/// The deterministic schedule as a Gantt chart: one row per task, grouped by team in team
+/// order (tasks without a team last), bars over `[start, finish)`, critical tasks red,
+/// milestones as diamonds, each scheduled release deploy as a dashed line.
+///
+/// ```
+/// let plan = shipdate_engine::io::parse_str(
+///     "[plan]\nname = \"demo\"\n[[tasks]]\nid = \"a\"\nestimate = 3\n",
+///     shipdate_engine::io::Format::Toml,
+/// ).unwrap();
+/// let s = shipdate_engine::schedule::schedule(&plan);
+/// let svg = shipdate_engine::svg::gantt(&plan, &s);
+/// assert!(svg.starts_with("<svg") && svg.contains("data-task=\"a\""));
+/// ```
+pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
+    let label = time_labels(plan);
+    let tl = Timeline::new(plan);
+    let mut rows: Vec<(Option<String>, usize)> = Vec::new();
+    for k in 0..plan.teams.len() {
+        let mut first = true;
+        for (j, t) in plan.tasks.iter().enumerate() {
+            if t.team == Some(k) {
+                rows.push((first.then(|| plan.teams[k].id.clone()), j));
+                first = false;
+            }
+        }
+    }
+    let mut first = true;
+    for (j, t) in plan.tasks.iter().enumerate() {
+        if t.team.is_none() {
+            rows.push((
+                (first && !plan.teams.is_empty()).then(|| "no team".to_string()),
+                j,
+            ));
+            first = false;
+        }
+    }
+    let deploys: Vec<(String, f64, bool)> = sched
+        .releases
+        .iter()
+        .filter_map(|r| {
+            let x = match (r.deploy_date, r.deploy) {
+                (Some(d), _) => tl.day_of_date(d) as f64,
+                (None, Some(x)) => x,
+                _ => return None,
+            };
+            Some((r.id.clone(), x, r.on_time == Some(false)))
+        })
+        .collect();
+    let headers = rows.iter().filter(|r| r.0.is_some()).count();
+    let row_h = 18.0;
+    let label_w = 230.0;
+    let w = 960.0;
+    let plot_w = w - label_w - 20.0;
+    let top = 28.0 + if deploys.is_empty() { 0.0 } else { 14.0 };
+    let h = top + (rows.len() + headers) as f64 * row_h + 34.0;
+    let hi = deploys
+        .iter()
+        .map(|d| d.1)
+        .fold(sched.makespan, f64::max)
+        .max(1.0);
+    let x = |t: f64| label_w + t / hi * plot_w;
+    let mut out = String::new();
+    open(&mut out, w, h, &format!("Schedule of {}", plan.name));
+    let bottom = h - 28.0;
+    time_axis(
+        &mut out,
+        label_w,
+        plot_w,
+        bottom,
+        top - 4.0,
+        0.0,
+        hi,
+        &label,
+    );
+    let mut y = top;
+    for (header, j) in &rows {
+        if let Some(team) = header {
+            let _ = write!(
+                out,
+                "<text x=\"4\" y=\"{}\" font-weight=\"bold\" fill=\"{}\">{}</text>",
+                c(y + 13.0),
+                colors::INK,
+                escape(&cut(team, 34))
+            );
+            y += row_h;
+        }
+        let t = &plan.tasks[*j];
+        let s = &sched.tasks[*j];
+        let name = cut(t.label(), 34);
+        let tip = match (s.start_date, s.finish_date) {
+            (Some(a), Some(b)) => format!("{}: {a} to {b}, slack {}", t.label(), number(s.slack)),
+            _ => format!(
+                "{}: {} to {}, slack {}",
+                t.label(),
+                number(s.start),
+                number(s.finish),
+                number(s.slack)
+            ),
+        };
+        text(&mut out, 14.0, y + 13.0, "start", colors::INK, &name);
+        let fill = if s.critical {
+            colors::CRITICAL
+        } else {
+            colors::BAR
+        };
+        if t.kind == TaskKind::Milestone || s.finish <= s.start {
+            let (cx, cy) = (x(s.start), y + row_h / 2.0);
+            let _ = write!(
+                out,
+                "<path data-task=\"{}\" d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{}\"><title>{}</title></path>",
+                escape(&t.id),
+                c(cx),
+                c(cy - 6.0),
+                c(cx + 6.0),
+                c(cy),
+                c(cx),
+                c(cy + 6.0),
+                c(cx - 6.0),
+                c(cy),
+                if s.critical { colors::CRITICAL } else { colors::MILESTONE },
+                escape(&tip)
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<rect data-task=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{fill}\"><title>{}</title></rect>",
+                escape(&t.id),
+                c(x(s.start)),
+                c(y + 3.0),
+                c((x(s.finish) - x(s.start)).max(1.0)),
+                c(row_h - 6.0),
+                escape(&tip)
+            );
+        }
+        y += row_h;
+    }
+    for (i, (id, t, late)) in deploys.iter().enumerate() {
+        let color = if *late {
+            colors::CRITICAL
+        } else {
+            colors::MILESTONE
+        };
+        line(
+            &mut out,
+            x(*t),
+            top - 4.0,
+            x(*t),
+            bottom,
+            color,
+            " stroke-dasharray=\"4 3\"",
+        );
+        let ly = 14.0 + if i % 2 == 1 { 12.0 } else { 0.0 };
+        let _ = write!(
+            out,
+            "<text data-release=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{color}\">{}</text>",
+            escape(id),
+            c(x(*t)),
+            c(ly),
+            escape(&format!("deploy {}", cut(id, 20)))
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The marker lines of P50, P80 and P95.
+fn percentile_marks(m: &Summary) -> [(&'static str, f64, &'static str); 3] {
+    [
+        ("P50", m.p50, colors::P50),
+        ("P80", m.p80, colors::P80),
+        ("P95", m.p95, colors::CRITICAL),
+    ]
+}
+
+/// The range a histogram chart shows: its bins, widened to hold the markers.
+fn hist_range(h: &Histogram, m: &Summary) -> (f64, f64) {
+    let lo = h.from.min(m.p50);
+    let hi = (h.from + h.width * h.counts.len() as f64).max(m.p95);
+    if hi - lo < 1e-9 {
+        (lo - 0.5, hi + 0.5)
+    } else {
+        (lo, hi)
+    }
+}
+
+/// The distribution of the simulated finish: one bar per histogram bin, with the P50, P80
+/// and P95 of `m` as labelled vertical lines. `label` names a point in time on the axis.
+pub fn histogram(h: &Histogram, m: &Summary, label: &dyn Fn(f64) -> String) -> String {
+    let (w, ht) = (640.0, 300.0);
+    let (x0, y0, pw, ph) = (48.0, 34.0, w - 68.0, ht - 34.0 - 40.0);
+    let (lo, hi) = hist_range(h, m);
+    let x = |t: f64| x0 + (t - lo) / (hi - lo) * pw;
+    let max = h.counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let total: u64 = h.counts.iter().sum();
+    let mut out = String::new();
+    open(&mut out, w, ht, "Distribution of the finish");
+    // Y axis: share of iterations.
+    let top_share = max / total.max(1) as f64;
+    let step = nice_step(top_share * 100.0, 5);
+    let mut p = 0.0;
+    while p <= top_share * 100.0 + 1e-9 {
+        let yy = y0 + ph - p / 100.0 / top_share * ph;
+        line(&mut out, x0, yy, x0 + pw, yy, colors::GRID, "");
+        text(
+            &mut out,
+            x0 - 6.0,
+            yy + 4.0,
+            "end",
+            colors::INK,
+            &format!("{}%", number(p)),
+        );
+        p += step;
+    }
+    for (k, &n) in h.counts.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let a = h.from + h.width * k as f64;
+        let bh = n as f64 / max * ph;
+        let _ = write!(
+            out,
+            "<rect class=\"bin\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
+            c(x(a) + 0.5),
+            c(y0 + ph - bh),
+            c((x(a + h.width) - x(a) - 1.0).max(0.5)),
+            c(bh),
+            colors::BAR,
+            escape(&format!(
+                "{} to {}: {} iterations ({}%)",
+                number(a),
+                number(a + h.width),
+                n,
+                number(n as f64 * 100.0 / total.max(1) as f64)
+            ))
+        );
+    }
+    for (i, (name, v, color)) in percentile_marks(m).into_iter().enumerate() {
+        line(
+            &mut out,
+            x(v),
+            y0 - 4.0,
+            x(v),
+            y0 + ph,
+            color,
+            " stroke-width=\"2\"",
+        );
+        text(
+            &mut out,
+            x(v),
+            12.0 + 11.0 * i as f64,
+            "middle",
+            color,
+            &format!("{name} {}", label(v)),
+        );
+    }
+    time_axis(&mut out, x0, pw, y0 + ph, y0 + ph, lo, hi, label);
+    out.push_str("</svg>");
+    out
+}
+
+/// The cumulative probability of finishing by each time (the S-curve), from the histogram
+/// (a point at the upper edge of every bin), with P50, P80 and P95 marked where the curve
+/// crosses 50, 80 and 95 %.
+pub fn s_curve(h: &Histogram, m: &Summary, label: &dyn Fn(f64) -> String) -> String {
+    let (w, ht) = (640.0, 300.0);
+    let (x0, y0, pw, ph) = (48.0, 20.0, w - 68.0, ht - 20.0 - 40.0);
+    let (lo, hi) = hist_range(h, m);
+    let x = |t: f64| x0 + (t - lo) / (hi - lo) * pw;
+    let y = |p: f64| y0 + ph - p * ph;
+    let total: u64 = h.counts.iter().sum();
+    let mut out = String::new();
+    open(&mut out, w, ht, "Probability of finishing by each date");
+    for p in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        line(&mut out, x0, y(p), x0 + pw, y(p), colors::GRID, "");
+        text(
+            &mut out,
+            x0 - 6.0,
+            y(p) + 4.0,
+            "end",
+            colors::INK,
+            &format!("{}%", number(p * 100.0)),
+        );
+    }
+    let mut pts = vec![format!("{},{}", c(x(lo)), c(y(0.0)))];
+    let mut cum = 0u64;
+    pts.push(format!("{},{}", c(x(h.from)), c(y(0.0))));
+    for (k, &n) in h.counts.iter().enumerate() {
+        cum += n;
+        let edge = h.from + h.width * (k + 1) as f64;
+        pts.push(format!(
+            "{},{}",
+            c(x(edge)),
+            c(y(cum as f64 / total.max(1) as f64))
+        ));
+    }
+    let _ = write!(
+        out,
+        "<polyline class=\"cdf\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>",
+        pts.join(" "),
+        colors::BAR
+    );
+    for (name, v, color) in percentile_marks(m) {
+        let p: f64 = name[1..].parse::<f64>().unwrap_or(0.0) / 100.0;
+        line(
+            &mut out,
+            x0,
+            y(p),
+            x(v),
+            y(p),
+            color,
+            " stroke-dasharray=\"3 3\"",
+        );
+        line(
+            &mut out,
+            x(v),
+            y(p),
+            x(v),
+            y0 + ph,
+            color,
+            " stroke-dasharray=\"3 3\"",
+        );
+        let _ = write!(
+            out,
+            "<circle class=\"mark\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{color}\"><title>{}</title></circle>",
+            c(x(v)),
+            c(y(p)),
+            escape(&format!("{name}: {}", label(v)))
+        );
+        text(
+            &mut out,
+            x(v) + 6.0,
+            y(p) - 6.0,
+            "start",
+            color,
+            &format!("{name} {}", label(v)),
+        );
+    }
+    time_axis(&mut out, x0, pw, y0 + ph, y0 + ph, lo, hi, label);
+    out.push_str("</svg>");
+    out
+}
+
+/// Signed horizontal bars, largest magnitude first (at most `max_rows`), around a zero line:
+/// `items` are `(label, value)`; `fmt` writes a value. Empty input gives a chart saying so.
+pub fn tornado(
+    title: &str,
+    items: &[(String, f64)],
+    max_rows: usize,
+    fmt: &dyn Fn(f64) -> String,
+) -> String {
+    let mut rows: Vec<&(String, f64)> = items.iter().filter(|(_, v)| v.is_finite()).collect();
+    rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+    rows.truncate(max_rows);
+    let row_h = 20.0;
+    let (w, label_w) = (640.0, 200.0);
+    let h = 30.0 + rows.len().max(1) as f64 * row_h + 10.0;
+    let mut out = String::new();
+    open(&mut out, w, h, title);
+    text(&mut out, 4.0, 16.0, "start", colors::INK, title);
+    if rows.is_empty() {
+        text(&mut out, 4.0, 40.0, "start", colors::INK, "nothing to show");
+        out.push_str("</svg>");
+        return out;
+    }
+    let max = rows
+        .iter()
+        .map(|r| r.1.abs())
+        .fold(0.0, f64::max)
+        .max(1e-12);
+    let neg = rows.iter().any(|r| r.1 < 0.0);
+    let plot_w = w - label_w - 70.0;
+    let zero = if neg { label_w + plot_w / 2.0 } else { label_w };
+    let scale = if neg { plot_w / 2.0 } else { plot_w } / max;
+    let mut y = 30.0;
+    for (name, v) in rows {
+        text(
+            &mut out,
+            label_w - 6.0,
+            y + 14.0,
+            "end",
+            colors::INK,
+            &cut(name, 30),
+        );
+        let (bx, bw) = if *v >= 0.0 {
+            (zero, v * scale)
+        } else {
+            (zero + v * scale, -v * scale)
+        };
+        let _ = write!(
+            out,
+            "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
+            c(bx),
+            c(y + 3.0),
+            c(bw.max(0.5)),
+            c(row_h - 6.0),
+            if *v >= 0.0 { colors::BAR } else { colors::P50 },
+            escape(&format!("{name}: {}", fmt(*v)))
+        );
+        let (tx, anchor) = if *v >= 0.0 {
+            (bx + bw + 4.0, "start")
+        } else {
+            (bx - 4.0, "end")
+        };
+        text(&mut out, tx, y + 14.0, anchor, colors::INK, &fmt(*v));
+        y += row_h;
+    }
+    line(&mut out, zero, 26.0, zero, y, colors::INK, "");
+    out.push_str("</svg>");
+    out
+}
+
+/// The probability of each deploy window of a release (`(window label, probability)`, in
+/// window order), as vertical bars labelled with percentages; `unscheduled` adds a last bar
+/// for "no window".
+pub fn window_odds(release: &str, windows: &[(String, f64)], unscheduled: f64) -> String {
+    let mut bars: Vec<(String, f64, bool)> = windows
+        .iter()
+        .map(|(l, p)| (l.clone(), *p, false))
+        .collect();
+    if unscheduled > 0.0 {
+        bars.push(("no window".into(), unscheduled, true));
+    }
+    let n = bars.len().max(1);
+    let bw = (560.0 / n as f64).clamp(14.0, 70.0);
+    let w = (60.0 + bw * n as f64 + 20.0).max(240.0);
+    let (y0, ph) = (34.0, 150.0);
+    let h = y0 + ph + 56.0;
+    let title = format!("Deploy window odds of {release}");
+    let mut out = String::new();
+    open(&mut out, w, h, &title);
+    text(&mut out, 4.0, 16.0, "start", colors::INK, &title);
+    line(&mut out, 50.0, y0 + ph, w - 10.0, y0 + ph, colors::INK, "");
+    let rotate = bw < 56.0;
+    for (i, (l, p, none)) in bars.iter().enumerate() {
+        let x = 56.0 + bw * i as f64;
+        let bh = p.clamp(0.0, 1.0) * ph;
+        let _ = write!(
+            out,
+            "<rect class=\"window\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
+            c(x + 2.0),
+            c(y0 + ph - bh),
+            c(bw - 4.0),
+            c(bh.max(0.5)),
+            if *none { colors::CRITICAL } else { colors::MILESTONE },
+            escape(&format!("{l}: {}%", number(p * 100.0)))
+        );
+        text(
+            &mut out,
+            x + bw / 2.0,
+            y0 + ph - bh - 4.0,
+            "middle",
+            colors::INK,
+            &format!("{}%", number((p * 1000.0).round() / 10.0)),
+        );
+        if rotate {
+            let (lx, ly) = (x + bw / 2.0 + 4.0, y0 + ph + 8.0);
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{}\" transform=\"rotate(-45 {} {})\">{}</text>",
+                c(lx),
+                c(ly),
+                colors::INK,
+                c(lx),
+                c(ly),
+                escape(&cut(l, 12))
+            );
+        } else {
+            text(
+                &mut out,
+                x + bw / 2.0,
+                y0 + ph + 16.0,
+                "middle",
+                colors::INK,
+                &cut(l, 12),
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::{parse_str, Format};
+
+    /// Every chart must be well-formed XML with an `svg` root.
+    fn well_formed(svg: &str) {
+        let mut r = quick_xml::Reader::from_str(svg);
+        let mut depth = 0i32;
+        let mut root = None;
+        loop {
+            match r.read_event().expect("well-formed SVG") {
+                quick_xml::events::Event::Start(e) => {
+                    root.get_or_insert_with(|| e.name().as_ref().to_vec());
+                    depth += 1;
+                }
+                quick_xml::events::Event::End(_) => depth -= 1,
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(depth, 0);
+        assert_eq!(root.as_deref(), Some(&b"svg"[..]));
+    }
+
+    fn attr(svg: &str, marker: &str, name: &str) -> f64 {
+        let at = svg.find(marker).expect(marker);
+        let rest = &svg[at..];
+        let k = rest.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
+        rest[k..k + rest[k..].find('"').unwrap()].parse().unwrap()
+    }
+
+    #[test]
+    fn gantt_bars_sit_at_their_times_and_text_is_escaped() {
+        // Undated: a [0, 4), b [4, 10); plot from x = 230 over 710 units for 10 periods.
+        let plan = parse_str(
+            "[plan]\nname = \"<x>\"\n[[tasks]]\nid = \"a\"\nname = \"<img src=x onerror=alert(1)>\"\nestimate = 4\n\
+             [[tasks]]\nid = \"b\"\nestimate = 6\nafter = [\"a\"]\n",
+            Format::Toml,
+        )
+        .unwrap();
+        let s = crate::schedule::schedule(&plan);
+        let svg = gantt(&plan, &s);
+        well_formed(&svg);
+        assert!(!svg.contains("<img"));
+        assert!(svg.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        let x0 = 230.0;
+        let scale = 710.0 / 10.0;
+        assert_eq!(attr(&svg, "data-task=\"a\"", "x"), x0);
+        assert_eq!(attr(&svg, "data-task=\"a\"", "width"), 4.0 * scale);
+        assert_eq!(attr(&svg, "data-task=\"b\"", "x"), x0 + 4.0 * scale);
+        assert_eq!(attr(&svg, "data-task=\"b\"", "width"), 6.0 * scale);
+    }
+
+    #[test]
+    fn histogram_and_curve_mark_the_percentiles() {
+        let h = Histogram {
+            from: 10.0,
+            width: 1.0,
+            counts: vec![1, 3, 4, 2],
+        };
+        let m = Summary {
+            mean: 11.7,
+            p10: 10.5,
+            p50: 11.5,
+            p80: 12.5,
+            p90: 13.0,
+            p95: 13.5,
+        };
+        let label = |t: f64| number(t);
+        let svg = histogram(&h, &m, &label);
+        well_formed(&svg);
+        assert_eq!(svg.matches("class=\"bin\"").count(), 4);
+        for p in ["P50 11.5", "P80 12.5", "P95 13.5"] {
+            assert!(svg.contains(p), "{p}");
+        }
+        // The tallest bin (4 of 10) is the full plot height; the first (1) a quarter of it.
+        let ph: f64 = 300.0 - 34.0 - 40.0;
+        let first = svg.find("class=\"bin\"").unwrap();
+        assert_eq!(
+            attr(&svg[first..], "class=\"bin\"", "height"),
+            (ph / 4.0 * 10.0).round() / 10.0
+        );
+        let curve = s_curve(&h, &m, &label);
+        well_formed(&curve);
+        // Cumulative shares 0.1, 0.4, 0.8, 1.0 at the bins' upper edges.
+        let y = |p: f64| 20.0 + 240.0 - p * 240.0;
+        let x = |t: f64| 48.0 + (t - 10.0) / 4.0 * 572.0;
+        let pts = format!("{},{}", c(x(13.0)), c(y(0.8)));
+        assert!(curve.contains(&pts), "{pts} in {curve}");
+        assert_eq!(curve.matches("class=\"mark\"").count(), 3);
+    }
+
+    #[test]
+    fn tornado_orders_by_magnitude_and_windows_sum() {
+        let items = vec![
+            ("small".to_string(), 0.1),
+            ("big".to_string(), -0.8),
+            ("mid".to_string(), 0.5),
+        ];
+        let svg = tornado("t", &items, 2, &|v| format!("{v:.2}"));
+        well_formed(&svg);
+        assert_eq!(svg.matches("class=\"bar\"").count(), 2);
+        assert!(svg.find("big").unwrap() < svg.find("mid").unwrap());
+        assert!(!svg.contains("small"));
+        let w = window_odds(
+            "r<1>",
+            &[("Feb 16".into(), 0.7), ("Mar 02".into(), 0.2)],
+            0.1,
+        );
+        well_formed(&w);
+        assert_eq!(w.matches("class=\"window\"").count(), 3);
+        assert!(w.contains("r&lt;1&gt;") && w.contains("70%") && w.contains("no window"));
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(10.0, 10), 1.0);
+        assert_eq!(nice_step(43.0, 10), 5.0);
+        assert_eq!(nice_step(0.9, 5), 0.2);
+        assert_eq!(nice_step(1000.0, 10), 100.0);
+    }
+}
