@@ -57,12 +57,14 @@ pub struct Problem {
     durations: Vec<f64>,
     /// Per task: its team (its calendar), or `None` for the free calendar.
     calendar: Vec<Option<usize>>,
-    /// Per task: whether its calendar works every day with no change (advance is `s + d`).
+    /// Per task: whether its calendar works every day (advance is `s + d`).
     plain_calendar: Vec<bool>,
     pred_start: Vec<usize>,
     preds: Vec<PredLink>,
     demand_start: Vec<usize>,
     demands: Vec<Demand>,
+    /// Per task: its calendar is plain and every team it demands has a constant capacity.
+    fast: Vec<bool>,
     /// Per team: its capacity when its calendar works every day with no change, else `None`.
     constant_capacity: Vec<Option<u32>>,
     topological: Vec<usize>,
@@ -86,17 +88,20 @@ impl Problem {
             })
             .collect();
         let calendar: Vec<Option<usize>> = plan.tasks.iter().map(|t| t.team).collect();
-        let is_plain = |c: &TeamCalendar| c.is_working(0) && c.next_change(0).is_none();
-        let team_plain: Vec<bool> = (0..plan.teams.len())
-            .map(|t| is_plain(timeline.team(t)))
+        let is_constant = |c: &TeamCalendar| c.is_working(0) && c.next_change(0).is_none();
+        let team_always: Vec<bool> = (0..plan.teams.len())
+            .map(|t| always_working(timeline.team(t)))
             .collect();
-        let free_plain = is_plain(timeline.free());
-        let plain_calendar = calendar
+        let free_always = always_working(timeline.free());
+        let plain_calendar: Vec<bool> = calendar
             .iter()
-            .map(|c| c.map_or(free_plain, |t| team_plain[t]))
+            .map(|c| c.map_or(free_always, |t| team_always[t]))
             .collect();
-        let constant_capacity = (0..plan.teams.len())
-            .map(|t| team_plain[t].then(|| timeline.team(t).capacity(0)))
+        let constant_capacity: Vec<Option<u32>> = (0..plan.teams.len())
+            .map(|t| {
+                let cal = timeline.team(t);
+                is_constant(cal).then(|| cal.capacity(0))
+            })
             .collect();
         let mut pred_start = Vec::with_capacity(n + 1);
         let mut preds = Vec::new();
@@ -118,6 +123,14 @@ impl Problem {
         }
         pred_start.push(preds.len());
         demand_start.push(demands.len());
+        let fast = (0..n)
+            .map(|j| {
+                plain_calendar[j]
+                    && demands[demand_start[j]..demand_start[j + 1]]
+                        .iter()
+                        .all(|d: &Demand| constant_capacity[d.team].is_some())
+            })
+            .collect();
         let topological = graph::topological_order(plan);
         let release_rank = release_ranks(plan);
         let cpm = graph::cpm(plan, &timeline, &durations);
@@ -126,6 +139,7 @@ impl Problem {
             durations,
             calendar,
             plain_calendar,
+            fast,
             pred_start,
             preds,
             demand_start,
@@ -213,10 +227,14 @@ impl Problem {
             return es;
         }
         let cal = self.calendar(j);
+        let plain = self.plain_calendar[j];
         for l in preds {
             let b = match l.kind {
                 LinkKind::FS => finish[l.pred] + l.lag,
                 LinkKind::SS => start[l.pred] + l.lag,
+                // On a calendar that always works, the latest start finishing by T is T - d.
+                LinkKind::FF if plain => finish[l.pred] + l.lag - d,
+                LinkKind::SF if plain => start[l.pred] + l.lag - d,
                 _ => start_bound(l.kind, l.lag, cal, d, start[l.pred], finish[l.pred]),
             };
             assert!(
@@ -228,6 +246,23 @@ impl Problem {
         }
         es
     }
+}
+
+/// Whether a calendar works on every day from 0 on (its capacity may still vary), so that
+/// work over `[s, s + d)` takes exactly `d`.
+fn always_working(cal: &TeamCalendar) -> bool {
+    let mut day = 0;
+    // Capacity changes are finitely many except for a weekly pattern, which has a day off.
+    for _ in 0..100_000 {
+        if !cal.is_working(day) {
+            return false;
+        }
+        match cal.next_change(day) {
+            None => return true,
+            Some(next) => day = next,
+        }
+    }
+    false
 }
 
 /// Per task, the index of the earliest release needing it (see [`Problem::release_ranks`]).
@@ -358,27 +393,45 @@ impl Sgs {
             self.precedence_start[j] = es;
             let demands = p.demands(j);
             let mut at = es;
-            let (s, f) = loop {
-                let (s, f) = p.advance(j, at, d);
-                if f <= s || demands.is_empty() {
-                    break (s, f);
-                }
-                let mut next = None;
-                for dm in demands {
-                    if let Some(t) = self.conflict(p, j, dm, s, f) {
-                        next = Some(t);
-                        break;
+            let (s, f) = if p.fast[j] && d > 0.0 && !demands.is_empty() {
+                // Plain calendars, constant capacities: one pass over each profile.
+                loop {
+                    let mut moved = false;
+                    for dm in demands {
+                        let cap = p.constant_capacity[dm.team].unwrap_or(0);
+                        let t = first_fit(&self.profiles[dm.team], at, d, dm.units, cap);
+                        if t > at {
+                            at = t;
+                            moved = true;
+                        }
+                    }
+                    if !moved || demands.len() == 1 {
+                        break (at, at + d);
                     }
                 }
-                match next {
-                    Some(t) => {
-                        assert!(
-                            t.is_finite() && t > at,
-                            "task {j} can never get the capacity it demands"
-                        );
-                        at = t;
+            } else {
+                loop {
+                    let (s, f) = p.advance(j, at, d);
+                    if f <= s || demands.is_empty() {
+                        break (s, f);
                     }
-                    None => break (s, f),
+                    let mut next = None;
+                    for dm in demands {
+                        if let Some(t) = self.conflict(p, j, dm, s, f) {
+                            next = Some(t);
+                            break;
+                        }
+                    }
+                    match next {
+                        Some(t) => {
+                            assert!(
+                                t.is_finite() && t > at,
+                                "task {j} can never get the capacity it demands"
+                            );
+                            at = t;
+                        }
+                        None => break (s, f),
+                    }
                 }
             };
             start[j] = s;
@@ -414,10 +467,10 @@ impl Sgs {
             if dm.own_calendar || p.plain_calendar[j] {
                 // Fast path: constant capacity, the task never pauses.
                 loop {
-                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
                     if profile[i].1 + q > cap {
-                        return Some(seg_end);
+                        return Some(overload_end(profile, i, q, cap, f64::INFINITY));
                     }
+                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
                     if seg_end >= f {
                         return None;
                     }
@@ -445,10 +498,10 @@ impl Sgs {
                     return Some(change);
                 }
                 loop {
-                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
                     if profile[i].1 + q > cap {
-                        return Some(seg_end.min(change));
+                        return Some(overload_end(profile, i, q, cap, change));
                     }
+                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
                     if seg_end >= stop {
                         break;
                     }
@@ -483,7 +536,47 @@ impl Sgs {
     }
 }
 
-/// Adds `units` to `profile` over `[a, b)`.
+/// The earliest start `>= at` of a window of length `d` over which a demand of `q` fits under
+/// the constant capacity `cap` in `profile`.
+#[inline]
+fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
+    let mut i = profile.partition_point(|&(t, _)| t <= at) - 1;
+    let mut from = at;
+    loop {
+        let next = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
+        if profile[i].1 + q > cap {
+            assert!(
+                next.is_finite(),
+                "a demand of {q} never fits a capacity of {cap}"
+            );
+            from = next;
+        } else if next >= from + d {
+            return from;
+        }
+        i += 1;
+    }
+}
+
+/// Where the overload starting in segment `i` of `profile` ends: the first breakpoint after
+/// which a demand of `q` fits under `cap` again, or `limit` if that comes first. Every requested
+/// start before it covers an overloaded moment, so it is the next candidate worth trying.
+#[inline]
+fn overload_end(profile: &Profile, mut i: usize, q: u32, cap: u32, limit: f64) -> f64 {
+    loop {
+        let Some(&(seg_end, next_units)) = profile.get(i + 1) else {
+            return limit;
+        };
+        if seg_end >= limit {
+            return limit;
+        }
+        if next_units + q <= cap {
+            return seg_end;
+        }
+        i += 1;
+    }
+}
+
+/// Adds `units` to `profile` over `[a, b)`, merging breakpoints that no longer change the usage.
 fn add(profile: &mut Profile, a: f64, b: f64, units: u32) {
     if b <= a {
         return;
@@ -501,6 +594,11 @@ fn add(profile: &mut Profile, a: f64, b: f64, units: u32) {
     if k == profile.len() || profile[k].0 > b {
         let before = profile[k - 1].1 - units;
         profile.insert(k, (b, before));
+    } else if profile[k].1 == profile[k - 1].1 {
+        profile.remove(k);
+    }
+    if profile[i].1 == profile[i - 1].1 {
+        profile.remove(i);
     }
 }
 
@@ -704,6 +802,8 @@ pub fn resource_links(
     for (k, &j) in order.iter().enumerate() {
         rank[j] = k;
     }
+    let mut by_finish: Vec<usize> = (0..n).collect();
+    by_finish.sort_by(|&a, &b| finish[a].total_cmp(&finish[b]));
     let mut links = Vec::new();
     for j in 0..n {
         let at = sgs.placed_at[j];
@@ -711,8 +811,9 @@ pub fn resource_links(
             continue;
         }
         let teams = p.demands(j);
-        for i in 0..n {
-            if i == j || rank[i] > rank[j] || finish[i] != at {
+        let from = by_finish.partition_point(|&i| finish[i] < at);
+        for &i in by_finish[from..].iter().take_while(|&&i| finish[i] == at) {
+            if i == j || rank[i] > rank[j] {
                 continue;
             }
             if p.demands(i)
@@ -723,5 +824,6 @@ pub fn resource_links(
             }
         }
     }
+    links.sort_unstable();
     links
 }
