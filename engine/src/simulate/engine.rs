@@ -19,7 +19,7 @@
 use crate::calendar::{TeamCalendar, Timeline};
 use crate::graph::{self, CRITICAL_EPS};
 use crate::model::{LinkKind, Plan, TaskKind};
-use crate::schedule::{self, Problem, Sgs};
+use crate::schedule::{Problem, Sgs};
 
 use super::correlation::{self, Component};
 use super::dist::{normal_cdf, normal_quantile, Sampler};
@@ -58,9 +58,6 @@ pub(crate) struct RiskC {
     impact: Sampler,
     /// Tasks delayed (milestones excluded: they take no time), as listed.
     tasks: Vec<usize>,
-    /// The tasks whose times can change when this risk fires, in topological order.
-    affected: Vec<usize>,
-    affected_mask: Vec<bool>,
 }
 
 /// How iterations are scheduled.
@@ -98,6 +95,15 @@ pub(crate) struct Ctx<'a> {
     n_durs: usize,
     release_tasks: Vec<Vec<usize>>,
     end_candidates: Vec<usize>,
+    /// Successors (CSR) and each task's position in `topo`.
+    succ_start: Vec<usize>,
+    succs: Vec<usize>,
+    topo_pos: Vec<usize>,
+    /// The teams each task holds (CSR), for resource links.
+    teams_start: Vec<usize>,
+    teams: Vec<usize>,
+    /// Resource mode: each task's position in the priority list.
+    rank: Vec<usize>,
 }
 
 impl<'a> Ctx<'a> {
@@ -149,10 +155,10 @@ impl<'a> Ctx<'a> {
         }
         let indep: Vec<usize> = (0..n).filter(|&j| random[j] && !correlated[j]).collect();
 
-        let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut succ_lists: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (j, t) in plan.tasks.iter().enumerate() {
             for l in &t.after {
-                succs[l.pred].push(j);
+                succ_lists[l.pred].push(j);
             }
         }
         let mut topo_pos = vec![0usize; n];
@@ -173,22 +179,10 @@ impl<'a> Ctx<'a> {
                 for &j in &tasks {
                     risk_task[j] = true;
                 }
-                let mut mask = vec![false; n];
-                let mut stack: Vec<usize> = tasks.clone();
-                while let Some(j) = stack.pop() {
-                    if !mask[j] {
-                        mask[j] = true;
-                        stack.extend(succs[j].iter().copied());
-                    }
-                }
-                let mut affected: Vec<usize> = (0..n).filter(|&j| mask[j]).collect();
-                affected.sort_by_key(|&j| topo_pos[j]);
                 RiskC {
                     p: r.probability,
                     impact: Sampler::new(&r.impact),
                     tasks,
-                    affected,
-                    affected_mask: mask,
                 }
             })
             .collect();
@@ -221,6 +215,26 @@ impl<'a> Ctx<'a> {
         }
         let end_candidates = (0..n).filter(|&j| !dominated[j]).collect();
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
+        let mut succ_start = Vec::with_capacity(n + 1);
+        let mut succs = Vec::new();
+        for list in &succ_lists {
+            succ_start.push(succs.len());
+            succs.extend(list.iter().copied());
+        }
+        succ_start.push(succs.len());
+        let mut teams_start = Vec::with_capacity(n + 1);
+        let mut teams = Vec::new();
+        for t in &plan.tasks {
+            teams_start.push(teams.len());
+            teams.extend(t.demands().map(|(k, _)| k));
+        }
+        teams_start.push(teams.len());
+        let mut rank = vec![0usize; n];
+        if let Mode::Resource { order, .. } = &mode {
+            for (k, &j) in order.iter().enumerate() {
+                rank[j] = k;
+            }
+        }
         Ctx {
             plan,
             timeline,
@@ -244,6 +258,12 @@ impl<'a> Ctx<'a> {
             n_durs,
             release_tasks,
             end_candidates,
+            succ_start,
+            succs,
+            topo_pos,
+            teams_start,
+            teams,
+            rank,
         }
     }
 
@@ -291,6 +311,11 @@ impl<'a> Ctx<'a> {
             f1: vec![0.0; n],
             s2: vec![0.0; n],
             f2: vec![0.0; n],
+            stamp: vec![0; n],
+            cur: 0,
+            pending: vec![0; n.div_ceil(64)],
+            by_finish: Vec::with_capacity(n),
+            links: Vec::new(),
         }
     }
 
@@ -606,9 +631,9 @@ impl<'a> Ctx<'a> {
             sgs.run(problem, &s.d1, order, &mut s.s1, &mut s.f1);
             let makespan = s.f1.iter().copied().fold(0.0, f64::max);
             out.makespan[i] = makespan;
-            let links = schedule::resource_links(problem, sgs, order, &s.f1);
+            resource_links(self, sgs, &s.f1, &mut s.by_finish, &mut s.links);
             let (late_start, _) =
-                graph::backward_pass(self.plan, self.timeline, &s.d1, order, &links, makespan);
+                graph::backward_pass(self.plan, self.timeline, &s.d1, order, &s.links, makespan);
             for (j, &ls) in late_start.iter().enumerate() {
                 s.start[j * BATCH + i] = s.s1[j];
                 s.finish[j * BATCH + i] = s.f1[j];
@@ -624,69 +649,12 @@ impl<'a> Ctx<'a> {
             makespan: out.makespan.clone(),
             ready: out.ready.clone(),
         };
-        let risk = &self.risks[r];
         for i in 0..len {
             if !s.fired[r * BATCH + i] {
                 continue;
             }
             match &self.mode {
-                Mode::CriticalPath => {
-                    // Recompute the tasks downstream of the risk; the rest keep their times.
-                    for &j in &risk.affected {
-                        let d = if self.risk_task[j] {
-                            self.duration_without(
-                                j,
-                                i,
-                                s.base[j * BATCH + i],
-                                &s.fired,
-                                &s.impact,
-                                r,
-                            )
-                        } else {
-                            s.dur[j * BATCH + i]
-                        };
-                        let time = |p: usize| {
-                            if risk.affected_mask[p] {
-                                (s.s2[p], s.f2[p])
-                            } else {
-                                (s.start[p * BATCH + i], s.finish[p * BATCH + i])
-                            }
-                        };
-                        let cal = self.cal(j);
-                        let mut es: f64 = 0.0;
-                        for l in self.preds(j) {
-                            let (ps, pf) = time(l.pred);
-                            let b = match (l.kind, self.plain[j]) {
-                                (LinkKind::FS, _) => pf + l.lag,
-                                (LinkKind::SS, _) => ps + l.lag,
-                                (LinkKind::FF, true) => pf + l.lag - d,
-                                (LinkKind::SF, true) => ps + l.lag - d,
-                                (kind, false) => graph::start_bound(kind, l.lag, cal, d, ps, pf),
-                            };
-                            if b > es {
-                                es = b;
-                            }
-                        }
-                        let (a, f) = if self.plain[j] {
-                            (es, es + d)
-                        } else {
-                            cal.advance(es, d)
-                        };
-                        s.s2[j] = a;
-                        s.f2[j] = f;
-                    }
-                    let at = |j: usize| {
-                        if risk.affected_mask[j] {
-                            (s.s2[j], s.f2[j])
-                        } else {
-                            (s.start[j * BATCH + i], s.finish[j * BATCH + i])
-                        }
-                    };
-                    w.makespan[i] = (0..self.n).map(|j| at(j).1).fold(0.0, f64::max);
-                    for (q, tasks) in self.release_tasks.iter().enumerate() {
-                        w.ready[q * len + i] = ready_of(tasks, at).0;
-                    }
-                }
+                Mode::CriticalPath => self.rerun_column(s, len, r, i, out, &mut w),
                 Mode::Resource { problem, order } => {
                     for j in 0..self.n {
                         s.d1[j] = if self.risk_task[j] {
@@ -715,6 +683,106 @@ impl<'a> Ctx<'a> {
         w
     }
 
+    /// Critical-path re-run of iteration `i` of the batch without risk `r`: only tasks whose
+    /// times change are recomputed, visiting successors of changed tasks in topological order
+    /// (a bitset over topological positions), starting from the risk's tasks.
+    fn rerun_column(
+        &self,
+        s: &mut Scratch,
+        len: usize,
+        r: usize,
+        i: usize,
+        out: &BatchOut,
+        w: &mut Without,
+    ) {
+        s.cur = s.cur.wrapping_add(1);
+        if s.cur == 0 {
+            s.stamp.fill(0);
+            s.cur = 1;
+        }
+        let cur = s.cur;
+        let makespan = out.makespan[i];
+        let mut first_word = usize::MAX;
+        for &j in &self.risks[r].tasks {
+            let pos = self.topo_pos[j];
+            s.pending[pos / 64] |= 1 << (pos % 64);
+            first_word = first_word.min(pos / 64);
+        }
+        let mut rescan = false;
+        let mut word = first_word;
+        while word < s.pending.len() {
+            let bits = s.pending[word];
+            if bits == 0 {
+                word += 1;
+                continue;
+            }
+            let bit = bits.trailing_zeros() as usize;
+            s.pending[word] &= !(1u64 << bit);
+            let j = self.topo[word * 64 + bit];
+            let d = if self.risk_task[j] {
+                self.duration_without(j, i, s.base[j * BATCH + i], &s.fired, &s.impact, r)
+            } else {
+                s.dur[j * BATCH + i]
+            };
+            let cal = self.cal(j);
+            let plain = self.plain[j];
+            let mut es: f64 = 0.0;
+            for l in self.preds(j) {
+                let p = l.pred;
+                let (ps, pf) = if s.stamp[p] == cur {
+                    (s.s2[p], s.f2[p])
+                } else {
+                    (s.start[p * BATCH + i], s.finish[p * BATCH + i])
+                };
+                let b = match (l.kind, plain) {
+                    (LinkKind::FS, _) => pf + l.lag,
+                    (LinkKind::SS, _) => ps + l.lag,
+                    (LinkKind::FF, true) => pf + l.lag - d,
+                    (LinkKind::SF, true) => ps + l.lag - d,
+                    (kind, false) => graph::start_bound(kind, l.lag, cal, d, ps, pf),
+                };
+                if b > es {
+                    es = b;
+                }
+            }
+            let (a, f) = if plain {
+                (es, es + d)
+            } else {
+                cal.advance(es, d)
+            };
+            let (old_s, old_f) = (s.start[j * BATCH + i], s.finish[j * BATCH + i]);
+            if a != old_s || f != old_f {
+                s.stamp[j] = cur;
+                s.s2[j] = a;
+                s.f2[j] = f;
+                rescan |= old_f == makespan || f > makespan;
+                for &k in &self.succs[self.succ_start[j]..self.succ_start[j + 1]] {
+                    let pos = self.topo_pos[k];
+                    s.pending[pos / 64] |= 1 << (pos % 64);
+                }
+            }
+        }
+        let at = |j: usize| {
+            if s.stamp[j] == cur {
+                (s.s2[j], s.f2[j])
+            } else {
+                (s.start[j * BATCH + i], s.finish[j * BATCH + i])
+            }
+        };
+        if rescan {
+            w.makespan[i] = self
+                .end_candidates
+                .iter()
+                .map(|&j| at(j).1)
+                .fold(0.0, f64::max);
+        }
+        for (q, tasks) in self.release_tasks.iter().enumerate() {
+            if tasks.iter().any(|&j| s.stamp[j] == cur) {
+                w.ready[q * len + i] = ready_of(tasks, at).0;
+            }
+        }
+    }
+
     /// Samples batch `b` only (no scheduling) and returns its durations, iteration-major.
     pub(crate) fn sample_only(&self, s: &mut Scratch, b: usize, len: usize) -> Vec<Vec<f64>> {
         let mut out = BatchOut {
@@ -733,6 +801,49 @@ impl<'a> Ctx<'a> {
         (0..len)
             .map(|i| (0..self.n).map(|j| s.dur[j * BATCH + i]).collect())
             .collect()
+    }
+}
+
+/// The resource links of the last scheme run, as [`crate::schedule::resource_links`] defines
+/// them: `(i, j)` when `j` was placed later than its links allowed and `i`, placed before it and
+/// sharing one of its teams, finished exactly when `j` was placed. Found through the tasks
+/// sorted by finish rather than by comparing every pair.
+fn resource_links(
+    ctx: &Ctx<'_>,
+    sgs: &Sgs,
+    finish: &[f64],
+    by_finish: &mut Vec<(f64, u32)>,
+    links: &mut Vec<(usize, usize)>,
+) {
+    links.clear();
+    let (placed, prec) = (sgs.placed_at(), sgs.precedence_starts());
+    let mut sorted = false;
+    for j in 0..ctx.n {
+        let at = placed[j];
+        if at <= prec[j] {
+            continue;
+        }
+        if !sorted {
+            by_finish.clear();
+            by_finish.extend(finish.iter().enumerate().map(|(i, &f)| (f, i as u32)));
+            by_finish.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            sorted = true;
+        }
+        let tj = &ctx.teams[ctx.teams_start[j]..ctx.teams_start[j + 1]];
+        let from = by_finish.partition_point(|e| e.0 < at);
+        for &(f, i) in &by_finish[from..] {
+            if f != at {
+                break;
+            }
+            let i = i as usize;
+            if i == j || ctx.rank[i] > ctx.rank[j] {
+                continue;
+            }
+            let ti = &ctx.teams[ctx.teams_start[i]..ctx.teams_start[i + 1]];
+            if ti.iter().any(|a| tj.contains(a)) {
+                links.push((i, j));
+            }
+        }
     }
 }
 
@@ -817,6 +928,13 @@ pub(crate) struct Scratch {
     f1: Vec<f64>,
     s2: Vec<f64>,
     f2: Vec<f64>,
+    /// `stamp[j] == cur`: task `j` has new times in `s2`/`f2` in the current re-run.
+    stamp: Vec<u32>,
+    cur: u32,
+    /// Tasks to revisit in the current re-run, as a bitset over topological positions.
+    pending: Vec<u64>,
+    by_finish: Vec<(f64, u32)>,
+    links: Vec<(usize, usize)>,
 }
 
 /// Results of one batch re-run without one risk.
