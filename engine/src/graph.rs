@@ -162,6 +162,19 @@ pub const CRITICAL_EPS: f64 = 1e-9;
 /// forward pass starts every task at the earliest time its links allow (and not before 0); the
 /// backward pass uses the project's finish as deadline and works back through each task's
 /// calendar with [`TeamCalendar::retreat`].
+///
+/// ```
+/// use shipdate_engine::{calendar::Timeline, graph, io};
+/// let src = "[plan]\nname = \"x\"\n[[tasks]]\nid = \"a\"\nestimate = 3\n\
+///            [[tasks]]\nid = \"b\"\nestimate = 1\n\
+///            [[tasks]]\nid = \"c\"\nestimate = 2\nafter = [\"a\", \"b\"]\n";
+/// let plan = io::parse_str(src, io::Format::Toml).unwrap();
+/// let c = graph::cpm(&plan, &Timeline::new(&plan), &[3.0, 1.0, 2.0]);
+/// assert_eq!(c.makespan, 5.0);
+/// assert_eq!(c.late_start, vec![0.0, 2.0, 3.0]);
+/// assert_eq!(c.slack, vec![0.0, 2.0, 0.0]);
+/// assert_eq!(c.critical, vec![true, false, true]);
+/// ```
 pub fn cpm(plan: &Plan, timeline: &Timeline, durations: &[f64]) -> Cpm {
     let order = topological_order(plan);
     let (early_start, early_finish) = forward_pass(plan, timeline, durations, &order);

@@ -17,14 +17,26 @@
 //! work (it pauses and holds nothing). Tasks are not split; zero-duration tasks hold nothing.
 //!
 //! ```
-//! use shipdate_engine::schedule::{Problem, Sgs};
-//! # fn demo(plan: &shipdate_engine::Plan) {
-//! let problem = Problem::new(plan);
-//! let order = problem.priority_order();
+//! use shipdate_engine::io::{parse_str, Format};
+//! use shipdate_engine::schedule::{schedule, Problem, Sgs};
+//!
+//! let src = "[plan]\nname = \"demo\"\n[teams.be]\ncapacity = 1\n\
+//!            [[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 3\n\
+//!            [[tasks]]\nid = \"b\"\nteam = \"be\"\nestimate = 2\n";
+//! let plan = parse_str(src, Format::Toml).unwrap();
+//! let problem = Problem::new(&plan);
+//! let order = problem.priority_order(); // latest start first: a, then b
 //! let mut sgs = Sgs::new(&problem);
-//! let (mut start, mut finish) = (vec![0.0; problem.len()], vec![0.0; problem.len()]);
+//! let (mut start, mut finish) = (vec![0.0; 2], vec![0.0; 2]);
 //! sgs.run(&problem, problem.point_durations(), &order, &mut start, &mut finish);
-//! # }
+//! assert_eq!((&start[..], &finish[..]), (&[0.0, 3.0][..], &[3.0, 5.0][..]));
+//! // Other (say, sampled) durations through the same order and scratch space:
+//! sgs.run(&problem, &[1.5, 2.0], &order, &mut start, &mut finish);
+//! assert_eq!(finish, vec![1.5, 3.5]);
+//!
+//! let report = schedule(&plan);
+//! assert_eq!(report.makespan, 5.0);
+//! assert!(report.tasks.iter().all(|t| t.critical));
 //! ```
 
 use chrono::NaiveDate;

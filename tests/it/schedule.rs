@@ -644,3 +644,38 @@ fn random_plans_give_feasible_schedules() {
         }
     }
 }
+
+#[test]
+fn finish_links_are_measured_on_the_successors_calendar() {
+    // a (no team, 4.5 days) ends at noon on Friday 8 (day 4); qa is off that Friday. b (qa,
+    // 2 days) FF a: b cannot finish inside its day off, and qa has no working time between the
+    // end of Thursday and a's finish, so b may end on Thursday evening: [2, 4).
+    let p = plan(
+        r#"
+[plan]
+name = "ff"
+start = 2027-01-04
+[calendars.qa]
+holidays = [2027-01-08]
+[teams.qa]
+capacity = 1
+calendar = "qa"
+[[tasks]]
+id = "a"
+estimate = 4.5
+[[tasks]]
+id = "b"
+team = "qa"
+estimate = 2
+after = [{ task = "a", type = "FF", lag = 0 }]
+"#,
+    );
+    let r = checked(&p);
+    assert_eq!(times(&r, "a"), (0.0, 4.5));
+    assert_eq!(times(&r, "b"), (2.0, 4.0));
+    assert_eq!(dates(&r, "b"), (date("2027-01-06"), date("2027-01-07")));
+    // Half a day earlier is a violation: qa works on Thursday afternoon.
+    let v = checker::check(&p, &[0.0, 1.5], &[4.5, 3.5]);
+    assert_eq!(v.len(), 1, "{v:?}");
+    assert!(v[0].contains("link FF a -> b"));
+}
