@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the browser planner into dist/: cargo (wasm32, profile wasm-release), wasm-bindgen,
+# then npm binaryen's wasm-opt -Oz (never Debian's binaryen: it corrupts wasm-bindgen output).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+step "cargo build -p web (wasm32, wasm-release)"
+cargo build --profile wasm-release --target "$WASM_TARGET" -p web --bin web
+
+step "wasm-bindgen -> dist/"
+rm -rf "$DIST"
+mkdir -p "$DIST"
+wasm-bindgen --target web --no-typescript --out-dir "$DIST" \
+  "$CARGO_TARGET_DIR/$WASM_TARGET/wasm-release/web.wasm"
+
+step "wasm-opt -Oz"
+"$ROOT/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$DIST/web_bg.wasm" -o "$DIST/web_bg.wasm"
+
+cp web/index.html web/boot.js web/style.css "$DIST/"
+size=$(stat -c %s "$DIST/web_bg.wasm")
+gz=$(gzip -9c "$DIST/web_bg.wasm" | wc -c)
+echo "dist/web_bg.wasm: $((size / 1024)) KiB, $((gz / 1024)) KiB gzipped" >&2

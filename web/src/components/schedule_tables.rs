@@ -1,0 +1,140 @@
+//! The schedule as two tables: releases (ready, deploy, on time) and tasks (start, finish,
+//! slack, critical). While the plan has errors the last valid schedule stays, dimmed.
+
+use leptos::prelude::*;
+
+use crate::state::{ReleaseRow, ScheduleView, TaskRow};
+
+/// The schedule tables.
+#[component]
+pub fn ScheduleTables(
+    /// The schedule of the last valid text, if any.
+    #[prop(into)]
+    schedule: Signal<Option<ScheduleView>>,
+    /// Whether it is from an earlier text than the one in the editor.
+    #[prop(into)]
+    stale: Signal<bool>,
+) -> impl IntoView {
+    let tasks = move || schedule.with(|s| s.as_ref().map(|s| s.tasks.clone()).unwrap_or_default());
+    let releases =
+        move || schedule.with(|s| s.as_ref().map(|s| s.releases.clone()).unwrap_or_default());
+    let has_schedule = move || schedule.with(|s| s.is_some());
+    let has_releases =
+        move || schedule.with(|s| s.as_ref().is_some_and(|s| !s.releases.is_empty()));
+    let unit = move || {
+        if schedule.with(|s| s.as_ref().is_some_and(|s| s.dated)) {
+            "working days"
+        } else {
+            "periods"
+        }
+    };
+    view! {
+        <section
+            id="schedule"
+            data-testid="schedule"
+            class:stale=move || stale.get()
+            data-stale=move || stale.get().to_string()
+        >
+            <h2 class="pane-title">"Schedule"</h2>
+            <Show when=move || stale.get()>
+                <p class="stale-note" data-testid="stale-note" role="status">
+                    "The plan has errors: this is the schedule of its last valid version."
+                </p>
+            </Show>
+            <Show
+                when=has_schedule
+                fallback=|| {
+                    view! {
+                        <p class="empty" data-testid="no-schedule">
+                            "No schedule yet: fix the errors in the plan."
+                        </p>
+                    }
+                }
+            >
+                <p class="summary" data-testid="summary">
+                    "Finish: "
+                    <strong data-testid="finish">
+                        {move || schedule.with(|s| s.as_ref().map(|s| s.finish.clone()))}
+                    </strong>
+                    " · makespan "
+                    <span data-testid="makespan">
+                        {move || schedule.with(|s| s.as_ref().map(|s| s.makespan.clone()))}
+                    </span>
+                    " "
+                    {unit}
+                </p>
+                <Show when=has_releases>
+                    <table class="releases" data-testid="releases-table">
+                        <caption>"Releases"</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Release"</th>
+                                <th scope="col">"Ready"</th>
+                                <th scope="col">"Deploy"</th>
+                                <th scope="col">"Target"</th>
+                                <th scope="col">"Status"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            <For each=releases key=|r| r.clone() children=release_row />
+                        </tbody>
+                    </table>
+                </Show>
+                <table class="tasks" data-testid="tasks-table">
+                    <caption>"Tasks"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Task"</th>
+                            <th scope="col">"Name"</th>
+                            <th scope="col">"Team"</th>
+                            <th scope="col">"Start"</th>
+                            <th scope="col">"Finish"</th>
+                            <th scope="col" class="num">"Days"</th>
+                            <th scope="col" class="num">"Slack"</th>
+                            <th scope="col">"Critical"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=tasks key=|t| t.clone() children=task_row />
+                    </tbody>
+                </table>
+            </Show>
+        </section>
+    }
+}
+
+fn release_row(r: ReleaseRow) -> impl IntoView {
+    let status_class = match r.status {
+        "on time" => "status ok",
+        "late" | "unscheduled" => "status bad",
+        _ => "status",
+    };
+    let key = r.id.clone();
+    view! {
+        <tr data-testid="release-row" data-release=key>
+            <th scope="row">{r.id}</th>
+            <td data-col="ready">{r.ready}</td>
+            <td data-col="deploy">{r.deploy}</td>
+            <td data-col="target">{r.target}</td>
+            <td data-col="status" class=status_class>
+                {r.status}
+            </td>
+        </tr>
+    }
+}
+
+fn task_row(t: TaskRow) -> impl IntoView {
+    let key = t.id.clone();
+    view! {
+        <tr data-testid="task-row" data-task=key class:critical=t.critical>
+            <th scope="row">{t.id}</th>
+            <td data-col="name">{t.name}</td>
+            <td data-col="team">{t.team}</td>
+            <td data-col="start">{t.start}</td>
+            <td data-col="finish">{t.finish}</td>
+            <td data-col="duration" class="num">{t.duration}</td>
+            <td data-col="slack" class="num">{t.slack}</td>
+            <td data-col="critical">{if t.critical { "critical" } else { "" }}</td>
+        </tr>
+    }
+}

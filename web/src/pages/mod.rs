@@ -1,0 +1,5 @@
+//! Screens.
+
+pub mod planner;
+
+pub use planner::PlannerPage;
