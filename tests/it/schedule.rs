@@ -679,3 +679,148 @@ after = [{ task = "a", type = "FF", lag = 0 }]
     assert_eq!(v.len(), 1, "{v:?}");
     assert!(v[0].contains("link FF a -> b"));
 }
+
+/// The serial scheme by brute force on integer data (undated, integer durations >= 1 and lags):
+/// each task in list order goes at the first integer time `t` such that, starting at the first
+/// period its team works at or after `t`, its links hold and every period it works has room.
+fn brute_force_sgs(plan: &Plan, order: &[usize]) -> (Vec<f64>, Vec<f64>) {
+    const H: usize = 400;
+    let teams = plan.teams.len();
+    let cap: Vec<Vec<u32>> = plan
+        .teams
+        .iter()
+        .map(|t| {
+            (0..H)
+                .map(|k| {
+                    let mut c = t.capacity;
+                    for off in &t.time_off {
+                        if let (
+                            shipdate_engine::model::When::Period(a),
+                            shipdate_engine::model::When::Period(b),
+                        ) = (off.from, off.to)
+                        {
+                            if a <= k as f64 && k as f64 <= b {
+                                c = c.min(off.capacity);
+                            }
+                        }
+                    }
+                    c
+                })
+                .collect()
+        })
+        .collect();
+    let works = |team: Option<usize>, k: usize| team.is_none_or(|t| cap[t][k] > 0);
+    let mut used = vec![vec![0u32; H]; teams];
+    let n = plan.tasks.len();
+    let (mut start, mut finish) = (vec![f64::NAN; n], vec![f64::NAN; n]);
+    for &j in order {
+        let task = &plan.tasks[j];
+        let d = task.estimate.point() as usize;
+        'time: for t in 0..H - 50 {
+            let s = (t..H).find(|&k| works(task.team, k)).unwrap();
+            let mut periods = Vec::new();
+            let mut k = s;
+            while periods.len() < d {
+                if works(task.team, k) {
+                    periods.push(k);
+                }
+                k += 1;
+            }
+            let f = periods.last().unwrap() + 1;
+            let (sf, ff) = (s as f64, f as f64);
+            for l in &task.after {
+                let (ps, pf) = (start[l.pred], finish[l.pred]);
+                let ok = match l.kind {
+                    shipdate_engine::model::LinkKind::FS => sf >= pf + l.lag,
+                    shipdate_engine::model::LinkKind::SS => sf >= ps + l.lag,
+                    kind => {
+                        let bound = if kind == shipdate_engine::model::LinkKind::FF {
+                            pf + l.lag
+                        } else {
+                            ps + l.lag
+                        };
+                        // Met, or no working period of j's team in [f, bound).
+                        ff >= bound
+                            || (f..bound.ceil().max(0.0) as usize).all(|k| !works(task.team, k))
+                    }
+                };
+                if !ok {
+                    continue 'time;
+                }
+            }
+            for (team, q) in task.demands() {
+                if periods.iter().any(|&k| used[team][k] + q > cap[team][k]) {
+                    continue 'time;
+                }
+            }
+            for (team, q) in task.demands() {
+                for &k in &periods {
+                    used[team][k] += q;
+                }
+            }
+            start[j] = sf;
+            finish[j] = ff;
+            break;
+        }
+    }
+    (start, finish)
+}
+
+#[test]
+fn the_sgs_matches_brute_force_on_integer_plans() {
+    let mut compared = 0;
+    for seed in 0..400u64 {
+        let mut g = Lcg(seed * 7919 + 1);
+        let mut s = String::from("[plan]\nname = \"bf\"\n");
+        let teams = 1 + g.below(2) as usize;
+        let mut caps = Vec::new();
+        for t in 0..teams {
+            let cap = 1 + g.below(3) as u32;
+            caps.push(cap);
+            s += &format!("[teams.t{t}]\ncapacity = {cap}\n");
+            if g.below(2) == 0 {
+                let a = g.below(8);
+                let b = a + g.below(3);
+                let c = g.below(u64::from(cap));
+                s += &format!("time_off = [{{ from = {a}, to = {b}, capacity = {c} }}]\n");
+            }
+        }
+        let n = 4 + g.below(6) as usize;
+        for j in 0..n {
+            s += &format!("[[tasks]]\nid = \"k{j}\"\nestimate = {}\n", 1 + g.below(4));
+            if g.below(5) != 0 {
+                let t = g.below(teams as u64) as usize;
+                s += &format!(
+                    "team = \"t{t}\"\ndemand = {}\n",
+                    1 + g.below(u64::from(caps[t]))
+                );
+            }
+            let mut links = Vec::new();
+            for i in 0..j {
+                if g.below(4) == 0 {
+                    let kind = ["FS", "SS", "FF", "SF"][g.below(4) as usize];
+                    let lag = g.below(6) as i64 - 2;
+                    links.push(format!(
+                        "{{ task = \"k{i}\", type = \"{kind}\", lag = {lag} }}"
+                    ));
+                }
+            }
+            if !links.is_empty() {
+                s += &format!("after = [{}]\n", links.join(", "));
+            }
+        }
+        let p = plan(&s);
+        let prob = Problem::new(&p);
+        let mut sgs = Sgs::new(&prob);
+        for order in [prob.priority_order(), prob.topological_order().to_vec()] {
+            let (mut st, mut fi) = (vec![0.0; n], vec![0.0; n]);
+            sgs.run(&prob, prob.point_durations(), &order, &mut st, &mut fi);
+            let (bs, bf) = brute_force_sgs(&p, &order);
+            assert_eq!((&st, &fi), (&bs, &bf), "seed {seed}, order {order:?}\n{s}");
+            let v = checker::check(&p, &st, &fi);
+            assert!(v.is_empty(), "seed {seed}: {v:#?}\n{s}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 800);
+}
