@@ -80,6 +80,43 @@ pub(crate) struct Levels {
     pub cut_free: usize,
 }
 
+impl Levels {
+    /// The value of level `level` (0 to 6, in priority order), as a number.
+    pub fn value(&self, level: usize) -> f64 {
+        match level {
+            0 => self.scheduled_value,
+            1 => self.unplaced_work,
+            2 => self.unplaced_free as f64,
+            3 => self.on_time_value,
+            4 => self.window_sum as f64,
+            5 => self.cut_work,
+            _ => self.cut_free as f64,
+        }
+    }
+
+    /// Whether level `level` is maximised (otherwise minimised).
+    pub fn maximised(level: usize) -> bool {
+        matches!(level, 0 | 3)
+    }
+
+    /// Whether `self` and `other` agree on level `level` (reals within a relative 1e-9).
+    pub fn same_on(&self, other: &Levels, level: usize) -> bool {
+        let (a, b) = (self.value(level), other.value(level));
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    /// Whether `self` is lexicographically better than `other`.
+    pub fn better_than(&self, other: &Levels) -> bool {
+        for level in 0..7 {
+            if !self.same_on(other, level) {
+                let (a, b) = (self.value(level), other.value(level));
+                return (a > b) == Levels::maximised(level);
+            }
+        }
+        false
+    }
+}
+
 /// Absolute slack allowed on capacity rows when checking an assignment.
 const CAP_TOL: f64 = 1e-6;
 

@@ -1,40 +1,56 @@
 //! The mixed-integer program, built for good_lp's pure-Rust microlp backend, and the
 //! lexicographic driver.
 //!
-//! # Variables ("step" formulation)
+//! # Where tasks go, and why only releases and cuts are integer
 //!
-//! - `z[t][b]` (binary): task t is placed in bucket b or earlier. Non-decreasing in b;
-//!   `z[t][last]` says whether the task is placed at all (otherwise it is cut, when optional,
-//!   or unplaced, when required). No variable exists below a task's earliest possible bucket
-//!   (the first bucket whose cumulative capacity holds the task plus all its ancestors on the
-//!   same team), where `z` is the constant 0.
-//! - `v[r][j]` (binary): release r ships in its j-th own window or earlier. Non-decreasing in
-//!   j; `v[r][last]` says whether it ships at all.
-//! - `e[k][b]` (continuous, elastic model only): extra capacity given to team k in bucket b.
+//! A task that is placed is best placed as late as it may be: in the earliest shipping window
+//! of the releases that need it (through a direct task of theirs that is kept), or in the last
+//! bucket when no shipping release needs it. Moving a task later never raises a cumulative
+//! load and keeps precedence (a predecessor is needed by every release its successor is
+//! needed by), so every feasible placement has a "latest" twin with the same ship windows
+//! and cuts, hence the same objective. The model therefore decides only:
+//!
+//! - `v[r][j]` (binary): release r ships in its j-th own window or earlier; non-decreasing
+//!   in j; `v[r][last]` says whether it ships at all;
+//! - `c[t]` (binary): task t is left out (cut, when optional; unplaced, when required). When
+//!   every required task fits, required tasks and the optional tasks they depend on have no
+//!   such variable: they are always placed;
+//! - `y[S][b]` (continuous in [0, 1]): "placed by bucket b" for the tasks whose demands
+//!   (pairs of a release and the direct task through which it needs them) are the set S:
+//!   `y >= v[r][b] - c[d]` for every (r, d) in S (`c[d]` dropped for a required d: a release
+//!   needing an unplaced required task does not ship). A single demand on a required task is
+//!   `v[r][b]` itself, with no variable;
+//! - `e[k][b]` (continuous, elastic model only): extra capacity for team k in bucket b.
 //!
 //! # Constraints
 //!
-//! - precedence: `z[s][b] <= z[p][b]` for every link p -> s and bucket b (a successor is not
-//!   in an earlier bucket than its predecessor, and is not placed when it is cut);
-//! - capacity, cumulative: `sum_t work[t][k] z[t][b] <= cap[k][0..=b] (+ sum e[k][0..=b])`;
-//! - release r ships in window j only when each of its tasks is placed by then:
-//!   `v[r][j] <= z[t][w_j]` (required t) or `v[r][j] <= z[t][w_j] + 1 - z[t][last]`
-//!   (optional t: placed by then, or cut).
+//! - cuts follow links: `c[s] >= c[p]` for every link p -> s;
+//! - a release ships only with its required direct tasks: `v[r][last] + c[d] <= 1`;
+//! - capacity, cumulative, per team and bucket b before the last: `sum_S work[S][k] y[S][b]
+//!   <= cap[k][0..=b]`; in the last bucket every task kept counts: `sum_t work[t][k] (1 -
+//!   c[t]) <= cap[k][all]` (plus `sum e[k][0..=b]` on the right in the elastic model);
+//! - a release cannot ship before the first bucket whose cumulative capacity holds any of
+//!   its required direct tasks and their ancestors on each team (`v` fixed to 0 below it).
 //!
 //! # Objective: a sequence of MIPs
 //!
-//! The lexicographic objective is solved as a sequence of MIPs, one per level, each fixing
-//! the optimum of the levels before it as a constraint (within 1e-6 relative for real-valued
-//! levels, 0.5 for integer ones). Exact integer weights were rejected: release values and
-//! task durations are arbitrary reals, so no finite weights provably keep the order. The
-//! levels ([`LEVEL_NAMES`]) are:
+//! The lexicographic objective is solved as a sequence of MIPs, each fixing the optimum of
+//! the levels before it as a constraint (within 1e-6 relative for real-valued levels, 0.5 for
+//! integer ones). Exact integer weights in one objective were rejected in general: release
+//! values and task durations are arbitrary reals, so no finite weights provably keep their
+//! order. The one exception is exact and used: the window-number sum is an integer and the
+//! cut work below it is bounded by the total optional work W, so minimising
+//! `(W + 1) x window_sum + cut_work` orders them lexicographically; solving them as one MIP
+//! instead of two is much faster (the bound of the second alone barely moves). The levels
+//! ([`LEVEL_NAMES`]) are:
 //!
 //! 0. most value of releases that ship at all;
 //! 1. least work of required tasks left out, then 2. fewest zero-work required tasks left
 //!    out (SPEC: every task is placed; only when that is impossible are some left out);
 //! 3. most value of releases on time;
-//! 4. least sum of window numbers (an unscheduled release counts as one past the last);
-//! 5. least work cut, then 6. fewest zero-work optional tasks cut.
+//! 4. least sum of window numbers (an unscheduled release counts as one past the last), with
+//!    5. least work cut;
+//! 6. fewest zero-work optional tasks cut.
 //!
 //! Levels 0-2 only matter when the required work cannot all fit. The elastic model (least
 //! total extra capacity with every release shipped and every required task placed) is solved
@@ -42,6 +58,8 @@
 //! levels 0-2 are at their bounds and become hard constraints. Each solve starts from the
 //! previous level's optimum (a warm start), and a level whose incumbent already meets a
 //! trivial bound is not solved at all.
+
+use std::collections::BTreeMap;
 
 use good_lp::{
     microlp, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
@@ -83,19 +101,38 @@ enum Mode {
     Elastic,
 }
 
+/// A demand on a task: release r needs it through its direct task d; the index of `c[d]`
+/// when d is optional and may be cut (otherwise `None`).
+type Demand = (usize, Option<usize>);
+
+/// A group of tasks with the same demands: its "placed by bucket b" variables (none when the
+/// group is a single demand with no cut, which is `v[r][b]` itself) and its work per team.
+struct Group {
+    demands: Vec<Demand>,
+    y: Option<Vec<usize>>,
+    work: Vec<(usize, f64)>,
+}
+
 /// The variables and rows of one model variant.
 struct Model<'a> {
     inst: &'a Instance,
     mode: Mode,
     /// Per variable: (lower bound, upper bound, integer).
     vars: Vec<(f64, f64, bool)>,
-    /// Per task: its earliest bucket and the index of `z[t][earliest]` (then consecutive), or
-    /// `None` when it can never be placed.
-    z: Vec<Option<(usize, usize)>>,
     /// Per release: the indices of `v[r][0..]`.
     v: Vec<Vec<usize>>,
+    /// Per task: the index of `c[t]`, or `None` when it is always placed.
+    c: Vec<Option<usize>>,
+    /// Per task: its demands (sorted).
+    demands: Vec<Vec<Demand>>,
+    /// Groups of tasks with the same non-empty demands.
+    groups: Vec<Group>,
     /// Per team: the indices of `e[k][0..buckets]` (elastic only).
     e: Vec<Vec<usize>>,
+    /// Whether some required task can never be placed (so `Fits` is impossible).
+    hopeless: bool,
+    /// Per task: its ancestors, sorted.
+    ancestors: Vec<Vec<usize>>,
     rows: Vec<Row>,
 }
 
@@ -115,8 +152,8 @@ enum SolveEnd {
 /// Why the driver stopped short of proving every level optimal.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Stop {
-    /// The level that was being solved.
-    pub level: &'static str,
+    /// The level (or levels, solved together) that was being solved.
+    pub level: String,
     /// Relative gap between the incumbent and the solver's bound on that level, when known.
     pub gap: Option<f64>,
 }
@@ -149,72 +186,163 @@ pub(crate) const LEVEL_NAMES: [&str; 7] = [
 ];
 const ELASTIC_NAME: &str = "smallest overload";
 
+/// Rounds of cover-cut separation on the relaxation before each MIP.
+const CUT_ROUNDS: usize = 20;
+
 impl<'a> Model<'a> {
     fn new(inst: &'a Instance, mode: Mode) -> Model<'a> {
+        let n = inst.tasks.len();
         let nb = inst.buckets;
-        let mut m = Model {
-            inst,
-            mode,
-            vars: Vec::new(),
-            z: Vec::with_capacity(inst.tasks.len()),
-            v: Vec::new(),
-            e: Vec::new(),
-            rows: Vec::new(),
+        let ancestors = inst.ancestors();
+        let earliest = earliest_buckets(inst);
+        let mut vars: Vec<(f64, f64, bool)> = Vec::new();
+        let mut add = |lo: f64, hi: f64, int: bool| {
+            vars.push((lo, hi, int));
+            vars.len() - 1
         };
-        let earliest = earliest_buckets(inst, mode == Mode::Elastic);
-        for &first in &earliest {
-            m.z.push(first.map(|f| {
-                let base = m.vars.len();
-                m.vars.extend((f..nb).map(|_| (0.0, 1.0, true)));
-                (f, base)
-            }));
-        }
-        for rel in &inst.releases {
-            let base = m.vars.len();
-            m.vars.extend(rel.windows.iter().map(|_| (0.0, 1.0, true)));
-            m.v.push((base..base + rel.windows.len()).collect());
-        }
-        if mode == Mode::Elastic {
-            for _ in 0..inst.teams() {
-                let base = m.vars.len();
-                m.vars.extend((0..nb).map(|_| (0.0, f64::INFINITY, false)));
-                m.e.push((base..base + nb).collect());
-            }
-        }
+
+        // Which tasks are always placed: none in the main model; otherwise the required ones
+        // and everything they depend on.
+        let mut always = vec![false; n];
         if mode != Mode::Main {
-            // Every required task placed, every release with a window shipped.
             for (t, task) in inst.tasks.iter().enumerate() {
                 if !task.optional {
-                    // A required task that can never be placed leaves the model without
-                    // this bound; `solve` does not use such a model (see `places_all`).
-                    if let Some(var) = m.zv(t, nb - 1) {
-                        m.vars[var].0 = 1.0;
+                    always[t] = true;
+                    for &a in &ancestors[t] {
+                        always[a] = true;
                     }
                 }
             }
-            for vs in &m.v {
-                if let Some(&last) = vs.last() {
-                    m.vars[last].0 = 1.0;
+        }
+        let hopeless = inst
+            .tasks
+            .iter()
+            .zip(&earliest)
+            .any(|(task, e)| !task.optional && e.is_none());
+        let c: Vec<Option<usize>> = (0..n)
+            .map(|t| {
+                (!always[t]).then(|| {
+                    // A task that can never be placed is always left out (main model).
+                    let never = mode != Mode::Elastic && earliest[t].is_none();
+                    add(if never { 1.0 } else { 0.0 }, 1.0, true)
+                })
+            })
+            .collect();
+
+        let v: Vec<Vec<usize>> = inst
+            .releases
+            .iter()
+            .map(|rel| {
+                // The first bucket it could ship in: all its required direct tasks placeable.
+                let first = if mode == Mode::Elastic {
+                    Some(0)
+                } else {
+                    rel.tasks
+                        .iter()
+                        .filter(|&&d| !inst.tasks[d].optional)
+                        .try_fold(0usize, |acc, &d| earliest[d].map(|e| acc.max(e)))
+                };
+                let ships = mode != Mode::Main && !rel.windows.is_empty();
+                let count = rel.windows.len();
+                rel.windows
+                    .iter()
+                    .enumerate()
+                    .map(|(j, &w)| {
+                        let possible = first.is_some_and(|f| w >= f);
+                        let lo = if ships && j + 1 == count { 1.0 } else { 0.0 };
+                        add(lo, if possible { 1.0 } else { 0.0 }, true)
+                    })
+                    .collect()
+            })
+            .collect();
+
+        // Demands: release r needs task t through its direct task d (t = d or an ancestor).
+        let mut demands: Vec<Vec<Demand>> = vec![Vec::new(); n];
+        for (r, rel) in inst.releases.iter().enumerate() {
+            if rel.windows.is_empty() {
+                continue; // never ships: places nothing early
+            }
+            for &d in &rel.tasks {
+                let cd = if inst.tasks[d].optional { c[d] } else { None };
+                demands[d].push((r, cd));
+                for &a in &ancestors[d] {
+                    demands[a].push((r, cd));
                 }
             }
         }
+        for ds in &mut demands {
+            ds.sort_unstable();
+            ds.dedup();
+        }
+        // Group tasks with work by their demands.
+        let mut by_demands: BTreeMap<Vec<Demand>, Vec<(usize, f64)>> = BTreeMap::new();
+        for (t, task) in inst.tasks.iter().enumerate() {
+            if demands[t].is_empty() {
+                continue;
+            }
+            let work = by_demands.entry(demands[t].clone()).or_default();
+            for &(k, w) in &task.work {
+                if w > 0.0 {
+                    match work.iter_mut().find(|(team, _)| *team == k) {
+                        Some((_, acc)) => *acc += w,
+                        None => work.push((k, w)),
+                    }
+                }
+            }
+        }
+        let mut groups = Vec::new();
+        for (ds, work) in by_demands {
+            if work.is_empty() {
+                continue;
+            }
+            let y = if ds.len() == 1 && ds[0].1.is_none() {
+                None
+            } else {
+                Some(
+                    (0..nb.saturating_sub(1))
+                        .map(|_| add(0.0, 1.0, false))
+                        .collect(),
+                )
+            };
+            groups.push(Group {
+                demands: ds,
+                y,
+                work,
+            });
+        }
+        let e = if mode == Mode::Elastic {
+            (0..inst.teams())
+                .map(|_| (0..nb).map(|_| add(0.0, f64::INFINITY, false)).collect())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut m = Model {
+            inst,
+            mode,
+            vars,
+            v,
+            c,
+            demands,
+            groups,
+            e,
+            hopeless,
+            ancestors,
+            rows: Vec::new(),
+        };
         m.build_rows();
         m
     }
 
-    /// Whether every required task can be placed at all in this model.
-    fn places_all(&self) -> bool {
-        self.inst
-            .tasks
+    /// The variable `v[r][j]` in force at bucket b: the release's latest own window at or
+    /// before b (`None`: it cannot have shipped by b).
+    fn v_at(&self, r: usize, b: usize) -> Option<usize> {
+        let count = self.inst.releases[r]
+            .windows
             .iter()
-            .zip(&self.z)
-            .all(|(task, z)| task.optional || z.is_some())
-    }
-
-    /// The variable `z[t][b]`, or `None` where it is the constant 0.
-    fn zv(&self, t: usize, b: usize) -> Option<usize> {
-        let (first, base) = self.z[t]?;
-        (b >= first).then(|| base + b - first)
+            .take_while(|&&w| w <= b)
+            .count();
+        count.checked_sub(1).map(|j| self.v[r][j])
     }
 
     fn build_rows(&mut self) {
@@ -226,56 +354,44 @@ impl<'a> Model<'a> {
             op: Op::Le,
             rhs,
         };
-        // z non-decreasing.
-        for t in 0..inst.tasks.len() {
-            if let Some((first, base)) = self.z[t] {
-                for b in first..nb - 1 {
-                    let i = base + b - first;
-                    rows.push(le(vec![(i, 1.0), (i + 1, -1.0)], 0.0));
+        // v non-decreasing.
+        for vs in &self.v {
+            for j in 1..vs.len() {
+                rows.push(le(vec![(vs[j - 1], 1.0), (vs[j], -1.0)], 0.0));
+            }
+        }
+        // Cuts follow links.
+        for (s, task) in inst.tasks.iter().enumerate() {
+            for &p in &task.preds {
+                match (self.c[p], self.c[s]) {
+                    (Some(cp), Some(cs)) => rows.push(le(vec![(cp, 1.0), (cs, -1.0)], 0.0)),
+                    (Some(cp), None) => rows.push(le(vec![(cp, 1.0)], 0.0)),
+                    _ => {}
                 }
             }
         }
-        // Precedence.
-        for (s, task) in inst.tasks.iter().enumerate() {
-            let Some((first, _)) = self.z[s] else {
+        // A release ships only with its required direct tasks.
+        for (r, rel) in inst.releases.iter().enumerate() {
+            let Some(&last) = self.v[r].last() else {
                 continue;
             };
-            for &p in &task.preds {
-                for b in first..nb {
-                    let zs = self.zv(s, b).expect("in range");
-                    let zp = self
-                        .zv(p, b)
-                        .expect("a predecessor's earliest bucket is not later");
-                    rows.push(le(vec![(zs, 1.0), (zp, -1.0)], 0.0));
+            for &d in &rel.tasks {
+                if let (false, Some(cd)) = (inst.tasks[d].optional, self.c[d]) {
+                    rows.push(le(vec![(last, 1.0), (cd, 1.0)], 1.0));
                 }
             }
         }
-        // v non-decreasing, and each window only once its tasks are done.
-        for (r, rel) in inst.releases.iter().enumerate() {
-            let vs = &self.v[r];
-            for j in 0..vs.len().saturating_sub(1) {
-                rows.push(le(vec![(vs[j], 1.0), (vs[j + 1], -1.0)], 0.0));
-            }
-            for (j, &w) in rel.windows.iter().enumerate() {
-                for &t in &rel.tasks {
-                    let by = self.zv(t, w);
-                    let placed = self.zv(t, nb - 1);
-                    if inst.tasks[t].optional {
-                        // v <= z[t][w] + 1 - z[t][last]
-                        match (by, placed) {
-                            (_, None) => {}
-                            (Some(by), Some(pl)) if by == pl => {}
-                            (Some(by), Some(pl)) => {
-                                rows.push(le(vec![(vs[j], 1.0), (by, -1.0), (pl, 1.0)], 1.0))
-                            }
-                            (None, Some(pl)) => rows.push(le(vec![(vs[j], 1.0), (pl, 1.0)], 1.0)),
-                        }
-                    } else {
-                        match by {
-                            Some(by) => rows.push(le(vec![(vs[j], 1.0), (by, -1.0)], 0.0)),
-                            None => rows.push(le(vec![(vs[j], 1.0)], 0.0)),
-                        }
+        // Groups: y >= v[r][b] - c[d].
+        for g in &self.groups {
+            let Some(y) = &g.y else { continue };
+            for (b, &yb) in y.iter().enumerate() {
+                for &(r, cd) in &g.demands {
+                    let Some(vb) = self.v_at(r, b) else { continue };
+                    let mut terms = vec![(vb, 1.0), (yb, -1.0)];
+                    if let Some(cd) = cd {
+                        terms.push((cd, -1.0));
                     }
+                    rows.push(le(terms, 0.0));
                 }
             }
         }
@@ -283,42 +399,203 @@ impl<'a> Model<'a> {
         let cum = inst.cumulative_capacity();
         for (k, cum_k) in cum.iter().enumerate() {
             for (b, &capacity) in cum_k.iter().enumerate() {
-                let mut terms = Vec::new();
+                let mut terms: Vec<(usize, f64)> = Vec::new();
+                let mut rhs = capacity;
                 let mut most = 0.0;
-                for (t, task) in inst.tasks.iter().enumerate() {
-                    for &(team, w) in &task.work {
-                        if team == k && w > 0.0 {
-                            if let Some(i) = self.zv(t, b) {
-                                terms.push((i, w));
+                if b + 1 < nb {
+                    for g in &self.groups {
+                        let Some(&(_, w)) = g.work.iter().find(|(team, _)| *team == k) else {
+                            continue;
+                        };
+                        let var = match &g.y {
+                            Some(y) => Some(y[b]),
+                            None => self.v_at(g.demands[0].0, b),
+                        };
+                        if let Some(var) = var {
+                            terms.push((var, w));
+                            most += w;
+                        }
+                    }
+                } else {
+                    for (t, task) in inst.tasks.iter().enumerate() {
+                        for &(team, w) in &task.work {
+                            if team == k && w > 0.0 {
+                                rhs -= w;
                                 most += w;
+                                if let Some(ct) = self.c[t] {
+                                    terms.push((ct, -w));
+                                }
                             }
                         }
                     }
                 }
-                if terms.is_empty() || most <= capacity {
+                if most <= capacity {
                     continue; // never binding
                 }
                 if self.mode == Mode::Elastic {
                     terms.extend(self.e[k][..=b].iter().map(|&i| (i, -1.0)));
                 }
-                rows.push(le(terms, capacity));
+                rows.push(le(terms, rhs));
             }
+        }
+        if self.mode != Mode::Elastic {
+            self.cardinality_cuts(&cum, &mut rows);
         }
         self.rows = rows;
     }
 
-    /// The variable values of an assignment (which must fit this model's domains).
-    fn encode(&self, a: &Assignment) -> Vec<f64> {
+    /// Per release, the work on team k that only it needs, through required tasks: all of it
+    /// is placed by the bucket the release ships in.
+    fn own_work(&self, k: usize) -> Vec<f64> {
+        let mut own = vec![0.0; self.inst.releases.len()];
+        for g in &self.groups {
+            if let (None, Some(&(_, w))) = (&g.y, g.work.iter().find(|(team, _)| *team == k)) {
+                own[g.demands[0].0] += w;
+            }
+        }
+        own
+    }
+
+    /// Extended cover inequalities violated by the relaxed point `x`: for a team k and bucket
+    /// b, a set C of releases whose own work on k (see [`Model::own_work`]) exceeds
+    /// `cap[k][0..=b]` cannot all ship by b, nor can C with every release at least as heavy as
+    /// C's heaviest added: `sum v[r][b] <= |C| - 1`. C is chosen greedily by `(1 - x) / work`.
+    fn cover_cuts(&self, x: &[f64]) -> Vec<Row> {
+        let inst = self.inst;
+        let cum = inst.cumulative_capacity();
+        let mut cuts = Vec::new();
+        for (k, cum_k) in cum.iter().enumerate() {
+            let own = self.own_work(k);
+            for (b, &capacity) in cum_k
+                .iter()
+                .enumerate()
+                .take(inst.buckets.saturating_sub(1))
+            {
+                let mut items: Vec<(usize, f64, usize)> = (0..own.len())
+                    .filter(|&r| own[r] > 0.0)
+                    .filter_map(|r| self.v_at(r, b).map(|v| (r, own[r], v)))
+                    .filter(|&(_, _, v)| self.vars[v].1 > 0.5)
+                    .collect();
+                if items.iter().map(|i| i.1).sum::<f64>() <= capacity {
+                    continue;
+                }
+                items.sort_by(|a, b| {
+                    ((1.0 - x[a.2]).max(0.0) / a.1)
+                        .total_cmp(&((1.0 - x[b.2]).max(0.0) / b.1))
+                        .then(a.0.cmp(&b.0))
+                });
+                let mut total = 0.0;
+                let mut cover = Vec::new();
+                for &item in &items {
+                    cover.push(item);
+                    total += item.1;
+                    if total > capacity + 1e-9 * capacity.abs().max(1.0) {
+                        break;
+                    }
+                }
+                let slack: f64 = cover.iter().map(|i| (1.0 - x[i.2]).max(0.0)).sum();
+                if slack >= 1.0 - 1e-6 {
+                    continue;
+                }
+                let heaviest = cover.iter().map(|i| i.1).fold(0.0, f64::max);
+                let size = cover.len();
+                let mut members: Vec<usize> = cover.iter().map(|i| i.2).collect();
+                for &(_, w, v) in &items {
+                    if w >= heaviest && !members.contains(&v) {
+                        members.push(v);
+                    }
+                }
+                cuts.push(Row {
+                    terms: members.into_iter().map(|v| (v, 1.0)).collect(),
+                    op: Op::Le,
+                    rhs: (size - 1) as f64,
+                });
+            }
+        }
+        cuts
+    }
+
+    /// Valid inequalities that tighten the relaxation: for a team k and a bucket b before the
+    /// last, let `W[r]` be the work on k that only release r needs, through required tasks
+    /// (it is all placed by b when r ships by b). Among the i releases with the most such work,
+    /// at most `m` can ship by b, where `m` is how many of their smallest fit in
+    /// `cap[k][0..=b]` together; whenever `m < i`, `sum of their v[r][b] <= m` is added. (The
+    /// capacity rows alone let every release ship fractionally.)
+    fn cardinality_cuts(&self, cum: &[Vec<f64>], rows: &mut Vec<Row>) {
         let inst = self.inst;
         let nb = inst.buckets;
-        let mut x = vec![0.0; self.vars.len()];
-        for t in 0..inst.tasks.len() {
-            if let (Some(placed), Some((first, base))) = (a.bucket[t], self.z[t]) {
-                for b in placed.max(first)..nb {
-                    x[base + b - first] = 1.0;
+        for (k, cum_k) in cum.iter().enumerate() {
+            let own = self.own_work(k);
+            let mut order: Vec<usize> = (0..own.len()).filter(|&r| own[r] > 0.0).collect();
+            order.sort_by(|&a, &b| own[b].total_cmp(&own[a]).then(a.cmp(&b)));
+            for (b, &capacity) in cum_k.iter().enumerate().take(nb.saturating_sub(1)) {
+                let mut last_m = 0;
+                for i in 1..=order.len() {
+                    // The i heaviest; how many of their lightest fit together.
+                    let mut sizes: Vec<f64> = order[..i].iter().map(|&r| own[r]).collect();
+                    sizes.sort_by(f64::total_cmp);
+                    let mut total = 0.0;
+                    let mut m = 0;
+                    for w in sizes {
+                        total += w;
+                        if total > capacity + 1e-9 * capacity.abs().max(1.0) {
+                            break;
+                        }
+                        m += 1;
+                    }
+                    if m < i && (i == 1 || m == last_m) {
+                        let terms: Vec<(usize, f64)> = order[..i]
+                            .iter()
+                            .filter_map(|&r| self.v_at(r, b).map(|v| (v, 1.0)))
+                            .collect();
+                        if terms.len() > m {
+                            rows.push(Row {
+                                terms,
+                                op: Op::Le,
+                                rhs: m as f64,
+                            });
+                        }
+                    }
+                    last_m = m;
                 }
             }
         }
+    }
+
+    /// The latest placement for given ship windows and left-out tasks.
+    fn placement(&self, ship: &[Option<usize>], out: &[bool]) -> Vec<Option<usize>> {
+        let last = self.inst.buckets - 1;
+        (0..self.inst.tasks.len())
+            .map(|t| {
+                if out[t] {
+                    return None;
+                }
+                let by = self.demands[t]
+                    .iter()
+                    .filter_map(|&(r, _)| {
+                        // The demand holds when r ships and its direct task is kept; the direct
+                        // task is found among the release's tasks that need t.
+                        ship[r].filter(|_| self.demand_kept(r, t, out))
+                    })
+                    .min();
+                Some(by.unwrap_or(last))
+            })
+            .collect()
+    }
+
+    /// Whether release r needs task t through a direct task that is kept.
+    fn demand_kept(&self, r: usize, t: usize, out: &[bool]) -> bool {
+        self.inst.releases[r]
+            .tasks
+            .iter()
+            .any(|&d| !out[d] && (d == t || self.ancestors[d].binary_search(&t).is_ok()))
+    }
+
+    /// The variable values of an assignment (ship windows and left-out tasks are read; the
+    /// placement is the latest one).
+    fn encode(&self, a: &Assignment) -> Vec<f64> {
+        let inst = self.inst;
+        let mut x = vec![0.0; self.vars.len()];
         for (r, rel) in inst.releases.iter().enumerate() {
             if let Some(s) = a.ship[r] {
                 for (j, &w) in rel.windows.iter().enumerate() {
@@ -328,8 +605,31 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        for (t, c) in self.c.iter().enumerate() {
+            if let (Some(c), None) = (c, a.bucket[t]) {
+                x[*c] = 1.0;
+            }
+        }
+        for g in &self.groups {
+            let Some(y) = &g.y else { continue };
+            for (b, &yb) in y.iter().enumerate() {
+                x[yb] = g
+                    .demands
+                    .iter()
+                    .map(|&(r, cd)| {
+                        let v = self.v_at(r, b).map_or(0.0, |i| x[i]);
+                        v - cd.map_or(0.0, |i| x[i])
+                    })
+                    .fold(0.0, f64::max);
+            }
+        }
         if self.mode == Mode::Elastic {
-            let extra = greedy::extra_capacity(inst, a);
+            let out: Vec<bool> = a.bucket.iter().map(Option::is_none).collect();
+            let latest = Assignment {
+                bucket: self.placement(&a.ship, &out),
+                ship: a.ship.clone(),
+            };
+            let extra = greedy::extra_capacity(inst, &latest);
             for (k, row) in extra.iter().enumerate() {
                 for (b, &e) in row.iter().enumerate() {
                     x[self.e[k][b]] = e;
@@ -342,11 +642,7 @@ impl<'a> Model<'a> {
     /// The assignment a vector of variable values describes.
     fn decode(&self, x: &[f64]) -> Assignment {
         let inst = self.inst;
-        let nb = inst.buckets;
-        let bucket = (0..inst.tasks.len())
-            .map(|t| (0..nb).find(|&b| self.zv(t, b).is_some_and(|i| x[i] > 0.5)))
-            .collect();
-        let ship = inst
+        let ship: Vec<Option<usize>> = inst
             .releases
             .iter()
             .enumerate()
@@ -356,7 +652,15 @@ impl<'a> Model<'a> {
                     .map(|j| rel.windows[j])
             })
             .collect();
-        Assignment { bucket, ship }
+        let out: Vec<bool> = self
+            .c
+            .iter()
+            .map(|c| c.is_some_and(|i| x[i] > 0.5))
+            .collect();
+        Assignment {
+            bucket: self.placement(&ship, &out),
+            ship,
+        }
     }
 
     /// The extra capacity in a vector of values (elastic model).
@@ -410,9 +714,8 @@ impl<'a> Model<'a> {
                         (2, false, false) | (6, true, false) => 1.0,
                         _ => continue,
                     };
-                    a.constant += weight;
-                    if let Some(i) = self.zv(t, nb - 1) {
-                        a.terms.push((i, -weight));
+                    if let Some(c) = self.c[t] {
+                        a.terms.push((c, weight));
                     }
                 }
                 (a, false)
@@ -421,50 +724,35 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// The level's value for an assignment, as computed by [`Instance::levels`].
-    fn level_value(levels: &Levels, level: usize) -> f64 {
-        match level {
-            0 => levels.scheduled_value,
-            1 => levels.unplaced_work,
-            2 => levels.unplaced_free as f64,
-            3 => levels.on_time_value,
-            4 => levels.window_sum as f64,
-            5 => levels.cut_work,
-            _ => levels.cut_free as f64,
-        }
-    }
-
     /// A bound no assignment can beat on `level`: meeting it proves the level optimal.
     fn level_bound(&self, level: usize) -> f64 {
         let inst = self.inst;
+        let possible = |r: usize| self.v[r].iter().any(|&i| self.vars[i].1 > 0.5);
         match level {
             0 => inst
                 .releases
                 .iter()
-                .filter(|r| !r.windows.is_empty())
-                .map(|r| r.value)
+                .enumerate()
+                .filter(|&(r, _)| possible(r))
+                .map(|(_, rel)| rel.value)
                 .sum(),
             3 => inst
                 .releases
                 .iter()
-                .filter(|r| r.on_time > 0)
-                .map(|r| r.value)
+                .enumerate()
+                .filter(|&(r, rel)| {
+                    rel.on_time > 0 && self.vars[self.v[r][rel.on_time - 1]].1 > 0.5
+                })
+                .map(|(_, rel)| rel.value)
                 .sum(),
             4 => inst
                 .releases
                 .iter()
-                .map(|rel| {
-                    let earliest = rel
-                        .tasks
-                        .iter()
-                        .filter(|&&t| !inst.tasks[t].optional)
-                        .map(|&t| self.z[t].map_or(usize::MAX, |(f, _)| f))
-                        .max()
-                        .unwrap_or(0);
-                    rel.windows
-                        .iter()
-                        .find(|&&w| w >= earliest)
-                        .map_or(inst.buckets + 1, |&w| w + 1) as f64
+                .enumerate()
+                .map(|(r, rel)| {
+                    (0..rel.windows.len())
+                        .find(|&j| self.vars[self.v[r][j]].1 > 0.5)
+                        .map_or(inst.buckets + 1, |j| rel.windows[j] + 1) as f64
                 })
                 .sum(),
             _ => 0.0,
@@ -480,13 +768,35 @@ impl<'a> Model<'a> {
         warm: Option<&[f64]>,
         time_limit: Option<f64>,
     ) -> Result<SolveEnd, String> {
+        self.run(objective, maximise, extra, warm, time_limit, false)
+    }
+
+    /// One solve of the linear relaxation (every variable continuous).
+    fn relaxation(
+        &self,
+        objective: &Affine,
+        extra: &[Row],
+        time_limit: Option<f64>,
+    ) -> Result<SolveEnd, String> {
+        self.run(objective, false, extra, None, time_limit, true)
+    }
+
+    fn run(
+        &self,
+        objective: &Affine,
+        maximise: bool,
+        extra: &[Row],
+        warm: Option<&[f64]>,
+        time_limit: Option<f64>,
+        relax: bool,
+    ) -> Result<SolveEnd, String> {
         let mut pv = ProblemVariables::new();
         let vars: Vec<Variable> = self
             .vars
             .iter()
             .map(|&(lo, hi, int)| {
                 let def = variable().min(lo).max(hi);
-                pv.add(if int { def.integer() } else { def })
+                pv.add(if int && !relax { def.integer() } else { def })
             })
             .collect();
         let expr = |terms: &[(usize, f64)], constant: f64| {
@@ -535,14 +845,9 @@ impl<'a> Model<'a> {
         }
     }
 }
-
 /// For every task, the earliest bucket it can be placed in, or `None` when it can never be
 /// placed (its work exceeds a team's whole capacity, or a predecessor can never be placed).
-/// With `ignore_capacity` (the elastic model) every task may go in bucket 0.
-fn earliest_buckets(inst: &Instance, ignore_capacity: bool) -> Vec<Option<usize>> {
-    if ignore_capacity {
-        return vec![Some(0); inst.tasks.len()];
-    }
+fn earliest_buckets(inst: &Instance) -> Vec<Option<usize>> {
     let cum = inst.cumulative_capacity();
     let ancestors = inst.ancestors();
     let mut earliest: Vec<Option<usize>> = vec![Some(0); inst.tasks.len()];
@@ -623,10 +928,28 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
                 .all(|(r, rel)| rel.windows.is_empty() || a.ship[r].is_some())
     };
 
-    let mut incumbent = start;
+    // Candidates: the task-by-task greedy and the release-by-release ones; the best starts.
+    let mut candidates = vec![start];
+    candidates.extend(greedy::release_greedy(inst));
+    candidates.retain(|a| inst.check(a).is_ok());
+    let mut incumbent = candidates[0].clone();
+    for c in &candidates[1..] {
+        if inst.levels(c).better_than(&inst.levels(&incumbent)) {
+            incumbent = c.clone();
+        }
+    }
+    // When the best start fits everything, prefer it for the stages below.
+    let start = incumbent.clone();
     let mut overload = None;
     let mut stop: Option<Stop> = None;
-    let mut fits = all_in(&incumbent);
+    let mut fits = all_in(&incumbent) || candidates.iter().any(all_in);
+    if fits && !all_in(&incumbent) {
+        incumbent = candidates
+            .iter()
+            .find(|a| all_in(a))
+            .cloned()
+            .unwrap_or(start);
+    }
 
     if !fits {
         // The elastic model: the least extra capacity that lets everything in.
@@ -649,7 +972,7 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
                 budget.spent += seconds;
                 if !optimal {
                     stop = Some(Stop {
-                        level: ELASTIC_NAME,
+                        level: ELASTIC_NAME.to_string(),
                         gap,
                     });
                 }
@@ -658,7 +981,7 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
             SolveEnd::OutOfTime => {
                 budget.spent = budget.limit.unwrap_or(budget.spent);
                 stop = Some(Stop {
-                    level: ELASTIC_NAME,
+                    level: ELASTIC_NAME.to_string(),
                     gap: None,
                 });
                 (seed_x, false)
@@ -727,36 +1050,96 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
     }
 
     let mut model = Model::new(inst, if fits { Mode::Fits } else { Mode::Main });
-    if !model.places_all() {
+    if model.hopeless {
         fits = false;
         model = Model::new(inst, Mode::Main);
     }
-    let levels_to_solve: &[usize] = if fits {
-        &[3, 4, 5, 6]
+    // Stages: levels solved together. Window numbers (an integer) and cut work (a real in
+    // [0, total optional work]) combine exactly: one window step weighs more than all the
+    // optional work there is.
+    let stages: &[&[usize]] = if fits {
+        &[&[3], &[4, 5], &[6]]
     } else {
-        &[0, 1, 2, 3, 4, 5, 6]
+        &[&[0], &[1], &[2], &[3], &[4, 5], &[6]]
     };
+    let optional_work: f64 = inst
+        .tasks
+        .iter()
+        .filter(|t| t.optional)
+        .map(|t| t.total_work())
+        .sum();
+    let weight = |level: usize| if level == 4 { optional_work + 1.0 } else { 1.0 };
     let mut fixed: Vec<Row> = Vec::new();
-    for &level in levels_to_solve {
-        let (expr, maximise) = model.level_expr(level);
-        let have = inst.levels(&incumbent);
-        let value = Model::level_value(&have, level);
-        let bound = model.level_bound(level);
-        let at_bound = if maximise {
-            value >= bound - level_tolerance(level, bound)
-        } else {
-            value <= bound + level_tolerance(level, bound)
+    for &stage in stages {
+        // The stage's objective, minimised: sum of weight x level (negated when maximised).
+        let mut objective = Affine::default();
+        // A start that matches the incumbent on every level before this stage and is better
+        // on this one replaces it.
+        let first = stage[0];
+        let stage_value = |l: &Levels| -> f64 {
+            stage
+                .iter()
+                .map(|&level| {
+                    let sign = if Levels::maximised(level) { -1.0 } else { 1.0 };
+                    sign * weight(level) * l.value(level)
+                })
+                .sum()
         };
+        for c in &candidates {
+            let (lc, li) = (inst.levels(c), inst.levels(&incumbent));
+            if (0..first).all(|l| lc.same_on(&li, l)) && stage_value(&lc) < stage_value(&li) {
+                incumbent = c.clone();
+            }
+        }
+        let mut have = 0.0;
+        let mut at_bound = true;
+        let current = inst.levels(&incumbent);
+        for &level in stage {
+            let (expr, maximise) = model.level_expr(level);
+            let sign = if maximise { -1.0 } else { 1.0 };
+            let w = sign * weight(level);
+            objective
+                .terms
+                .extend(expr.terms.iter().map(|&(i, c)| (i, c * w)));
+            objective.constant += expr.constant * w;
+            let value = current.value(level);
+            have += w * value;
+            let b = model.level_bound(level);
+            at_bound &= sign * (value - b) <= level_tolerance(level, b);
+        }
+        let name = stage
+            .iter()
+            .map(|&l| LEVEL_NAMES[l])
+            .collect::<Vec<_>>()
+            .join(" + ");
         if !at_bound && stop.is_none() {
             if budget.exhausted() {
                 stop = Some(Stop {
-                    level: LEVEL_NAMES[level],
+                    level: name,
                     gap: None,
                 });
             } else {
+                // A few rounds of cover cuts on the relaxation first.
+                for _ in 0..CUT_ROUNDS {
+                    if budget.exhausted() {
+                        break;
+                    }
+                    let SolveEnd::Solved {
+                        values, seconds, ..
+                    } = model.relaxation(&objective, &fixed, budget.remaining())?
+                    else {
+                        break;
+                    };
+                    budget.spent += seconds;
+                    let cuts = model.cover_cuts(&values);
+                    if cuts.is_empty() {
+                        break;
+                    }
+                    model.rows.extend(cuts);
+                }
                 let warm = model.encode(&incumbent);
                 solves += 1;
-                match model.solve(&expr, maximise, &fixed, Some(&warm), budget.remaining())? {
+                match model.solve(&objective, false, &fixed, Some(&warm), budget.remaining())? {
                     SolveEnd::Solved {
                         values,
                         optimal,
@@ -769,46 +1152,62 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
                         // or worse than what we had.
                         if inst.check(&found).is_ok() {
                             let better = inst.levels(&found);
-                            let v = Model::level_value(&better, level);
-                            let improves = if maximise { v >= value } else { v <= value };
-                            if improves {
+                            let v: f64 = stage
+                                .iter()
+                                .map(|&l| {
+                                    let sign = if model.level_expr(l).1 { -1.0 } else { 1.0 };
+                                    sign * weight(l) * better.value(l)
+                                })
+                                .sum();
+                            if v <= have + 1e-9 * have.abs().max(1.0) {
                                 incumbent = found;
                             }
                         }
                         if !optimal {
-                            stop = Some(Stop {
-                                level: LEVEL_NAMES[level],
-                                gap,
-                            });
+                            stop = Some(Stop { level: name, gap });
                         }
                     }
                     SolveEnd::OutOfTime => {
                         budget.spent = budget.limit.unwrap_or(budget.spent);
                         stop = Some(Stop {
-                            level: LEVEL_NAMES[level],
+                            level: name,
                             gap: None,
                         });
                     }
                 }
             }
         }
-        // Fix this level at the incumbent's value for the levels after it.
-        let value = Model::level_value(&inst.levels(&incumbent), level);
-        let tol = level_tolerance(level, value);
-        let rhs = value - expr.constant;
-        fixed.push(if maximise {
-            Row {
-                terms: expr.terms,
-                op: Op::Ge,
-                rhs: rhs - tol,
-            }
-        } else {
-            Row {
-                terms: expr.terms,
-                op: Op::Le,
-                rhs: rhs + tol,
-            }
-        });
+        // Fix each level of the stage at the incumbent's value for the stages after it.
+        let now = inst.levels(&incumbent);
+        for &level in stage {
+            let (expr, maximise) = model.level_expr(level);
+            let value = now.value(level);
+            let tol = level_tolerance(level, value);
+            let rhs = value - expr.constant;
+            fixed.push(if maximise {
+                Row {
+                    terms: expr.terms,
+                    op: Op::Ge,
+                    rhs: rhs - tol,
+                }
+            } else {
+                Row {
+                    terms: expr.terms,
+                    op: Op::Le,
+                    rhs: rhs + tol,
+                }
+            });
+        }
+    }
+    // Report the latest placement: every task in the window of the first shipping release
+    // that needs it (the train it rides), or the last window when none does.
+    let out: Vec<bool> = incumbent.bucket.iter().map(Option::is_none).collect();
+    let latest = Assignment {
+        bucket: model.placement(&incumbent.ship, &out),
+        ship: incumbent.ship.clone(),
+    };
+    if inst.check(&latest).is_ok() {
+        incumbent = latest;
     }
     let levels = inst.levels(&incumbent);
     Ok(Solved {

@@ -146,7 +146,9 @@ pub struct TaskWindow {
     pub id: String,
     /// Its work (single-point duration x demand, over all its teams).
     pub work: f64,
-    /// The window whose bucket it is done in (by then), `None` when cut or left out.
+    /// The window it rides: that of the first shipping release that needs it (directly or
+    /// through a task depending on it), or the last window for work no shipping release
+    /// needs; `None` when cut or left out. It is done by then (possibly earlier).
     pub window: Option<When>,
     /// That window's number, from 1.
     pub window_number: Option<usize>,
@@ -500,7 +502,7 @@ fn report(plan: &Plan, setup: &Setup, solved: &milp::Solved) -> WindowsReport {
         },
         status: SolveStatus {
             optimal: solved.stop.is_none() && overload_proven,
-            stopped_at: solved.stop.as_ref().map(|s| s.level.to_string()),
+            stopped_at: solved.stop.as_ref().map(|s| s.level.clone()),
             gap: solved.stop.as_ref().and_then(|s| s.gap),
             solves: solved.solves,
         },

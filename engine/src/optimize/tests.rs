@@ -208,8 +208,9 @@ fn dated_bucket_capacity_counts_working_days_strictly_before_each_window() {
     // days x 2 = 18, minus 1 on each of Jan 18 and 19 = 16.
     let caps: Vec<f64> = r.load.iter().map(|l| l.capacity).collect();
     assert_eq!(caps, vec![12.0, 16.0]);
-    // a (work 10) fits bucket 1; b (9) cannot also fit there (19 > 12) but fits by 26 (19 <= 28).
-    assert_eq!(r.tasks[0].window, Some(When::Date(d("2027-01-12"))));
+    // a (work 10) fits bucket 1 but b (9) cannot also fit there (19 > 12): both ride the
+    // 26th's train (19 <= 28).
+    assert_eq!(r.tasks[0].window, Some(When::Date(d("2027-01-26"))));
     assert_eq!(r.tasks[1].window, Some(When::Date(d("2027-01-26"))));
     assert_eq!(r.releases[0].window, Some(When::Date(d("2027-01-26"))));
     assert!(r.releases[0].on_time);
@@ -344,6 +345,9 @@ fn greedy_and_elastic_starts_are_feasible() {
     let setup = build_instance(&pl, &Timeline::new(&pl)).unwrap();
     let inst: &Instance = &setup.instance;
     assert_eq!(inst.check(&greedy::greedy(inst)), Ok(()));
+    for a in greedy::release_greedy(inst) {
+        assert_eq!(inst.check(&a), Ok(()));
+    }
     // The elastic start is feasible once its extra capacity is added.
     let a = greedy::elastic_start(inst);
     let extra = greedy::extra_capacity(inst, &a);
