@@ -17,7 +17,7 @@
 //!     "[plan]\nname = \"demo\"\n[[tasks]]\nid = \"a\"\nestimate = 3\n",
 //!     shipdate_engine::io::Format::Toml,
 //! ).unwrap();
-//! let report = shipdate_engine::schedule::schedule(&plan).unwrap();
+//! let report = shipdate_engine::schedule::schedule(&plan);
 //! assert_eq!(report.makespan, 3.0);
 //! ```
 #![deny(missing_docs)]

@@ -734,7 +734,12 @@ pub fn schedule(plan: &Plan) -> ScheduleReport {
                 finish: finish[j],
                 slack,
                 critical: slack < CRITICAL_EPS,
-                start_date: tl.start_date(start[j]),
+                // A zero-length task is dated by the day it is reached, like its finish.
+                start_date: if finish[j] <= start[j] {
+                    tl.moment_date(start[j])
+                } else {
+                    tl.start_date(start[j])
+                },
                 finish_date: tl.finish_date(start[j], finish[j]),
             }
         })
