@@ -28,6 +28,14 @@ enum Command {
     Simulate(cli::simulate::SimulateArgs),
     /// Release scope and window planning (mixed-integer programming).
     Windows(cli::windows::WindowsArgs),
+    /// Write a self-contained HTML report with charts.
+    Report(cli::report::ReportArgs),
+    /// Turn MS Project XML, CSV or PSPLIB into a plan.
+    Import(cli::import::ImportArgs),
+    /// Write the plan and its schedule as MS Project XML, iCalendar, Mermaid, JSON or TOML.
+    Export(cli::export::ExportArgs),
+    /// Write a commented starter plan.
+    Init(cli::init::InitArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +45,10 @@ fn main() -> ExitCode {
         Command::Schedule(a) => cli::schedule::run(&a),
         Command::Simulate(a) => cli::simulate::run(&a),
         Command::Windows(a) => cli::windows::run(&a),
+        Command::Report(a) => cli::report::run(&a),
+        Command::Import(a) => cli::import::run(&a),
+        Command::Export(a) => cli::export::run(&a),
+        Command::Init(a) => cli::init::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

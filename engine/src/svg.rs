@@ -301,7 +301,19 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
         }
         y += row_h;
     }
-    for (i, (id, t, late)) in deploys.iter().enumerate() {
+    // Releases deploying at the same time share one line and one label.
+    let mut groups: Vec<(f64, Vec<&str>, bool)> = Vec::new();
+    for (id, t, late) in &deploys {
+        match groups.iter_mut().find(|g| (g.0 - t).abs() < 1e-9) {
+            Some(g) => {
+                g.1.push(id);
+                g.2 |= *late;
+            }
+            None => groups.push((*t, vec![id.as_str()], *late)),
+        }
+    }
+    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (i, (t, ids, late)) in groups.iter().enumerate() {
         let color = if *late {
             colors::CRITICAL
         } else {
@@ -317,13 +329,19 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
             " stroke-dasharray=\"4 3\"",
         );
         let ly = 14.0 + if i % 2 == 1 { 12.0 } else { 0.0 };
+        let anchor = if x(*t) > label_w + plot_w * 0.8 {
+            "end"
+        } else {
+            "middle"
+        };
+        let names: Vec<String> = ids.iter().map(|id| cut(id, 20)).collect();
         let _ = write!(
             out,
-            "<text data-release=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{color}\">{}</text>",
-            escape(id),
+            "<text data-release=\"{}\" x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"{color}\">{}</text>",
+            escape(&ids.join(" ")),
             c(x(*t)),
             c(ly),
-            escape(&format!("deploy {}", cut(id, 20)))
+            escape(&format!("deploy {}", names.join(", ")))
         );
     }
     out.push_str("</svg>");

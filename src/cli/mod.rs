@@ -7,6 +7,10 @@ use anyhow::Context;
 use shipdate_engine::io::{self, Format};
 use shipdate_engine::{Diagnostic, Plan, Severity};
 
+pub mod export;
+pub mod import;
+pub mod init;
+pub mod report;
 pub mod schedule;
 pub mod simulate;
 pub mod table;

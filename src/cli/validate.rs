@@ -15,6 +15,9 @@ pub struct ValidateArgs {
 /// Runs the command.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     let plan = super::load_plan(&args.plan)?;
+    for w in shipdate_engine::lint::lint(&plan) {
+        eprintln!("{}", w.render(&args.plan));
+    }
     super::emit(&summary(&plan, &args.plan))
 }
 

@@ -2,7 +2,9 @@
 //! Each module is declared here; add yours with one `mod name;` line.
 mod checker;
 mod cli;
+mod interchange;
 mod parse;
 mod psplib;
+mod report;
 mod schedule;
 mod simulate;

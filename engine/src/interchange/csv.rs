@@ -27,6 +27,11 @@ pub struct CsvOptions {
     pub start: Option<NaiveDate>,
 }
 
+/// A date written `YYYY-MM-DD` (for a plan start given on the command line).
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()
+}
+
 /// One field and the byte offset where it starts.
 #[derive(Debug, Clone)]
 struct Cell {
@@ -312,19 +317,20 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
                 }
             }
         };
-        let Some(estimate) = estimate else { continue };
+        let est_at = get(&row, "estimate").map_or(at, |c| c.at);
+        // A row with a bad estimate is still a task, so that its successors find it.
+        let estimate = estimate.unwrap_or(Estimate::Fixed { value: 0.0 });
         if let Estimate::Pert { low, likely, high } = estimate {
             if low > likely || likely > high {
                 errs.push(
                     Diagnostic::error(
-                        pos(at),
+                        pos(est_at),
                         format!(
                             "task `{id}` has an estimate out of order: low {low}, likely {likely}, high {high}"
                         ),
                     )
                     .with_subject(&id),
                 );
-                continue;
             }
         }
         let demand = match get(&row, "demand") {

@@ -704,7 +704,7 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
     let mut constraints = 0;
     for t in raw.iter().filter(|t| !t.summary) {
         let el = t.el;
-        let name = el.text_of("Name").map(str::to_string);
+        let mut name = el.text_of("Name").map(str::to_string);
         let wanted = if ids_from_text1 {
             ext_value(el, TEXT1)
                 .filter(|v| valid_id(v) && !task_ids.contains(*v))
@@ -722,6 +722,10 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
                 &mut task_ids,
             ),
         };
+        if ids_from_text1 && name.as_deref() == Some(id.as_str()) {
+            // Written from a task with no name of its own.
+            name = None;
+        }
         let minutes = el
             .text_of("Duration")
             .and_then(duration_minutes)
@@ -1028,34 +1032,44 @@ struct Days<'a> {
 }
 
 impl Days<'_> {
-    fn date(&self, day: i64) -> NaiveDate {
-        self.tl
-            .date_of_day(day)
-            .unwrap_or_else(|| self.epoch + Duration::days(day))
+    fn date(&self, day: i64) -> Option<NaiveDate> {
+        if !self.tl.is_dated() {
+            return self.epoch.checked_add_signed(Duration::try_days(day)?);
+        }
+        self.tl.date_of_day(day)
     }
     fn when(&self, w: When) -> NaiveDate {
         match w {
             When::Date(d) => d,
-            When::Period(p) => self.epoch + Duration::days(p.floor() as i64),
+            When::Period(p) => Duration::try_days(p.floor() as i64)
+                .and_then(|d| self.epoch.checked_add_signed(d))
+                .unwrap_or(self.epoch),
         }
     }
-    /// The moment `t` (a start): the date of the day holding it and the time within it.
-    fn start(&self, t: f64, date: Option<NaiveDate>) -> NaiveDateTime {
+    /// The moment `t` (a start): the date of the day holding it and the time within it;
+    /// `None` for a task that never runs (an infinite time).
+    fn start(&self, t: f64, date: Option<NaiveDate>) -> Option<NaiveDateTime> {
+        if !t.is_finite() {
+            return None;
+        }
         let day = (t + 1e-9).floor();
         let frac = (t - day).max(0.0);
-        let d = date.unwrap_or_else(|| self.date(day as i64));
-        d.and_time(time_of(frac))
+        let d = date.or_else(|| self.date(day as i64))?;
+        Some(d.and_time(time_of(frac)))
     }
     /// The moment `t` (a finish on `date`, its last working day): end of day when whole.
-    fn finish(&self, t: f64, date: Option<NaiveDate>) -> NaiveDateTime {
+    fn finish(&self, t: f64, date: Option<NaiveDate>) -> Option<NaiveDateTime> {
+        if !t.is_finite() {
+            return None;
+        }
         let day = (t + 1e-9).floor();
         let frac = t - day;
         if frac.abs() < 1e-9 {
-            let d = date.unwrap_or_else(|| self.date(day as i64 - 1));
-            d.and_time(time_of(1.0))
+            let d = date.or_else(|| self.date(day as i64 - 1))?;
+            Some(d.and_time(time_of(1.0)))
         } else {
-            let d = date.unwrap_or_else(|| self.date(day as i64));
-            d.and_time(time_of(frac))
+            let d = date.or_else(|| self.date(day as i64))?;
+            Some(d.and_time(time_of(frac)))
         }
     }
 }
@@ -1164,11 +1178,13 @@ pub fn export(plan: &Plan, sched: &ScheduleReport) -> String {
     let cal_uid = |c: usize| if dated { c + 1 } else { 1 };
     let n_cals = if dated { plan.calendars.len() } else { 1 };
     let team_cal_uid = |k: usize| n_cals + 1 + k;
-    let project_start = days.start(0.0, sched.start_date);
+    let project_start = days
+        .start(0.0, sched.start_date)
+        .unwrap_or_else(|| days.epoch.and_time(time_of(0.0)));
     let project_finish = sched
         .tasks
         .iter()
-        .map(|t| {
+        .filter_map(|t| {
             if t.finish > t.start {
                 days.finish(t.finish, t.finish_date)
             } else {
@@ -1293,6 +1309,7 @@ pub fn export(plan: &Plan, sched: &ScheduleReport) -> String {
         } else {
             days.finish(s.finish, s.finish_date)
         };
+        let start_days = s.start.is_finite().then_some(s.start);
         // Did capacity rather than a link set the start? Then pin it.
         let cal = cal_cache[j].unwrap_or(tl.free());
         let mut bound: f64 = 0.0;
@@ -1312,7 +1329,7 @@ pub fn export(plan: &Plan, sched: &ScheduleReport) -> String {
         } else {
             bound
         };
-        let pinned = s.start > link_start + 1e-6;
+        let pinned = start.is_some() && start_days.is_some_and(|t| t > link_start + 1e-6);
 
         x.open("Task");
         x.leaf("UID", (j + 1).to_string());
@@ -1326,8 +1343,10 @@ pub fn export(plan: &Plan, sched: &ScheduleReport) -> String {
         x.leaf("OutlineNumber", (j + 1).to_string());
         x.leaf("OutlineLevel", "1");
         x.leaf("Priority", "500");
-        x.leaf("Start", stamp(start));
-        x.leaf("Finish", stamp(finish));
+        if let (Some(a), Some(b)) = (start, finish) {
+            x.leaf("Start", stamp(a));
+            x.leaf("Finish", stamp(b));
+        }
         x.leaf("Duration", pt(durations[j] * MINUTES_PER_DAY));
         x.leaf("DurationFormat", "7");
         x.leaf("EffortDriven", "0");
@@ -1335,20 +1354,17 @@ pub fn export(plan: &Plan, sched: &ScheduleReport) -> String {
         x.leaf("Milestone", if milestone { "1" } else { "0" });
         x.leaf("Summary", "0");
         x.leaf("Critical", if s.critical { "1" } else { "0" });
-        x.leaf(
-            "TotalSlack",
-            format!("{}", (s.slack * MINUTES_PER_DAY * 10.0).round() as i64),
-        );
+        if s.slack.is_finite() {
+            x.leaf(
+                "TotalSlack",
+                format!("{}", (s.slack * MINUTES_PER_DAY * 10.0).round() as i64),
+            );
+        }
         x.leaf("RemainingDuration", pt(durations[j] * MINUTES_PER_DAY));
         x.leaf("ConstraintType", if pinned { "4" } else { "0" });
         x.leaf("CalendarUID", "-1");
-        if pinned {
-            x.leaf("ConstraintDate", stamp(start));
-        }
-        if let Some(name) = &t.name {
-            if name != &t.id {
-                x.leaf("Notes", format!("shipdate task `{}`", t.id));
-            }
+        if let (true, Some(a)) = (pinned, start) {
+            x.leaf("ConstraintDate", stamp(a));
         }
         for l in &t.after {
             x.open("PredecessorLink");
@@ -1470,8 +1486,13 @@ pub fn export(plan: &Plan, sched: &ScheduleReport) -> String {
             x.leaf("UID", uid.to_string());
             x.leaf("TaskUID", (j + 1).to_string());
             x.leaf("ResourceUID", (k + 1).to_string());
-            x.leaf("Finish", stamp(days.finish(s.finish, s.finish_date)));
-            x.leaf("Start", stamp(days.start(s.start, s.start_date)));
+            if let (Some(a), Some(b)) = (
+                days.start(s.start, s.start_date),
+                days.finish(s.finish, s.finish_date),
+            ) {
+                x.leaf("Finish", stamp(b));
+                x.leaf("Start", stamp(a));
+            }
             x.leaf("Units", d.to_string());
             x.leaf("Work", pt(durations[j] * MINUTES_PER_DAY * f64::from(d)));
             x.close("Assignment");

@@ -1,0 +1,60 @@
+//! `shipdate export`: the plan and its schedule in another format.
+
+use clap::{Args, ValueEnum};
+use shipdate_engine::interchange::{ical, mspdi};
+use shipdate_engine::{io, report, schedule};
+
+/// What `shipdate export` writes.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// MS Project XML (MSPDI) with the deterministic schedule.
+    Mspdi,
+    /// iCalendar: release deploy dates and open deploy windows.
+    Ical,
+    /// A Mermaid gantt of the schedule.
+    Mermaid,
+    /// The plan normalised as JSON.
+    Json,
+    /// The plan normalised as TOML.
+    Toml,
+}
+
+/// Arguments of `shipdate export`.
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
+    pub plan: String,
+    /// The format to write.
+    #[arg(long = "to", value_enum)]
+    pub to: ExportFormat,
+    /// Where to write it (default: standard output).
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<String>,
+}
+
+/// Runs the command.
+pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    let plan = super::load_plan(&args.plan)?;
+    let text = match args.to {
+        ExportFormat::Toml => io::to_toml(&plan),
+        ExportFormat::Json => io::to_json(&plan),
+        ExportFormat::Mermaid => report::mermaid_gantt(&plan, &schedule::schedule(&plan)),
+        ExportFormat::Mspdi => mspdi::export(&plan, &schedule::schedule(&plan)),
+        ExportFormat::Ical => ical::calendar(&plan, &schedule::schedule(&plan))?,
+    };
+    write_output(args.output.as_deref(), &text)
+}
+
+/// Writes `text` to `path`, or to standard output for `None` or `-`; says where on standard
+/// error when it is a file.
+pub fn write_output(path: Option<&str>, text: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    match path {
+        None | Some("-") => super::emit(text),
+        Some(p) => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {p}"))?;
+            eprintln!("wrote {p}");
+            Ok(())
+        }
+    }
+}

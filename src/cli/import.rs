@@ -1,0 +1,103 @@
+//! `shipdate import`: MS Project XML, CSV or PSPLIB to a plan.
+
+use clap::Args;
+use shipdate_engine::interchange::{csv, mspdi};
+use shipdate_engine::io::{self, Format};
+use shipdate_engine::Diagnostic;
+
+use super::PlanError;
+
+/// Arguments of `shipdate import`.
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The file to read: MS Project XML (.xml), CSV (.csv), PSPLIB (.sm) or Patterson (.rcp).
+    pub file: String,
+    /// Where to write the plan: .toml or .json (default: TOML on standard output).
+    #[arg(short = 'o', long = "output")]
+    pub output: Option<String>,
+    /// The plan's name (CSV; default: the file's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The plan's start date, YYYY-MM-DD (CSV; default: an undated plan in periods).
+    #[arg(long)]
+    pub start: Option<String>,
+}
+
+fn stem(path: &str) -> String {
+    let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    file.rsplit_once('.').map_or(file, |(s, _)| s).to_string()
+}
+
+/// Runs the command.
+pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
+    let ext = args
+        .file
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let src = super::read_source(&args.file)?;
+    let plan_err = |diagnostics: Vec<Diagnostic>| {
+        anyhow::Error::new(PlanError {
+            file: args.file.clone(),
+            diagnostics,
+        })
+    };
+    if args.start.is_some() && ext != "csv" {
+        anyhow::bail!(
+            "--start applies to CSV files only ({} has its own dates)",
+            args.file
+        );
+    }
+    let (mut plan, notes) = match ext.as_str() {
+        "xml" => {
+            let imported = mspdi::import(&src).map_err(plan_err)?;
+            (imported.plan, imported.notes)
+        }
+        "csv" => {
+            let start =
+                match &args.start {
+                    Some(s) => Some(csv::parse_date(s).ok_or_else(|| {
+                        anyhow::anyhow!("--start `{s}` is not a date (YYYY-MM-DD)")
+                    })?),
+                    None => None,
+                };
+            let options = csv::CsvOptions {
+                name: args.name.clone().unwrap_or_else(|| stem(&args.file)),
+                start,
+            };
+            (csv::import(&src, &options).map_err(plan_err)?, Vec::new())
+        }
+        "sm" => (
+            io::parse_str(&src, Format::Psplib).map_err(plan_err)?,
+            Vec::new(),
+        ),
+        "rcp" => (
+            io::parse_str(&src, Format::Patterson).map_err(plan_err)?,
+            Vec::new(),
+        ),
+        _ => anyhow::bail!(
+            "{}: cannot import this kind of file (expected .xml for MS Project, .csv, .sm or .rcp)",
+            args.file
+        ),
+    };
+    if let (Some(name), false) = (&args.name, ext == "csv") {
+        plan.name = name.clone();
+    }
+    for n in &notes {
+        eprintln!("{}", n.render(&args.file));
+    }
+    let json = args
+        .output
+        .as_deref()
+        .is_some_and(|o| o.to_ascii_lowercase().ends_with(".json"));
+    let text = if json {
+        io::to_json(&plan)
+    } else {
+        format!(
+            "# Imported from {} by `shipdate import`.\n\n{}",
+            args.file.replace('\n', " "),
+            io::to_toml(&plan)
+        )
+    };
+    super::export::write_output(args.output.as_deref(), &text)
+}

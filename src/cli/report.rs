@@ -1,0 +1,51 @@
+//! `shipdate report`: a self-contained HTML report with charts.
+
+use clap::Args;
+use shipdate_engine::simulate::{self, Options, DEFAULT_ITERATIONS, DEFAULT_SEED};
+use shipdate_engine::{html, lint, schedule};
+
+/// Arguments of `shipdate report`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
+    pub plan: String,
+    /// Where to write the HTML (`-` for standard output).
+    #[arg(short = 'o', long = "output")]
+    pub output: String,
+    /// Monte Carlo iterations.
+    #[arg(short = 'n', long = "iterations", default_value_t = DEFAULT_ITERATIONS)]
+    pub iterations: usize,
+    /// Random seed: the same seed gives the same report.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// Simulate by the critical-path method, ignoring team capacity.
+    #[arg(long)]
+    pub ignore_capacity: bool,
+}
+
+/// Runs the command.
+pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
+    if args.iterations == 0 {
+        anyhow::bail!("--iterations must be at least 1");
+    }
+    let plan = super::load_plan(&args.plan)?;
+    let sched = schedule::schedule(&plan);
+    let sim = simulate::simulate(
+        &plan,
+        &Options {
+            iterations: args.iterations,
+            seed: args.seed,
+            ignore_capacity: args.ignore_capacity,
+            ..Options::default()
+        },
+    )?;
+    let warnings = lint::lint(&plan);
+    let page = html::report(&html::ReportInput {
+        plan: &plan,
+        schedule: &sched,
+        simulation: Some(&sim),
+        warnings: &warnings,
+        source: &args.plan,
+    });
+    super::export::write_output(Some(&args.output), &page)
+}

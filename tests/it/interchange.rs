@@ -1,0 +1,586 @@
+//! Interchange through the real binary: MS Project XML both ways (checked by MPXJ, the library
+//! most project tools read MSPDI with), CSV import, iCalendar (checked by the `icalendar`
+//! parser), Mermaid, and the normalised TOML and JSON.
+//!
+//! The MPXJ and iCalendar checks run Python scripts under tests/mpxj/; they need
+//! `pip install mpxj icalendar` (and Java), which scripts/setup.sh installs. Without them the
+//! tests fail with that instruction rather than pass unchecked.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use serde_json::Value;
+use shipdate_engine::interchange::mspdi;
+use shipdate_engine::io::{self, clear_positions, Format};
+use shipdate_engine::model::{Estimate, LinkKind, Plan, TaskKind};
+use shipdate_engine::schedule::{schedule, ScheduleReport};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shipdate");
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn path(rel: &str) -> String {
+    format!("{ROOT}/{rel}")
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("interchange-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn shipdate(args: &[&str]) -> Run {
+    let out = Command::new(BIN).args(args).output().expect("run shipdate");
+    Run {
+        code: out.status.code().expect("exit code"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8"),
+    }
+}
+
+/// Runs a helper script of tests/mpxj/ and parses the JSON it prints.
+fn python(script: &str, args: &[&str]) -> Value {
+    let out = Command::new("python3")
+        .arg(path(&format!("tests/mpxj/{script}")))
+        .args(args)
+        .output()
+        .expect("python3 must be installed");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{script} failed ({}): {stderr}\n(needs `pip install mpxj icalendar` and Java: scripts/setup.sh)",
+        out.status
+    );
+    serde_json::from_slice(&out.stdout).expect("the script prints JSON")
+}
+
+fn load(file: &str) -> Plan {
+    let format = Format::from_path(file).expect("a plan format");
+    let src = std::fs::read_to_string(file).expect("read plan");
+    let mut plan = io::parse_str(&src, format).expect("a valid plan");
+    clear_positions(&mut plan);
+    plan
+}
+
+fn parse_toml(text: &str) -> Plan {
+    let mut plan = io::parse_str(text, Format::Toml).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+    clear_positions(&mut plan);
+    plan
+}
+
+fn kind_name(k: LinkKind) -> &'static str {
+    match k {
+        LinkKind::FS => "FS",
+        LinkKind::SS => "SS",
+        LinkKind::FF => "FF",
+        LinkKind::SF => "SF",
+    }
+}
+
+fn datetime(v: &Value) -> NaiveDateTime {
+    let s = v.as_str().expect("a date-time");
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .unwrap_or_else(|e| panic!("{s}: {e}"))
+}
+
+/// 08:00 plus the fraction of an eight-hour day.
+fn time_of(frac: f64) -> NaiveTime {
+    NaiveTime::from_num_seconds_from_midnight_opt(
+        (8.0 * 3600.0 + frac * 8.0 * 3600.0).round() as u32,
+        0,
+    )
+    .unwrap()
+}
+
+/// Everything MPXJ reads from our MSPDI must be the plan and its schedule.
+fn check_mpxj_reading(plan: &Plan, s: &ScheduleReport, seen: &Value) {
+    let tasks = seen["tasks"].as_array().unwrap();
+    assert_eq!(
+        tasks.len(),
+        plan.tasks.len(),
+        "every task, and nothing else"
+    );
+    for (j, t) in plan.tasks.iter().enumerate() {
+        let m = &tasks[j];
+        let r = &s.tasks[j];
+        assert_eq!(m["uid"], j + 1);
+        assert_eq!(m["text1"], t.id.as_str());
+        assert_eq!(m["name"], t.label());
+        let point = if t.kind == TaskKind::Milestone {
+            0.0
+        } else {
+            t.estimate.point()
+        };
+        let d = m["duration"].as_f64().unwrap();
+        assert!(
+            (d - point).abs() < 1e-6,
+            "{}: duration {d} vs {point}",
+            t.id
+        );
+        assert_eq!(m["milestone"], point == 0.0, "{}", t.id);
+        assert_eq!(m["summary"], false);
+        assert_eq!(m["critical"], r.critical, "{}", t.id);
+        // Links: the same set of (predecessor, type, lag).
+        let want: BTreeSet<(u64, String, i64)> = t
+            .after
+            .iter()
+            .map(|l| {
+                (
+                    l.pred as u64 + 1,
+                    kind_name(l.kind).to_string(),
+                    (l.lag * 1e6).round() as i64,
+                )
+            })
+            .collect();
+        let got: BTreeSet<(u64, String, i64)> = m["preds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["uid"].as_u64().unwrap(),
+                    p["type"].as_str().unwrap().to_string(),
+                    (p["lag"].as_f64().unwrap() * 1e6).round() as i64,
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "links of {}", t.id);
+        // Dates: the schedule's, with fractions of a day as times of day. Undated plans are
+        // written one period a day from Monday 2001-01-01.
+        if !r.start.is_finite() {
+            // A task that can never run (its team never works) has no dates.
+            assert!(m["start"].is_null() || !plan.is_dated(), "{}", t.id);
+            continue;
+        }
+        let epoch = NaiveDate::from_ymd_opt(2001, 1, 1).unwrap();
+        let day = |x: f64| epoch + chrono::Duration::days(x.floor() as i64);
+        let start = datetime(&m["start"]);
+        let finish = datetime(&m["finish"]);
+        let sd = r.start_date.unwrap_or_else(|| day(r.start + 1e-9));
+        assert_eq!(start.date(), sd, "start of {}", t.id);
+        assert_eq!(
+            start.time(),
+            time_of(r.start - (r.start + 1e-9).floor()),
+            "{}",
+            t.id
+        );
+        if point > 0.0 {
+            let frac = r.finish - (r.finish + 1e-9).floor();
+            let whole = frac.abs() < 1e-9;
+            let fd = r
+                .finish_date
+                .unwrap_or_else(|| day(if whole { r.finish - 1.0 } else { r.finish }));
+            assert_eq!(finish.date(), fd, "finish of {}", t.id);
+            let want = if whole { time_of(1.0) } else { time_of(frac) };
+            assert_eq!(finish.time(), want, "{}", t.id);
+        } else {
+            assert_eq!(finish, start);
+        }
+    }
+    // Teams as resources with their capacity; demands as assignments.
+    let resources = seen["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), plan.teams.len());
+    for (k, team) in plan.teams.iter().enumerate() {
+        assert_eq!(resources[k]["name"], team.id.as_str());
+        assert_eq!(
+            resources[k]["max_units"].as_f64().unwrap(),
+            f64::from(team.capacity) * 100.0
+        );
+    }
+    let want: BTreeSet<(u64, String, u64)> = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.kind != TaskKind::Milestone)
+        .flat_map(|(j, t)| {
+            t.demands()
+                .map(move |(k, d)| (j as u64 + 1, plan.teams[k].id.clone(), u64::from(d) * 100))
+        })
+        .collect();
+    let got: BTreeSet<(u64, String, u64)> = seen["assignments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["task"].as_u64().unwrap(),
+                a["resource"].as_str().unwrap().to_string(),
+                a["units"].as_f64().unwrap().round() as u64,
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    // Calendars and their holidays.
+    if plan.is_dated() {
+        let cals = seen["calendars"].as_array().unwrap();
+        for cal in &plan.calendars {
+            let m = cals
+                .iter()
+                .find(|c| c["name"] == cal.id.as_str())
+                .unwrap_or_else(|| panic!("calendar {}", cal.id));
+            let hol: Vec<String> = cal.holidays.iter().map(|d| d.to_string()).collect();
+            let got: Vec<String> = m["holidays"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h.as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(got, hol, "holidays of {}", cal.id);
+        }
+    }
+}
+
+#[test]
+fn mspdi_export_is_read_by_mpxj_with_every_task_link_and_duration() {
+    let dir = scratch("mpxj-read");
+    for (name, file) in [
+        ("example", path("examples/checkout.toml")),
+        ("links", path("tests/data/interchange/links.toml")),
+        ("full", path("tests/data/full.toml")),
+        ("psplib", path("../shared/psplib/j30/j301_1.sm")),
+    ] {
+        let xml = dir.join(format!("{name}.xml"));
+        let r = shipdate(&[
+            "export",
+            &file,
+            "--to",
+            "mspdi",
+            "-o",
+            xml.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let plan = load(&file);
+        let s = schedule(&plan);
+        let seen = python("read_mspdi.py", &[xml.to_str().unwrap()]);
+        check_mpxj_reading(&plan, &s, &seen);
+    }
+}
+
+#[test]
+fn mspdi_written_by_mpxj_imports_and_schedules_to_the_finish_it_implies() {
+    let dir = scratch("mpxj-write");
+    let xml = dir.join("mpxj.xml");
+    let toml = dir.join("plan.toml");
+    let expected = python("write_mspdi.py", &[xml.to_str().unwrap()]);
+    let r = shipdate(&[
+        "import",
+        xml.to_str().unwrap(),
+        "-o",
+        toml.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("2 summary task(s) flattened"),
+        "{}",
+        r.stderr
+    );
+    let r = shipdate(&["schedule", toml.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(got["makespan"].as_f64(), expected["makespan"].as_f64());
+    let finish = got["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["finish_date"].as_str())
+        .max()
+        .unwrap();
+    assert_eq!(finish, expected["finish"].as_str().unwrap());
+    // Every leaf task, none of the summaries; each starts where the independent pass says.
+    let names: BTreeSet<&str> = got["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    let want: BTreeSet<&str> = expected["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    assert_eq!(names, want);
+    for t in got["tasks"].as_array().unwrap() {
+        let name = t["name"].as_str().unwrap();
+        assert_eq!(
+            t["start"].as_f64(),
+            expected["early_start"][name].as_f64(),
+            "start of {name}"
+        );
+    }
+}
+
+#[test]
+fn committed_mpxj_file_imports_to_its_hand_checked_schedule() {
+    // tests/data/interchange/mpxj-written.xml was written by tests/mpxj/write_mspdi.py. By hand:
+    // Design [0,3); Build [4,9) (FS+1); Review [6,8) (SS+2); Docs finishes by Build - 1: [4,8);
+    // Phase B after Phase A + 0.5: Integrate [9.5,12); Deploy prep finishes by Integrate's
+    // start + 3: [11.5,12.5); Sign-off at 12; Tail after max(12 - 0.5, 11.5 + 1.5) = 13: [13,15).
+    // 15 working days from Monday 4 January 2027 with Monday 18 January off: Monday 25.
+    let src = std::fs::read_to_string(path("tests/data/interchange/mpxj-written.xml")).unwrap();
+    let imported = mspdi::import(&src).expect("imports");
+    let plan = imported.plan;
+    assert_eq!(plan.tasks.len(), 8);
+    let s = schedule(&plan);
+    assert_eq!(s.makespan, 15.0);
+    assert_eq!(s.finish_date, NaiveDate::from_ymd_opt(2027, 1, 25));
+    let start = |id: &str| s.tasks[plan.task_index(id).unwrap()].start;
+    assert_eq!(
+        [
+            start("design"),
+            start("build"),
+            start("review"),
+            start("docs"),
+            start("integrate"),
+            start("deploy-prep"),
+            start("sign-off"),
+            start("tail")
+        ],
+        [0.0, 4.0, 6.0, 4.0, 9.5, 11.5, 12.0, 13.0]
+    );
+    assert_eq!(
+        plan.calendars[0].holidays,
+        vec![NaiveDate::from_ymd_opt(2027, 1, 18).unwrap()]
+    );
+}
+
+#[test]
+fn mspdi_round_trip_through_shipdate_keeps_the_plan_and_schedule() {
+    for file in [
+        path("examples/checkout.toml"),
+        path("tests/data/interchange/links.toml"),
+    ] {
+        round_trip(&load(&file));
+    }
+}
+
+fn round_trip(plan: &Plan) {
+    let s = schedule(plan);
+    let xml = mspdi::export(plan, &s);
+    let back = mspdi::import(&xml).expect("our own export imports").plan;
+    let s2 = schedule(&back);
+    // Deploy windows, targets, risks and correlations have no place in MSPDI; tasks do.
+    assert_eq!(s2.tasks, s.tasks, "the same schedule, task by task");
+    assert_eq!(s2.makespan, s.makespan);
+    assert_eq!(back.name, plan.name);
+    assert_eq!(back.start, plan.start);
+    assert_eq!(back.teams, plan.teams);
+    assert_eq!(back.calendars, plan.calendars);
+    assert_eq!(back.default_calendar, plan.default_calendar);
+    assert_eq!(back.tasks.len(), plan.tasks.len());
+    for (a, b) in plan.tasks.iter().zip(&back.tasks) {
+        assert_eq!(b.id, a.id);
+        assert_eq!(b.name.as_deref().unwrap_or(&b.id), a.label());
+        assert_eq!(b.after, a.after, "{}", a.id);
+        assert_eq!((b.team, b.demand), (a.team, a.demand), "{}", a.id);
+        assert_eq!(b.extra_demands, a.extra_demands, "{}", a.id);
+        assert_eq!(b.kind == TaskKind::Milestone, a.kind == TaskKind::Milestone);
+        match a.estimate {
+            // Three-point estimates travel in MS Project's PERT fields (Duration1-3).
+            Estimate::Pert { .. } | Estimate::Fixed { .. } => {
+                assert_eq!(b.estimate, a.estimate, "{}", a.id)
+            }
+            _ => assert_eq!(b.estimate.point(), a.estimate.point(), "{}", a.id),
+        }
+    }
+    let sets = |p: &Plan| -> Vec<(String, Vec<usize>)> {
+        p.releases
+            .iter()
+            .map(|r| (r.id.clone(), r.tasks.clone()))
+            .collect()
+    };
+    assert_eq!(sets(&back), sets(plan));
+}
+
+#[test]
+fn mspdi_errors_are_located() {
+    let dir = scratch("mspdi-errors");
+    let bad = dir.join("bad.xml");
+    std::fs::write(
+        &bad,
+        "<Project>\n  <Tasks>\n    <Task><UID>1</Task>\n</Project>\n",
+    )
+    .unwrap();
+    let r = shipdate(&["import", bad.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let first = r.stderr.lines().next().unwrap();
+    assert!(
+        first.starts_with(&format!("{}:3:", bad.display())) && first.contains("XML syntax error"),
+        "{first}"
+    );
+    let other = dir.join("other.xml");
+    std::fs::write(&other, "<?xml version=\"1.0\"?>\n<html></html>\n").unwrap();
+    let r = shipdate(&["import", other.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains(":2:1: error: not an MS Project XML (MSPDI) file"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn csv_import_gives_the_plan_it_describes() {
+    let csv = path("tests/data/interchange/jira.csv");
+    let r = shipdate(&["import", &csv]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got = parse_toml(&r.stdout);
+    let want = load(&path("tests/data/interchange/jira.expected.toml"));
+    assert_eq!(got, want);
+    // With a start date and a name, the same plan, dated.
+    let r = shipdate(&[
+        "import",
+        &csv,
+        "--start",
+        "2027-01-04",
+        "--name",
+        "Checkout",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dated = parse_toml(&r.stdout);
+    assert_eq!(dated.start, NaiveDate::from_ymd_opt(2027, 1, 4));
+    assert_eq!(dated.name, "Checkout");
+    assert_eq!(dated.tasks, want.tasks);
+}
+
+#[test]
+fn csv_errors_are_located_all_in_one_run() {
+    let csv = path("tests/data/interchange/bad.csv");
+    let r = shipdate(&["import", &csv]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    let want = [
+        format!("{csv}:3:11: error: `x` is not a number of days for the estimate of task `beta`"),
+        format!("{csv}:4:15: error: unknown task `alpah` for task `gamma` (did you mean `alpha`?)"),
+        format!(
+            "{csv}:5:1: error: duplicate task id `alpha` (the first task `alpha` is at line 2)"
+        ),
+        format!(
+            "{csv}:6:13: error: task `delta` has an estimate out of order: low 5, likely 2, high 9"
+        ),
+    ];
+    assert_eq!(
+        &lines[..4],
+        &want.iter().map(String::as_str).collect::<Vec<_>>()[..]
+    );
+}
+
+#[test]
+fn psplib_import_gives_the_same_plan_as_reading_it() {
+    let sm = path("../shared/psplib/j30/j301_1.sm");
+    let r = shipdate(&["import", &sm]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(parse_toml(&r.stdout), load(&sm));
+}
+
+#[test]
+fn ical_parses_with_a_standard_parser() {
+    let dir = scratch("ical");
+    let ics = dir.join("plan.ics");
+    let file = path("examples/checkout.toml");
+    let r = shipdate(&["export", &file, "--to", "ical", "-o", ics.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = std::fs::read(&ics).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    // RFC 5545: CRLF line ends, lines of at most 75 octets.
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    for line in text.split("\r\n") {
+        assert!(!line.contains('\n') && line.len() <= 75, "{line:?}");
+    }
+    // Deterministic: the same bytes again.
+    let again = shipdate(&["export", &file, "--to", "ical"]);
+    assert_eq!(again.stdout.as_bytes(), &bytes[..]);
+
+    let plan = load(&file);
+    let s = schedule(&plan);
+    let parsed = python("ical_check.py", &[ics.to_str().unwrap()]);
+    assert_eq!(parsed["version"], "2.0");
+    assert_eq!(parsed["name"], plan.name.as_str());
+    let events = parsed["events"].as_array().unwrap();
+    let uids: BTreeSet<&str> = events.iter().map(|e| e["uid"].as_str().unwrap()).collect();
+    assert_eq!(uids.len(), events.len(), "unique UIDs");
+    for e in events {
+        assert_eq!(e["stamp"], "2027-01-04T00:00:00+00:00");
+    }
+    for (r, rs) in plan.releases.iter().zip(&s.releases) {
+        let deploy: Vec<&Value> = events
+            .iter()
+            .filter(|e| e["summary"] == format!("Deploy {}", r.id).as_str())
+            .collect();
+        assert_eq!(deploy.len(), 1, "one deploy event for {}", r.id);
+        let d = rs.deploy_date.unwrap();
+        assert_eq!(deploy[0]["start"], d.to_string().as_str());
+        assert_eq!(deploy[0]["end"], d.succ_opt().unwrap().to_string().as_str());
+        let windows: Vec<String> = events
+            .iter()
+            .filter(|e| e["summary"] == format!("Deploy window: {}", r.id).as_str())
+            .map(|e| e["start"].as_str().unwrap().to_string())
+            .collect();
+        let want: Vec<String> = shipdate_engine::calendar::open_windows(&plan, r)
+            .into_iter()
+            .map(|w| match w {
+                shipdate_engine::model::When::Date(d) => d.to_string(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        let mut sorted = want.clone();
+        sorted.sort();
+        assert_eq!(windows, sorted, "open windows of {}", r.id);
+        assert!(!want.is_empty());
+    }
+}
+
+#[test]
+fn ical_needs_a_dated_plan() {
+    let sm = path("../shared/psplib/j30/j301_1.sm");
+    let r = shipdate(&["export", &sm, "--to", "ical"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("is undated"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn toml_and_json_exports_read_back_to_the_same_plan() {
+    for file in [path("examples/checkout.toml"), path("tests/data/full.toml")] {
+        let plan = load(&file);
+        for (to, format) in [("toml", Format::Toml), ("json", Format::Json)] {
+            let r = shipdate(&["export", &file, "--to", to]);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            let mut back = io::parse_str(&r.stdout, format).unwrap();
+            clear_positions(&mut back);
+            assert_eq!(back, plan, "{file} as {to}");
+        }
+    }
+}
+
+#[test]
+fn mermaid_export_is_the_schedule_gantt() {
+    let file = path("examples/checkout.toml");
+    let a = shipdate(&["export", &file, "--to", "mermaid"]);
+    let b = shipdate(&["schedule", &file, "--format", "mermaid"]);
+    assert_eq!(a.code, 0);
+    assert!(a.stdout.starts_with("gantt\n"));
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn unknown_import_formats_are_refused() {
+    let r = shipdate(&["import", &path("examples/checkout.toml")]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("cannot import this kind of file"),
+        "{}",
+        r.stderr
+    );
+}
