@@ -798,3 +798,134 @@ fn zero_iterations_is_an_error() {
         Err(SimError::NoIterations)
     );
 }
+
+/// xorshift64* for the random plans below.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A random valid dated plan: up to 3 teams (one on a Monday-to-Thursday calendar, time off
+/// with capacity 0 and 1), every link type with positive, zero and negative lags, milestones,
+/// fixed and random estimates.
+fn random_plan(seed: u64) -> Plan {
+    let mut g = Gen(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut src = String::from(
+        "[plan]\nname = \"random\"\nstart = 2027-01-04\n\n\
+         [calendars.standard]\nworkdays = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n\
+         holidays = [2027-01-18]\n\
+         [calendars.short]\nworkdays = [\"mon\", \"tue\", \"wed\", \"thu\"]\n\n",
+    );
+    let teams = g.below(4);
+    let mut caps = Vec::new();
+    for k in 0..teams {
+        let cap = 1 + g.below(3);
+        caps.push(cap);
+        src += &format!("[teams.t{k}]\ncapacity = {cap}\n");
+        if k == 1 {
+            src += "calendar = \"short\"\n";
+        }
+        if g.below(2) == 0 {
+            src += &format!(
+                "time_off = [{{ from = 2027-01-{:02}, to = 2027-01-{:02}, capacity = {} }}]\n",
+                6 + g.below(5),
+                12 + g.below(5),
+                g.below(2).min(cap - 1)
+            );
+        }
+    }
+    let n = 5 + g.below(20) as usize;
+    for j in 0..n {
+        src += &format!("\n[[tasks]]\nid = \"j{j}\"\n");
+        if teams > 0 && g.below(4) != 0 {
+            let k = g.below(teams);
+            src += &format!(
+                "team = \"t{k}\"\ndemand = {}\n",
+                1 + g.below(caps[k as usize])
+            );
+        }
+        match g.below(6) {
+            0 => src += &format!("estimate = {}\n", g.below(4)),
+            1 => src += "kind = \"milestone\"\n",
+            2 => src += "estimate = { dist = \"uniform\", low = 0.5, high = 4 }\n",
+            3 => src += "estimate = { dist = \"triangular\", low = 1, likely = 1.5, high = 6 }\n",
+            _ => src += "estimate = { low = 1, likely = 2, high = 5 }\n",
+        }
+        if j > 0 {
+            let mut links = Vec::new();
+            for _ in 0..g.below(3) {
+                let pred = j - 1 - g.below(j.min(6) as u64) as usize;
+                let kind = ["FS", "SS", "FF", "SF"][g.below(4) as usize];
+                let lag = [-1.0, 0.0, 0.5, 2.0][g.below(4) as usize];
+                let entry = format!("{{ task = \"j{pred}\", type = \"{kind}\", lag = {lag} }}");
+                if !links
+                    .iter()
+                    .any(|l: &String| l.contains(&format!("\"j{pred}\"")))
+                {
+                    links.push(entry);
+                }
+            }
+            if !links.is_empty() {
+                src += &format!("after = [{}]\n", links.join(", "));
+            }
+        }
+    }
+    plan(&src)
+}
+
+#[test]
+fn each_iteration_matches_the_reference_engines_on_random_plans() {
+    use shipdate_engine::graph::CRITICAL_EPS;
+    use shipdate_engine::schedule::{resource_links, Problem, Sgs};
+    for seed in 0..60 {
+        let p = random_plan(seed);
+        let o = |ignore| Options {
+            iterations: 1,
+            seed,
+            ..options(1, ignore, Sampling::MonteCarlo)
+        };
+        let d = &sample_durations(&p, &o(true))[0];
+        // Critical path: graph::cpm with the same durations.
+        let cpm = graph::cpm(&p, &Timeline::new(&p), d);
+        let s = simulate(&p, &o(true)).unwrap();
+        assert_eq!(s.makespan.p50, cpm.makespan, "seed {seed}");
+        for (t, &c) in s.tasks.iter().zip(&cpm.critical) {
+            assert_eq!(
+                t.criticality,
+                if c { 1.0 } else { 0.0 },
+                "seed {seed} {}",
+                t.id
+            );
+        }
+        // Resource-aware: the serial scheme with the deterministic priority list, slack on the
+        // levelled network with the scheduler's own (pairwise) resource links.
+        let prob = Problem::new(&p);
+        let order = prob.priority_order();
+        let mut sgs = Sgs::new(&prob);
+        let (mut st, mut fi) = (vec![0.0; p.tasks.len()], vec![0.0; p.tasks.len()]);
+        sgs.run(&prob, d, &order, &mut st, &mut fi);
+        let makespan = fi.iter().copied().fold(0.0, f64::max);
+        let links = resource_links(&prob, &sgs, &order, &fi);
+        let (ls, _) = graph::backward_pass(&p, prob.timeline(), d, &order, &links, makespan);
+        let s = simulate(&p, &o(false)).unwrap();
+        assert_eq!(s.makespan.p50, makespan, "seed {seed}");
+        for (j, t) in s.tasks.iter().enumerate() {
+            let c = (ls[j] - st[j]).max(0.0) < CRITICAL_EPS;
+            assert_eq!(
+                t.criticality,
+                if c { 1.0 } else { 0.0 },
+                "seed {seed} {}",
+                t.id
+            );
+        }
+    }
+}

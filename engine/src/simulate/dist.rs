@@ -193,23 +193,36 @@ impl Sampler {
 #[derive(Debug)]
 pub(crate) struct PertRow {
     /// `q[k]` = the quantile at `k / PERT_CELLS`.
-    q: Box<[f32]>,
+    q: Box<[f32; PERT_CELLS + 1]>,
     inv_alpha: f64,
     inv_beta: f64,
+}
+
+/// `(floor(x), x - floor(x))` for `0 <= x < 2^31`, without a float-to-integer conversion:
+/// adding 1.5 * 2^52 rounds `x - 0.5` to an integer held in the low mantissa bits. When `x` is
+/// an integer `k` the result may be `(k - 1, 1.0)` instead of `(k, 0.0)` (round half to even),
+/// which interpolates to the same knot. Plain IEEE arithmetic: the same on every platform.
+#[inline]
+pub(crate) fn split_cell(x: f64) -> (usize, f64) {
+    const MAGIC: f64 = 6_755_399_441_055_744.0;
+    let j = (x - 0.5 + MAGIC).to_bits() as u32 as usize;
+    (j, x - j as f64)
 }
 
 impl PertRow {
     /// The quantile at `u` in (0, 1) (see the module documentation).
     #[inline]
     pub(crate) fn quantile(&self, u: f64) -> f64 {
-        let x = u * PERT_CELLS as f64;
-        let j = (x as usize).min(PERT_CELLS - 1);
-        let f = x - j as f64;
+        let (j, f) = split_cell(u * PERT_CELLS as f64);
+        let j = j & (PERT_CELLS - 1);
         let (a, b) = (f64::from(self.q[j]), f64::from(self.q[j + 1]));
-        if j == 0 {
-            a + (b - a) * tail_pow(f, self.inv_alpha)
-        } else if j == PERT_CELLS - 1 {
-            b - (b - a) * tail_pow(1.0 - f, self.inv_beta)
+        if j.wrapping_sub(1) >= PERT_CELLS - 2 {
+            // The first or last cell.
+            if j == 0 {
+                a + (b - a) * tail_pow(f, self.inv_alpha)
+            } else {
+                b - (b - a) * tail_pow(1.0 - f, self.inv_beta)
+            }
         } else {
             a + f * (b - a)
         }
@@ -233,10 +246,11 @@ pub(crate) fn pert_row(i: usize) -> &'static PertRow {
     PERT_ROWS[i].get_or_init(|| {
         let r = i as f64 / (PERT_SHAPES - 1) as f64;
         let (alpha, beta) = (1.0 + 4.0 * r, 5.0 - 4.0 * r);
-        let q = beta_quantile_table(alpha, beta, PERT_CELLS)
-            .into_iter()
-            .map(|x| x as f32)
-            .collect();
+        let table = beta_quantile_table(alpha, beta, PERT_CELLS);
+        let mut q = Box::new([0.0f32; PERT_CELLS + 1]);
+        for (o, x) in q.iter_mut().zip(table) {
+            *o = x as f32;
+        }
         PertRow {
             q,
             inv_alpha: 1.0 / alpha,
@@ -246,6 +260,7 @@ pub(crate) fn pert_row(i: usize) -> &'static PertRow {
 }
 
 /// Unnormalised Beta density `x^(a-1) (1-x)^(b-1)` for `a, b >= 1`.
+#[cfg(test)]
 fn beta_kernel(x: f64, a: f64, b: f64) -> f64 {
     if x <= 0.0 {
         return if a == 1.0 { 1.0 } else { 0.0 };
@@ -254,6 +269,60 @@ fn beta_kernel(x: f64, a: f64, b: f64) -> f64 {
         return if b == 1.0 { 1.0 } else { 0.0 };
     }
     libm::exp((a - 1.0) * libm::log(x) + (b - 1.0) * libm::log1p(-x))
+}
+
+/// The integration grid shared by every table: nodes `x_m` and, at the nodes and the
+/// Gauss-Legendre points of each interval, `(ln x, ln(1 - x))` (`-inf` at the ends).
+struct Grid {
+    nodes: Vec<f64>,
+    node_logs: Vec<(f64, f64)>,
+    /// `GL5.len()` points per interval.
+    point_logs: Vec<(f64, f64)>,
+}
+
+const GRID_INTERVALS: usize = 4096;
+
+fn grid() -> &'static Grid {
+    static GRID: OnceLock<Grid> = OnceLock::new();
+    GRID.get_or_init(|| {
+        let m = GRID_INTERVALS;
+        let nodes: Vec<f64> = (0..=m)
+            .map(|k| (1.0 - libm::cos(std::f64::consts::PI * k as f64 / m as f64)) / 2.0)
+            .collect();
+        let logs = |x: f64| {
+            (
+                if x > 0.0 {
+                    libm::log(x)
+                } else {
+                    f64::NEG_INFINITY
+                },
+                if x < 1.0 {
+                    libm::log1p(-x)
+                } else {
+                    f64::NEG_INFINITY
+                },
+            )
+        };
+        let node_logs = nodes.iter().map(|&x| logs(x)).collect();
+        let mut point_logs = Vec::with_capacity(m * GL5.len());
+        for k in 0..m {
+            let (x0, x1) = (nodes[k], nodes[k + 1]);
+            let (mid, half) = ((x0 + x1) / 2.0, (x1 - x0) / 2.0);
+            point_logs.extend(GL5.iter().map(|&(t, _)| logs(mid + half * t)));
+        }
+        Grid {
+            nodes,
+            node_logs,
+            point_logs,
+        }
+    })
+}
+
+/// The unnormalised Beta(a, b) density from `(ln x, ln(1 - x))`, for `a, b >= 1`.
+#[inline]
+fn kernel_from_logs((lx, l1x): (f64, f64), a: f64, b: f64) -> f64 {
+    let e = |c: f64, l: f64| if c == 0.0 { 0.0 } else { c * l };
+    libm::exp(e(a - 1.0, lx) + e(b - 1.0, l1x))
 }
 
 /// Five-point Gauss-Legendre nodes and weights on [-1, 1].
@@ -272,23 +341,27 @@ const GL5: [(f64, f64); 5] = [
 /// node; each quantile inverts the cubic Hermite interpolant of the CDF on its interval by
 /// bisection.
 pub(crate) fn beta_quantile_table(a: f64, b: f64, cells: usize) -> Vec<f64> {
-    const M: usize = 4096;
-    let nodes: Vec<f64> = (0..=M)
-        .map(|m| (1.0 - libm::cos(std::f64::consts::PI * m as f64 / M as f64)) / 2.0)
+    let g = grid();
+    let m_count = GRID_INTERVALS;
+    let nodes = &g.nodes;
+    let dens: Vec<f64> = g
+        .node_logs
+        .iter()
+        .map(|&l| kernel_from_logs(l, a, b))
         .collect();
-    let dens: Vec<f64> = nodes.iter().map(|&x| beta_kernel(x, a, b)).collect();
-    let mut cdf = vec![0.0; M + 1];
-    for m in 0..M {
-        let (x0, x1) = (nodes[m], nodes[m + 1]);
-        let (mid, half) = ((x0 + x1) / 2.0, (x1 - x0) / 2.0);
+    let mut cdf = vec![0.0; m_count + 1];
+    for m in 0..m_count {
+        let half = (nodes[m + 1] - nodes[m]) / 2.0;
+        let pts = &g.point_logs[m * GL5.len()..(m + 1) * GL5.len()];
         let integral: f64 = GL5
             .iter()
-            .map(|&(t, w)| w * beta_kernel(mid + half * t, a, b))
+            .zip(pts)
+            .map(|(&(_, w), &l)| w * kernel_from_logs(l, a, b))
             .sum::<f64>()
             * half;
         cdf[m + 1] = cdf[m] + integral;
     }
-    let total = cdf[M];
+    let total = cdf[m_count];
     let mut out = Vec::with_capacity(cells + 1);
     out.push(0.0);
     let mut m = 0;
@@ -311,7 +384,7 @@ pub(crate) fn beta_quantile_table(a: f64, b: f64, cells: usize) -> Vec<f64> {
                 + (t3 - t2) * d1
         };
         let (mut lo, mut hi) = (0.0f64, 1.0f64);
-        for _ in 0..60 {
+        for _ in 0..48 {
             let mid = (lo + hi) / 2.0;
             if hermite(mid) < target {
                 lo = mid;

@@ -22,7 +22,7 @@ use crate::model::{LinkKind, Plan, TaskKind};
 use crate::schedule::{Problem, Sgs};
 
 use super::correlation::{self, Component};
-use super::dist::{normal_cdf, normal_quantile, Sampler};
+use super::dist::{normal_cdf, normal_quantile, split_cell, Sampler};
 use super::rng::{batch_stream, Stream};
 use super::Sampling;
 
@@ -32,6 +32,10 @@ pub const BATCH: usize = 64;
 
 /// Number of rank bins of a task's duration key (see [`BatchOut::keys`]).
 pub(crate) const KEY_BINS: usize = 4096;
+
+/// The smallest uniform the generator gives, `0.5 / 2^32`; copula uniforms are kept in
+/// `[U_MIN, 1 - U_MIN]` too.
+const U_MIN: f64 = 0.5 / 4_294_967_296.0;
 
 #[derive(Debug, Clone, Copy)]
 struct PredLink {
@@ -86,6 +90,8 @@ pub(crate) struct Ctx<'a> {
     plain: Vec<bool>,
     team: Vec<Option<usize>>,
     samplers: Vec<Sampler>,
+    /// Whether a task's sampled duration can be below 0 (then it is clamped).
+    may_be_negative: Vec<bool>,
     indep: Vec<usize>,
     comps: Vec<Component>,
     risks: Vec<RiskC>,
@@ -146,6 +152,11 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let random: Vec<bool> = samplers.iter().map(|s| !s.is_fixed()).collect();
+        let may_be_negative = plan
+            .tasks
+            .iter()
+            .map(|t| t.kind != TaskKind::Milestone && t.estimate.min() < 0.0)
+            .collect();
         let comps = correlation::components(plan, &random, warnings);
         let mut correlated = vec![false; n];
         for c in &comps {
@@ -249,6 +260,7 @@ impl<'a> Ctx<'a> {
             plain,
             team,
             samplers,
+            may_be_negative,
             indep,
             comps,
             risks,
@@ -303,6 +315,8 @@ impl<'a> Ctx<'a> {
             finish: vec![0.0; n * BATCH],
             fb: vec![0.0; n * BATCH],
             sb: vec![0.0; n * BATCH],
+            fb_set: vec![false; n],
+            sb_set: vec![false; n],
             fired: vec![false; nr * BATCH],
             impact: vec![0.0; nr * BATCH],
             sgs,
@@ -343,14 +357,16 @@ impl<'a> Ctx<'a> {
             ..
         } = s;
         let u = &mut u[..len];
+        // Risk-free tasks are sampled straight into `dur`, risk-affected ones into `base`.
         for j in 0..self.n {
             if let Sampler::Fixed(v) = self.samplers[j] {
-                base[j * BATCH..j * BATCH + len].fill(v);
+                pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len].fill(v);
             }
         }
         for &j in &self.indep {
             self.draw(&mut stream, u, perm);
-            self.samplers[j].sample_into(u, &mut base[j * BATCH..j * BATCH + len]);
+            let row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
+            self.samplers[j].sample_into(u, row);
             if let Slot::Key(k) = self.slots[j] {
                 write_keys(&mut out.keys[k * len..(k + 1) * len], u);
             }
@@ -370,9 +386,11 @@ impl<'a> Ctx<'a> {
                     for (l, &w) in row.iter().enumerate() {
                         z += w * eps[l * BATCH + i];
                     }
-                    *ui = normal_cdf(z);
+                    // Kept strictly inside (0, 1), as the other uniforms are.
+                    *ui = normal_cdf(z).clamp(U_MIN, 1.0 - U_MIN);
                 }
-                self.samplers[j].sample_into(u, &mut base[j * BATCH..j * BATCH + len]);
+                let out_row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
+                self.samplers[j].sample_into(u, out_row);
                 if let Slot::Key(kk) = self.slots[j] {
                     write_keys(&mut out.keys[kk * len..(kk + 1) * len], u);
                 }
@@ -393,24 +411,27 @@ impl<'a> Ctx<'a> {
                 risk.impact.sample_into(u, imp);
             }
         }
-        // Final durations: base plus the impacts of the risks that fired, in file order.
+        // Durations: never negative; risk-affected ones get the impacts of the risks that
+        // fired, in file order.
         for j in 0..self.n {
+            if !self.risk_task[j] {
+                if self.may_be_negative[j] {
+                    for d in &mut dur[j * BATCH..j * BATCH + len] {
+                        *d = d.max(0.0);
+                    }
+                }
+                continue;
+            }
             let (src, dst) = (
                 &base[j * BATCH..j * BATCH + len],
                 &mut dur[j * BATCH..j * BATCH + len],
             );
-            if !self.risk_task[j] {
-                for (d, &x) in dst.iter_mut().zip(src) {
-                    *d = x.max(0.0);
-                }
-            } else {
-                for (i, d) in dst.iter_mut().enumerate() {
-                    *d = self.duration_without(j, i, src[i], fired, impact, usize::MAX);
-                }
-                if let Slot::Dur(k) = self.slots[j] {
-                    for (o, &d) in out.durs[k * len..(k + 1) * len].iter_mut().zip(dst.iter()) {
-                        *o = d as f32;
-                    }
+            for (i, d) in dst.iter_mut().enumerate() {
+                *d = self.duration_without(j, i, src[i], fired, impact, usize::MAX);
+            }
+            if let Slot::Dur(k) = self.slots[j] {
+                for (o, &d) in out.durs[k * len..(k + 1) * len].iter_mut().zip(dst.iter()) {
+                    *o = d as f32;
                 }
             }
         }
@@ -526,13 +547,9 @@ impl<'a> Ctx<'a> {
                 &mut finish[j * BATCH..j * BATCH + len],
             );
             if plain {
-                for i in 0..len {
-                    st[i] = acc[i];
-                    let f = acc[i] + d[i];
-                    fi[i] = f;
-                    if f > makespan[i] {
-                        makespan[i] = f;
-                    }
+                st.copy_from_slice(acc);
+                for ((f, &a), &dd) in fi.iter_mut().zip(acc.iter()).zip(d) {
+                    *f = a + dd;
                 }
             } else {
                 let cal = self.cal(j);
@@ -540,11 +557,12 @@ impl<'a> Ctx<'a> {
                     let (a, f) = cal.advance(acc[i], d[i]);
                     st[i] = a;
                     fi[i] = f;
-                    if f > makespan[i] {
-                        makespan[i] = f;
-                    }
                 }
             }
+        }
+        // The largest finish is always a candidate's (see `end_candidates`).
+        for &j in &self.end_candidates {
+            max_into(makespan, &finish[j * BATCH..j * BATCH + len], 0.0);
         }
     }
 
@@ -553,59 +571,94 @@ impl<'a> Ctx<'a> {
     /// slack is below [`CRITICAL_EPS`].
     fn backward(&self, s: &mut Scratch, len: usize, makespan: &[f64], crit: &mut [u32]) {
         let Scratch {
-            dur, start, fb, sb, ..
+            dur,
+            start,
+            fb,
+            sb,
+            fb_set,
+            sb_set,
+            ..
         } = s;
-        for j in 0..self.n {
-            fb[j * BATCH..j * BATCH + len].copy_from_slice(makespan);
-            sb[j * BATCH..j * BATCH + len].fill(f64::INFINITY);
-        }
+        // A task's finish bound starts at the makespan and its start bound at infinity; rows
+        // are only written once a successor sets them (`fb_set`, `sb_set`).
+        fb_set.fill(false);
+        sb_set.fill(false);
         let mut ls = [0.0f64; BATCH];
         let mut lf = [0.0f64; BATCH];
+        let (ls, lf) = (&mut ls[..len], &mut lf[..len]);
         for &j in self.topo.iter().rev() {
             let d = &dur[j * BATCH..j * BATCH + len];
             let es = &start[j * BATCH..j * BATCH + len];
-            let (fbj, sbj) = (
-                &fb[j * BATCH..j * BATCH + len],
-                &sb[j * BATCH..j * BATCH + len],
-            );
+            let fbj = if fb_set[j] {
+                &fb[j * BATCH..j * BATCH + len]
+            } else {
+                makespan
+            };
+            let sbj = sb_set[j].then(|| &sb[j * BATCH..j * BATCH + len]);
             let mut count = 0u32;
             if self.plain[j] {
-                for i in 0..len {
-                    let mut l = fbj[i] - d[i];
-                    if sbj[i] < l {
-                        l = sbj[i];
+                for ((l, &f), &dd) in ls.iter_mut().zip(fbj).zip(d) {
+                    *l = f - dd;
+                }
+                if let Some(sbj) = sbj {
+                    for (l, &b) in ls.iter_mut().zip(sbj) {
+                        if b < *l {
+                            *l = b;
+                        }
                     }
-                    ls[i] = l;
-                    lf[i] = l + d[i];
-                    count += u32::from((l - es[i]).max(0.0) < CRITICAL_EPS);
+                }
+                for (((f, &l), &dd), &e) in lf.iter_mut().zip(ls.iter()).zip(d).zip(es) {
+                    *f = l + dd;
+                    // (l - e).max(0) < eps, eps > 0.
+                    count += u32::from(l - e < CRITICAL_EPS);
                 }
             } else {
                 let cal = self.cal(j);
                 for i in 0..len {
                     let mut l = cal.retreat(fbj[i], d[i]);
-                    if sbj[i].is_finite() {
-                        l = l.min(cal.retreat(sbj[i], 0.0));
+                    if let Some(sbj) = sbj {
+                        if sbj[i].is_finite() {
+                            l = l.min(cal.retreat(sbj[i], 0.0));
+                        }
                     }
                     ls[i] = l;
                     let f = cal.advance(l, d[i]).1;
                     lf[i] = cal.advance(f, 0.0).0;
-                    count += u32::from((l - es[i]).max(0.0) < CRITICAL_EPS);
+                    count += u32::from(l - es[i] < CRITICAL_EPS);
                 }
             }
             crit[j] += count;
             for l in self.preds(j) {
                 let p = l.pred;
                 let lag = l.lag;
-                let (src, dst) = match l.kind {
-                    LinkKind::FS => (&ls, &mut fb[p * BATCH..p * BATCH + len]),
-                    LinkKind::SS => (&ls, &mut sb[p * BATCH..p * BATCH + len]),
-                    LinkKind::FF => (&lf, &mut fb[p * BATCH..p * BATCH + len]),
-                    LinkKind::SF => (&lf, &mut sb[p * BATCH..p * BATCH + len]),
+                let (src, dst, set) = match l.kind {
+                    LinkKind::FS => (&*ls, &mut fb[p * BATCH..p * BATCH + len], &mut fb_set[p]),
+                    LinkKind::SS => (&*ls, &mut sb[p * BATCH..p * BATCH + len], &mut sb_set[p]),
+                    LinkKind::FF => (&*lf, &mut fb[p * BATCH..p * BATCH + len], &mut fb_set[p]),
+                    LinkKind::SF => (&*lf, &mut sb[p * BATCH..p * BATCH + len], &mut sb_set[p]),
                 };
-                for (dv, &sv) in dst.iter_mut().zip(src.iter()) {
-                    let v = sv - lag;
-                    if v < *dv {
-                        *dv = v;
+                if !*set {
+                    // First bound: against the initial value (the makespan, or infinity).
+                    *set = true;
+                    match l.kind {
+                        LinkKind::FS | LinkKind::FF => {
+                            for ((dv, &sv), &m) in dst.iter_mut().zip(src).zip(makespan) {
+                                let v = sv - lag;
+                                *dv = if v < m { v } else { m };
+                            }
+                        }
+                        LinkKind::SS | LinkKind::SF => {
+                            for (dv, &sv) in dst.iter_mut().zip(src) {
+                                *dv = sv - lag;
+                            }
+                        }
+                    }
+                } else {
+                    for (dv, &sv) in dst.iter_mut().zip(src) {
+                        let v = sv - lag;
+                        if v < *dv {
+                            *dv = v;
+                        }
                     }
                 }
             }
@@ -847,11 +900,21 @@ fn resource_links(
     }
 }
 
-/// The 12-bit keys `floor(u * 4096)` of a column of uniforms.
+/// `base` for risk-affected tasks (their durations get impacts added), else `dur`.
+#[inline]
+fn pick<'b>(base: &'b mut [f64], dur: &'b mut [f64], risk_task: bool) -> &'b mut [f64] {
+    if risk_task {
+        base
+    } else {
+        dur
+    }
+}
+
+/// The 12-bit keys `floor(u * 4096)` of a column of uniforms in (0, 1).
 #[inline]
 fn write_keys(keys: &mut [u16], u: &[f64]) {
     for (key, &x) in keys.iter_mut().zip(u) {
-        *key = ((x * KEY_BINS as f64) as u16).min(KEY_BINS as u16 - 1);
+        *key = (split_cell(x * KEY_BINS as f64).0 & (KEY_BINS - 1)) as u16;
     }
 }
 
@@ -920,6 +983,8 @@ pub(crate) struct Scratch {
     finish: Vec<f64>,
     fb: Vec<f64>,
     sb: Vec<f64>,
+    fb_set: Vec<bool>,
+    sb_set: Vec<bool>,
     fired: Vec<bool>,
     impact: Vec<f64>,
     sgs: Option<Sgs>,

@@ -460,13 +460,16 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
         Slot::Key(k) => {
             let mut cnt = vec![0u32; KEY_BINS];
             let mut sum = vec![0.0f64; KEY_BINS];
-            let pairs = outs.iter().zip(&offsets).flat_map(|(o, &start)| {
-                o.keys[k * o.len..(k + 1) * o.len]
-                    .iter()
-                    .zip(&finish_rank[start..start + o.len])
-                    .map(|(&key, &rank)| (key, rank))
-            });
-            stats::spearman_keys(pairs, n, sum_bb, &mut cnt, &mut sum)
+            for (o, &start) in outs.iter().zip(&offsets) {
+                let keys = &o.keys[k * o.len..(k + 1) * o.len];
+                let ranks = &finish_rank[start..start + o.len];
+                for (&key, &rank) in keys.iter().zip(ranks) {
+                    let key = usize::from(key) & (KEY_BINS - 1);
+                    cnt[key] += 1;
+                    sum[key] += rank;
+                }
+            }
+            stats::spearman_bins(&cnt, &sum, n, sum_bb)
         }
         Slot::Dur(k) => {
             let mut d = Vec::with_capacity(n);

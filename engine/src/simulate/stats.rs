@@ -170,24 +170,12 @@ pub(crate) fn rank_correlation(n: usize, sum_ab: f64, sum_aa: f64, sum_bb: f64) 
     ((sum_ab - nf * m * m) / (va * vb).sqrt()).clamp(-1.0, 1.0)
 }
 
-/// Spearman correlation between keys (small integers below `cnt.len()`, ties allowed) and a
-/// quantity whose midranks are given: `pairs` yields `(key, rank_b)` for every one of the `n`
-/// iterations, `sum_bb = sum(rank_b^2)`. `cnt` and `sum` are scratch of the key range's size.
-pub(crate) fn spearman_keys(
-    pairs: impl Iterator<Item = (u16, f64)>,
-    n: usize,
-    sum_bb: f64,
-    cnt: &mut [u32],
-    sum: &mut [f64],
-) -> f64 {
-    cnt.fill(0);
-    sum.fill(0.0);
-    for (k, rb) in pairs {
-        cnt[k as usize] += 1;
-        sum[k as usize] += rb;
-    }
+/// Spearman correlation between keys (small integers, ties allowed) and a quantity whose
+/// midranks are known, from per-key counts `cnt[k]` and per-key sums of the quantity's ranks
+/// `sum[k]` over all `n` iterations; `sum_bb` is the sum of the squared ranks.
+pub(crate) fn spearman_bins(cnt: &[u32], sum: &[f64], n: usize, sum_bb: f64) -> f64 {
     let (mut before, mut sum_ab, mut sum_aa) = (0u64, 0.0f64, 0.0f64);
-    for (c, s) in cnt.iter().zip(sum.iter()) {
+    for (c, s) in cnt.iter().zip(sum) {
         if *c == 0 {
             continue;
         }
@@ -286,15 +274,12 @@ mod tests {
         // Keys 0,0,1,2 (midranks 1.5, 1.5, 3, 4) against ranks 4,3,2,1.
         let b = [4.0, 3.0, 2.0, 1.0];
         let sum_bb: f64 = b.iter().map(|x| x * x).sum();
-        let mut cnt = vec![0; 3];
-        let mut sum = vec![0.0; 3];
-        let rho = spearman_keys(
-            [0u16, 0, 1, 2].into_iter().zip(b),
-            4,
-            sum_bb,
-            &mut cnt,
-            &mut sum,
-        );
+        let (mut cnt, mut sum) = (vec![0u32; 3], vec![0.0; 3]);
+        for (k, r) in [0usize, 0, 1, 2].into_iter().zip(b) {
+            cnt[k] += 1;
+            sum[k] += r;
+        }
+        let rho = spearman_bins(&cnt, &sum, 4, sum_bb);
         // By hand: deviations (-1,-1,.5,1.5) and (1.5,.5,-.5,-1.5): cov = -4.5,
         // var 4.5 and 5, so rho = -4.5 / sqrt(22.5) = -0.9486832980505138.
         assert!((rho + 0.948_683_298_050_513_8).abs() < 1e-12, "{rho}");
