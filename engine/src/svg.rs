@@ -153,7 +153,8 @@ fn time_axis(
     label: &dyn Fn(f64) -> String,
 ) {
     let span = (hi - lo).max(1e-9);
-    let step = nice_step(span, 10).max(if span >= 5.0 { 1.0 } else { 0.0 });
+    // Whole days (periods) once the span allows it: a date axis has nothing between days.
+    let step = nice_step(span, 10).max(if span >= 2.0 { 1.0 } else { 0.0 });
     let mut t = (lo / step).ceil() * step;
     let x = |t: f64| x0 + (t - lo) / span * w;
     line(out, x0, y, x0 + w, y, colors::INK, "");
@@ -357,14 +358,25 @@ fn percentile_marks(m: &Summary) -> [(&'static str, f64, &'static str); 3] {
     ]
 }
 
-/// The range a histogram chart shows: its bins, widened to hold the markers.
+/// The range a histogram chart shows: its bins, widened to hold the markers, and at least
+/// two units (days or periods) wide so that a finish with no spread still has an axis.
 fn hist_range(h: &Histogram, m: &Summary) -> (f64, f64) {
     let lo = h.from.min(m.p50);
     let hi = (h.from + h.width * h.counts.len() as f64).max(m.p95);
-    if hi - lo < 1e-9 {
-        (lo - 0.5, hi + 0.5)
+    if hi - lo < 2.0 {
+        let mid = (lo + hi) / 2.0;
+        (mid - 1.0, mid + 1.0)
     } else {
         (lo, hi)
+    }
+}
+
+/// How far a bin narrower than 5 px is moved left so that its 4 px bar stays centred on it.
+fn bar_pad(px: f64) -> f64 {
+    if px - 1.0 < 4.0 {
+        (4.0 - (px - 1.0).max(0.0)) / 2.0
+    } else {
+        0.0
     }
 }
 
@@ -405,9 +417,9 @@ pub fn histogram(h: &Histogram, m: &Summary, label: &dyn Fn(f64) -> String) -> S
         let _ = write!(
             out,
             "<rect class=\"bin\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>",
-            c(x(a) + 0.5),
+            c(x(a) + 0.5 - bar_pad(x(a + h.width) - x(a))),
             c(y0 + ph - bh),
-            c((x(a + h.width) - x(a) - 1.0).max(0.5)),
+            c((x(a + h.width) - x(a) - 1.0).max(4.0)),
             c(bh),
             colors::BAR,
             escape(&format!(
@@ -526,14 +538,18 @@ pub fn s_curve(h: &Histogram, m: &Summary, label: &dyn Fn(f64) -> String) -> Str
 }
 
 /// Signed horizontal bars, largest magnitude first (at most `max_rows`), around a zero line:
-/// `items` are `(label, value)`; `fmt` writes a value. Empty input gives a chart saying so.
+/// `items` are `(label, value)`; `fmt` writes a value. Zero values are left out; with none left
+/// the chart says "nothing to show".
 pub fn tornado(
     title: &str,
     items: &[(String, f64)],
     max_rows: usize,
     fmt: &dyn Fn(f64) -> String,
 ) -> String {
-    let mut rows: Vec<&(String, f64)> = items.iter().filter(|(_, v)| v.is_finite()).collect();
+    let mut rows: Vec<&(String, f64)> = items
+        .iter()
+        .filter(|(_, v)| v.is_finite() && v.abs() > 1e-9)
+        .collect();
     rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
     rows.truncate(max_rows);
     let row_h = 20.0;
