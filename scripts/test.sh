@@ -1,42 +1,62 @@
 #!/usr/bin/env bash
 # Every test: formatting, clippy, the native tests, the wasm build, the engine's tests inside
 # headless Chromium (wasm-bindgen-test), and the planner's Playwright tests in Chromium.
-# Exits non-zero on the first failure.
+# Every step runs even when an earlier one fails (the browser steps need the wasm build);
+# the summary at the end lists each step, and the exit status is non-zero if any failed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
-lap() { echo "    ($(( SECONDS - started )) s so far)" >&2; }
+results=()
+failed=0
 
-bash scripts/setup.sh
+# run_step NAME COMMAND...: runs a step, records pass/fail and its time.
+run_step() {
+  local name="$1"
+  shift
+  local t0=$SECONDS
+  step "$name"
+  if "$@"; then
+    results+=("ok    $(printf '%4d' $(( SECONDS - t0 ))) s  $name")
+  else
+    results+=("FAIL  $(printf '%4d' $(( SECONDS - t0 ))) s  $name")
+    failed=1
+  fi
+}
 
-step "cargo fmt --check"
-cargo fmt --all --check
+native_tests() {
+  if cargo nextest --version >/dev/null 2>&1; then
+    # nextest prints a closing "Summary [...] N tests run: N passed" line; it skips doctests.
+    cargo nextest run --workspace --no-fail-fast && cargo test --workspace --doc
+  else
+    cargo test --workspace --no-fail-fast
+  fi
+}
 
-step "cargo clippy --workspace --all-targets -- -D warnings"
-cargo clippy --workspace --all-targets -- -D warnings
-lap
+wasm_engine_tests() {
+  CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
+    cargo test --target "$WASM_TARGET" -p shipdate-engine --test wasm
+}
 
-step "native tests"
-if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --no-fail-fast
-  # nextest does not run doctests.
-  cargo test --workspace --doc
+run_step "setup (install what is missing)" bash scripts/setup.sh
+run_step "cargo fmt --check" cargo fmt --all --check
+run_step "cargo clippy --workspace --all-targets -- -D warnings" \
+  cargo clippy --workspace --all-targets -- -D warnings
+run_step "native tests" native_tests
+run_step "wasm build (scripts/build-web.sh)" bash scripts/build-web.sh
+run_step "engine tests in headless Chromium (wasm-bindgen-test)" wasm_engine_tests
+if [[ -f "$DIST/web_bg.wasm" ]]; then
+  run_step "browser tests (Playwright, Chromium)" node --test --test-concurrency=1 tests/browser/
 else
-  cargo test --workspace --no-fail-fast
+  results+=("FAIL     0 s  browser tests (no wasm build to test)")
+  failed=1
 fi
-lap
 
-bash scripts/build-web.sh
-lap
-
-step "engine tests in headless Chromium (wasm-bindgen-test)"
-CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-  cargo test --target "$WASM_TARGET" -p shipdate-engine --test wasm
-lap
-
-step "browser tests (Playwright, Chromium)"
-node --test --test-concurrency=1 tests/browser/
-lap
-
-echo "all tests passed in $(( SECONDS - started )) s" >&2
+echo >&2
+echo "==> summary ($(( SECONDS - started )) s in all)" >&2
+printf '  %s\n' "${results[@]}" >&2
+if [[ $failed -ne 0 ]]; then
+  echo "FAILED" >&2
+  exit 1
+fi
+echo "all tests passed" >&2

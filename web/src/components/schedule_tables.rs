@@ -21,13 +21,9 @@ pub fn ScheduleTables(
     let has_schedule = move || schedule.with(|s| s.is_some());
     let has_releases =
         move || schedule.with(|s| s.as_ref().is_some_and(|s| !s.releases.is_empty()));
-    let unit = move || {
-        if schedule.with(|s| s.as_ref().is_some_and(|s| s.dated)) {
-            "working days"
-        } else {
-            "periods"
-        }
-    };
+    let dated = move || schedule.with(|s| s.as_ref().is_some_and(|s| s.dated));
+    let finish = move || schedule.with(|s| s.as_ref().map(|s| s.finish.clone()));
+    let makespan = move || schedule.with(|s| s.as_ref().map(|s| s.makespan.clone()));
     view! {
         <section
             id="schedule"
@@ -52,16 +48,22 @@ pub fn ScheduleTables(
                 }
             >
                 <p class="summary" data-testid="summary">
-                    "Finish: "
-                    <strong data-testid="finish">
-                        {move || schedule.with(|s| s.as_ref().map(|s| s.finish.clone()))}
-                    </strong>
-                    " · makespan "
-                    <span data-testid="makespan">
-                        {move || schedule.with(|s| s.as_ref().map(|s| s.makespan.clone()))}
-                    </span>
-                    " "
-                    {unit}
+                    <Show
+                        when=dated
+                        fallback=move || {
+                            view! {
+                                "Makespan: "
+                                <strong data-testid="makespan">{makespan}</strong>
+                                " periods"
+                            }
+                        }
+                    >
+                        "Finish: "
+                        <strong data-testid="finish">{finish}</strong>
+                        " · makespan "
+                        <span data-testid="makespan">{makespan}</span>
+                        " working days"
+                    </Show>
                 </p>
                 <Show when=has_releases>
                     <table class="releases" data-testid="releases-table">
