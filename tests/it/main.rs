@@ -8,3 +8,5 @@ mod psplib;
 mod report;
 mod schedule;
 mod simulate;
+mod windows;
+mod leveling;

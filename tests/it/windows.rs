@@ -1,0 +1,191 @@
+//! `shipdate windows` through the real binary: SPEC section 5's worked example and its twin,
+//! a dated plan with hand-computed bucket capacities, formats, the time limit and errors.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_shipdate");
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/checkout.toml");
+
+fn data(name: &str) -> String {
+    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shipdate");
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    } else {
+        drop(child.stdin.take());
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn json_of(file: &str) -> Value {
+    let (code, out, err) = run(&["windows", &data(file), "--format", "json"], None);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).expect("JSON")
+}
+
+fn release<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("release {id}"))
+}
+
+#[test]
+fn worked_example_json_gives_the_spec_answer() {
+    let v = json_of("windows-worked.toml");
+    assert_eq!(v["windows"], json!([5.0, 10.0]));
+    let r1 = release(&v, "r1");
+    assert_eq!(r1["window"], json!(5.0));
+    assert_eq!(r1["on_time"], json!(true));
+    assert_eq!(r1["unscheduled"], json!(false));
+    assert_eq!(r1["cut"], json!(["b"]));
+    let r2 = release(&v, "r2");
+    assert_eq!(r2["window"], json!(10.0));
+    assert_eq!(r2["on_time"], json!(true));
+    assert_eq!(r2["cut"], json!([]));
+    assert_eq!(v["overload"], json!([]));
+    assert_eq!(v["status"]["optimal"], json!(true));
+    // a rides the first train (4 of 5), c the second (3 of 5).
+    let load: Vec<(f64, f64)> = v["load"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["work"].as_f64().unwrap(), l["capacity"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(load, vec![(4.0, 5.0), (3.0, 5.0)]);
+}
+
+#[test]
+fn worked_example_twin_reports_late_unscheduled_and_the_overload() {
+    let v = json_of("windows-worked-twin.toml");
+    let r1 = release(&v, "r1");
+    assert_eq!(r1["window"], json!(10.0));
+    assert_eq!(r1["on_time"], json!(false));
+    assert_eq!(r1["unscheduled"], json!(false));
+    let r2 = release(&v, "r2");
+    assert_eq!(r2["window"], Value::Null);
+    assert_eq!(r2["unscheduled"], json!(true));
+    assert_eq!(r2["unplaced"], json!(["c"]));
+    let overload = v["overload"].as_array().unwrap();
+    assert_eq!(overload.len(), 1);
+    assert_eq!(overload[0]["team"], json!("be"));
+    assert_eq!(overload[0]["by_window"], json!(10.0));
+    assert_eq!(overload[0]["missing"], json!(1.0));
+    assert_eq!(overload[0]["message"], json!("be lacks 1 unit by 10"));
+
+    let (code, table, err) = run(&["windows", &data("windows-worked-twin.toml")], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(table.contains("be lacks 1 unit by 10"), "{table}");
+    assert!(table.contains("unscheduled: c cannot be placed"), "{table}");
+    assert!(table.contains("late"), "{table}");
+}
+
+#[test]
+fn worked_example_table_lists_releases_and_load_bars() {
+    let (code, out, err) = run(&["windows", &data("windows-worked.toml")], None);
+    assert_eq!(code, 0, "{err}");
+    let line = |start: &str| {
+        out.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?} in\n{out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(line("r1 "), ["r1", "5", "1", "5", "on", "time", "b"]);
+    assert_eq!(line("r2 "), ["r2", "10", "2", "10", "on", "time"]);
+    // be: 4 of 5 then 3 of 5, 20-character bars.
+    let bars: Vec<&str> = out.lines().filter(|l| l.starts_with("be ")).collect();
+    assert_eq!(bars.len(), 2, "{out}");
+    assert!(bars[0].ends_with(&format!("{}{}", "#".repeat(16), ".".repeat(4))));
+    assert!(bars[1].ends_with(&format!("{}{}", "#".repeat(12), ".".repeat(8))));
+    assert!(!out.contains("lacks"));
+}
+
+#[test]
+fn dated_plan_buckets_follow_calendars_cadence_and_freeze() {
+    let v = json_of("windows-dated.toml");
+    let windows: Vec<&str> = v["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        &windows[..4],
+        ["2027-01-12", "2027-01-26", "2027-02-02", "2027-02-09"]
+    );
+    assert!(!windows.contains(&"2027-01-19"), "frozen");
+    let r1 = release(&v, "2027.1");
+    assert_eq!(r1["window"], json!("2027-01-12"));
+    assert_eq!(r1["on_time"], json!(true));
+    assert_eq!(r1["cut"], json!(["ui"]));
+    let r2 = release(&v, "2027.2");
+    assert_eq!(r2["window"], json!("2027-01-26"));
+    assert_eq!(r2["on_time"], json!(true));
+    let load = |team: &str, window: &str| {
+        let l = v["load"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["team"] == team && l["window"] == window)
+            .unwrap_or_else(|| panic!("load {team} {window}"));
+        (l["work"].as_f64().unwrap(), l["capacity"].as_f64().unwrap())
+    };
+    assert_eq!(load("backend", "2027-01-12"), (10.0, 12.0));
+    assert_eq!(load("backend", "2027-01-26"), (8.0, 18.0));
+    assert_eq!(load("backend", "2027-02-02"), (0.0, 10.0));
+    assert_eq!(load("qa", "2027-01-12"), (2.0, 6.0));
+    assert_eq!(load("qa", "2027-01-26"), (0.0, 10.0));
+    assert_eq!(v["overload"], json!([]));
+}
+
+#[test]
+fn example_plan_solves_within_a_zero_time_limit() {
+    // With no time at all the answer is the greedy start: still a full, feasible plan.
+    let (code, out, err) = run(
+        &["windows", EXAMPLE, "--format", "json", "--time-limit", "0"],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    for r in v["releases"].as_array().unwrap() {
+        assert_eq!(r["window"].is_null(), r["unscheduled"].as_bool().unwrap());
+    }
+    let (code, _, err) = run(&["windows", EXAMPLE, "--time-limit=-1"], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("--time-limit"), "{err}");
+}
+
+#[test]
+fn plan_errors_exit_2_and_a_plan_without_windows_exits_1() {
+    let (code, _, err) = run(&["windows", &data("bad-four-errors.toml")], None);
+    assert_eq!(code, 2, "{err}");
+    let plan = "[plan]\nname = \"x\"\n[[tasks]]\nid = \"a\"\nestimate = 1\n";
+    let (code, _, err) = run(&["windows", "-"], Some(plan));
+    assert_eq!(code, 1);
+    assert!(err.contains("no open deploy windows"), "{err}");
+}
