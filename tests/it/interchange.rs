@@ -584,3 +584,23 @@ fn unknown_import_formats_are_refused() {
         r.stderr
     );
 }
+
+#[test]
+fn ms_project_style_file_imports_to_the_plan_it_describes() {
+    let file = path("tests/data/interchange/msproject.xml");
+    let imported = mspdi::import(&std::fs::read_to_string(&file).unwrap()).expect("imports");
+    let want = load(&path("tests/data/interchange/msproject.expected.toml"));
+    assert_eq!(imported.plan, want);
+    let notes: Vec<String> = imported.notes.iter().map(|n| n.render("f")).collect();
+    let expect = [
+        "f:49:9: warning: calendar `Standard`: recurring exception `Christmas` ignored",
+        "f:54:9: warning: calendar `Standard`: working exception 2027-05-08 to 2027-05-08 ignored (shipdate calendars have holidays only)",
+        "f:107:5: warning: resource `Movers`: MaxUnits 2.5 read as capacity 3",
+        "f:108:5: warning: resource `Boxes` is a material or cost resource: not a team",
+        "f:101:5: warning: task `Cancelled idea` is inactive: left out",
+        "f: warning: 2 summary task(s) flattened: their links now apply to the tasks under them",
+        "f: warning: 1 date constraint(s) ignored: shipdate schedules from links and team capacity",
+        "f: warning: 1 elapsed-time lag(s) converted to working days at the calendar's share of working days",
+    ];
+    assert_eq!(notes, expect);
+}

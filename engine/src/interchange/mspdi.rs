@@ -69,6 +69,8 @@ const DURATION123: [&str; 3] = ["188743783", "188743784", "188743785"];
 const ID_ALIAS: &str = "shipdate id";
 /// The alias [`export`] gives `Text2`.
 const RELEASES_ALIAS: &str = "shipdate releases";
+/// `LagFormat` values of elapsed time (minutes, hours, days, weeks, months; estimated or not).
+const ELAPSED_FORMATS: [i64; 10] = [4, 6, 8, 10, 12, 36, 38, 40, 42, 44];
 /// Working minutes in a day of an exported file.
 const MINUTES_PER_DAY: f64 = 480.0;
 /// Undated plans are written from this Monday, one period a day.
@@ -805,8 +807,8 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
     };
     let known: HashSet<i64> = raw.iter().map(|t| t.uid).collect();
     let by_uid: HashMap<i64, &Element> = raw.iter().map(|t| (t.uid, t.el)).collect();
-    let mut loose_types = 0;
-    let mut elapsed = 0;
+    let mut loose_types: HashSet<usize> = HashSet::new();
+    let mut elapsed: HashSet<usize> = HashSet::new();
     for (j, t) in leaf_raw.iter().enumerate() {
         let mut holders = vec![t.uid];
         holders.extend(parents.get(&t.uid).into_iter().flatten().copied());
@@ -843,20 +845,22 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
                 let preds = expand(pu);
                 let through_summary = h != t.uid || !index.contains_key(&pu);
                 if through_summary && matches!(kind, LinkKind::FF | LinkKind::SF) {
-                    loose_types += 1;
+                    loose_types.insert(pl.at);
                 }
                 let raw_lag = pl.num("LinkLag").unwrap_or(0.0);
                 let format = pl.int("LagFormat").unwrap_or(7);
+                if ELAPSED_FORMATS.contains(&format) && raw_lag != 0.0 {
+                    elapsed.insert(pl.at);
+                }
                 for p in preds {
                     if p == j {
                         continue;
                     }
                     let lag = match format {
                         19 | 20 => raw_lag / 100.0 * tasks[p].estimate.point(),
-                        4 | 6 | 8 | 10 | 12 | 36 | 38 | 40 | 42 | 44 => {
-                            elapsed += 1;
-                            raw_lag / 10.0 / 1440.0 * 7.0 * work_share
-                        }
+                        // Elapsed minutes: as many working days as a calendar week holds in
+                        // that many days, on average.
+                        f if ELAPSED_FORMATS.contains(&f) => raw_lag / 10.0 / 1440.0 * work_share,
                         _ => raw_lag / 10.0 / minutes_per_day,
                     };
                     let link = Link {
@@ -876,16 +880,22 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
         }
         tasks[j].after = links;
     }
-    if loose_types > 0 {
+    if !loose_types.is_empty() {
         notes.push(Diagnostic::warning(
             None,
-            format!("{loose_types} finish-to-finish or start-to-finish link(s) through summary tasks applied to every task under them (stricter than MS Project)"),
+            format!(
+                "{} finish-to-finish or start-to-finish link(s) through summary tasks applied to every task under them (stricter than MS Project)",
+                loose_types.len()
+            ),
         ));
     }
-    if elapsed > 0 {
+    if !elapsed.is_empty() {
         notes.push(Diagnostic::warning(
             None,
-            format!("{elapsed} elapsed-time lag(s) converted to working days at the calendar's share of working days"),
+            format!(
+                "{} elapsed-time lag(s) converted to working days at the calendar's share of working days",
+                elapsed.len()
+            ),
         ));
     }
 
