@@ -58,7 +58,7 @@ fn toml_and_json_twins_parse_to_the_same_plan() {
     assert_eq!(t.calendars[0].holidays, [d(2027, 1, 1), d(2027, 4, 2)]);
     assert_eq!(
         t.calendars[1].workdays,
-        [false, false, false, false, false, true, true]
+        [false, false, false, false, true, true, true]
     );
     assert_eq!(
         t.calendars[2].workdays,
@@ -780,6 +780,26 @@ fn dated_plans_want_dates_and_check_cadences() {
 }
 
 #[test]
+fn a_team_that_could_never_work_is_an_error() {
+    // Time runs on the plan calendar's weekdays (Mon-Fri); a weekend-only team never works.
+    let src = with_head(
+        "start = 2027-01-04\n[calendars.weekend]\nworkdays = [\"sat\", \"sun\"]\n[teams.qa]\ncapacity = 1\ncalendar = \"weekend\"\n[[tasks]]\nid = \"a\"\nteam = \"qa\"\nestimate = 1\n",
+    );
+    let (line, column, message, help) = one_error(&src);
+    assert_eq!((line, column), (8, 12));
+    assert_eq!(
+        message,
+        "team `qa`: its calendar `weekend` shares no working weekday with the plan calendar `standard`, so it could never work"
+    );
+    assert!(help.is_some());
+    // Undated plans have no weekdays: the same team is fine there.
+    let undated = with_head(
+        "[calendars.weekend]\nworkdays = [\"sat\", \"sun\"]\n[teams.qa]\ncapacity = 1\ncalendar = \"weekend\"\n",
+    );
+    ok(&undated, Format::Toml);
+}
+
+#[test]
 fn json_reports_the_same_errors_as_toml() {
     let toml = with_head(
         "[teams.be]\ncapacity = 2\n[[tasks]]\nid = \"a\"\nteam = \"bee\"\nestimat = 2\n[[tasks]]\nid = \"b\"\nteam = \"be\"\ndemand = 3\nestimate = { low = 3, likely = 2, high = 4 }\nafter = [\"a\", { task = \"c\" }]\n[[tasks]]\nid = \"c\"\nestimate = 1\nafter = [\"b\"]\n",
@@ -1129,7 +1149,7 @@ workdays = ["mon", "wed"]
 holidays = [2027-01-06]
 
 [calendars."eu.office"]
-workdays = ["tue"]
+workdays = ["tue", "wed"]
 
 [teams."team.one"]
 capacity = 4

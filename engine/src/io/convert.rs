@@ -717,6 +717,28 @@ impl Cx<'_> {
             });
         }
 
+        // Time only runs on the plan calendar's working days: a team whose calendar shares
+        // none of them could never work, and its tasks would never finish.
+        for (t, team) in raw_teams.iter().zip(&teams) {
+            let (own, plan_days) = (
+                calendars[team.calendar].workdays,
+                calendars[default_calendar].workdays,
+            );
+            if dated && !(0..7).any(|d| own[d] && plan_days[d]) {
+                let who = Who::new("team", Some(&t.id), 0);
+                let at = t.calendar.as_ref().map_or(t.at, |c| c.at);
+                self.err_help(
+                    at,
+                    &who,
+                    format!(
+                        "its calendar `{}` shares no working weekday with the plan calendar `{}`, so it could never work",
+                        calendars[team.calendar].id, calendars[default_calendar].id
+                    ),
+                    Some("give the team's calendar at least one of the plan's working weekdays".into()),
+                );
+            }
+        }
+
         let resolve = |cx: &mut Self,
                        n: &Name,
                        kind: &str,
