@@ -51,7 +51,12 @@ fn four_errors_in_one_run_with_locations_and_exit_2() {
         assert!(r.stdout.is_empty());
         let lines: Vec<&str> = r.stderr.lines().collect();
         let expect = [
-            (21, 8, "unknown team `backedn` for task `api`", Some("`backend`")),
+            (
+                21,
+                8,
+                "unknown team `backedn` for task `api`",
+                Some("`backend`"),
+            ),
             (27, 12, "task `ui`", None),
             (34, 10, "demand 5 is above the capacity 3", None),
             (39, 10, "dependency cycle: a -> b -> c -> a", None),
@@ -111,7 +116,10 @@ fn standard_input_is_read_as_toml() {
     assert!(out.status.success());
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(v["makespan"], 5.0);
-    assert!(v["tasks"][0].get("start_date").is_none(), "undated plan has no dates");
+    assert!(
+        v["tasks"][0].get("start_date").is_none(),
+        "undated plan has no dates"
+    );
 }
 
 /// The example's JSON carries the SPEC fields, and its dates honour weekends, the `us`
@@ -128,7 +136,15 @@ fn example_schedule_json_honours_the_calendars() {
     let tasks = v["tasks"].as_array().expect("tasks");
     assert_eq!(tasks.len(), 38);
     for t in tasks {
-        for key in ["id", "start", "finish", "slack", "critical", "start_date", "finish_date"] {
+        for key in [
+            "id",
+            "start",
+            "finish",
+            "slack",
+            "critical",
+            "start_date",
+            "finish_date",
+        ] {
             assert!(t.get(key).is_some(), "task lacks {key}: {t}");
         }
         for key in ["start_date", "finish_date"] {
@@ -136,7 +152,10 @@ fn example_schedule_json_honours_the_calendars() {
             assert!(!matches!(d.weekday(), Weekday::Sat | Weekday::Sun), "{t}");
             assert!(!us_holidays.contains(&d), "{key} on a holiday: {t}");
             if t["team"] == "mobile" {
-                assert!(!eu_holidays.contains(&d), "mobile works on an eu holiday: {t}");
+                assert!(
+                    !eu_holidays.contains(&d),
+                    "mobile works on an eu holiday: {t}"
+                );
             }
         }
         assert!(date(&t["start_date"]) <= date(&t["finish_date"]));
@@ -148,15 +167,27 @@ fn example_schedule_json_honours_the_calendars() {
             assert!(r.get(key).is_some(), "release lacks {key}: {r}");
         }
         let deploy = date(&r["deploy_date"]);
-        assert!(deploy > date(&r["ready_date"]), "deploys strictly after ready: {r}");
+        assert!(
+            deploy > date(&r["ready_date"]),
+            "deploys strictly after ready: {r}"
+        );
         match r["id"].as_str().unwrap() {
             // Cadence: Tuesdays and Thursdays, but not in the 2027-02-22..26 freeze.
             "2027.1" => {
                 assert!(matches!(deploy.weekday(), Weekday::Tue | Weekday::Thu));
-                assert!(!(deploy >= "2027-02-22".parse().unwrap() && deploy <= "2027-02-26".parse().unwrap()));
+                assert!(
+                    !(deploy >= "2027-02-22".parse().unwrap()
+                        && deploy <= "2027-02-26".parse().unwrap())
+                );
             }
-            "2027.2" => assert!(["2027-03-09", "2027-03-23", "2027-04-06", "2027-04-20", "2027-05-04"]
-                .contains(&r["deploy_date"].as_str().unwrap())),
+            "2027.2" => assert!([
+                "2027-03-09",
+                "2027-03-23",
+                "2027-04-06",
+                "2027-04-20",
+                "2027-05-04"
+            ]
+            .contains(&r["deploy_date"].as_str().unwrap())),
             "2027.3" => {
                 assert_eq!(deploy.weekday(), Weekday::Tue);
                 let weeks = (deploy - "2027-01-12".parse::<NaiveDate>().unwrap()).num_days() / 7;
