@@ -28,6 +28,7 @@ pub mod graph;
 pub mod html;
 pub mod interchange;
 pub mod io;
+pub mod leveling;
 pub mod lint;
 pub mod model;
 pub mod optimize;

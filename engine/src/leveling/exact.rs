@@ -1,0 +1,641 @@
+//! Exact mode: proves the release-first schedule optimal, or reports how far from proven it is.
+//!
+//! # Method
+//!
+//! 1. The genetic algorithm ([`super::level`]) gives an upper bound (a schedule) and the lower
+//!    bounds of [`super::bounds`] (critical path, resource work, destructive energetic
+//!    reasoning) a lower bound for each component of the objective (each release's ready
+//!    time in file order, then the makespan). A component whose bounds meet is proven.
+//! 2. Otherwise a time-indexed mixed-integer program (Pritsker, Watters and Wolfe 1969, with
+//!    the disaggregated precedence constraints of Christofides, Alvarez-Valdes and Tamarit
+//!    1987) asks for a strictly better value `T = UB - 1`: binaries `x_jt` (task `j` starts at
+//!    `t`) only for `t` in the task's window `[ES_j, LF_j - d_j]`, where `LF_j` comes from `T`
+//!    (and from the values already proven for earlier components) through the links, so the
+//!    model shrinks as the upper bound improves; one start per task; every link as
+//!    `sum_{s<=t} x_js <= sum_{s<=t-delta} x_is`; per team and slot, the demands of the tasks
+//!    running then at most the capacity; minimise `C >= f_j` over the component's tasks. It is
+//!    modelled with `good_lp` and solved by its pure-Rust `microlp` solver (branch and bound
+//!    with a node budget, so it always stops; an optional wall-clock limit too).
+//!    - no solution: the upper bound is optimal (proven);
+//!    - solved to optimality: its value is optimal, and its schedule, re-decoded by the serial
+//!      scheme on the list sorted by its starts (which never starts a task later on a plan with
+//!      constant capacities), becomes the best;
+//!    - stopped by a limit: the incumbent (if any) improves the upper bound and the solver's
+//!      best bound raises the lower bound; the gap is reported.
+//! 3. Components are settled in order; a later component is only worked on once every earlier
+//!    one is proven, with those values imposed as deadlines.
+//!
+//! Exact mode needs the integer grid of [`super::grid`]: whole-number durations and lags,
+//! calendars that work every day, and one capacity per team on every day.
+
+use good_lp::{variable, variables, Expression, SolverModel, Variable};
+
+use crate::model::{LinkKind, Plan};
+use crate::schedule::Problem;
+
+use super::bounds::{Propagator, Windows};
+use super::grid::Grid;
+use super::net::{Dir, Net, Orderer};
+use super::{level, Leveled, Objective, Options};
+
+/// Budgets of the exact mode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExactOptions {
+    /// The heuristic run that gives the first upper bound.
+    pub heuristic: Options,
+    /// Branch-and-bound nodes per mixed-integer solve (deterministic); `None` for no limit.
+    pub node_limit: Option<u64>,
+    /// Seconds of solver time for all solves together; `None` for no limit. A time limit makes
+    /// the outcome depend on the machine's speed.
+    pub time_limit: Option<f64>,
+    /// The largest model to build, in binary variables; a larger one stops the proof.
+    pub max_binaries: usize,
+}
+
+impl Default for ExactOptions {
+    fn default() -> Self {
+        ExactOptions {
+            heuristic: Options::default(),
+            node_limit: Some(20_000),
+            time_limit: None,
+            max_binaries: 40_000,
+        }
+    }
+}
+
+/// Why exact mode cannot run on a plan.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExactError {
+    /// A duration or lag is not a whole number, or a calendar or capacity changes over time.
+    #[error(
+        "exact mode needs whole-number durations and lags, calendars that work every day and \
+         one capacity per team on every day"
+    )]
+    NotIntegral,
+}
+
+/// Why the proof stopped short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stop {
+    /// The node budget of a solve ran out.
+    NodeLimit,
+    /// The time limit ran out.
+    TimeLimit,
+    /// The next model would have had this many binaries, above the limit.
+    ModelTooLarge(usize),
+    /// The solver failed (numerical trouble); the message says how.
+    Solver(String),
+}
+
+/// The outcome of exact mode.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exact {
+    /// The best schedule; its `lower_bound` holds the proven bounds and its `optimal` whether
+    /// every component is proven.
+    pub best: Leveled,
+    /// The relative gap `(UB - LB) / UB` on the first component not proven (0 when proven).
+    pub gap: f64,
+    /// Why the proof stopped short (`None` when proven).
+    pub stopped: Option<Stop>,
+    /// Mixed-integer programs solved.
+    pub solves: usize,
+    /// Branch-and-bound nodes over all solves.
+    pub nodes: u64,
+}
+
+/// Proves the best release-first schedule optimal within `options` (see the [module
+/// docs](self)).
+///
+/// ```
+/// use shipdate_engine::io::{parse_str, Format};
+/// use shipdate_engine::leveling::exact::{solve, ExactOptions};
+/// use shipdate_engine::schedule::Problem;
+///
+/// // Patterson format: 4 jobs (2 dummies), one resource of capacity 1.
+/// let plan = parse_str("4 1\n1\n0 0 2 2 3\n3 1 1 4\n2 1 1 4\n0 0 0\n", Format::Patterson)
+///     .unwrap();
+/// let exact = solve(&plan, &Problem::new(&plan), &ExactOptions::default()).unwrap();
+/// assert!(exact.best.optimal);
+/// assert_eq!(exact.best.fitness, vec![5.0]);
+/// ```
+pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<Exact, ExactError> {
+    let net = Net::new(plan);
+    let durations = problem.point_durations();
+    let (mut fwd, bwd) =
+        Grid::pair(plan, problem, &net, durations).ok_or(ExactError::NotIntegral)?;
+    drop(bwd);
+    let obj = Objective::new(plan);
+    let m = obj.len();
+    let mut best = level(plan, problem, &options.heuristic);
+    let mut ub: Vec<i64> = best.fitness.iter().map(|&x| x.round() as i64).collect();
+    let mut lb: Vec<i64> = best
+        .lower_bound
+        .iter()
+        .map(|&x| (x - 1e-6).ceil() as i64)
+        .collect();
+    // The time limit counts the solver's own time (microlp measures it, on wasm too).
+    let mut spent = 0.0f64;
+    let remaining = |spent: f64| options.time_limit.map(|s| (s - spent).max(0.0));
+    let n = plan.tasks.len();
+    let topo = problem.topological_order();
+    let mut stopped = None;
+    let (mut solves, mut nodes) = (0usize, 0u64);
+    let mut fixed: Vec<i64> = Vec::new();
+    let mut orderer = Orderer::default();
+    // Beyond every schedule the serial scheme makes: the sum of durations and positive lags.
+    let horizon = fwd.durations().iter().sum::<i64>()
+        + (0..n)
+            .flat_map(|j| fwd.links(j).map(|l| l.2.max(0)).collect::<Vec<_>>())
+            .sum::<i64>()
+        + 1;
+    let grid_copy = fwd.clone();
+    let mut propagator = Propagator::new(&grid_copy, topo);
+    'components: for c in 0..m {
+        loop {
+            if ub[c] <= lb[c] {
+                lb[c] = ub[c];
+                break;
+            }
+            if remaining(spent) == Some(0.0) {
+                stopped = Some(Stop::TimeLimit);
+                break 'components;
+            }
+            let target = ub[c] - 1;
+            let (member, goal, deadline) =
+                Model::scope(plan, &obj, topo, &fixed, c, target, horizon);
+            let mut w = Windows {
+                es: vec![0; n],
+                lf: deadline,
+            };
+            if !propagator.shave(&mut w, 4) {
+                // Propagation empties a window: nothing meets the target.
+                lb[c] = ub[c];
+                break;
+            }
+            let model = Model::build(&fwd, topo, &member, &goal, &w, target, lb[c]);
+            if model.binaries > options.max_binaries {
+                stopped = Some(Stop::ModelTooLarge(model.binaries));
+                break 'components;
+            }
+            solves += 1;
+            let outcome = model.solve(options.node_limit, remaining(spent));
+            match outcome {
+                Outcome::Infeasible => {
+                    lb[c] = ub[c];
+                }
+                Outcome::Failed(msg) => {
+                    stopped = Some(Stop::Solver(msg));
+                    break 'components;
+                }
+                Outcome::Done {
+                    starts,
+                    optimal,
+                    bound,
+                    nodes: k,
+                    seconds,
+                    reason,
+                } => {
+                    nodes += k;
+                    spent += seconds;
+                    if let Some(b) = bound {
+                        lb[c] = lb[c].max((b - 1e-6).ceil() as i64);
+                    }
+                    if let Some(starts) = starts {
+                        // The serial scheme on the list sorted by the solver's starts.
+                        let mut key = vec![0.0; n];
+                        let mut tie = vec![0u32; n];
+                        for (p, &j) in best.order.iter().enumerate() {
+                            key[j] = 1e12 + p as f64;
+                            tie[j] = p as u32;
+                        }
+                        for &(j, s) in &starts {
+                            key[j] = s as f64;
+                        }
+                        let mut list = Vec::with_capacity(n);
+                        orderer.order_by(&net, Dir::Forward, &key, &tie, &mut list);
+                        fwd.run(&list);
+                        let finish: Vec<f64> = fwd.finish.iter().map(|&f| f as f64).collect();
+                        let mut fit = vec![0.0; m];
+                        obj.eval(&finish, &mut fit);
+                        if super::ga::compare(&fit, &best.fitness) == std::cmp::Ordering::Less {
+                            best = super::finish_list(plan, problem, &obj, list, &best);
+                            ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
+                        }
+                        if optimal {
+                            lb[c] = ub[c];
+                        }
+                    }
+                    if let Some(r) = reason {
+                        if ub[c] > lb[c] {
+                            stopped = Some(r);
+                            break 'components;
+                        }
+                    }
+                }
+            }
+        }
+        fixed.push(ub[c]);
+    }
+    let proven = (0..m).all(|c| ub[c] <= lb[c]);
+    let gap = (0..m)
+        .find(|&c| ub[c] > lb[c])
+        .map_or(0.0, |c| (ub[c] - lb[c]) as f64 / ub[c].max(1) as f64);
+    best.lower_bound = best
+        .lower_bound
+        .iter()
+        .zip(&lb)
+        .map(|(&a, &b)| a.max(b as f64))
+        .collect();
+    best.optimal = proven;
+    Ok(Exact {
+        best,
+        gap,
+        stopped: if proven { None } else { stopped },
+        solves,
+        nodes,
+    })
+}
+
+/// What a solve gave.
+enum Outcome {
+    Infeasible,
+    Failed(String),
+    Done {
+        /// The incumbent's (task, start) pairs, when there is one.
+        starts: Option<Vec<(usize, i64)>>,
+        optimal: bool,
+        bound: Option<f64>,
+        nodes: u64,
+        seconds: f64,
+        /// Set when a limit stopped the search.
+        reason: Option<Stop>,
+    },
+}
+
+/// A time-indexed model for one component and target.
+struct Model {
+    vars: good_lp::ProblemVariables,
+    objective: Variable,
+    constraints: Vec<good_lp::Constraint>,
+    /// Per modelled task, its (start, variable) pairs.
+    x: Vec<(usize, Vec<(i64, Variable)>)>,
+    /// Per modelled task, the creation number of its first variable.
+    first: Vec<usize>,
+    binaries: usize,
+}
+
+/// Whether tasks `i` and `j` (row-major `i * n + j`) can never run at the same time: some
+/// team lacks room for both, or the links keep one from starting before the other finishes
+/// (a chain of links from `i` to `j` adds up to at least `d_i`).
+fn incompatibility(g: &Grid, topo: &[usize], member: &[bool]) -> Vec<bool> {
+    let n = g.len();
+    let d = g.durations();
+    let caps = g.capacities();
+    let mut out = vec![false; n * n];
+    let mut need = vec![0u32; caps.len()];
+    for i in 0..n {
+        if !member[i] || d[i] == 0 {
+            continue;
+        }
+        need.fill(0);
+        for &(k, q) in g.demands(i) {
+            need[k as usize] = q;
+        }
+        for j in 0..n {
+            if j != i
+                && member[j]
+                && g.demands(j)
+                    .iter()
+                    .any(|&(k, q)| need[k as usize] + q > caps[k as usize])
+            {
+                out[i * n + j] = true;
+            }
+        }
+    }
+    // Longest link distances from each task (s_j - s_i >= dist), over the topological order.
+    let mut dist = vec![i64::MIN; n];
+    for &i in topo {
+        if !member[i] {
+            continue;
+        }
+        dist.fill(i64::MIN);
+        dist[i] = 0;
+        let from = topo.iter().position(|&v| v == i).unwrap_or(0);
+        for &j in &topo[from..] {
+            for (p, kind, lag) in g.links(j) {
+                if dist[p] != i64::MIN {
+                    let cand = dist[p] + delta(kind, lag, d[p], d[j]);
+                    if cand > dist[j] {
+                        dist[j] = cand;
+                    }
+                }
+            }
+        }
+        for j in 0..n {
+            if j != i && member[j] && dist[j] != i64::MIN && dist[j] >= d[i] {
+                out[i * n + j] = true;
+                out[j * n + i] = true;
+            }
+        }
+    }
+    out
+}
+
+/// A link as `s_j >= s_i + delta` (plain calendars, whole durations).
+pub(crate) fn delta(kind: LinkKind, lag: i64, di: i64, dj: i64) -> i64 {
+    match kind {
+        LinkKind::FS => di + lag,
+        LinkKind::SS => lag,
+        LinkKind::FF => di + lag - dj,
+        LinkKind::SF => lag - dj,
+    }
+}
+
+impl Model {
+    /// The tasks that matter for component `c` (every task for the makespan, else the
+    /// releases up to `c` and all they depend on), its goal tasks, and each task's deadline
+    /// (`fixed` values for earlier releases, `target` for the goal).
+    fn scope(
+        plan: &Plan,
+        obj: &Objective,
+        topo: &[usize],
+        fixed: &[i64],
+        c: usize,
+        target: i64,
+        horizon: i64,
+    ) -> (Vec<bool>, Vec<usize>, Vec<i64>) {
+        let n = plan.tasks.len();
+        let last = obj.len() - 1;
+        let mut member = vec![c == last; n];
+        let mut deadline = vec![horizon; n];
+        for (k, &v) in fixed.iter().enumerate() {
+            for &j in &obj.releases[k] {
+                deadline[j] = deadline[j].min(v);
+                member[j] = true;
+            }
+        }
+        let goal: Vec<usize> = if c == last {
+            (0..n).collect()
+        } else {
+            obj.releases[c].clone()
+        };
+        for &j in &goal {
+            deadline[j] = deadline[j].min(target);
+            member[j] = true;
+        }
+        for &j in topo.iter().rev() {
+            if member[j] {
+                for a in plan.tasks[j].after.iter() {
+                    member[a.pred] = true;
+                }
+            }
+        }
+        (member, goal, deadline)
+    }
+
+    /// The model for the member tasks within windows `w` (already propagated), minimising the
+    /// largest finish of the goal tasks, at least `lb` and at most `target`.
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        g: &Grid,
+        topo: &[usize],
+        member: &[bool],
+        goal: &[usize],
+        w: &Windows,
+        target: i64,
+        lb: i64,
+    ) -> Model {
+        let n = g.len();
+        let d = g.durations();
+        let (es, lf) = (&w.es, &w.lf);
+        let binaries = (0..n)
+            .filter(|&j| member[j])
+            .map(|j| (lf[j] - d[j] - es[j] + 1).max(0) as usize)
+            .sum();
+        let mut vars = variables!();
+        let mut x: Vec<(usize, Vec<(i64, Variable)>)> = Vec::new();
+        let mut index = vec![usize::MAX; n];
+        let mut first = Vec::new();
+        let mut created = 0usize;
+        for j in 0..n {
+            if !member[j] {
+                continue;
+            }
+            index[j] = x.len();
+            first.push(created);
+            created += (lf[j] - d[j] - es[j] + 1) as usize;
+            let xs = (es[j]..=lf[j] - d[j])
+                .map(|t| (t, vars.add(variable().binary())))
+                .collect();
+            x.push((j, xs));
+        }
+        let objective = vars.add(variable().min(lb as f64).max(target as f64));
+        let mut constraints = Vec::new();
+        // One start each.
+        for (_, xs) in &x {
+            let mut e = Expression::with_capacity(xs.len());
+            for &(_, v) in xs {
+                e.add_mul(1.0, v);
+            }
+            constraints.push(e.eq(1.0));
+        }
+        // Links: sum_{s<=t} x_js <= sum_{s<=t-delta} x_is for t where it binds.
+        for &j in topo {
+            if !member[j] {
+                continue;
+            }
+            let xj = &x[index[j]].1;
+            for (i, kind, lag) in g.links(j) {
+                let xi = &x[index[i]].1;
+                let del = delta(kind, lag, d[i], d[j]);
+                let (es_i, ls_i) = (es[i], lf[i] - d[i]);
+                let (es_j, ls_j) = (es[j], lf[j] - d[j]);
+                let lo = es_j.max(es_i + del);
+                let hi = (ls_j - 1).min(ls_i + del - 1);
+                for t in lo..=hi {
+                    let mut e = Expression::default();
+                    for &(s, v) in xj.iter().take_while(|&&(s, _)| s <= t) {
+                        let _ = s;
+                        e.add_mul(1.0, v);
+                    }
+                    for &(_, v) in xi.iter().take_while(|&&(s, _)| s <= t - del) {
+                        e.add_mul(-1.0, v);
+                    }
+                    constraints.push(e.leq(0.0));
+                }
+            }
+        }
+        // Capacity: per team and slot where the tasks that might run could overload it.
+        let caps = g.capacities();
+        let horizon = (0..n)
+            .filter(|&j| member[j])
+            .map(|j| lf[j])
+            .max()
+            .unwrap_or(0)
+            .max(0) as usize;
+        for (k, &cap) in caps.iter().enumerate() {
+            let users: Vec<(usize, u32)> = x
+                .iter()
+                .enumerate()
+                .filter_map(|(xi, &(j, _))| {
+                    g.demands(j)
+                        .iter()
+                        .find(|&&(kk, _)| kk as usize == k)
+                        .map(|&(_, q)| (xi, q))
+                })
+                .filter(|&(xi, _)| d[x[xi].0] > 0)
+                .collect();
+            if users.is_empty() {
+                continue;
+            }
+            let mut potential = vec![0u64; horizon + 1];
+            for &(xi, q) in &users {
+                let j = x[xi].0;
+                for t in es[j].max(0)..lf[j].min(horizon as i64) {
+                    potential[t as usize] += u64::from(q);
+                }
+            }
+            for t in 0..horizon as i64 {
+                if potential[t as usize] <= u64::from(cap) {
+                    continue;
+                }
+                let mut e = Expression::default();
+                for &(xi, q) in &users {
+                    let j = x[xi].0;
+                    for &(s, v) in &x[xi].1 {
+                        if s <= t && t < s + d[j] {
+                            e.add_mul(f64::from(q), v);
+                        }
+                    }
+                }
+                constraints.push(e.leq(f64::from(cap)));
+            }
+        }
+        // Clique cuts: at each slot, of a set of tasks no two of which can run together (a team
+        // lacks room for both, or links keep them apart), at most one runs.
+        let incompatible = incompatibility(g, topo, member);
+        for t in 0..horizon as i64 {
+            let mut cand: Vec<usize> = (0..x.len())
+                .filter(|&xi| {
+                    let j = x[xi].0;
+                    d[j] > 0 && es[j] <= t && t < lf[j]
+                })
+                .collect();
+            if cand.len() < 2 {
+                continue;
+            }
+            let degree = |xi: usize| {
+                cand.iter()
+                    .filter(|&&yi| incompatible[x[xi].0 * n + x[yi].0])
+                    .count()
+            };
+            let mut by_degree: Vec<(usize, usize)> =
+                cand.iter().map(|&xi| (degree(xi), xi)).collect();
+            by_degree.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            cand = by_degree.into_iter().map(|(_, xi)| xi).collect();
+            let mut covered = vec![false; cand.len()];
+            for start in 0..cand.len() {
+                if covered[start] {
+                    continue;
+                }
+                let mut clique = vec![cand[start]];
+                for (p, &yi) in cand.iter().enumerate() {
+                    if p != start && clique.iter().all(|&zi| incompatible[x[zi].0 * n + x[yi].0]) {
+                        clique.push(yi);
+                    }
+                }
+                if clique.len() < 2 {
+                    continue;
+                }
+                for (p, &yi) in cand.iter().enumerate() {
+                    if clique.contains(&yi) {
+                        covered[p] = true;
+                    }
+                }
+                let mut e = Expression::default();
+                for &xi in &clique {
+                    let j = x[xi].0;
+                    for &(s, v) in &x[xi].1 {
+                        if s <= t && t < s + d[j] {
+                            e.add_mul(1.0, v);
+                        }
+                    }
+                }
+                constraints.push(e.leq(1.0));
+            }
+        }
+        // The objective bounds every goal task's finish.
+        for &j in goal {
+            let xs = &x[index[j]].1;
+            if xs.last().is_some_and(|&(s, _)| s + d[j] > lb) {
+                let mut e = Expression::with_capacity(xs.len() + 1);
+                for &(s, v) in xs {
+                    e.add_mul((s + d[j]) as f64, v);
+                }
+                e.add_mul(-1.0, objective);
+                constraints.push(e.leq(0.0));
+            }
+        }
+        Model {
+            vars,
+            objective,
+            constraints,
+            x,
+            first,
+            binaries,
+        }
+    }
+
+    fn solve(self, node_limit: Option<u64>, seconds: Option<f64>) -> Outcome {
+        let Model {
+            vars,
+            objective,
+            constraints,
+            x,
+            first,
+            ..
+        } = self;
+        let mut problem = vars.minimise(objective).using(good_lp::microlp);
+        for con in constraints {
+            problem.add_constraint(con);
+        }
+        let mut opts = microlp::SolveOptions::default();
+        opts.node_limit = node_limit;
+        opts.time_limit = seconds.map(std::time::Duration::from_secs_f64);
+        let outcome = match problem.as_inner().solve_with(opts) {
+            Ok(o) => o,
+            Err(microlp::Error::Infeasible) => return Outcome::Infeasible,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+        let stats = outcome.stats();
+        let optimal = outcome.is_optimal();
+        let reason = match outcome.termination_reason() {
+            microlp::TerminationReason::ProvenOptimal => None,
+            microlp::TerminationReason::TimeLimit => Some(Stop::TimeLimit),
+            _ => Some(Stop::NodeLimit),
+        };
+        let starts = outcome.solution().map(|sol| {
+            // microlp numbers variables in creation order, as good_lp creates them.
+            let values: Vec<f64> = sol.iter().map(|(_, v)| v).collect();
+            x.iter()
+                .zip(&first)
+                .map(|((j, xs), &f)| {
+                    let k = (0..xs.len())
+                        .max_by(|&a, &b| values[f + a].total_cmp(&values[f + b]))
+                        .unwrap_or(0);
+                    (*j, xs.get(k).map_or(0, |&(s, _)| s))
+                })
+                .collect()
+        });
+        Outcome::Done {
+            starts,
+            optimal,
+            bound: stats.best_bound,
+            nodes: stats.nodes_solved,
+            seconds: stats.elapsed.as_secs_f64(),
+            reason: if optimal { None } else { reason },
+        }
+    }
+}

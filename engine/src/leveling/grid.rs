@@ -1,0 +1,261 @@
+//! The integer fast path: a serial schedule generation scheme on a unit time grid, for plans
+//! where it gives exactly what [`crate::schedule::Sgs`] gives.
+//!
+//! It applies when every duration and lag is a whole number, every team demanded has one
+//! capacity on every day and every task's calendar works every day (PSPLIB and Patterson
+//! files, undated plans without time off, dated plans whose teams keep the plan calendar with
+//! no time off). Then every start the serial scheme produces is a whole number, and the
+//! earliest resource-feasible start at or after a task's precedence bound is found by scanning
+//! per-team usage arrays: O(duration x demands) per candidate, jumping past the last overload.
+//! The same grid, built on the reversed links (FS stays FS, SS and FF swap, SF stays SF),
+//! schedules the mirrored problem: the backward pass of forward-backward improvement.
+//!
+//! No allocation happens in [`Grid::run`] once the grid is built.
+
+use crate::model::{LinkKind, Plan};
+use crate::schedule::Problem;
+
+use super::net::Net;
+
+/// A link into a task, in grid units.
+#[derive(Debug, Clone, Copy)]
+struct GLink {
+    pred: u32,
+    kind: LinkKind,
+    lag: i64,
+}
+
+/// One direction (forward or mirrored) of an integer-grid instance, with its scratch space.
+#[derive(Debug, Clone)]
+pub(crate) struct Grid {
+    n: usize,
+    dur: Vec<i64>,
+    link_start: Vec<u32>,
+    links: Vec<GLink>,
+    dem_start: Vec<u32>,
+    /// (team, units)
+    dems: Vec<(u32, u32)>,
+    cap: Vec<u32>,
+    /// Usage, team-major: `usage[k * h + t]`.
+    usage: Vec<u32>,
+    h: usize,
+    /// The largest finish of the last run (usage is zero from there on).
+    dirty: usize,
+    pub start: Vec<i64>,
+    pub finish: Vec<i64>,
+}
+
+/// Whether `x` is a whole number small enough for the grid.
+fn whole(x: f64) -> Option<i64> {
+    (x.is_finite() && x.fract() == 0.0 && x.abs() <= 1e7).then_some(x as i64)
+}
+
+impl Grid {
+    /// The forward and mirrored grids of a plan, when the fast path applies (see the module
+    /// documentation), with these durations.
+    pub fn pair(
+        plan: &Plan,
+        problem: &Problem,
+        net: &Net,
+        durations: &[f64],
+    ) -> Option<(Grid, Grid)> {
+        let n = plan.tasks.len();
+        let tl = problem.timeline();
+        let plain =
+            |c: &crate::calendar::TeamCalendar| c.is_working(0) && c.next_change(0).is_none();
+        let mut dur = Vec::with_capacity(n);
+        for (j, &d) in durations.iter().enumerate() {
+            dur.push(whole(d)?);
+            if dur[j] < 0 || !plain(problem.calendar(j)) {
+                return None;
+            }
+        }
+        let teams = plan.teams.len();
+        let mut cap = Vec::with_capacity(teams);
+        for k in 0..teams {
+            let c = tl.team(k);
+            cap.push(if plain(c) { c.capacity(0) } else { 0 });
+        }
+        let mut dem_start = Vec::with_capacity(n + 1);
+        let mut dems = Vec::new();
+        for t in &plan.tasks {
+            dem_start.push(dems.len() as u32);
+            for (k, q) in t.demands() {
+                if cap[k] == 0 || q > cap[k] {
+                    return None;
+                }
+                dems.push((k as u32, q));
+            }
+        }
+        dem_start.push(dems.len() as u32);
+        let mut fwd_start = Vec::with_capacity(n + 1);
+        let mut fwd = Vec::new();
+        let mut max_lag = vec![0i64; n];
+        for j in 0..n {
+            fwd_start.push(fwd.len() as u32);
+            for a in net.preds(j) {
+                let lag = whole(a.lag)?;
+                max_lag[j] = max_lag[j].max(lag);
+                fwd.push(GLink {
+                    pred: a.other as u32,
+                    kind: a.kind,
+                    lag,
+                });
+            }
+        }
+        fwd_start.push(fwd.len() as u32);
+        let mut bwd_start = Vec::with_capacity(n + 1);
+        let mut bwd = Vec::new();
+        let mut max_lag_m = vec![0i64; n];
+        for j in 0..n {
+            bwd_start.push(bwd.len() as u32);
+            for a in net.succs(j) {
+                let lag = whole(a.lag)?;
+                max_lag_m[j] = max_lag_m[j].max(lag);
+                let kind = match a.kind {
+                    LinkKind::FS => LinkKind::FS,
+                    LinkKind::SS => LinkKind::FF,
+                    LinkKind::FF => LinkKind::SS,
+                    LinkKind::SF => LinkKind::SF,
+                };
+                bwd.push(GLink {
+                    pred: a.other as u32,
+                    kind,
+                    lag,
+                });
+            }
+        }
+        bwd_start.push(bwd.len() as u32);
+        // Every finish of the serial scheme is at most the sum over tasks of duration plus
+        // largest positive lag into it: a task starts no later than its precedence bound or
+        // the last finish so far, whichever is later.
+        let horizon = |ml: &[i64]| -> usize {
+            (dur.iter().sum::<i64>() + ml.iter().sum::<i64>() + 2) as usize
+        };
+        let make = |link_start: Vec<u32>, links: Vec<GLink>, h: usize| Grid {
+            n,
+            dur: dur.clone(),
+            link_start,
+            links,
+            dem_start: dem_start.clone(),
+            dems: dems.clone(),
+            cap: cap.clone(),
+            usage: vec![0; teams * h],
+            h,
+            dirty: 0,
+            start: vec![0; n],
+            finish: vec![0; n],
+        };
+        let f = make(fwd_start, fwd, horizon(&max_lag));
+        let b = make(bwd_start, bwd, horizon(&max_lag_m));
+        Some((f, b))
+    }
+
+    /// The number of tasks.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Schedules the tasks in `list` (feasible for this grid's direction), each at the
+    /// earliest whole time its links and the teams' capacity allow.
+    pub fn run(&mut self, list: &[usize]) {
+        let h = self.h;
+        // Clear the usage of the last run.
+        if self.dirty > 0 {
+            for k in 0..self.cap.len() {
+                self.usage[k * h..k * h + self.dirty].fill(0);
+            }
+        }
+        let mut dirty = 0usize;
+        for &j in list {
+            let d = self.dur[j];
+            let mut es = 0i64;
+            let (a, b) = (self.link_start[j] as usize, self.link_start[j + 1] as usize);
+            for l in &self.links[a..b] {
+                let i = l.pred as usize;
+                let bound = match l.kind {
+                    LinkKind::FS => self.finish[i] + l.lag,
+                    LinkKind::SS => self.start[i] + l.lag,
+                    LinkKind::FF => self.finish[i] + l.lag - d,
+                    LinkKind::SF => self.start[i] + l.lag - d,
+                };
+                es = es.max(bound);
+            }
+            let (a, b) = (self.dem_start[j] as usize, self.dem_start[j + 1] as usize);
+            let mut t = es as usize;
+            if d > 0 && a < b {
+                let du = d as usize;
+                let dems = &self.dems[a..b];
+                // A start t fails when some slot of [t, t + d) lacks room on some team; then no
+                // start up to that slot works: jump past the last such slot and check again.
+                'search: loop {
+                    debug_assert!(t + du <= h);
+                    for &(k, q) in dems {
+                        let k = k as usize;
+                        let limit = self.cap[k] - q;
+                        let row = &self.usage[k * h + t..k * h + t + du];
+                        if let Some(u) = row.iter().rposition(|&x| x > limit) {
+                            t += u + 1;
+                            continue 'search;
+                        }
+                    }
+                    break;
+                }
+                for &(k, q) in dems {
+                    let k = k as usize;
+                    for x in &mut self.usage[k * h + t..k * h + t + du] {
+                        *x += q;
+                    }
+                }
+                dirty = dirty.max(t + du);
+            }
+            self.start[j] = t as i64;
+            self.finish[j] = t as i64 + d;
+        }
+        self.dirty = dirty;
+    }
+
+    /// Precedence-only earliest starts (capacity ignored), in this grid's direction, for tasks
+    /// taken in `order` (a list feasible for this direction).
+    pub fn earliest(&self, order: &[usize], out: &mut [i64]) {
+        for &j in order {
+            let d = self.dur[j];
+            let mut es = 0i64;
+            let (a, b) = (self.link_start[j] as usize, self.link_start[j + 1] as usize);
+            for l in &self.links[a..b] {
+                let i = l.pred as usize;
+                let bound = match l.kind {
+                    LinkKind::FS => out[i] + self.dur[i] + l.lag,
+                    LinkKind::SS => out[i] + l.lag,
+                    LinkKind::FF => out[i] + self.dur[i] + l.lag - d,
+                    LinkKind::SF => out[i] + l.lag - d,
+                };
+                es = es.max(bound);
+            }
+            out[j] = es;
+        }
+    }
+
+    /// Durations in grid units.
+    pub fn durations(&self) -> &[i64] {
+        &self.dur
+    }
+
+    /// Team capacities (0 for a team no task demands on the fast path).
+    pub fn capacities(&self) -> &[u32] {
+        &self.cap
+    }
+
+    /// The (team, units) demands of task `j`.
+    pub fn demands(&self, j: usize) -> &[(u32, u32)] {
+        &self.dems[self.dem_start[j] as usize..self.dem_start[j + 1] as usize]
+    }
+
+    /// The links into task `j` in this direction: (other task, type, lag).
+    pub fn links(&self, j: usize) -> impl Iterator<Item = (usize, LinkKind, i64)> + '_ {
+        let (a, b) = (self.link_start[j] as usize, self.link_start[j + 1] as usize);
+        self.links[a..b]
+            .iter()
+            .map(|l| (l.pred as usize, l.kind, l.lag))
+    }
+}

@@ -1,0 +1,325 @@
+//! Unit tests of the leveller's parts against the schedule module's serial scheme and brute
+//! force on tiny plans.
+
+use super::decode::{Decode, GridDecoder, SgsDecoder};
+use super::ga::{compare, Rng};
+use super::grid::Grid;
+use super::net::{is_feasible, Dir, Net, Orderer};
+use super::*;
+use crate::model::{Calendar, Estimate, Link, LinkKind, Plan, Task, TaskKind, Team, TimeOff, When};
+
+/// A small random plan: whole durations 0..=5, up to 3 teams of capacity 1..=3, links of every
+/// type with lags in -2..=2 (each to an earlier task, so no cycle), up to 2 releases; with
+/// `timed`, a dated plan with a team holiday calendar and time off.
+fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
+    let mut rng = Rng::new(seed);
+    let teams: Vec<Team> = (0..1 + rng.below(3))
+        .map(|k| Team {
+            id: format!("r{k}"),
+            capacity: 1 + rng.below(3) as u32,
+            calendar: usize::from(timed && k == 0),
+            time_off: if timed && rng.below(2) == 0 {
+                vec![TimeOff {
+                    from: When::Date(chrono::NaiveDate::from_ymd_opt(2027, 1, 6).unwrap()),
+                    to: When::Date(chrono::NaiveDate::from_ymd_opt(2027, 1, 8).unwrap()),
+                    capacity: rng.below(2) as u32,
+                }]
+            } else {
+                Vec::new()
+            },
+            pos: None,
+        })
+        .collect();
+    let kinds = [LinkKind::FS, LinkKind::SS, LinkKind::FF, LinkKind::SF];
+    let tasks: Vec<Task> = (0..n)
+        .map(|j| {
+            let team = rng.below(teams.len() + 1);
+            let team = (team < teams.len()).then_some(team);
+            let demand = team.map_or(0, |t| 1 + rng.below(teams[t].capacity as usize) as u32);
+            let mut after: Vec<Link> = Vec::new();
+            for _ in 0..rng.below(3) {
+                if j == 0 {
+                    break;
+                }
+                let pred = rng.below(j);
+                if after.iter().any(|l| l.pred == pred) {
+                    continue;
+                }
+                after.push(Link {
+                    pred,
+                    kind: kinds[rng.below(4)],
+                    lag: rng.below(5) as f64 - 2.0,
+                    pos: None,
+                });
+            }
+            let d = rng.below(6) as f64;
+            Task {
+                id: format!("t{j}"),
+                name: None,
+                team,
+                demand,
+                extra_demands: match team {
+                    Some(t) if teams.len() > 1 && rng.below(3) == 0 => {
+                        let other = (t + 1) % teams.len();
+                        vec![(other, 1)]
+                    }
+                    _ => Vec::new(),
+                },
+                estimate: Estimate::Fixed { value: d },
+                after,
+                kind: if d == 0.0 {
+                    TaskKind::Milestone
+                } else {
+                    TaskKind::Work
+                },
+                optional: false,
+                pos: None,
+            }
+        })
+        .collect();
+    let releases = (0..rng.below(3))
+        .map(|r| crate::model::Release {
+            id: format!("rel{r}"),
+            tasks: vec![rng.below(n)],
+            target: None,
+            windows: Vec::new(),
+            cadence: None,
+            freeze: Vec::new(),
+            value: 1.0,
+            pos: None,
+        })
+        .collect();
+    Plan {
+        name: "random".into(),
+        start: timed.then(|| chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()),
+        calendars: vec![
+            Calendar::standard(),
+            Calendar {
+                id: "team".into(),
+                workdays: [true, true, true, true, true, false, false],
+                holidays: vec![chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()],
+            },
+        ],
+        default_calendar: 0,
+        teams,
+        tasks,
+        risks: Vec::new(),
+        correlations: Vec::new(),
+        releases,
+    }
+}
+
+/// A random precedence-feasible list.
+fn random_list(net: &Net, rng: &mut Rng) -> Vec<usize> {
+    let n = net.n;
+    let key: Vec<f64> = (0..n).map(|_| rng.unit()).collect();
+    let tie: Vec<u32> = (0..n as u32).collect();
+    let mut out = Vec::new();
+    Orderer::default().order_by(net, Dir::Forward, &key, &tie, &mut out);
+    out
+}
+
+/// The best fitness over every precedence-feasible list (each decoded by the general scheme).
+fn brute_force(plan: &Plan, problem: &Problem) -> Vec<f64> {
+    let n = plan.tasks.len();
+    let net = Net::new(plan);
+    let obj = Objective::new(plan);
+    let mut sgs = Sgs::new(problem);
+    let (mut s, mut f) = (vec![0.0; n], vec![0.0; n]);
+    let mut best = vec![f64::INFINITY; obj.len()];
+    let mut fit = vec![0.0; obj.len()];
+    let mut list = Vec::with_capacity(n);
+    let mut placed = vec![false; n];
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        net: &Net,
+        problem: &Problem,
+        obj: &Objective,
+        sgs: &mut Sgs,
+        list: &mut Vec<usize>,
+        placed: &mut [bool],
+        s: &mut [f64],
+        f: &mut [f64],
+        fit: &mut [f64],
+        best: &mut [f64],
+    ) {
+        let n = net.n;
+        if list.len() == n {
+            sgs.run(problem, problem.point_durations(), list, s, f);
+            obj.eval(f, fit);
+            if compare(fit, best) == std::cmp::Ordering::Less {
+                best.copy_from_slice(fit);
+            }
+            return;
+        }
+        for j in 0..n {
+            if !placed[j] && net.preds(j).iter().all(|a| placed[a.other]) {
+                placed[j] = true;
+                list.push(j);
+                go(net, problem, obj, sgs, list, placed, s, f, fit, best);
+                list.pop();
+                placed[j] = false;
+            }
+        }
+    }
+    go(
+        &net,
+        problem,
+        &obj,
+        &mut sgs,
+        &mut list,
+        &mut placed,
+        &mut s,
+        &mut f,
+        &mut fit,
+        &mut best,
+    );
+    best
+}
+
+#[test]
+fn the_grid_gives_exactly_what_the_general_scheme_gives() {
+    let mut checked = 0;
+    for seed in 0..300 {
+        let plan = random_plan(seed, 12, false);
+        let problem = Problem::new(&plan);
+        let net = Net::new(&plan);
+        let d = problem.point_durations();
+        let (fwd, bwd) = Grid::pair(&plan, &problem, &net, d).expect("plain whole plan");
+        let mut dec = GridDecoder { fwd, bwd };
+        let mut sgs = Sgs::new(&problem);
+        let mut rng = Rng::new(seed);
+        let n = plan.tasks.len();
+        for _ in 0..20 {
+            let list = random_list(&net, &mut rng);
+            let (mut s1, mut f1, mut s2, mut f2) =
+                (vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]);
+            dec.forward(&list, &mut s1, &mut f1);
+            sgs.run(&problem, d, &list, &mut s2, &mut f2);
+            assert_eq!((&s1, &f1), (&s2, &f2), "seed {seed}, list {list:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6000);
+}
+
+#[test]
+fn the_mirror_plan_right_justifies_like_the_mirror_grid() {
+    // On plain whole plans both backward passes must order the tasks alike: the mirrored plan
+    // (general scheme) and the mirrored grid give the same right-justified starts up to a shift.
+    for seed in 0..200 {
+        let plan = random_plan(seed, 10, false);
+        let problem = Problem::new(&plan);
+        let net = Net::new(&plan);
+        let d = problem.point_durations();
+        let (fwd, bwd) = Grid::pair(&plan, &problem, &net, d).expect("plain whole plan");
+        let mut grid = GridDecoder { fwd, bwd };
+        let n = plan.tasks.len();
+        let mut rng = Rng::new(seed + 7);
+        let list = random_list(&net, &mut rng);
+        let (mut s, mut f) = (vec![0.0; n], vec![0.0; n]);
+        grid.forward(&list, &mut s, &mut f);
+        let makespan = f.iter().copied().fold(0.0, f64::max);
+        let mut general = SgsDecoder::new(&plan, &problem, &net, d, 3.0 * makespan + 10.0);
+        // The backward list: by decreasing finish, feasible on the mirrored network.
+        let key: Vec<f64> = f.iter().map(|x| -x).collect();
+        let tie: Vec<u32> = (0..n as u32).collect();
+        let mut blist = Vec::new();
+        Orderer::default().order_by(&net, Dir::Mirror, &key, &tie, &mut blist);
+        assert!(is_feasible(&net, Dir::Mirror, &blist));
+        let (mut k1, mut k2) = (vec![0.0; n], vec![0.0; n]);
+        assert!(grid.backward(&blist, makespan, &mut k1));
+        assert!(general.backward(&blist, makespan, &mut k2));
+        // k2 are starts in original time (deadline = makespan); k1 are -(mirror finish).
+        let shift = k2[0] - k1[0];
+        for j in 0..n {
+            assert!(
+                (k2[j] - k1[j] - shift).abs() < 1e-9,
+                "seed {seed}: {k1:?} vs {k2:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn lower_bounds_never_exceed_the_brute_force_optimum_and_the_search_reaches_it() {
+    for seed in 0..150 {
+        let plan = random_plan(seed, 6, seed % 3 == 0);
+        let problem = Problem::new(&plan);
+        let opt = brute_force(&plan, &problem);
+        let got = level(&plan, &problem, &Options::default());
+        assert!(
+            compare(&got.lower_bound, &opt) != std::cmp::Ordering::Greater
+                && got
+                    .lower_bound
+                    .iter()
+                    .zip(&opt)
+                    .all(|(l, o)| *l <= o + 1e-9),
+            "seed {seed}: bound {:?} above optimum {opt:?}",
+            got.lower_bound
+        );
+        assert_eq!(
+            compare(&got.fitness, &opt),
+            std::cmp::Ordering::Equal,
+            "seed {seed}: found {:?}, brute force {opt:?}",
+            got.fitness
+        );
+    }
+}
+
+#[test]
+fn the_destructive_bound_is_valid_on_plain_instances() {
+    // Plain plans: the makespan bound (resource, energetic, shaving) is at most the optimum,
+    // which brute force over lists gives (every active schedule is some list's).
+    for seed in 0..150 {
+        let plan = random_plan(1000 + seed, 7, false);
+        let problem = Problem::new(&plan);
+        let net = Net::new(&plan);
+        let d = problem.point_durations();
+        let (fwd, _) = Grid::pair(&plan, &problem, &net, d).expect("plain whole plan");
+        let opt = *brute_force(&plan, &problem).last().unwrap() as i64;
+        let topo = problem.topological_order();
+        let mut prop = bounds::Propagator::new(&fwd, topo);
+        // The optimum itself must survive propagation and shaving...
+        let mut w = bounds::Windows {
+            es: vec![0; plan.tasks.len()],
+            lf: vec![opt; plan.tasks.len()],
+        };
+        assert!(
+            prop.shave(&mut w, 4),
+            "seed {seed}: optimum {opt} ruled out"
+        );
+        // ...and one less must not survive when the general bound says so.
+        let obj = Objective::new(&plan);
+        let grids = Grid::pair(&plan, &problem, &net, d);
+        let lb = lower_bounds(&plan, &problem, &obj, grids.as_ref());
+        assert!(*lb.last().unwrap() <= opt as f64, "seed {seed}");
+    }
+}
+
+#[test]
+fn generated_plans_are_valid_and_acyclic() {
+    let p = generate::rcpsp(
+        generate::RcpspParams {
+            jobs: 30,
+            complexity: 1.8,
+            factor: 0.5,
+            strength: 0.3,
+        },
+        7,
+    );
+    assert_eq!(p.tasks.len(), 32);
+    let net = Net::new(&p);
+    let topo = crate::graph::topological_order(&p);
+    assert!(is_feasible(&net, Dir::Forward, &topo));
+    for t in &p.tasks {
+        for (k, q) in t.demands() {
+            assert!(q <= p.teams[k].capacity);
+        }
+    }
+    let r = generate::release_plan(200, 5, 3, 1);
+    assert_eq!(r.tasks.len(), 200);
+    assert_eq!(r.releases.len(), 3);
+    let topo = crate::graph::topological_order(&r);
+    assert_eq!(topo.len(), 200);
+}

@@ -1,0 +1,253 @@
+//! The J30 benchmark: runs the leveller on every PSPLIB J30 instance and prints the mean
+//! deviation from the proven optimum, the share solved optimally and the mean time per
+//! instance.
+//!
+//! ```text
+//! cargo run --release --example j30_bench -- [--dir ../shared/psplib] [--schedules N]
+//!     [--seed S] [--every K] [--set j30|patterson] [--verbose]
+//! ```
+//!
+//! `--every K` runs every K-th instance only (a quick sample). `--set patterson` runs the
+//! Patterson set against `patterson_optimum.csv` instead.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use shipdate_engine::io::{parse_str, Format};
+use shipdate_engine::leveling::exact::{solve, ExactOptions};
+use shipdate_engine::leveling::{default_budget, level, Options};
+use shipdate_engine::schedule::Problem;
+
+fn main() {
+    let mut dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/psplib").to_string();
+    let mut schedules = None;
+    let mut seed = 1u64;
+    let mut every = 1usize;
+    let mut set = "j30".to_string();
+    let mut verbose = false;
+    let mut per = 1usize;
+    let mut exact = false;
+    let mut nodes: Option<u64> = Some(20_000);
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().expect("a value after the option");
+        match a.as_str() {
+            "--dir" => dir = value(),
+            "--schedules" => schedules = Some(value().parse().expect("a number")),
+            "--seed" => seed = value().parse().expect("a number"),
+            "--every" => every = value().parse().expect("a number"),
+            "--set" => set = value(),
+            "--verbose" => verbose = true,
+            "--exact" => exact = true,
+            "--nodes" => nodes = Some(value().parse().expect("a number")),
+            "--per" => per = value().parse().expect("a number"),
+            other => panic!("unknown option {other}"),
+        }
+    }
+    let mut cases: Vec<(String, String, f64)> = Vec::new();
+    if set == "patterson" {
+        let csv = std::fs::read_to_string(format!("{dir}/patterson_optimum.csv"))
+            .expect("patterson_optimum.csv");
+        for line in csv.lines().skip(1) {
+            let (file, opt) = line.split_once(',').expect("problem,optimum");
+            cases.push((
+                file.to_string(),
+                format!("{dir}/patterson/{file}"),
+                opt.trim().parse().expect("a number"),
+            ));
+        }
+    } else if !set.starts_with("gen") {
+        let opt = std::fs::read_to_string(format!("{dir}/j30opt.sm")).expect("j30opt.sm");
+        let mut optima = HashMap::new();
+        for line in opt.lines() {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() >= 3 {
+                if let (Ok(p), Ok(i), Ok(m)) = (
+                    f[0].parse::<u32>(),
+                    f[1].parse::<u32>(),
+                    f[2].parse::<f64>(),
+                ) {
+                    optima.insert(format!("j30{p}_{i}.sm"), m);
+                }
+            }
+        }
+        let mut names: Vec<&String> = optima.keys().collect();
+        names.sort_by_key(|n| {
+            let s = n.trim_start_matches("j30").trim_end_matches(".sm");
+            let (p, i) = s.split_once('_').unwrap();
+            (p.parse::<u32>().unwrap(), i.parse::<u32>().unwrap())
+        });
+        for n in names {
+            cases.push((n.clone(), format!("{dir}/j30/{n}"), optima[n]));
+        }
+    }
+    if let Some(jobs) = set.strip_prefix("gen") {
+        return generated(
+            jobs.parse().expect("gen60, gen120, ..."),
+            per,
+            schedules,
+            seed,
+            every,
+            verbose,
+        );
+    }
+    let cases: Vec<_> = cases.into_iter().step_by(every.max(1)).collect();
+    let format = if set == "patterson" {
+        Format::Patterson
+    } else {
+        Format::Psplib
+    };
+    let (mut dev_sum, mut optimal, mut proven, mut total_time, mut worst) =
+        (0.0, 0usize, 0usize, 0.0, (0.0, String::new()));
+    let mut total_schedules = 0usize;
+    for (name, path, opt) in &cases {
+        let text = std::fs::read_to_string(path).expect("instance file");
+        let plan = parse_str(&text, format).expect("a valid instance");
+        let t0 = Instant::now();
+        let problem = Problem::new(&plan);
+        let options = Options { schedules, seed };
+        let (best, note) = if exact {
+            let e = solve(
+                &plan,
+                &problem,
+                &ExactOptions {
+                    heuristic: options,
+                    node_limit: nodes,
+                    ..ExactOptions::default()
+                },
+            )
+            .expect("an integral instance");
+            let note = format!(
+                " [exact: {} solves, {} nodes, gap {:.3}, {:?}]",
+                e.solves, e.nodes, e.gap, e.stopped
+            );
+            (e.best, note)
+        } else {
+            (level(&plan, &problem, &options), String::new())
+        };
+        let secs = t0.elapsed().as_secs_f64();
+        let makespan = *best.fitness.last().unwrap();
+        let dev = (makespan - opt) / opt;
+        assert!(
+            dev >= -1e-9,
+            "{name}: makespan {makespan} below the optimum {opt}"
+        );
+        dev_sum += dev;
+        optimal += usize::from(dev < 1e-9);
+        proven += usize::from(best.optimal);
+        total_time += secs;
+        total_schedules += best.schedules;
+        if dev > worst.0 {
+            worst = (dev, name.clone());
+        }
+        if verbose || dev > 1e-9 || (exact && !best.optimal) {
+            println!(
+                "{name}: {makespan} (optimum {opt}, bound {}) {:.3} s, {} schedules{note}",
+                best.lower_bound.last().unwrap(),
+                secs,
+                best.schedules
+            );
+        }
+    }
+    let k = cases.len() as f64;
+    println!(
+        "{} instances ({set}), schedules {}, seed {seed}",
+        cases.len(),
+        schedules.map_or_else(
+            || format!("default ({} for 32 tasks)", default_budget(32)),
+            |s| s.to_string()
+        )
+    );
+    println!("mean deviation from optimum: {:.4}%", 100.0 * dev_sum / k);
+    println!(
+        "solved optimally: {optimal}/{} ({:.1}%), proven optimal by the lower bound: {proven}",
+        cases.len(),
+        100.0 * optimal as f64 / k
+    );
+    println!(
+        "mean time per instance: {:.4} s (total {:.2} s), mean schedules {:.0}",
+        total_time / k,
+        total_time,
+        total_schedules as f64 / k
+    );
+    if worst.0 > 0.0 {
+        println!("worst: {} at {:.2}%", worst.1, 100.0 * worst.0);
+    }
+}
+
+/// Generated ProGen-like instances (J30/J60 parameters for up to 60 jobs, J120 ones above):
+/// prints the mean deviation from the lower bound and from the critical-path bound.
+fn generated(
+    jobs: usize,
+    per: usize,
+    schedules: Option<usize>,
+    seed: u64,
+    every: usize,
+    verbose: bool,
+) {
+    use shipdate_engine::leveling::generate::{rcpsp, RcpspParams};
+    let strengths: &[f64] = if jobs > 60 {
+        &[0.1, 0.2, 0.3, 0.4, 0.5]
+    } else {
+        &[0.2, 0.5, 0.7, 1.0]
+    };
+    let mut params = Vec::new();
+    for &complexity in &[1.5, 1.8, 2.1] {
+        for &factor in &[0.25, 0.5, 0.75, 1.0] {
+            for &strength in strengths {
+                for i in 0..per {
+                    params.push((
+                        RcpspParams {
+                            jobs,
+                            complexity,
+                            factor,
+                            strength,
+                        },
+                        (params.len() * 7919 + i) as u64,
+                    ));
+                }
+            }
+        }
+    }
+    let params: Vec<_> = params.into_iter().step_by(every.max(1)).collect();
+    let (mut dev_lb, mut dev_cpm, mut sum_ms, mut time, mut proven) = (0.0, 0.0, 0.0, 0.0, 0);
+    for (p, s) in &params {
+        let plan = rcpsp(*p, *s);
+        let t0 = Instant::now();
+        let problem = Problem::new(&plan);
+        let best = level(&plan, &problem, &Options { schedules, seed });
+        let secs = t0.elapsed().as_secs_f64();
+        let ms = *best.fitness.last().unwrap();
+        let lb = *best.lower_bound.last().unwrap();
+        let cpm = shipdate_engine::graph::cpm(&plan, problem.timeline(), problem.point_durations())
+            .makespan;
+        dev_lb += (ms - lb) / lb;
+        dev_cpm += (ms - cpm) / cpm;
+        sum_ms += ms;
+        time += secs;
+        proven += usize::from(best.optimal);
+        if verbose {
+            println!(
+                "{}: {ms} (bound {lb}, cpm {cpm}) {secs:.3} s, {} schedules",
+                plan.name, best.schedules
+            );
+        }
+    }
+    let k = params.len() as f64;
+    println!(
+        "{} generated instances of {jobs} jobs, seed {seed}",
+        params.len()
+    );
+    println!(
+        "mean deviation from the critical-path bound: {:.3}%",
+        100.0 * dev_cpm / k
+    );
+    println!(
+        "mean deviation from the lower bound: {:.3}% (proven optimal: {proven})",
+        100.0 * dev_lb / k
+    );
+    println!(
+        "sum of makespans: {sum_ms}; mean time per instance: {:.4} s",
+        time / k
+    );
+}
