@@ -31,7 +31,7 @@ use super::Sampling;
 pub const BATCH: usize = 64;
 
 /// Number of rank bins of a task's duration key (see [`BatchOut::keys`]).
-pub(crate) const KEY_BINS: usize = 4096;
+pub(crate) const KEY_BINS: usize = 1024;
 
 /// The smallest uniform the generator gives, `0.5 / 2^32`; copula uniforms are kept in
 /// `[U_MIN, 1 - U_MIN]` too.
@@ -49,7 +49,7 @@ struct PredLink {
 pub(crate) enum Slot {
     /// A fixed duration: no variation, sensitivity 0.
     None,
-    /// A monotone function of one uniform: its 12-bit key (`floor(u * 4096)`).
+    /// A monotone function of one uniform: its 10-bit key (`floor(u * 1024)`).
     Key(usize),
     /// Risk-affected: the duration itself, as `f32`.
     Dur(usize),
@@ -404,7 +404,8 @@ impl<'a> Ctx<'a> {
             }
             out.fired[r] = f.iter().filter(|&&x| x).count() as u32;
             let imp = &mut impact[r * BATCH..r * BATCH + len];
-            if let Sampler::Fixed(v) = risk.impact {
+            if let Sampler::Fixed(v) = &risk.impact {
+                let v = *v;
                 imp.fill(v);
             } else {
                 self.draw(&mut stream, u, perm);
@@ -467,9 +468,7 @@ impl<'a> Ctx<'a> {
         let mut out = BatchOut {
             len,
             makespan: vec![0.0; len],
-            finish_day: vec![0; len],
             ready: vec![0.0; nrel * len],
-            ready_day: vec![0; nrel * len],
             crit: vec![0; self.n],
             fired: vec![0; self.risks.len()],
             keys: vec![0; self.n_keys * len],
@@ -486,15 +485,12 @@ impl<'a> Ctx<'a> {
                 self.resource(problem, order, s, len, &mut out);
             }
         }
-        // Release readiness and the project's finish day, from the batch's times.
-        for i in 0..len {
-            let at = |j: usize| (s.start[j * BATCH + i], s.finish[j * BATCH + i]);
-            for (r, tasks) in self.release_tasks.iter().enumerate() {
-                let (ready, day) = ready_of(tasks, at);
-                out.ready[r * len + i] = ready;
-                out.ready_day[r * len + i] = day;
+        // Release readiness: the largest finish of its tasks (0 with none).
+        for (r, tasks) in self.release_tasks.iter().enumerate() {
+            let ready = &mut out.ready[r * len..(r + 1) * len];
+            for &j in tasks {
+                max_into(ready, &s.finish[j * BATCH..j * BATCH + len], 0.0);
             }
-            out.finish_day[i] = ready_of(&self.end_candidates, at).1;
         }
         if self.risk_effects {
             out.without = (0..self.risks.len())
@@ -602,9 +598,7 @@ impl<'a> Ctx<'a> {
                 }
                 if let Some(sbj) = sbj {
                     for (l, &b) in ls.iter_mut().zip(sbj) {
-                        if b < *l {
-                            *l = b;
-                        }
+                        *l = if b < *l { b } else { *l };
                     }
                 }
                 for (((f, &l), &dd), &e) in lf.iter_mut().zip(ls.iter()).zip(d).zip(es) {
@@ -656,9 +650,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     for (dv, &sv) in dst.iter_mut().zip(src) {
                         let v = sv - lag;
-                        if v < *dv {
-                            *dv = v;
-                        }
+                        *dv = if v < *dv { v } else { *dv };
                     }
                 }
             }
@@ -728,7 +720,7 @@ impl<'a> Ctx<'a> {
                     w.makespan[i] = s.f2.iter().copied().fold(0.0, f64::max);
                     let at = |j: usize| (s.s2[j], s.f2[j]);
                     for (q, tasks) in self.release_tasks.iter().enumerate() {
-                        w.ready[q * len + i] = ready_of(tasks, at).0;
+                        w.ready[q * len + i] = ready_of(tasks, at);
                     }
                 }
             }
@@ -831,7 +823,7 @@ impl<'a> Ctx<'a> {
         }
         for (q, tasks) in self.release_tasks.iter().enumerate() {
             if tasks.iter().any(|&j| s.stamp[j] == cur) {
-                w.ready[q * len + i] = ready_of(tasks, at).0;
+                w.ready[q * len + i] = ready_of(tasks, at);
             }
         }
     }
@@ -841,9 +833,7 @@ impl<'a> Ctx<'a> {
         let mut out = BatchOut {
             len,
             makespan: Vec::new(),
-            finish_day: Vec::new(),
             ready: Vec::new(),
-            ready_day: Vec::new(),
             crit: Vec::new(),
             fired: vec![0; self.risks.len()],
             keys: vec![0; self.n_keys * len],
@@ -910,7 +900,7 @@ fn pick<'b>(base: &'b mut [f64], dur: &'b mut [f64], risk_task: bool) -> &'b mut
     }
 }
 
-/// The 12-bit keys `floor(u * 4096)` of a column of uniforms in (0, 1).
+/// The 10-bit keys `floor(u * 1024)` of a column of uniforms in (0, 1).
 #[inline]
 fn write_keys(keys: &mut [u16], u: &[f64]) {
     for (key, &x) in keys.iter_mut().zip(u) {
@@ -923,9 +913,8 @@ fn write_keys(keys: &mut [u16], u: &[f64]) {
 fn max_into(acc: &mut [f64], x: &[f64], lag: f64) {
     for (a, &v) in acc.iter_mut().zip(x) {
         let b = v + lag;
-        if b > *a {
-            *a = b;
-        }
+        // A select rather than a conditional store, so that it vectorises.
+        *a = if b > *a { b } else { *a };
     }
 }
 
@@ -934,41 +923,24 @@ fn max_into(acc: &mut [f64], x: &[f64], lag: f64) {
 fn max_into_minus(acc: &mut [f64], x: &[f64], lag: f64, d: &[f64]) {
     for ((a, &v), &dd) in acc.iter_mut().zip(x).zip(d) {
         let b = v + lag - dd;
-        if b > *a {
-            *a = b;
-        }
+        *a = if b > *a { b } else { *a };
     }
 }
 
-/// The finish day of a task over `[start, finish)`: the plan day of its last working moment;
-/// for a zero-length task, the day that ends at or holds it (day 0 at or before 0), as
-/// [`Timeline::finish_date`] and [`Timeline::moment_date`] date them.
+/// The plan day on which a task (or a release, or the project) finishing at `finish` is done:
+/// the day of its last working moment, `ceil(finish) - 1`, or for a zero-length task at
+/// `finish` the day that ends at or holds it, which is the same day (day 0 at or before 0). So
+/// it depends on the finish alone, as [`Timeline::finish_date`] and [`Timeline::moment_date`]
+/// date them, and is monotone in it.
 #[inline]
-pub(crate) fn finish_day(start: f64, finish: f64) -> i64 {
-    if finish > start {
-        finish.ceil() as i64 - 1
-    } else {
-        (start.ceil() as i64 - 1).max(0)
-    }
+pub(crate) fn finish_day(finish: f64) -> i64 {
+    (finish.ceil() as i64 - 1).max(0)
 }
 
-/// The readiness of a set of tasks: the largest finish (0 with no task) and the finish day of
-/// the task holding it (the first such task in index order), as the deterministic schedule
-/// reports a release's ready time and date.
+/// The largest finish of a set of tasks (0 with none), from `(start, finish)` by task.
 #[inline]
-fn ready_of(tasks: &[usize], at: impl Fn(usize) -> (f64, f64)) -> (f64, i64) {
-    let mut best: Option<(usize, f64, f64)> = None;
-    for &j in tasks {
-        let (s, f) = at(j);
-        match best {
-            Some((bj, _, bf)) if f < bf || (f == bf && j > bj) => {}
-            _ => best = Some((j, s, f)),
-        }
-    }
-    match best {
-        Some((_, s, f)) => (f, finish_day(s, f)),
-        None => (0.0, 0),
-    }
+fn ready_of(tasks: &[usize], at: impl Fn(usize) -> (f64, f64)) -> f64 {
+    tasks.iter().map(|&j| at(j).1).fold(0.0, f64::max)
 }
 
 /// Scratch buffers of one worker.
@@ -1013,16 +985,13 @@ pub(crate) struct Without {
 pub(crate) struct BatchOut {
     pub(crate) len: usize,
     pub(crate) makespan: Vec<f64>,
-    /// The plan day of the project's finish (the finish day of the task finishing last).
-    pub(crate) finish_day: Vec<i64>,
-    /// Release-major: `ready[r * len + i]`.
+    /// Release-major: `ready[r * len + i]`, the largest finish of the release's tasks.
     pub(crate) ready: Vec<f64>,
-    pub(crate) ready_day: Vec<i64>,
     /// Per task: iterations in which it was critical.
     pub(crate) crit: Vec<u32>,
     /// Per risk: iterations in which it fired.
     pub(crate) fired: Vec<u32>,
-    /// Per `Slot::Key` task `k`: `keys[k * len + i]`, the duration's 12-bit uniform key.
+    /// Per `Slot::Key` task `k`: `keys[k * len + i]`, the duration's 10-bit uniform key.
     pub(crate) keys: Vec<u16>,
     /// Per `Slot::Dur` task `k`: `durs[k * len + i]`, the duration.
     pub(crate) durs: Vec<f32>,

@@ -67,6 +67,14 @@ impl Summary {
     }
 }
 
+/// The `p`-th percentile of `x` (not empty) alone, by selection rather than a full sort: the
+/// same order statistic as [`Summary::of`] reports.
+pub(crate) fn percentile(x: &[f64], p: u32) -> f64 {
+    let mut v = x.to_vec();
+    let k = percentile_index(v.len(), p);
+    *v.select_nth_unstable_by(k, f64::total_cmp).1
+}
+
 /// Percentiles of something ordered (dates, deploy windows); `None` stands for "never"
 /// (unscheduled) where that can happen.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -85,6 +93,7 @@ pub struct Percentiles<T> {
 
 impl<T: Copy> Percentiles<T> {
     /// Percentiles of sorted values.
+    #[cfg(test)]
     pub(crate) fn of_sorted(sorted: &[T]) -> Percentiles<T> {
         let q = |p| sorted[percentile_index(sorted.len(), p)];
         Percentiles {
@@ -172,17 +181,20 @@ pub(crate) fn rank_correlation(n: usize, sum_ab: f64, sum_aa: f64, sum_bb: f64) 
 
 /// Spearman correlation between keys (small integers, ties allowed) and a quantity whose
 /// midranks are known, from per-key counts `cnt[k]` and per-key sums of the quantity's ranks
-/// `sum[k]` over all `n` iterations; `sum_bb` is the sum of the squared ranks.
-pub(crate) fn spearman_bins(cnt: &[u32], sum: &[f64], n: usize, sum_bb: f64) -> f64 {
+/// `sum[k]` over all `n` iterations; `sum_bb` is the sum of the squared ranks. Leaves both
+/// bin arrays zeroed for the next task.
+pub(crate) fn spearman_bins(cnt: &mut [u32], sum: &mut [f64], n: usize, sum_bb: f64) -> f64 {
     let (mut before, mut sum_ab, mut sum_aa) = (0u64, 0.0f64, 0.0f64);
-    for (c, s) in cnt.iter().zip(sum) {
+    for (c, s) in cnt.iter_mut().zip(sum.iter_mut()) {
         if *c == 0 {
             continue;
         }
         let mid = before as f64 + (f64::from(*c) + 1.0) / 2.0;
-        sum_ab += mid * s;
+        sum_ab += mid * *s;
         sum_aa += f64::from(*c) * mid * mid;
         before += u64::from(*c);
+        *c = 0;
+        *s = 0.0;
     }
     rank_correlation(n, sum_ab, sum_aa, sum_bb)
 }
@@ -255,6 +267,16 @@ mod tests {
     }
 
     #[test]
+    fn percentile_by_selection_matches_the_summary() {
+        let x: Vec<f64> = (0..1001)
+            .map(|i| ((i * 7919) % 1001) as f64 / 3.0)
+            .collect();
+        let s = Summary::of(&x);
+        assert_eq!(percentile(&x, 80), s.p80);
+        assert_eq!(percentile(&x, 10), s.p10);
+    }
+
+    #[test]
     fn percentiles_of_counts_match_sorted() {
         let counts = [3u64, 0, 5, 2];
         let mut sorted = Vec::new();
@@ -279,7 +301,8 @@ mod tests {
             cnt[k] += 1;
             sum[k] += r;
         }
-        let rho = spearman_bins(&cnt, &sum, 4, sum_bb);
+        let rho = spearman_bins(&mut cnt, &mut sum, 4, sum_bb);
+        assert!(cnt.iter().all(|&c| c == 0) && sum.iter().all(|&x| x == 0.0));
         // By hand: deviations (-1,-1,.5,1.5) and (1.5,.5,-.5,-1.5): cov = -4.5,
         // var 4.5 and 5, so rho = -4.5 / sqrt(22.5) = -0.9486832980505138.
         assert!((rho + 0.948_683_298_050_513_8).abs() < 1e-12, "{rho}");
