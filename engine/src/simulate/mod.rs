@@ -419,8 +419,8 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
     let mut fired = vec![0u64; plan.risks.len()];
     for o in &outs {
         makespan.extend_from_slice(&o.makespan);
-        for r in 0..nrel {
-            ready[r].extend_from_slice(&o.ready[r * o.len..(r + 1) * o.len]);
+        for (r, rel) in ready.iter_mut().enumerate() {
+            rel.extend_from_slice(&o.ready[r * o.len..(r + 1) * o.len]);
         }
         for (c, &x) in crit.iter_mut().zip(&o.crit) {
             *c += u64::from(x);
@@ -606,15 +606,15 @@ fn release_risk(
     // counts[w] for window w; counts[windows.len()] for unscheduled.
     let mut counts = vec![0u64; windows.len() + 1];
     let mut on_time_count = 0u64;
-    for i in 0..n {
+    for &x in ready {
         let ready_when = if dated {
             When::Date(
                 timeline
-                    .date_of_day(engine::finish_day(ready[i]))
+                    .date_of_day(engine::finish_day(x))
                     .expect("a dated plan's day"),
             )
         } else {
-            When::Period(ready[i])
+            When::Period(x)
         };
         let deploy = if has_windows {
             calendar::deploy_after(&windows, ready_when)
