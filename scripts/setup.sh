@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, skipping whatever is already present:
 # the wasm32 target, Debian's Chromium and ChromeDriver, wasm-bindgen-cli (the version in
-# Cargo.lock), and the npm packages (binaryen's wasm-opt, playwright-core).
+# Cargo.lock), the npm packages (binaryen's wasm-opt, playwright-core), and the Python
+# packages the interchange tests use (mpxj with JPype1 on the machine's Java, icalendar).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
@@ -34,4 +35,11 @@ stamp="node_modules/.package-lock.json"
 if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" || ! -x node_modules/.bin/wasm-opt ]]; then
   step "npm ci"
   npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+fi
+
+# Python: MPXJ (reads and writes MS Project files, on the machine's Java) and icalendar,
+# for the interchange tests.
+if ! python3 -c "import mpxj, jpype, icalendar" 2>/dev/null; then
+  step "pip install mpxj JPype1 icalendar"
+  python3 -m pip install --quiet mpxj JPype1 icalendar
 fi

@@ -35,7 +35,8 @@ native_tests() {
 
 wasm_engine_tests() {
   CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}" \
-    cargo test --target "$WASM_TARGET" -p shipdate-engine --test wasm
+    cargo test --target "$WASM_TARGET" -p shipdate-engine \
+      --test wasm --test wasm_simulate --test wasm_windows
 }
 
 run_step "setup (install what is missing)" bash scripts/setup.sh
