@@ -3,10 +3,11 @@
 mod checker;
 mod cli;
 mod interchange;
+mod leveling;
 mod parse;
 mod psplib;
 mod report;
 mod schedule;
 mod simulate;
+mod simulate_cli;
 mod windows;
-mod leveling;
