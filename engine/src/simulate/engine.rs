@@ -77,7 +77,6 @@ pub(crate) enum Mode<'a> {
 
 /// A plan compiled for simulation.
 pub(crate) struct Ctx<'a> {
-    plan: &'a Plan,
     timeline: &'a Timeline,
     mode: Mode<'a>,
     seed: u64,
@@ -247,7 +246,6 @@ impl<'a> Ctx<'a> {
             }
         }
         Ctx {
-            plan,
             timeline,
             mode,
             seed: options.seed,
@@ -329,7 +327,10 @@ impl<'a> Ctx<'a> {
             cur: 0,
             pending: vec![0; n.div_ceil(64)],
             by_finish: Vec::with_capacity(n),
-            links: Vec::new(),
+            link_start: Vec::with_capacity(n + 1),
+            link_from: Vec::new(),
+            fb1: vec![0.0; n],
+            sb1: vec![0.0; n],
         }
     }
 
@@ -668,7 +669,7 @@ impl<'a> Ctx<'a> {
         out: &mut BatchOut,
     ) {
         let n = self.n;
-        let sgs = s.sgs.as_mut().expect("resource mode has a scheme");
+        let mut sgs = s.sgs.take().expect("resource mode has a scheme");
         for i in 0..len {
             for j in 0..n {
                 s.d1[j] = s.dur[j * BATCH + i];
@@ -676,14 +677,72 @@ impl<'a> Ctx<'a> {
             sgs.run(problem, &s.d1, order, &mut s.s1, &mut s.f1);
             let makespan = s.f1.iter().copied().fold(0.0, f64::max);
             out.makespan[i] = makespan;
-            resource_links(self, sgs, &s.f1, &mut s.by_finish, &mut s.links);
-            let (late_start, _) =
-                graph::backward_pass(self.plan, self.timeline, &s.d1, order, &s.links, makespan);
-            for (j, &ls) in late_start.iter().enumerate() {
+            resource_links(
+                self,
+                &sgs,
+                &s.f1,
+                &mut s.by_finish,
+                &mut s.link_start,
+                &mut s.link_from,
+            );
+            self.levelled_backward(s, order, makespan);
+            for j in 0..n {
                 s.start[j * BATCH + i] = s.s1[j];
                 s.finish[j * BATCH + i] = s.f1[j];
-                out.crit[j] += u32::from((ls - s.s1[j]).max(0.0) < CRITICAL_EPS);
+                out.crit[j] += u32::from(s.fb1[j] - s.s1[j] < CRITICAL_EPS);
             }
+        }
+        s.sgs = Some(sgs);
+    }
+
+    /// The backward pass of [`graph::backward_pass`] over the plan's links plus the resource
+    /// links in `s.link_start`/`s.link_from`, for the iteration in `s.d1`/`s.s1`, taken in the
+    /// reverse of the priority list, with `deadline` the iteration's makespan. Leaves each
+    /// task's latest start in `s.fb1` (and uses `s.sb1` as scratch). Plain calendars skip the
+    /// calendar arithmetic, which is the identity on them.
+    fn levelled_backward(&self, s: &mut Scratch, order: &[usize], deadline: f64) {
+        let Scratch {
+            d1,
+            fb1,
+            sb1,
+            link_start,
+            link_from,
+            ..
+        } = s;
+        fb1.fill(deadline);
+        sb1.fill(f64::INFINITY);
+        for &j in order.iter().rev() {
+            let d = d1[j];
+            let (ls, lf_worked) = if self.plain[j] {
+                let mut ls = fb1[j] - d;
+                if sb1[j] < ls {
+                    ls = sb1[j];
+                }
+                (ls, ls + d)
+            } else {
+                let cal = self.cal(j);
+                let mut ls = cal.retreat(fb1[j], d);
+                if sb1[j].is_finite() {
+                    ls = ls.min(cal.retreat(sb1[j], 0.0));
+                }
+                let lf = cal.advance(ls, d).1;
+                (ls, cal.advance(lf, 0.0).0)
+            };
+            for l in self.preds(j) {
+                let p = l.pred;
+                match l.kind {
+                    LinkKind::FS => fb1[p] = fb1[p].min(ls - l.lag),
+                    LinkKind::SS => sb1[p] = sb1[p].min(ls - l.lag),
+                    LinkKind::FF => fb1[p] = fb1[p].min(lf_worked - l.lag),
+                    LinkKind::SF => sb1[p] = sb1[p].min(lf_worked - l.lag),
+                }
+            }
+            for &i in &link_from[link_start[j]..link_start[j + 1]] {
+                let i = i as usize;
+                fb1[i] = fb1[i].min(ls);
+            }
+            // Every bound on `j` is final once it is visited: keep its latest start.
+            fb1[j] = ls;
         }
     }
 
@@ -856,12 +915,15 @@ fn resource_links(
     sgs: &Sgs,
     finish: &[f64],
     by_finish: &mut Vec<(f64, u32)>,
-    links: &mut Vec<(usize, usize)>,
+    link_start: &mut Vec<usize>,
+    link_from: &mut Vec<u32>,
 ) {
-    links.clear();
+    link_start.clear();
+    link_from.clear();
     let (placed, prec) = (sgs.placed_at(), sgs.precedence_starts());
     let mut sorted = false;
     for j in 0..ctx.n {
+        link_start.push(link_from.len());
         let at = placed[j];
         if at <= prec[j] {
             continue;
@@ -884,10 +946,11 @@ fn resource_links(
             }
             let ti = &ctx.teams[ctx.teams_start[i]..ctx.teams_start[i + 1]];
             if ti.iter().any(|a| tj.contains(a)) {
-                links.push((i, j));
+                link_from.push(i as u32);
             }
         }
     }
+    link_start.push(link_from.len());
 }
 
 /// `base` for risk-affected tasks (their durations get impacts added), else `dur`.
@@ -971,7 +1034,12 @@ pub(crate) struct Scratch {
     /// Tasks to revisit in the current re-run, as a bitset over topological positions.
     pending: Vec<u64>,
     by_finish: Vec<(f64, u32)>,
-    links: Vec<(usize, usize)>,
+    /// Resource links of the current iteration, by successor (CSR).
+    link_start: Vec<usize>,
+    link_from: Vec<u32>,
+    /// The levelled backward pass's finish bounds (then latest starts) and start bounds.
+    fb1: Vec<f64>,
+    sb1: Vec<f64>,
 }
 
 /// Results of one batch re-run without one risk.
