@@ -26,8 +26,9 @@ fn main() {
     let mut set = "j30".to_string();
     let mut verbose = false;
     let mut per = 1usize;
+    let mut only: Option<String> = None;
     let mut exact = false;
-    let mut nodes: Option<u64> = Some(20_000);
+    let mut nodes: Option<u64> = Some(500);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().expect("a value after the option");
@@ -40,6 +41,7 @@ fn main() {
             "--verbose" => verbose = true,
             "--exact" => exact = true,
             "--nodes" => nodes = Some(value().parse().expect("a number")),
+            "--only" => only = Some(value()),
             "--per" => per = value().parse().expect("a number"),
             other => panic!("unknown option {other}"),
         }
@@ -91,7 +93,11 @@ fn main() {
             verbose,
         );
     }
-    let cases: Vec<_> = cases.into_iter().step_by(every.max(1)).collect();
+    let cases: Vec<_> = cases
+        .into_iter()
+        .filter(|c| only.as_ref().is_none_or(|o| &c.0 == o))
+        .step_by(every.max(1))
+        .collect();
     let format = if set == "patterson" {
         Format::Patterson
     } else {
@@ -154,7 +160,7 @@ fn main() {
         "{} instances ({set}), schedules {}, seed {seed}",
         cases.len(),
         schedules.map_or_else(
-            || format!("default ({} for 32 tasks)", default_budget(32)),
+            || format!("default ({} for 32 tasks)", default_budget(32, true)),
             |s| s.to_string()
         )
     );

@@ -1,9 +1,11 @@
 //! `shipdate schedule`: the resource-feasible deterministic schedule.
 
 use clap::{Args, ValueEnum};
+use shipdate_engine::leveling::exact::ExactOptions;
+use shipdate_engine::leveling::Options;
 use shipdate_engine::model::{Plan, When};
 use shipdate_engine::report::{self, number};
-use shipdate_engine::schedule::{self, ScheduleReport};
+use shipdate_engine::schedule::{self, Method, ScheduleReport};
 
 use super::table::{Align, Table};
 
@@ -28,12 +30,49 @@ pub struct ScheduleArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
     pub format: ScheduleFormat,
+    /// How many schedules the search may generate (default: by plan size, see the README).
+    #[arg(long, value_name = "N")]
+    pub schedules: Option<usize>,
+    /// Seed of the search (the same seed gives the same schedule).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stop the search after this many seconds (an optional cap: the result then depends on
+    /// the machine's speed). With --optimal it limits the exact solver's time.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// Prove the schedule optimal (exact mode, for small plans with whole-number durations),
+    /// or report the remaining gap.
+    #[arg(long)]
+    pub optimal: bool,
 }
 
 /// Runs the command.
 pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
     let plan = super::load_plan(&args.plan)?;
-    let s = schedule::schedule(&plan);
+    let options = Options {
+        schedules: args.schedules,
+        seed: args.seed,
+    };
+    if let Some(t) = args.time_limit {
+        anyhow::ensure!(
+            t.is_finite() && t >= 0.0,
+            "--time-limit must be a number of seconds >= 0"
+        );
+    }
+    let method = if args.optimal {
+        Method::Exact(ExactOptions {
+            heuristic: options,
+            time_limit: args.time_limit,
+            ..ExactOptions::default()
+        })
+    } else {
+        Method::Level(options)
+    };
+    let started = std::time::Instant::now();
+    let deadline = args.time_limit;
+    let stop = move || deadline.is_some_and(|t| started.elapsed().as_secs_f64() >= t);
+    let stop_ref: &dyn Fn() -> bool = &stop;
+    let s = schedule::schedule_with(&plan, &method, (!args.optimal).then_some(stop_ref))?;
     let text = match args.format {
         ScheduleFormat::Table => table(&plan, &s),
         ScheduleFormat::Json => serde_json::to_string_pretty(&s)? + "\n",
@@ -103,6 +142,24 @@ pub fn table(plan: &Plan, s: &ScheduleReport) -> String {
         ]);
     }
     out.push_str(&t.render());
+    if let Some(q) = &s.search {
+        let proof = match (q.optimal, q.gap) {
+            (true, _) => "proven optimal".to_string(),
+            (false, Some(g)) => format!("not proven optimal (gap {:.1}%)", 100.0 * g),
+            (false, None) => format!("makespan lower bound {}", number(q.makespan_bound)),
+        };
+        out.push_str(&format!(
+            "\nsearch: {}, {} schedules{}, {proof}{}\n",
+            q.method,
+            q.schedules,
+            q.seed.map_or(String::new(), |x| format!(", seed {x}")),
+            if q.stopped_early {
+                ", stopped by the time limit"
+            } else {
+                ""
+            }
+        ));
+    }
     if !s.releases.is_empty() {
         out.push('\n');
         let mut t = Table::new(&[

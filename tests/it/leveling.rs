@@ -2,14 +2,12 @@
 //! against PSPLIB's proven optima, the Patterson optima, brute force and the independent
 //! checker.
 
-use std::collections::HashMap;
-
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::leveling::exact::{solve, ExactOptions, Stop};
 use shipdate_engine::leveling::generate::{rcpsp, release_plan, RcpspParams};
 use shipdate_engine::leveling::{level, Leveled, Options};
 use shipdate_engine::model::Plan;
-use shipdate_engine::schedule::{Problem, Sgs};
+use shipdate_engine::schedule::{schedule_with, Method, Problem, Sgs};
 
 use crate::checker;
 use crate::psplib::{j30_files, j30_optima};
@@ -129,7 +127,8 @@ fn exact_mode_proves_a_j30_sample() {
 }
 
 /// With too little room to search, exact mode stops with a gap and still gives a feasible
-/// schedule: pat19 is not settled by the heuristic and the bounds alone.
+/// schedule: pat19 is not settled by the heuristic and the bounds alone (its default proof
+/// needs the propagation search).
 #[test]
 fn exact_mode_reports_a_gap_when_stopped() {
     let plan = read(
@@ -140,6 +139,7 @@ fn exact_mode_reports_a_gap_when_stopped() {
     for options in [
         ExactOptions {
             node_limit: Some(1),
+            search_nodes: 0,
             ..ExactOptions::default()
         },
         ExactOptions {
@@ -148,6 +148,7 @@ fn exact_mode_reports_a_gap_when_stopped() {
         },
         ExactOptions {
             max_binaries: 10,
+            search_nodes: 0,
             ..ExactOptions::default()
         },
     ] {
@@ -229,7 +230,7 @@ fn release_plans_level_feasibly_and_beat_the_priority_rule() {
             },
         );
         accepted(&plan, &got, &format!("release plan {seed}"));
-        let rule = shipdate_engine::schedule::schedule(&plan);
+        let rule = schedule_with(&plan, &Method::PriorityRule, None).unwrap();
         let mut rule_fit: Vec<f64> = rule.releases.iter().map(|r| r.ready).collect();
         rule_fit.push(rule.makespan);
         let better_or_equal = got
@@ -272,7 +273,7 @@ fn generated_large_instances_are_feasible_and_improved() {
                 },
             );
             accepted(&plan, &got, &plan.name);
-            let rule = shipdate_engine::schedule::schedule(&plan);
+            let rule = schedule_with(&plan, &Method::PriorityRule, None).unwrap();
             let ms = *got.fitness.last().unwrap();
             assert!(ms <= rule.makespan, "{}", plan.name);
             gain += (rule.makespan - ms) / rule.makespan;
@@ -318,6 +319,99 @@ tasks = ["big"]
     let got = level(&plan, &Problem::new(&plan), &Options::default());
     accepted(&plan, &got, "releases");
     assert_eq!(got.fitness, vec![2.0, 7.0, 7.0]);
-    assert!(got.optimal);
-    let _: HashMap<(), ()> = HashMap::new();
+    // The bound is componentwise (r2 alone could be ready at 5), so optimality is not claimed.
+    assert_eq!(got.lower_bound, vec![2.0, 5.0, 7.0]);
+    assert!(!got.optimal);
+}
+
+fn shipdate(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shipdate"))
+        .args(args)
+        .output()
+        .expect("the shipdate binary runs");
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// `shipdate schedule` with a seed and a schedule budget prints the same JSON every run, with
+/// the search summary.
+#[test]
+fn cli_schedule_is_reproducible_and_reports_its_search() {
+    let file = format!("{DIR}/j30/j3013_7.sm");
+    let args = [
+        "schedule",
+        &file,
+        "--format",
+        "json",
+        "--seed",
+        "5",
+        "--schedules",
+        "3000",
+    ];
+    let (ok, a, err) = shipdate(&args);
+    assert!(ok, "{err}");
+    let (_, b, _) = shipdate(&args);
+    assert_eq!(a, b);
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(v["search"]["method"], "genetic algorithm");
+    assert_eq!(v["search"]["seed"], 5);
+    assert!(v["search"]["schedules"].as_u64().unwrap() <= 3000);
+    assert!(v["makespan"].as_f64().unwrap() >= 77.0);
+}
+
+/// `--optimal` proves a Patterson instance and says so; `--time-limit 0` still gives a feasible
+/// schedule and says the limit stopped the search.
+#[test]
+fn cli_optimal_and_time_limit() {
+    let file = format!("{DIR}/patterson/pat1.rcp");
+    let (ok, out, err) = shipdate(&["schedule", &file, "--optimal", "--format", "json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["makespan"], 19.0);
+    assert_eq!(v["search"]["method"], "exact");
+    assert_eq!(v["search"]["optimal"], true);
+    assert_eq!(v["search"]["gap"], 0.0);
+    let (ok, out, _) = shipdate(&["schedule", &file, "--optimal"]);
+    assert!(ok);
+    assert!(out.contains("proven optimal"), "{out}");
+
+    let file = format!("{DIR}/j30/j3013_7.sm");
+    let (ok, out, err) = shipdate(&["schedule", &file, "--time-limit", "0", "--format", "json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["search"]["stopped_early"], true);
+    let plan = read(std::path::Path::new(&file), Format::Psplib);
+    let start: Vec<f64> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["start"].as_f64().unwrap())
+        .collect();
+    let finish: Vec<f64> = v["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["finish"].as_f64().unwrap())
+        .collect();
+    assert!(checker::check(&plan, &start, &finish).is_empty());
+
+    // Exact mode on fractional durations is an error (exit 1), not a wrong answer.
+    let dir = std::env::temp_dir().join(format!("shipdate-leveling-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let plan = dir.join("frac.toml");
+    std::fs::write(
+        &plan,
+        "[plan]\nname = \"f\"\n[[tasks]]\nid = \"a\"\nestimate = 2.5\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shipdate"))
+        .args(["schedule", plan.to_str().unwrap(), "--optimal"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("whole-number"));
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -332,4 +332,77 @@ impl<'a> Propagator<'a> {
         }
         true
     }
+
+    /// A depth-first search for a schedule within `w` by schedule-or-postpone branching
+    /// (SetTimes: Le Pape, Couronne, Vergamini and Gosselin 1994): take the unfixed task with
+    /// the smallest earliest start (then latest start); either start it there, or postpone it,
+    /// which makes it unselectable until propagation moves its earliest start; a node whose
+    /// unfixed tasks are all postponed fails (some schedule no later on every task is found
+    /// elsewhere, as the constraints are all of the "not before" kind). Propagation runs at
+    /// every node, and shaving.
+    ///
+    /// `Ok(Some)` holds windows that are all single starts (a schedule), `Ok(None)` proves that
+    /// none exists, `Err` means the node budget ran out (`nodes` counts the nodes visited).
+    pub fn search(
+        &mut self,
+        w: &Windows,
+        nodes: &mut u64,
+        limit: u64,
+    ) -> Result<Option<Windows>, ()> {
+        let mut w = w.clone();
+        if !self.shave(&mut w, 2) {
+            return Ok(None);
+        }
+        let postponed = vec![None; self.g.len()];
+        self.set_times(w, postponed, nodes, limit)
+    }
+
+    fn set_times(
+        &mut self,
+        mut w: Windows,
+        mut postponed: Vec<Option<i64>>,
+        nodes: &mut u64,
+        limit: u64,
+    ) -> Result<Option<Windows>, ()> {
+        if *nodes >= limit {
+            return Err(());
+        }
+        *nodes += 1;
+        if !self.shave(&mut w, 1) {
+            return Ok(None);
+        }
+        let d = self.g.durations();
+        let n = self.g.len();
+        let mut unfixed = false;
+        let mut pick: Option<usize> = None;
+        for j in 0..n {
+            if w.lf[j] - d[j] == w.es[j] {
+                continue;
+            }
+            unfixed = true;
+            if postponed[j] == Some(w.es[j]) {
+                continue;
+            }
+            let better = match pick {
+                None => true,
+                Some(p) => (w.es[j], w.lf[j] - d[j]) < (w.es[p], w.lf[p] - d[p]),
+            };
+            if better {
+                pick = Some(j);
+            }
+        }
+        if !unfixed {
+            return Ok(Some(w));
+        }
+        let Some(j) = pick else {
+            return Ok(None);
+        };
+        let mut start_now = w.clone();
+        start_now.lf[j] = w.es[j] + d[j];
+        if let Some(found) = self.set_times(start_now, postponed.clone(), nodes, limit)? {
+            return Ok(Some(found));
+        }
+        postponed[j] = Some(w.es[j]);
+        self.set_times(w, postponed, nodes, limit)
+    }
 }

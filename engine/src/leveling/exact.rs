@@ -50,15 +50,19 @@ pub struct ExactOptions {
     pub time_limit: Option<f64>,
     /// The largest model to build, in binary variables; a larger one stops the proof.
     pub max_binaries: usize,
+    /// Nodes of the propagation search that settles what a solve left open (each node shaves
+    /// every window once).
+    pub search_nodes: u64,
 }
 
 impl Default for ExactOptions {
     fn default() -> Self {
         ExactOptions {
             heuristic: Options::default(),
-            node_limit: Some(20_000),
+            node_limit: Some(500),
             time_limit: None,
             max_binaries: 40_000,
+            search_nodes: 20_000,
         }
     }
 }
@@ -103,6 +107,8 @@ pub struct Exact {
     pub solves: usize,
     /// Branch-and-bound nodes over all solves.
     pub nodes: u64,
+    /// Nodes of the propagation search run where a solve ran out of nodes.
+    pub search_nodes: u64,
 }
 
 /// Proves the best release-first schedule optimal within `options` (see the [module
@@ -141,7 +147,7 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
     let n = plan.tasks.len();
     let topo = problem.topological_order();
     let mut stopped = None;
-    let (mut solves, mut nodes) = (0usize, 0u64);
+    let (mut solves, mut nodes, mut search_nodes) = (0usize, 0u64, 0u64);
     let mut fixed: Vec<i64> = Vec::new();
     let mut orderer = Orderer::default();
     // Beyond every schedule the serial scheme makes: the sum of durations and positive lags.
@@ -174,6 +180,39 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
                 lb[c] = ub[c];
                 break;
             }
+            // A short propagation search first: it settles most questions in milliseconds.
+            let mut k = 0;
+            let quick = propagator.search(&w, &mut k, options.search_nodes / 20);
+            search_nodes += k;
+            match quick {
+                Ok(None) => {
+                    lb[c] = ub[c];
+                    break;
+                }
+                Ok(Some(ws)) => {
+                    let starts: Vec<(usize, i64)> = (0..n)
+                        .filter(|&j| member[j])
+                        .map(|j| (j, ws.es[j]))
+                        .collect();
+                    if !adopt(
+                        plan,
+                        problem,
+                        &net,
+                        &obj,
+                        &mut fwd,
+                        &mut orderer,
+                        &starts,
+                        &mut best,
+                    ) {
+                        // Cannot happen on the grid (the scheme never starts a task later).
+                        stopped = Some(Stop::Solver("a found schedule did not decode".into()));
+                        break 'components;
+                    }
+                    ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
+                    continue;
+                }
+                Err(()) => {}
+            }
             let model = Model::build(&fwd, topo, &member, &goal, &w, target, lb[c]);
             if model.binaries > options.max_binaries {
                 stopped = Some(Stop::ModelTooLarge(model.binaries));
@@ -202,35 +241,57 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
                     if let Some(b) = bound {
                         lb[c] = lb[c].max((b - 1e-6).ceil() as i64);
                     }
+                    let mut improved = false;
                     if let Some(starts) = starts {
-                        // The serial scheme on the list sorted by the solver's starts.
-                        let mut key = vec![0.0; n];
-                        let mut tie = vec![0u32; n];
-                        for (p, &j) in best.order.iter().enumerate() {
-                            key[j] = 1e12 + p as f64;
-                            tie[j] = p as u32;
-                        }
-                        for &(j, s) in &starts {
-                            key[j] = s as f64;
-                        }
-                        let mut list = Vec::with_capacity(n);
-                        orderer.order_by(&net, Dir::Forward, &key, &tie, &mut list);
-                        fwd.run(&list);
-                        let finish: Vec<f64> = fwd.finish.iter().map(|&f| f as f64).collect();
-                        let mut fit = vec![0.0; m];
-                        obj.eval(&finish, &mut fit);
-                        if super::ga::compare(&fit, &best.fitness) == std::cmp::Ordering::Less {
-                            best = super::finish_list(plan, problem, &obj, list, &best);
-                            ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
-                        }
+                        improved = adopt(
+                            plan,
+                            problem,
+                            &net,
+                            &obj,
+                            &mut fwd,
+                            &mut orderer,
+                            &starts,
+                            &mut best,
+                        );
+                        ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
                         if optimal {
                             lb[c] = ub[c];
                         }
                     }
-                    if let Some(r) = reason {
-                        if ub[c] > lb[c] {
-                            stopped = Some(r);
-                            break 'components;
+                    if reason.is_some() && ub[c] > lb[c] && !improved {
+                        // The solver's budget ran out: settle the same question by search.
+                        let mut k = 0;
+                        let found = propagator.search(&w, &mut k, options.search_nodes);
+                        search_nodes += k;
+                        match found {
+                            Ok(None) => lb[c] = ub[c],
+                            Ok(Some(ws)) => {
+                                let starts: Vec<(usize, i64)> = (0..n)
+                                    .filter(|&j| member[j])
+                                    .map(|j| (j, ws.es[j]))
+                                    .collect();
+                                if !adopt(
+                                    plan,
+                                    problem,
+                                    &net,
+                                    &obj,
+                                    &mut fwd,
+                                    &mut orderer,
+                                    &starts,
+                                    &mut best,
+                                ) {
+                                    // Cannot happen on the grid (the scheme never starts a task later).
+                                    stopped = Some(Stop::Solver(
+                                        "a found schedule did not decode".into(),
+                                    ));
+                                    break 'components;
+                                }
+                                ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
+                            }
+                            Err(()) => {
+                                stopped = reason;
+                                break 'components;
+                            }
                         }
                     }
                 }
@@ -255,7 +316,47 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
         stopped: if proven { None } else { stopped },
         solves,
         nodes,
+        search_nodes,
     })
+}
+
+/// Makes the schedule the serial scheme gives for the list sorted by `starts` (modelled tasks
+/// by their start, then the others in the current best order) the best one when it is better;
+/// returns whether it was. On a grid plan that schedule starts no task later than `starts`.
+#[allow(clippy::too_many_arguments)]
+fn adopt(
+    plan: &Plan,
+    problem: &Problem,
+    net: &Net,
+    obj: &Objective,
+    fwd: &mut Grid,
+    orderer: &mut Orderer,
+    starts: &[(usize, i64)],
+    best: &mut Leveled,
+) -> bool {
+    let n = plan.tasks.len();
+    let m = obj.len();
+    let mut key = vec![0.0; n];
+    let mut tie = vec![0u32; n];
+    for (p, &j) in best.order.iter().enumerate() {
+        key[j] = 1e12 + p as f64;
+        tie[j] = p as u32;
+    }
+    for &(j, s) in starts {
+        key[j] = s as f64;
+    }
+    let mut list = Vec::with_capacity(n);
+    orderer.order_by(net, Dir::Forward, &key, &tie, &mut list);
+    fwd.run(&list);
+    let finish: Vec<f64> = fwd.finish.iter().map(|&f| f as f64).collect();
+    let mut fit = vec![0.0; m];
+    obj.eval(&finish, &mut fit);
+    if super::ga::compare(&fit, &best.fitness) == std::cmp::Ordering::Less {
+        *best = super::finish_list(plan, problem, obj, list, best);
+        true
+    } else {
+        false
+    }
 }
 
 /// What a solve gave.
