@@ -49,13 +49,12 @@ pub(crate) enum Sampler {
         sigma: f64,
         q: Box<[f64; PERT_CELLS + 1]>,
     },
-    /// Beta-PERT on `[low, low + width]`, blending the shape rows `lo` and `hi` with weight
+    /// Beta-PERT on `[low, low + width]`, blending the two shape rows of `pair` with weight
     /// `w` on the upper one.
     Pert {
         low: f64,
         width: f64,
-        lo: &'static PertRow,
-        hi: &'static PertRow,
+        pair: &'static PertPair,
         w: f64,
     },
 }
@@ -108,12 +107,7 @@ impl Sampler {
                     Sampler::Pert {
                         low,
                         width: high - low,
-                        lo: pert_row(i),
-                        hi: if w > 0.0 {
-                            pert_row(i + 1)
-                        } else {
-                            pert_row(i)
-                        },
+                        pair: pert_pair(i),
                         w,
                     }
                 } else {
@@ -153,18 +147,9 @@ impl Sampler {
             Sampler::Pert {
                 low,
                 width,
-                lo,
-                hi,
+                pair,
                 w,
-            } => {
-                let a = lo.quantile(u);
-                let q = if w > 0.0 {
-                    a + w * (hi.quantile(u) - a)
-                } else {
-                    a
-                };
-                low + width * q
-            }
+            } => low + width * pair.quantile(u, w),
         }
     }
 
@@ -181,19 +166,11 @@ impl Sampler {
             Sampler::Pert {
                 low,
                 width,
-                lo,
-                hi,
+                pair,
                 w,
             } => {
-                if w > 0.0 {
-                    for (o, &x) in out.iter_mut().zip(u) {
-                        let a = lo.quantile(x);
-                        *o = low + width * (a + w * (hi.quantile(x) - a));
-                    }
-                } else {
-                    for (o, &x) in out.iter_mut().zip(u) {
-                        *o = low + width * lo.quantile(x);
-                    }
+                for (o, &x) in out.iter_mut().zip(u) {
+                    *o = low + width * pair.quantile(x, w);
                 }
             }
             _ => {
@@ -235,26 +212,6 @@ pub(crate) fn split_cell(x: f64) -> (usize, f64) {
     (j, x - j as f64)
 }
 
-impl PertRow {
-    /// The quantile at `u` in (0, 1) (see the module documentation).
-    #[inline]
-    pub(crate) fn quantile(&self, u: f64) -> f64 {
-        let (j, f) = split_cell(u * PERT_CELLS as f64);
-        let j = j & (PERT_CELLS - 1);
-        let (a, b) = (f64::from(self.q[j]), f64::from(self.q[j + 1]));
-        if j.wrapping_sub(1) >= PERT_CELLS - 2 {
-            // The first or last cell.
-            if j == 0 {
-                a + (b - a) * tail_pow(f, self.inv_alpha)
-            } else {
-                b - (b - a) * tail_pow(1.0 - f, self.inv_beta)
-            }
-        } else {
-            a + f * (b - a)
-        }
-    }
-}
-
 #[inline]
 fn tail_pow(x: f64, p: f64) -> f64 {
     if p == 1.0 {
@@ -262,6 +219,67 @@ fn tail_pow(x: f64, p: f64) -> f64 {
     } else {
         libm::pow(x, p)
     }
+}
+
+/// Two neighbouring shape rows interleaved, so that one sample reads both from one place.
+#[derive(Debug)]
+pub(crate) struct PertPair {
+    /// `q[k] = [row i, row i + 1]` at `k / PERT_CELLS`.
+    q: Box<[[f32; 2]; PERT_CELLS + 1]>,
+    inv_alpha: [f64; 2],
+    inv_beta: [f64; 2],
+}
+
+impl PertPair {
+    /// `(1 - w) Q_i(u) + w Q_{i+1}(u)`, each row's quantile interpolated linearly in its cell
+    /// (by the power law in the first and last cell; see the module documentation).
+    #[inline(always)]
+    pub(crate) fn quantile(&self, u: f64, w: f64) -> f64 {
+        let (j, f) = split_cell(u * PERT_CELLS as f64);
+        let j = j & (PERT_CELLS - 1);
+        let [a0, a1] = self.q[j];
+        let [b0, b1] = self.q[j + 1];
+        let (a0, a1, b0, b1) = (f64::from(a0), f64::from(a1), f64::from(b0), f64::from(b1));
+        let (qa, qb) = if j.wrapping_sub(1) >= PERT_CELLS - 2 {
+            if j == 0 {
+                (
+                    a0 + (b0 - a0) * tail_pow(f, self.inv_alpha[0]),
+                    a1 + (b1 - a1) * tail_pow(f, self.inv_alpha[1]),
+                )
+            } else {
+                (
+                    b0 - (b0 - a0) * tail_pow(1.0 - f, self.inv_beta[0]),
+                    b1 - (b1 - a1) * tail_pow(1.0 - f, self.inv_beta[1]),
+                )
+            }
+        } else {
+            (a0 + f * (b0 - a0), a1 + f * (b1 - a1))
+        };
+        if w > 0.0 {
+            qa + w * (qb - qa)
+        } else {
+            qa
+        }
+    }
+}
+
+static PERT_PAIRS: [OnceLock<PertPair>; PERT_SHAPES - 1] =
+    [const { OnceLock::new() }; PERT_SHAPES - 1];
+
+/// The interleaved rows `i` and `i + 1`, built on first use.
+pub(crate) fn pert_pair(i: usize) -> &'static PertPair {
+    PERT_PAIRS[i].get_or_init(|| {
+        let (lo, hi) = (pert_row(i), pert_row(i + 1));
+        let mut q = Box::new([[0.0f32; 2]; PERT_CELLS + 1]);
+        for (k, v) in q.iter_mut().enumerate() {
+            *v = [lo.q[k], hi.q[k]];
+        }
+        PertPair {
+            q,
+            inv_alpha: [lo.inv_alpha, hi.inv_alpha],
+            inv_beta: [lo.inv_beta, hi.inv_beta],
+        }
+    })
 }
 
 static PERT_ROWS: [OnceLock<PertRow>; PERT_SHAPES] = [const { OnceLock::new() }; PERT_SHAPES];

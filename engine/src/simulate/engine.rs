@@ -62,6 +62,10 @@ pub(crate) struct RiskC {
     impact: Sampler,
     /// Tasks delayed (milestones excluded: they take no time), as listed.
     tasks: Vec<usize>,
+    /// The tasks whose times can change when this risk fires (the listed tasks and all that
+    /// depend on them), in topological order, and as a mask.
+    affected: Vec<usize>,
+    affected_mask: Vec<bool>,
 }
 
 /// How iterations are scheduled.
@@ -100,10 +104,6 @@ pub(crate) struct Ctx<'a> {
     n_durs: usize,
     release_tasks: Vec<Vec<usize>>,
     end_candidates: Vec<usize>,
-    /// Successors (CSR) and each task's position in `topo`.
-    succ_start: Vec<usize>,
-    succs: Vec<usize>,
-    topo_pos: Vec<usize>,
     /// The teams each task holds (CSR), for resource links.
     teams_start: Vec<usize>,
     teams: Vec<usize>,
@@ -189,10 +189,22 @@ impl<'a> Ctx<'a> {
                 for &j in &tasks {
                     risk_task[j] = true;
                 }
+                let mut mask = vec![false; n];
+                let mut stack: Vec<usize> = tasks.clone();
+                while let Some(j) = stack.pop() {
+                    if !mask[j] {
+                        mask[j] = true;
+                        stack.extend(succ_lists[j].iter().copied());
+                    }
+                }
+                let mut affected: Vec<usize> = (0..n).filter(|&j| mask[j]).collect();
+                affected.sort_by_key(|&j| topo_pos[j]);
                 RiskC {
                     p: r.probability,
                     impact: Sampler::new(&r.impact),
                     tasks,
+                    affected,
+                    affected_mask: mask,
                 }
             })
             .collect();
@@ -225,13 +237,6 @@ impl<'a> Ctx<'a> {
         }
         let end_candidates = (0..n).filter(|&j| !dominated[j]).collect();
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
-        let mut succ_start = Vec::with_capacity(n + 1);
-        let mut succs = Vec::new();
-        for list in &succ_lists {
-            succ_start.push(succs.len());
-            succs.extend(list.iter().copied());
-        }
-        succ_start.push(succs.len());
         let mut teams_start = Vec::with_capacity(n + 1);
         let mut teams = Vec::new();
         for t in &plan.tasks {
@@ -268,9 +273,6 @@ impl<'a> Ctx<'a> {
             n_durs,
             release_tasks,
             end_candidates,
-            succ_start,
-            succs,
-            topo_pos,
             teams_start,
             teams,
             rank,
@@ -321,11 +323,10 @@ impl<'a> Ctx<'a> {
             d1: vec![0.0; n],
             s1: vec![0.0; n],
             f1: vec![0.0; n],
-            s2: vec![0.0; n],
-            f2: vec![0.0; n],
-            stamp: vec![0; n],
-            cur: 0,
-            pending: vec![0; n.div_ceil(64)],
+            s2: vec![0.0; n * BATCH],
+            f2: vec![0.0; n * BATCH],
+            cols: Vec::with_capacity(BATCH),
+            changed: vec![false; n],
             by_finish: Vec::with_capacity(n),
             link_start: Vec::with_capacity(n + 1),
             link_from: Vec::new(),
@@ -753,13 +754,13 @@ impl<'a> Ctx<'a> {
             makespan: out.makespan.clone(),
             ready: out.ready.clone(),
         };
-        for i in 0..len {
-            if !s.fired[r * BATCH + i] {
-                continue;
-            }
-            match &self.mode {
-                Mode::CriticalPath => self.rerun_column(s, len, r, i, out, &mut w),
-                Mode::Resource { problem, order } => {
+        match &self.mode {
+            Mode::CriticalPath => self.rerun_cpm(s, len, r, &mut w),
+            Mode::Resource { problem, order } => {
+                for i in 0..len {
+                    if !s.fired[r * BATCH + i] {
+                        continue;
+                    }
                     for j in 0..self.n {
                         s.d1[j] = if self.risk_task[j] {
                             self.duration_without(
@@ -775,9 +776,9 @@ impl<'a> Ctx<'a> {
                         };
                     }
                     let sgs = s.sgs.as_mut().expect("resource mode has a scheme");
-                    sgs.run(problem, &s.d1, order, &mut s.s2, &mut s.f2);
-                    w.makespan[i] = s.f2.iter().copied().fold(0.0, f64::max);
-                    let at = |j: usize| (s.s2[j], s.f2[j]);
+                    sgs.run(problem, &s.d1, order, &mut s.s1, &mut s.f1);
+                    w.makespan[i] = s.f1.iter().copied().fold(0.0, f64::max);
+                    let at = |j: usize| (s.s1[j], s.f1[j]);
                     for (q, tasks) in self.release_tasks.iter().enumerate() {
                         w.ready[q * len + i] = ready_of(tasks, at);
                     }
@@ -787,102 +788,138 @@ impl<'a> Ctx<'a> {
         w
     }
 
-    /// Critical-path re-run of iteration `i` of the batch without risk `r`: only tasks whose
-    /// times change are recomputed, visiting successors of changed tasks in topological order
-    /// (a bitset over topological positions), starting from the risk's tasks.
-    fn rerun_column(
-        &self,
-        s: &mut Scratch,
-        len: usize,
-        r: usize,
-        i: usize,
-        out: &BatchOut,
-        w: &mut Without,
-    ) {
-        s.cur = s.cur.wrapping_add(1);
-        if s.cur == 0 {
-            s.stamp.fill(0);
-            s.cur = 1;
+    /// Critical-path re-run of the batch without risk `r`, over the iterations in which it
+    /// fired only (gathered into lanes `0..m`) and the tasks downstream of it only (the rest
+    /// keep their times, read from the batch): the forward pass's arithmetic, so the same bits
+    /// as a full pass.
+    fn rerun_cpm(&self, s: &mut Scratch, len: usize, r: usize, w: &mut Without) {
+        let Scratch {
+            cols,
+            base,
+            dur,
+            start,
+            finish,
+            fired,
+            impact,
+            s2,
+            f2,
+            acc,
+            changed,
+            ..
+        } = s;
+        cols.clear();
+        cols.extend((0..len).filter(|&i| fired[r * BATCH + i]));
+        let m = cols.len();
+        if m == 0 {
+            return;
         }
-        let cur = s.cur;
-        let makespan = out.makespan[i];
-        let mut first_word = usize::MAX;
-        for &j in &self.risks[r].tasks {
-            let pos = self.topo_pos[j];
-            s.pending[pos / 64] |= 1 << (pos % 64);
-            first_word = first_word.min(pos / 64);
-        }
-        let mut rescan = false;
-        let mut word = first_word;
-        while word < s.pending.len() {
-            let bits = s.pending[word];
-            if bits == 0 {
-                word += 1;
-                continue;
-            }
-            let bit = bits.trailing_zeros() as usize;
-            s.pending[word] &= !(1u64 << bit);
-            let j = self.topo[word * 64 + bit];
-            let d = if self.risk_task[j] {
-                self.duration_without(j, i, s.base[j * BATCH + i], &s.fired, &s.impact, r)
-            } else {
-                s.dur[j * BATCH + i]
-            };
-            let cal = self.cal(j);
-            let plain = self.plain[j];
-            let mut es: f64 = 0.0;
-            for l in self.preds(j) {
-                let p = l.pred;
-                let (ps, pf) = if s.stamp[p] == cur {
-                    (s.s2[p], s.f2[p])
-                } else {
-                    (s.start[p * BATCH + i], s.finish[p * BATCH + i])
-                };
-                let b = match (l.kind, plain) {
-                    (LinkKind::FS, _) => pf + l.lag,
-                    (LinkKind::SS, _) => ps + l.lag,
-                    (LinkKind::FF, true) => pf + l.lag - d,
-                    (LinkKind::SF, true) => ps + l.lag - d,
-                    (kind, false) => graph::start_bound(kind, l.lag, cal, d, ps, pf),
-                };
-                if b > es {
-                    es = b;
-                }
-            }
-            let (a, f) = if plain {
-                (es, es + d)
-            } else {
-                cal.advance(es, d)
-            };
-            let (old_s, old_f) = (s.start[j * BATCH + i], s.finish[j * BATCH + i]);
-            if a != old_s || f != old_f {
-                s.stamp[j] = cur;
-                s.s2[j] = a;
-                s.f2[j] = f;
-                rescan |= old_f == makespan || f > makespan;
-                for &k in &self.succs[self.succ_start[j]..self.succ_start[j + 1]] {
-                    let pos = self.topo_pos[k];
-                    s.pending[pos / 64] |= 1 << (pos % 64);
-                }
-            }
-        }
-        let at = |j: usize| {
-            if s.stamp[j] == cur {
-                (s.s2[j], s.f2[j])
-            } else {
-                (s.start[j * BATCH + i], s.finish[j * BATCH + i])
+        let risk = &self.risks[r];
+        let acc = &mut acc[..m];
+        let (mut d, mut gs, mut gf) = ([0.0f64; BATCH], [0.0f64; BATCH], [0.0f64; BATCH]);
+        let (d, gs, gf) = (&mut d[..m], &mut gs[..m], &mut gf[..m]);
+        let gather = |row: &[f64], out: &mut [f64]| {
+            for (o, &i) in out.iter_mut().zip(cols.iter()) {
+                *o = row[i];
             }
         };
-        if rescan {
-            w.makespan[i] = self
-                .end_candidates
+        // `changed` is meaningful only on this risk's affected tasks (reset here).
+        let moved = |changed: &[bool], p: usize| risk.affected_mask[p] && changed[p];
+        for &j in &risk.affected {
+            changed[j] = false;
+        }
+        for &j in &risk.affected {
+            // Only a task whose duration or some predecessor's times changed can move.
+            if !self.risk_task[j] && !self.preds(j).iter().any(|l| moved(changed, l.pred)) {
+                continue;
+            }
+            if self.risk_task[j] {
+                for (c, &i) in cols.iter().enumerate() {
+                    d[c] = self.duration_without(j, i, base[j * BATCH + i], fired, impact, r);
+                }
+            } else {
+                gather(&dur[j * BATCH..(j + 1) * BATCH], d);
+            }
+            acc.fill(0.0);
+            let plain = self.plain[j];
+            for l in self.preds(j) {
+                let p = l.pred;
+                let lag = l.lag;
+                // The predecessor's times in the lanes: re-run rows when it is affected,
+                // gathered from the batch otherwise.
+                let (ps, pf): (&[f64], &[f64]) = if moved(changed, p) {
+                    (&s2[p * BATCH..p * BATCH + m], &f2[p * BATCH..p * BATCH + m])
+                } else {
+                    match l.kind {
+                        LinkKind::FS | LinkKind::FF if plain => {
+                            gather(&finish[p * BATCH..(p + 1) * BATCH], gf)
+                        }
+                        LinkKind::SS | LinkKind::SF if plain => {
+                            gather(&start[p * BATCH..(p + 1) * BATCH], gs)
+                        }
+                        _ => {
+                            gather(&finish[p * BATCH..(p + 1) * BATCH], gf);
+                            gather(&start[p * BATCH..(p + 1) * BATCH], gs);
+                        }
+                    }
+                    (&*gs, &*gf)
+                };
+                match (l.kind, plain) {
+                    (LinkKind::FS, _) => max_into(acc, pf, lag),
+                    (LinkKind::SS, _) => max_into(acc, ps, lag),
+                    (LinkKind::FF, true) => max_into_minus(acc, pf, lag, d),
+                    (LinkKind::SF, true) => max_into_minus(acc, ps, lag, d),
+                    (kind, false) => {
+                        let cal = self.cal(j);
+                        for c in 0..m {
+                            let b = graph::start_bound(kind, lag, cal, d[c], ps[c], pf[c]);
+                            acc[c] = if b > acc[c] { b } else { acc[c] };
+                        }
+                    }
+                }
+            }
+            let (st, fi) = (
+                &mut s2[j * BATCH..j * BATCH + m],
+                &mut f2[j * BATCH..j * BATCH + m],
+            );
+            if plain {
+                st.copy_from_slice(acc);
+                for ((f, &a), &dd) in fi.iter_mut().zip(acc.iter()).zip(d.iter()) {
+                    *f = a + dd;
+                }
+            } else {
+                let cal = self.cal(j);
+                for c in 0..m {
+                    let (a, f) = cal.advance(acc[c], d[c]);
+                    st[c] = a;
+                    fi[c] = f;
+                }
+            }
+            // Changed in some lane?
+            changed[j] = cols
                 .iter()
-                .map(|&j| at(j).1)
-                .fold(0.0, f64::max);
+                .enumerate()
+                .any(|(c, &i)| st[c] != start[j * BATCH + i] || fi[c] != finish[j * BATCH + i]);
+        }
+        // The largest finish over the candidates, and each release's, per lane.
+        let lanes_max = |tasks: &[usize], out: &mut [f64], tmp: &mut [f64]| {
+            out.fill(0.0);
+            for &j in tasks {
+                if risk.affected_mask[j] && changed[j] {
+                    max_into(out, &f2[j * BATCH..j * BATCH + m], 0.0);
+                } else {
+                    gather(&finish[j * BATCH..(j + 1) * BATCH], tmp);
+                    max_into(out, tmp, 0.0);
+                }
+            }
+        };
+        lanes_max(&self.end_candidates, acc, gf);
+        for (&i, &v) in cols.iter().zip(acc.iter()) {
+            w.makespan[i] = v;
         }
         for (q, tasks) in self.release_tasks.iter().enumerate() {
-            if tasks.iter().any(|&j| s.stamp[j] == cur) {
-                w.ready[q * len + i] = ready_of(tasks, at);
+            lanes_max(tasks, acc, gf);
+            for (&i, &v) in cols.iter().zip(acc.iter()) {
+                w.ready[q * len + i] = v;
             }
         }
     }
@@ -1026,13 +1063,12 @@ pub(crate) struct Scratch {
     d1: Vec<f64>,
     s1: Vec<f64>,
     f1: Vec<f64>,
+    /// Risk re-runs: times of the affected tasks in the gathered lanes `cols`.
     s2: Vec<f64>,
     f2: Vec<f64>,
-    /// `stamp[j] == cur`: task `j` has new times in `s2`/`f2` in the current re-run.
-    stamp: Vec<u32>,
-    cur: u32,
-    /// Tasks to revisit in the current re-run, as a bitset over topological positions.
-    pending: Vec<u64>,
+    cols: Vec<usize>,
+    /// Risk re-runs: whether a task's times differ from the batch's in some lane.
+    changed: Vec<bool>,
     by_finish: Vec<(f64, u32)>,
     /// Resource links of the current iteration, by successor (CSR).
     link_start: Vec<usize>,
