@@ -7,7 +7,8 @@ use shipdate_engine::calendar::Timeline;
 use shipdate_engine::model::{Plan, When};
 use shipdate_engine::report::number;
 use shipdate_engine::simulate::{
-    self, Options, Percentiles, Sampling, SimMode, Simulation, DEFAULT_ITERATIONS, DEFAULT_SEED,
+    self, Options, Percentiles, PriorityOrder, Sampling, SimMode, Simulation, DEFAULT_ITERATIONS,
+    DEFAULT_SEED,
 };
 
 use super::table::{Align, Table};
@@ -79,6 +80,7 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
         ignore_capacity: args.ignore_capacity,
         risk_effects: true,
         threads: args.threads,
+        order: PriorityOrder::Schedule,
     };
     let work = args.iterations.saturating_mul(plan.tasks.len().max(1))
         / if args.ignore_capacity { 50 } else { 1 };

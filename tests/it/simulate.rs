@@ -20,10 +20,11 @@
 use shipdate_engine::calendar::Timeline;
 use shipdate_engine::graph;
 use shipdate_engine::io::{parse_str, Format};
+use shipdate_engine::leveling;
 use shipdate_engine::model::{Estimate, Plan};
 use shipdate_engine::schedule::schedule;
 use shipdate_engine::simulate::{
-    sample_durations, simulate, Options, Sampling, SimError, Simulation,
+    sample_durations, simulate, Options, PriorityOrder, Sampling, SimError, Simulation,
 };
 
 const N: usize = 100_000;
@@ -791,12 +792,27 @@ tasks = ["b"]
 }
 
 #[test]
-fn zero_iterations_is_an_error() {
-    let p = plan("[plan]\nname = \"x\"\n[[tasks]]\nid = \"t\"\nestimate = 1\n");
+fn zero_iterations_and_bad_priority_lists_are_errors() {
+    let p = plan(
+        "[plan]\nname = \"x\"\n[[tasks]]\nid = \"t\"\nestimate = 1\n\
+         [[tasks]]\nid = \"u\"\nestimate = 1\nafter = [\"t\"]\n",
+    );
     assert_eq!(
         simulate(&p, &options(0, true, Sampling::MonteCarlo)),
         Err(SimError::NoIterations)
     );
+    for bad in [vec![1, 0], vec![0], vec![0, 0], vec![0, 1, 1], vec![0, 7]] {
+        let o = Options {
+            order: PriorityOrder::List(bad.clone()),
+            ..options(10, false, Sampling::MonteCarlo)
+        };
+        assert_eq!(simulate(&p, &o), Err(SimError::InvalidOrder), "{bad:?}");
+    }
+    let o = Options {
+        order: PriorityOrder::List(vec![0, 1]),
+        ..options(10, false, Sampling::MonteCarlo)
+    };
+    assert_eq!(simulate(&p, &o).unwrap().makespan.p50, 2.0);
 }
 
 /// xorshift64* for the random plans below.
@@ -906,26 +922,39 @@ fn each_iteration_matches_the_reference_engines_on_random_plans() {
                 t.id
             );
         }
-        // Resource-aware: the serial scheme with the deterministic priority list, slack on the
-        // levelled network with the scheduler's own (pairwise) resource links.
+        // Resource-aware: the serial scheme with the deterministic schedule's priority list (the
+        // leveller's, by default) or the priority rule, slack on the levelled network with the
+        // scheduler's own (pairwise) resource links.
         let prob = Problem::new(&p);
-        let order = prob.priority_order();
-        let mut sgs = Sgs::new(&prob);
-        let (mut st, mut fi) = (vec![0.0; p.tasks.len()], vec![0.0; p.tasks.len()]);
-        sgs.run(&prob, d, &order, &mut st, &mut fi);
-        let makespan = fi.iter().copied().fold(0.0, f64::max);
-        let links = resource_links(&prob, &sgs, &order, &fi);
-        let (ls, _) = graph::backward_pass(&p, prob.timeline(), d, &order, &links, makespan);
-        let s = simulate(&p, &o(false)).unwrap();
-        assert_eq!(s.makespan.p50, makespan, "seed {seed}");
-        for (j, t) in s.tasks.iter().enumerate() {
-            let c = (ls[j] - st[j]).max(0.0) < CRITICAL_EPS;
-            assert_eq!(
-                t.criticality,
-                if c { 1.0 } else { 0.0 },
-                "seed {seed} {}",
-                t.id
-            );
+        let leveled = leveling::level(&p, &prob, &leveling::Options::default()).order;
+        for (choice, order) in [
+            (PriorityOrder::Schedule, leveled),
+            (PriorityOrder::Rule, prob.priority_order()),
+        ] {
+            let mut sgs = Sgs::new(&prob);
+            let (mut st, mut fi) = (vec![0.0; p.tasks.len()], vec![0.0; p.tasks.len()]);
+            sgs.run(&prob, d, &order, &mut st, &mut fi);
+            let makespan = fi.iter().copied().fold(0.0, f64::max);
+            let links = resource_links(&prob, &sgs, &order, &fi);
+            let (ls, _) = graph::backward_pass(&p, prob.timeline(), d, &order, &links, makespan);
+            let s = simulate(
+                &p,
+                &Options {
+                    order: choice.clone(),
+                    ..o(false)
+                },
+            )
+            .unwrap();
+            assert_eq!(s.makespan.p50, makespan, "seed {seed} {choice:?}");
+            for (j, t) in s.tasks.iter().enumerate() {
+                let c = (ls[j] - st[j]).max(0.0) < CRITICAL_EPS;
+                assert_eq!(
+                    t.criticality,
+                    if c { 1.0 } else { 0.0 },
+                    "seed {seed} {choice:?} {}",
+                    t.id
+                );
+            }
         }
     }
 }

@@ -3,8 +3,8 @@
 //! Each iteration samples every task's duration from its estimate, fires each risk event with
 //! its probability (adding one sampled impact to each task it lists), and schedules the plan
 //! with those durations: by default resource-aware (the scheduler's serial scheme with the
-//! deterministic schedule's priority list, so capacity, calendars and time off hold in every
-//! iteration), or with [`Options::ignore_capacity`] by the critical-path method (links, lags
+//! deterministic schedule's priority list, [`PriorityOrder`], so capacity, calendars and time
+//! off hold in every iteration), or with [`Options::ignore_capacity`] by the critical-path method (links, lags
 //! and team calendars, no capacity). The iterations' finishes, release ready times, deploy
 //! windows and critical tasks are then summarised as a [`Simulation`].
 //!
@@ -89,6 +89,19 @@ pub enum Sampling {
     LatinHypercube,
 }
 
+/// The priority list each resource-aware iteration schedules with.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum PriorityOrder {
+    /// The deterministic schedule's own list, as [`crate::schedule::schedule`] finds it (the
+    /// leveller's best activity list with its default options): what SPEC section 3 asks for.
+    #[default]
+    Schedule,
+    /// The release-first priority rule, [`Problem::priority_order`]: no search.
+    Rule,
+    /// An explicit activity list: every task once, each after its predecessors.
+    List(Vec<usize>),
+}
+
 /// What to simulate and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
@@ -106,6 +119,8 @@ pub struct Options {
     /// Worker threads (with the `parallel` feature; `None`: rayon's default). The result does
     /// not depend on it.
     pub threads: Option<usize>,
+    /// The priority list of resource-aware mode.
+    pub order: PriorityOrder,
 }
 
 impl Default for Options {
@@ -117,6 +132,7 @@ impl Default for Options {
             ignore_capacity: false,
             risk_effects: true,
             threads: None,
+            order: PriorityOrder::Schedule,
         }
     }
 }
@@ -128,6 +144,9 @@ pub enum SimError {
     /// Zero iterations were asked for.
     #[error("the number of iterations must be at least 1")]
     NoIterations,
+    /// [`PriorityOrder::List`] does not list every task once, each after its predecessors.
+    #[error("the priority list must hold every task once, each after its predecessors")]
+    InvalidOrder,
     /// The worker threads could not be started.
     #[error("cannot start {threads} worker threads: {message}")]
     Threads {
@@ -295,7 +314,30 @@ pub fn simulate_with_progress(
     if options.iterations == 0 {
         return Err(SimError::NoIterations);
     }
+    if let PriorityOrder::List(order) = &options.order {
+        if !precedence_feasible(plan, order) {
+            return Err(SimError::InvalidOrder);
+        }
+    }
     with_threads(options.threads, || run(plan, options, progress))
+}
+
+/// Whether `order` lists every task of `plan` once, each after its predecessors.
+fn precedence_feasible(plan: &Plan, order: &[usize]) -> bool {
+    let n = plan.tasks.len();
+    let mut pos = vec![usize::MAX; n];
+    for (k, &j) in order.iter().enumerate() {
+        if j >= n || pos[j] != usize::MAX {
+            return false;
+        }
+        pos[j] = k;
+    }
+    order.len() == n
+        && plan
+            .tasks
+            .iter()
+            .enumerate()
+            .all(|(j, t)| t.after.iter().all(|l| pos[l.pred] < pos[j]))
 }
 
 /// Every task's sampled duration (risk impacts included) in each of the first
@@ -399,7 +441,13 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
         (&own_timeline, Mode::CriticalPath)
     } else {
         problem = Problem::new(plan);
-        let order = problem.priority_order();
+        let order = match &options.order {
+            PriorityOrder::Schedule => {
+                crate::leveling::level(plan, &problem, &crate::leveling::Options::default()).order
+            }
+            PriorityOrder::Rule => problem.priority_order(),
+            PriorityOrder::List(list) => list.clone(),
+        };
         (
             problem.timeline(),
             Mode::Resource {
