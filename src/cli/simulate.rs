@@ -281,7 +281,12 @@ pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
                 );
             }
             if hidden > 0 {
-                let _ = writeln!(out, "    ({hidden} more windows under 1% each)");
+                let (what, each) = if hidden == 1 {
+                    ("window", "")
+                } else {
+                    ("windows", " each")
+                };
+                let _ = writeln!(out, "    ({hidden} more {what} under 1%{each})");
             }
             if r.unscheduled_probability > 0.0 {
                 let _ = writeln!(
