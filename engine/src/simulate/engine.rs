@@ -92,6 +92,9 @@ pub(crate) struct Ctx<'a> {
     preds: Vec<PredLink>,
     plain: Vec<bool>,
     team: Vec<Option<usize>>,
+    /// Whether a task has a finish-to-finish or start-to-finish predecessor link (then the
+    /// backward pass needs its latest finish).
+    finish_links: Vec<bool>,
     samplers: Vec<Sampler>,
     /// Whether a task's sampled duration can be below 0 (then it is clamped).
     may_be_negative: Vec<bool>,
@@ -140,6 +143,15 @@ impl<'a> Ctx<'a> {
             .map(|t| match t {
                 Some(k) => is_plain(timeline.team(*k)),
                 None => is_plain(timeline.free()),
+            })
+            .collect();
+        let finish_links = plan
+            .tasks
+            .iter()
+            .map(|t| {
+                t.after
+                    .iter()
+                    .any(|l| matches!(l.kind, LinkKind::FF | LinkKind::SF))
             })
             .collect();
         let samplers: Vec<Sampler> = plan
@@ -262,6 +274,7 @@ impl<'a> Ctx<'a> {
             preds,
             plain,
             team,
+            finish_links,
             samplers,
             may_be_negative,
             indep,
@@ -603,11 +616,17 @@ impl<'a> Ctx<'a> {
                         *l = if b < *l { b } else { *l };
                     }
                 }
-                for (((f, &l), &dd), &e) in lf.iter_mut().zip(ls.iter()).zip(d).zip(es) {
-                    *f = l + dd;
-                    // (l - e).max(0) < eps, eps > 0.
-                    count += u32::from(l - e < CRITICAL_EPS);
+                if self.finish_links[j] {
+                    for ((f, &l), &dd) in lf.iter_mut().zip(ls.iter()).zip(d) {
+                        *f = l + dd;
+                    }
                 }
+                // (l - e).max(0) < eps, eps > 0.
+                count = ls
+                    .iter()
+                    .zip(es)
+                    .map(|(&l, &e)| u32::from(l - e < CRITICAL_EPS))
+                    .sum();
             } else {
                 let cal = self.cal(j);
                 for i in 0..len {
