@@ -27,7 +27,7 @@ pub enum SimulateFormat {
 pub enum SamplingArg {
     /// Plain Monte Carlo.
     Mc,
-    /// Latin hypercube (stratified within each batch of 64 iterations).
+    /// Latin hypercube (stratified within each batch of 128 iterations).
     Lhs,
 }
 

@@ -28,7 +28,7 @@ use super::Sampling;
 
 /// Iterations per batch: the unit of seeding and of Latin hypercube stratification. Fixed,
 /// so that results do not depend on the number of threads.
-pub const BATCH: usize = 64;
+pub const BATCH: usize = 128;
 
 /// Number of rank bins of a task's duration key (see [`BatchOut::keys`]).
 pub(crate) const KEY_BINS: usize = 1024;
