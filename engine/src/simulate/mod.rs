@@ -535,7 +535,7 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
                     for o in &outs {
                         d.extend_from_slice(&o.durs[k * o.len..(k + 1) * o.len]);
                     }
-                    let rank = stats::midranks(&d, f32::total_cmp);
+                    let rank = stats::midranks_nonneg_f32(&d);
                     let sum_ab: f64 = rank.iter().zip(&finish_rank).map(|(a, b)| a * b).sum();
                     let sum_aa: f64 = rank.iter().map(|a| a * a).sum();
                     stats::rank_correlation(n, sum_ab, sum_aa, sum_bb)

@@ -166,6 +166,32 @@ pub(crate) fn midranks<T: Copy>(x: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Order
     ranks
 }
 
+/// Midranks of non-negative `f32` values, sorting `(bits, index)` packed in a `u64` (the bit
+/// patterns of non-negative floats order like the floats).
+pub(crate) fn midranks_nonneg_f32(x: &[f32]) -> Vec<f64> {
+    let mut packed: Vec<u64> = x
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (u64::from((v + 0.0).max(0.0).to_bits()) << 32) | i as u64)
+        .collect();
+    packed.sort_unstable();
+    let mut ranks = vec![0.0; x.len()];
+    let mut k = 0;
+    while k < packed.len() {
+        let key = packed[k] >> 32;
+        let mut e = k + 1;
+        while e < packed.len() && packed[e] >> 32 == key {
+            e += 1;
+        }
+        let r = (k + 1 + e) as f64 / 2.0;
+        for &p in &packed[k..e] {
+            ranks[(p & 0xffff_ffff) as usize] = r;
+        }
+        k = e;
+    }
+    ranks
+}
+
 /// Pearson correlation of two midrank vectors of `n` values (so both have mean `(n + 1) / 2`)
 /// from `sum(a b)`, `sum(a^2)` and `sum(b^2)`. 0 when either has no spread.
 pub(crate) fn rank_correlation(n: usize, sum_ab: f64, sum_aa: f64, sum_bb: f64) -> f64 {
@@ -293,6 +319,8 @@ mod tests {
     fn midranks_and_spearman_by_hand() {
         let r = midranks(&[3.0, 1.0, 3.0, 2.0], f64::total_cmp);
         assert_eq!(r, vec![3.5, 1.0, 3.5, 2.0]);
+        let r = midranks_nonneg_f32(&[3.0, 1.0, 3.0, 2.0, 0.0, -0.0, 1e30]);
+        assert_eq!(r, vec![5.5, 3.0, 5.5, 4.0, 1.5, 1.5, 7.0]);
         // Keys 0,0,1,2 (midranks 1.5, 1.5, 3, 4) against ranks 4,3,2,1.
         let b = [4.0, 3.0, 2.0, 1.0];
         let sum_bb: f64 = b.iter().map(|x| x * x).sum();
