@@ -7,6 +7,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 started=$SECONDS
+stamp="$(mktemp)"
+trap 'rm -f "$stamp"' EXIT
 results=()
 failed=0
 
@@ -52,6 +54,11 @@ run_step "cargo clippy --workspace --all-targets -- -D warnings" \
 run_step "native tests" native_tests
 run_step "wasm build (scripts/build-web.sh)" bash scripts/build-web.sh
 run_step "engine tests in headless Chromium (wasm-bindgen-test)" wasm_engine_tests
+# The report test runs the CLI; reuse the binary the native tests just built rather than
+# have it `cargo run` a fresh dev-profile build (only when it is from this run).
+if [[ -z "${SHIPDATE_BIN:-}" && "$CARGO_TARGET_DIR/debug/shipdate" -nt "$stamp" ]]; then
+  export SHIPDATE_BIN="$CARGO_TARGET_DIR/debug/shipdate"
+fi
 if [[ -f "$DIST/web_bg.wasm" ]]; then
   run_step "browser tests (Playwright, Chromium)" node --test --test-concurrency=1 tests/browser/
 else
