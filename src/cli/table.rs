@@ -43,13 +43,13 @@ impl Table {
         let mut out = String::new();
         let line = |cells: &[String], out: &mut String| {
             let mut s = String::new();
-            for i in 0..n {
+            for (i, (w, align)) in width.iter().zip(&self.align).enumerate().take(n) {
                 let c = cells.get(i).map_or("", String::as_str);
-                let pad = width[i] - c.chars().count();
+                let pad = w - c.chars().count();
                 if i > 0 {
                     s.push_str("  ");
                 }
-                match self.align[i] {
+                match align {
                     Align::Left => {
                         s.push_str(c);
                         s.push_str(&" ".repeat(pad));
