@@ -18,9 +18,10 @@ fn benches(c: &mut Criterion) {
     g.sample_size(10);
 
     let plan = release_plan(2000, 10, 3, 1);
-    g.bench_function("schedule 2000-task 10-team release plan (default settings)", |b| {
-        b.iter(|| black_box(schedule(black_box(&plan))))
-    });
+    g.bench_function(
+        "schedule 2000-task 10-team release plan (default settings)",
+        |b| b.iter(|| black_box(schedule(black_box(&plan)))),
+    );
 
     let src = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -28,7 +28,7 @@ fn main() {
     let mut per = 1usize;
     let mut only: Option<String> = None;
     let mut exact = false;
-    let mut nodes: Option<u64> = Some(500);
+    let mut nodes: Option<u64> = Some(200);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().expect("a value after the option");

@@ -165,6 +165,10 @@ pub(crate) struct Propagator<'a> {
     arcs: Vec<(usize, usize, i64)>,
     /// Scratch: compulsory usage per team and slot.
     usage: Vec<i64>,
+    /// Whether propagation ends with the energetic check (off inside cheap shaving trials).
+    energetic: bool,
+    /// Whether shaving trials use the energetic check (strong but cubic in the task count).
+    pub energetic_trials: bool,
 }
 
 impl<'a> Propagator<'a> {
@@ -181,6 +185,8 @@ impl<'a> Propagator<'a> {
             topo,
             arcs,
             usage: Vec::new(),
+            energetic: true,
+            energetic_trials: true,
         }
     }
 
@@ -283,10 +289,18 @@ impl<'a> Propagator<'a> {
             }
             if !changed {
                 let _ = self.topo;
-                return !energy_infeasible(g, &w.es, &w.lf);
+                return !self.energetic || !energy_infeasible(g, &w.es, &w.lf);
             }
         }
-        !energy_infeasible(g, &w.es, &w.lf)
+        !self.energetic || !energy_infeasible(g, &w.es, &w.lf)
+    }
+
+    /// Propagation for a shaving trial.
+    fn trial(&mut self, w: &mut Windows) -> bool {
+        self.energetic = self.energetic_trials;
+        let ok = self.propagate(w);
+        self.energetic = true;
+        ok
     }
 
     /// Shaving: a start is removed from a task's window when fixing the task there makes
@@ -305,7 +319,7 @@ impl<'a> Propagator<'a> {
                 loop {
                     let mut trial = w.clone();
                     trial.lf[j] = trial.es[j] + d[j];
-                    if self.propagate(&mut trial) {
+                    if self.trial(&mut trial) {
                         break;
                     }
                     w.es[j] += 1;
@@ -317,7 +331,7 @@ impl<'a> Propagator<'a> {
                 loop {
                     let mut trial = w.clone();
                     trial.es[j] = trial.lf[j] - d[j];
-                    if self.propagate(&mut trial) {
+                    if self.trial(&mut trial) {
                         break;
                     }
                     w.lf[j] -= 1;
@@ -354,7 +368,14 @@ impl<'a> Propagator<'a> {
             return Ok(None);
         }
         let postponed = vec![None; self.g.len()];
-        self.set_times(w, postponed, nodes, limit)
+        // Below the root, shaving trials use time-tabling only (the energetic check stays at
+        // the end of every propagation): the cubic check in every trial costs more than it
+        // prunes.
+        let keep = self.energetic_trials;
+        self.energetic_trials = false;
+        let out = self.set_times(w, postponed, nodes, limit);
+        self.energetic_trials = keep;
+        out
     }
 
     fn set_times(

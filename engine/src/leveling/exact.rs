@@ -3,27 +3,34 @@
 //! # Method
 //!
 //! 1. The genetic algorithm ([`super::level`]) gives an upper bound (a schedule) and the lower
-//!    bounds of [`super::bounds`] (critical path, resource work, destructive energetic
-//!    reasoning) a lower bound for each component of the objective (each release's ready
-//!    time in file order, then the makespan). A component whose bounds meet is proven.
-//! 2. Otherwise a time-indexed mixed-integer program (Pritsker, Watters and Wolfe 1969, with
-//!    the disaggregated precedence constraints of Christofides, Alvarez-Valdes and Tamarit
-//!    1987) asks for a strictly better value `T = UB - 1`: binaries `x_jt` (task `j` starts at
-//!    `t`) only for `t` in the task's window `[ES_j, LF_j - d_j]`, where `LF_j` comes from `T`
-//!    (and from the values already proven for earlier components) through the links, so the
-//!    model shrinks as the upper bound improves; one start per task; every link as
-//!    `sum_{s<=t} x_js <= sum_{s<=t-delta} x_is`; per team and slot, the demands of the tasks
-//!    running then at most the capacity; minimise `C >= f_j` over the component's tasks. It is
-//!    modelled with `good_lp` and solved by its pure-Rust `microlp` solver (branch and bound
-//!    with a node budget, so it always stops; an optional wall-clock limit too).
-//!    - no solution: the upper bound is optimal (proven);
-//!    - solved to optimality: its value is optimal, and its schedule, re-decoded by the serial
-//!      scheme on the list sorted by its starts (which never starts a task later on a plan with
-//!      constant capacities), becomes the best;
-//!    - stopped by a limit: the incumbent (if any) improves the upper bound and the solver's
-//!      best bound raises the lower bound; the gap is reported.
+//!    bounds of the leveller (critical path, resource work, destructive energetic reasoning)
+//!    a lower bound for each component of the objective (each release's ready time in file
+//!    order, then the makespan). A component whose bounds meet is proven.
+//! 2. Otherwise the question "is there a schedule strictly better, `T = UB - 1`?" is asked:
+//!    - constraint propagation on time windows (links, time-tabling on compulsory parts,
+//!      energetic reasoning) with shaving (a start is removed when fixing the task there
+//!      fails) often empties a window: no such schedule (proven);
+//!    - a short schedule-or-postpone search with propagation and shaving at every node
+//!      ([`super::bounds`]) settles most remaining questions in milliseconds;
+//!    - then a time-indexed mixed-integer program (Pritsker, Watters and Wolfe 1969, with the
+//!      disaggregated precedence constraints of Christofides, Alvarez-Valdes and Tamarit 1987
+//!      and clique cuts: at each slot at most one of a set of tasks that can never overlap):
+//!      binaries `x_jt` only for `t` in the shaved windows; one start per task; every link as
+//!      `sum_{s<=t} x_js <= sum_{s<=t-delta} x_is`; per team and slot, the demands of the tasks
+//!      running then at most the capacity; minimise `C >= f_j` over the component's tasks,
+//!      `C <= T`. It is modelled with `good_lp` and solved by its pure-Rust `microlp` solver
+//!      (branch and bound with a node budget, an optional time limit). Infeasible: proven.
+//!      Solved: its value is optimal. Stopped: its incumbent improves the upper bound and its
+//!      best bound raises the lower bound. Models above [`ExactOptions::max_binaries`] are
+//!      skipped (microlp's simplex slows down sharply beyond a few thousand binaries);
+//!    - what the solver leaves open goes to a longer run of the same search.
+//!
+//!    Any schedule found (by the solver or the search) is re-decoded by the serial scheme on
+//!    the list sorted by its starts, which on a plan with constant capacities starts no task
+//!    later, and becomes the new upper bound; the question is asked again with the new `T`.
 //! 3. Components are settled in order; a later component is only worked on once every earlier
-//!    one is proven, with those values imposed as deadlines.
+//!    one is proven, with those values imposed as deadlines (only the tasks the releases up to
+//!    that component need are modelled).
 //!
 //! Exact mode needs the integer grid of [`super::grid`]: whole-number durations and lags,
 //! calendars that work every day, and one capacity per team on every day.
@@ -48,7 +55,8 @@ pub struct ExactOptions {
     /// Seconds of solver time for all solves together; `None` for no limit. A time limit makes
     /// the outcome depend on the machine's speed.
     pub time_limit: Option<f64>,
-    /// The largest model to build, in binary variables; a larger one stops the proof.
+    /// The largest model to build, in binary variables; a larger question goes straight to the
+    /// propagation search (microlp's simplex slows down sharply beyond a few thousand).
     pub max_binaries: usize,
     /// Nodes of the propagation search that settles what a solve left open (each node shaves
     /// every window once).
@@ -59,9 +67,9 @@ impl Default for ExactOptions {
     fn default() -> Self {
         ExactOptions {
             heuristic: Options::default(),
-            node_limit: Some(500),
+            node_limit: Some(200),
             time_limit: None,
-            max_binaries: 40_000,
+            max_binaries: 800,
             search_nodes: 20_000,
         }
     }
@@ -87,7 +95,8 @@ pub enum Stop {
     NodeLimit,
     /// The time limit ran out.
     TimeLimit,
-    /// The next model would have had this many binaries, above the limit.
+    /// The model would have had this many binaries, above the limit, and the propagation
+    /// search ran out of nodes.
     ModelTooLarge(usize),
     /// The solver failed (numerical trouble); the message says how.
     Solver(String),
@@ -168,6 +177,24 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
                 stopped = Some(Stop::TimeLimit);
                 break 'components;
             }
+            // Raise the bound first where shaving alone rules a value out (destructive bound).
+            while lb[c] < ub[c] {
+                let (member, _, deadline) =
+                    Model::scope(plan, &obj, topo, &fixed, c, lb[c], horizon);
+                let _ = member;
+                let mut w = Windows {
+                    es: vec![0; n],
+                    lf: deadline,
+                };
+                if propagator.shave(&mut w, 2) {
+                    break;
+                }
+                lb[c] += 1;
+            }
+            if ub[c] <= lb[c] {
+                lb[c] = ub[c];
+                break;
+            }
             let target = ub[c] - 1;
             let (member, goal, deadline) =
                 Model::scope(plan, &obj, topo, &fixed, c, target, horizon);
@@ -213,13 +240,26 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
                 }
                 Err(()) => {}
             }
-            let model = Model::build(&fwd, topo, &member, &goal, &w, target, lb[c]);
-            if model.binaries > options.max_binaries {
-                stopped = Some(Stop::ModelTooLarge(model.binaries));
-                break 'components;
-            }
-            solves += 1;
-            let outcome = model.solve(options.node_limit, remaining(spent));
+            let d = fwd.durations();
+            let binaries: usize = (0..n)
+                .filter(|&j| member[j])
+                .map(|j| (w.lf[j] - d[j] - w.es[j] + 1).max(0) as usize)
+                .sum();
+            let outcome = if binaries > options.max_binaries {
+                // Too large for the solver in reasonable time: straight to the search.
+                Outcome::Done {
+                    starts: None,
+                    optimal: false,
+                    bound: None,
+                    nodes: 0,
+                    seconds: 0.0,
+                    reason: Some(Stop::ModelTooLarge(binaries)),
+                }
+            } else {
+                solves += 1;
+                Model::build(&fwd, topo, &member, &goal, &w, target, lb[c])
+                    .solve(options.node_limit, remaining(spent))
+            };
             match outcome {
                 Outcome::Infeasible => {
                     lb[c] = ub[c];
@@ -384,7 +424,6 @@ struct Model {
     x: Vec<(usize, Vec<(i64, Variable)>)>,
     /// Per modelled task, the creation number of its first variable.
     first: Vec<usize>,
-    binaries: usize,
 }
 
 /// Whether tasks `i` and `j` (row-major `i * n + j`) can never run at the same time: some
@@ -511,10 +550,7 @@ impl Model {
         let n = g.len();
         let d = g.durations();
         let (es, lf) = (&w.es, &w.lf);
-        let binaries = (0..n)
-            .filter(|&j| member[j])
-            .map(|j| (lf[j] - d[j] - es[j] + 1).max(0) as usize)
-            .sum();
+
         let mut vars = variables!();
         let mut x: Vec<(usize, Vec<(i64, Variable)>)> = Vec::new();
         let mut index = vec![usize::MAX; n];
@@ -637,6 +673,7 @@ impl Model {
             by_degree.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             cand = by_degree.into_iter().map(|(_, xi)| xi).collect();
             let mut covered = vec![false; cand.len()];
+            let mut cliques = 0;
             for start in 0..cand.len() {
                 if covered[start] {
                     continue;
@@ -650,6 +687,7 @@ impl Model {
                 if clique.len() < 2 {
                     continue;
                 }
+                cliques += 1;
                 for (p, &yi) in cand.iter().enumerate() {
                     if clique.contains(&yi) {
                         covered[p] = true;
@@ -665,6 +703,10 @@ impl Model {
                     }
                 }
                 constraints.push(e.leq(1.0));
+                // Two cuts per slot at most: more make microlp's simplex slower than they help.
+                if cliques >= 2 {
+                    break;
+                }
             }
         }
         // The objective bounds every goal task's finish.
@@ -685,7 +727,6 @@ impl Model {
             constraints,
             x,
             first,
-            binaries,
         }
     }
 

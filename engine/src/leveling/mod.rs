@@ -60,7 +60,6 @@
 //! ```
 
 // Index loops over tasks, teams and time slots read more plainly than zipped iterators here.
-#![allow(clippy::needless_range_loop)]
 
 pub mod exact;
 pub mod generate;
@@ -99,15 +98,15 @@ impl Default for Options {
 }
 
 /// The default schedule budget for a plan of `tasks` tasks: on the integer grid (see the
-/// [module docs](self)) 50,000 schedules up to 40 tasks, then `2,000,000 / tasks` (about the
+/// [module docs](self)) 50,000 schedules up to 120 tasks, then `6,000,000 / tasks` (about the
 /// same work per plan), at least 500; on the general scheme, which is several times slower per
-/// task, `400,000 / tasks` between 200 and 5,000.
+/// task, `800,000 / tasks` between 200 and 5,000.
 pub fn default_budget(tasks: usize, grid: bool) -> usize {
     let n = tasks.max(1);
     if grid {
-        (2_000_000 / n).clamp(500, 50_000)
+        (6_000_000 / n).clamp(500, 50_000)
     } else {
-        (400_000 / n).clamp(200, 5_000)
+        (800_000 / n).clamp(200, 5_000)
     }
 }
 

@@ -323,3 +323,37 @@ fn generated_plans_are_valid_and_acyclic() {
     let topo = crate::graph::topological_order(&r);
     assert_eq!(topo.len(), 200);
 }
+
+#[test]
+fn exact_mode_agrees_with_brute_force() {
+    // Plain whole plans with releases: exact mode's proven value is the brute-force optimum,
+    // and its bounds are never above it, whatever the heuristic found first (a tiny budget
+    // leaves the proof to the bounds, the search and the solver).
+    let mut proven = 0;
+    for seed in 0..80 {
+        let plan = random_plan(500 + seed, 7, false);
+        let problem = Problem::new(&plan);
+        let opt = brute_force(&plan, &problem);
+        let options = exact::ExactOptions {
+            heuristic: Options {
+                schedules: Some(1),
+                seed,
+            },
+            ..exact::ExactOptions::default()
+        };
+        let e = exact::solve(&plan, &problem, &options).expect("a grid plan");
+        for (l, o) in e.best.lower_bound.iter().zip(&opt) {
+            assert!(*l <= o + 1e-9, "seed {seed}: bound {l} above optimum {o}");
+        }
+        if e.best.optimal {
+            proven += 1;
+            assert_eq!(
+                compare(&e.best.fitness, &opt),
+                std::cmp::Ordering::Equal,
+                "seed {seed}: exact {:?}, brute force {opt:?}",
+                e.best.fitness
+            );
+        }
+    }
+    assert!(proven >= 75, "proven {proven} of 80");
+}
