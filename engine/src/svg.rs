@@ -41,7 +41,7 @@ pub mod colors {
     pub const GRID: &str = "#dddddd";
 }
 
-const FONT: &str = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\"";
+pub(crate) const FONT: &str = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\"";
 
 /// Escapes text for XML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -61,7 +61,7 @@ pub fn escape(s: &str) -> String {
 }
 
 /// At most `n` characters of `s`, with an ellipsis when cut.
-fn cut(s: &str, n: usize) -> String {
+pub(crate) fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
@@ -72,7 +72,7 @@ fn cut(s: &str, n: usize) -> String {
 }
 
 /// A coordinate with one decimal.
-fn c(x: f64) -> String {
+pub(crate) fn c(x: f64) -> String {
     let r = (x * 10.0).round() / 10.0;
     if r == 0.0 {
         "0".into()
@@ -83,7 +83,7 @@ fn c(x: f64) -> String {
     }
 }
 
-fn open(out: &mut String, w: f64, h: f64, title: &str) {
+pub(crate) fn open(out: &mut String, w: f64, h: f64, title: &str) {
     let _ = write!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" aria-label=\"{}\" {FONT} font-size=\"11\"><title>{}</title>",
@@ -96,7 +96,7 @@ fn open(out: &mut String, w: f64, h: f64, title: &str) {
     );
 }
 
-fn text(out: &mut String, x: f64, y: f64, anchor: &str, fill: &str, body: &str) {
+pub(crate) fn text(out: &mut String, x: f64, y: f64, anchor: &str, fill: &str, body: &str) {
     let _ = write!(
         out,
         "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"{fill}\">{}</text>",
@@ -106,7 +106,15 @@ fn text(out: &mut String, x: f64, y: f64, anchor: &str, fill: &str, body: &str) 
     );
 }
 
-fn line(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64, stroke: &str, extra: &str) {
+pub(crate) fn line(
+    out: &mut String,
+    x1: f64,
+    y1: f64,
+    x2: f64,
+    y2: f64,
+    stroke: &str,
+    extra: &str,
+) {
     let _ = write!(
         out,
         "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{stroke}\"{extra}/>",
@@ -142,7 +150,7 @@ pub fn time_labels(plan: &Plan) -> impl Fn(f64) -> String {
 /// Draws a time axis along `y` from `x0` to `x0 + w` for times `lo..hi`, with grid lines up to
 /// `top`. Returns nothing; appends to `out`.
 #[allow(clippy::too_many_arguments)]
-fn time_axis(
+pub(crate) fn time_axis(
     out: &mut String,
     x0: f64,
     w: f64,
