@@ -4,6 +4,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
+# SHIPDATE_DIST builds elsewhere than dist/ (the browser tests read the same variable).
+DIST="${SHIPDATE_DIST:-$DIST}"
 
 step "cargo build -p web (wasm32, wasm-release)"
 cargo build --profile wasm-release --target "$WASM_TARGET" -p web --bin web
@@ -19,7 +21,7 @@ step "wasm-opt -Oz"
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$DIST/web_bg.wasm" -o "$DIST/web_bg.wasm"
 
-cp web/index.html web/boot.js web/style.css "$DIST/"
+cp web/index.html web/boot.js web/worker.js web/style.css "$DIST/"
 size=$(stat -c %s "$DIST/web_bg.wasm")
 gz=$(gzip -9c "$DIST/web_bg.wasm" | wc -c)
 echo "dist/web_bg.wasm: $((size / 1024)) KiB, $((gz / 1024)) KiB gzipped" >&2

@@ -2,15 +2,22 @@
 //!
 //! - [`state`]: the planner's state as plain data (parse, schedule, last good schedule);
 //! - [`storage`]: the plan kept in the browser's `localStorage`, versioned;
+//! - [`share`]: share links carrying the plan compressed in the URL fragment;
+//! - [`edit`]: the plan-editing tables' edits, applied through the engine's writer;
+//! - [`analysis`] and [`worker`]: simulation and window planning in a web worker;
 //! - [`components`]: the editor, the diagnostics list and the schedule tables;
 //! - [`pages`]: the screens, built from components.
 //!
 //! `main.rs` only mounts [`App`].
 
+pub mod analysis;
 pub mod components;
+pub mod edit;
 pub mod pages;
+pub mod share;
 pub mod state;
 pub mod storage;
+pub mod worker;
 
 use leptos::prelude::*;
 

@@ -12,6 +12,11 @@ use shipdate_engine::schedule::{self, ScheduleReport};
 /// The plan the planner opens with: the repository's example.
 pub const EXAMPLE_PLAN: &str = include_str!("../../examples/checkout.toml");
 
+/// The plan "New empty plan" starts from: one team, one task, one release.
+pub const EMPTY_PLAN: &str = "[plan]\nname = \"New plan\"\n\n[teams.team1]\ncapacity = 1\n\n\
+[[tasks]]\nid = \"task1\"\nteam = \"team1\"\nestimate = 1\n\n\
+[[releases]]\nid = \"release-1\"\ntasks = [\"task1\"]\n";
+
 /// One diagnostic, ready to show: `line L, column C: message (help)`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct DiagnosticRow {
@@ -203,6 +208,10 @@ pub struct Planner {
     pub schedule: Option<ScheduleView>,
     /// Whether `schedule` is from an earlier text (the current one has errors).
     pub stale: bool,
+    /// The last valid plan (what the editing tables and the charts show).
+    pub plan: Option<Plan>,
+    /// Its deterministic schedule.
+    pub report: Option<ScheduleReport>,
 }
 
 impl Planner {
@@ -214,6 +223,8 @@ impl Planner {
             diagnostics: Vec::new(),
             schedule: None,
             stale: false,
+            plan: None,
+            report: None,
         };
         p.analyse();
         p
@@ -226,6 +237,15 @@ impl Planner {
             self.source = source;
             self.analyse();
         }
+    }
+
+    /// The SVG charts of the last valid plan: (team lanes, dependency graph).
+    pub fn charts(&self) -> Option<(String, String)> {
+        let (plan, report) = (self.plan.as_ref()?, self.report.as_ref()?);
+        Some((
+            shipdate_engine::views::gantt_lanes(plan, report),
+            shipdate_engine::views::dependency_graph(plan, report),
+        ))
     }
 
     /// Whether the current text has errors.
@@ -254,6 +274,8 @@ impl Planner {
                 self.schedule = Some(ScheduleView::of(&plan, &report));
                 self.plan_name = Some(plan.name.clone());
                 self.stale = false;
+                self.plan = Some(plan);
+                self.report = Some(report);
             }
             Err(diags) => {
                 let mut rows: Vec<DiagnosticRow> = diags.iter().map(DiagnosticRow::of).collect();

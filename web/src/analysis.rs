@@ -1,0 +1,474 @@
+//! What the web worker computes and sends back: the risk view (a Monte Carlo run) and the
+//! scope view (the windows plan), as plain data plus the engine's SVG charts.
+//!
+//! Both are built here from the engine's results, so the native tests check them, and they
+//! travel between the worker and the page as JSON ([`Request`], [`Reply`]).
+
+use serde::{Deserialize, Serialize};
+use shipdate_engine::io::{self, Format};
+use shipdate_engine::model::{Plan, When};
+use shipdate_engine::optimize::{self, WindowsOptions, WindowsReport};
+use shipdate_engine::report::number;
+use shipdate_engine::simulate::{self, Options, Simulation};
+use shipdate_engine::{svg, views};
+
+/// A job for the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Request {
+    /// A Monte Carlo run with the CLI's defaults but for these iterations and seed.
+    Simulate {
+        /// Job number (replies carry it).
+        id: u32,
+        /// The plan's TOML.
+        plan: String,
+        /// Iterations.
+        iterations: usize,
+        /// Seed.
+        seed: u64,
+    },
+    /// The windows plan (scope and deploy windows).
+    Windows {
+        /// Job number.
+        id: u32,
+        /// The plan's TOML.
+        plan: String,
+        /// Seconds of solver time before the best plan found is returned.
+        time_limit: f64,
+    },
+}
+
+/// A message from the worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// Iterations done so far.
+    Progress {
+        /// Job number.
+        id: u32,
+        /// Iterations finished.
+        done: usize,
+        /// Iterations in all.
+        total: usize,
+    },
+    /// A finished simulation.
+    Simulated {
+        /// Job number.
+        id: u32,
+        /// The result.
+        view: Box<RiskView>,
+    },
+    /// A finished windows plan.
+    Planned {
+        /// Job number.
+        id: u32,
+        /// The result.
+        view: Box<ScopeView>,
+    },
+    /// The job could not run.
+    Failed {
+        /// Job number.
+        id: u32,
+        /// Why.
+        message: String,
+    },
+}
+
+/// One percentile of the finish: its engine time (working days or periods from the start)
+/// and, for dated plans, its date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// Working days (periods) from the start: exactly the CLI's `makespan.pNN`.
+    pub value: f64,
+    /// The date, for dated plans: the CLI's `finish_date.pNN`.
+    pub date: Option<String>,
+}
+
+/// One release's odds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReleaseOdds {
+    /// Release id.
+    pub id: String,
+    /// Probability of deploying by its target (no target: `None`).
+    pub on_time: Option<f64>,
+    /// P80 deploy (date or time), `unscheduled` where none.
+    pub deploy_p80: String,
+    /// The window-odds chart (engine SVG).
+    pub svg: String,
+}
+
+/// One row of the criticality table.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CriticalRow {
+    /// Task id.
+    pub id: String,
+    /// Its name or id.
+    pub label: String,
+    /// Its team, or empty.
+    pub team: String,
+    /// Share of iterations in which it was critical, as a percentage text.
+    pub criticality: String,
+    /// Spearman rank correlation with the finish, two decimals.
+    pub sensitivity: String,
+}
+
+/// The risk view of one simulation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskView {
+    /// Iterations run.
+    pub iterations: usize,
+    /// Seed used.
+    pub seed: u64,
+    /// Median finish.
+    pub p50: Point,
+    /// 80th percentile finish.
+    pub p80: Point,
+    /// 95th percentile finish.
+    pub p95: Point,
+    /// Histogram of the finish (engine SVG).
+    pub histogram_svg: String,
+    /// S-curve of the finish (engine SVG).
+    pub s_curve_svg: String,
+    /// Tornado of tasks by rank correlation (engine SVG).
+    pub tornado_tasks_svg: String,
+    /// Tornado of risks by effect on the P80 (engine SVG).
+    pub tornado_risks_svg: String,
+    /// Per release, in plan order.
+    pub releases: Vec<ReleaseOdds>,
+    /// Tasks critical in some iteration, most often first (at most 15).
+    pub critical: Vec<CriticalRow>,
+    /// The engine's notes about the run.
+    pub warnings: Vec<String>,
+}
+
+fn pct(p: f64) -> String {
+    format!("{}%", number((p * 1000.0).round() / 10.0))
+}
+
+impl RiskView {
+    /// The view of `sim`, a simulation of `plan`.
+    pub fn of(plan: &Plan, sim: &Simulation) -> Self {
+        let label = svg::time_labels(plan);
+        let point = |value: f64, date: Option<chrono::NaiveDate>| Point {
+            value,
+            date: date.map(|d| d.to_string()),
+        };
+        let fd = sim.finish_date.as_ref();
+        let releases = sim
+            .releases
+            .iter()
+            .map(|rr| {
+                let windows: Vec<(String, f64)> = rr
+                    .windows
+                    .iter()
+                    .map(|w| {
+                        let l = match (w.date, w.period) {
+                            (Some(d), _) => d.format("%b %d").to_string(),
+                            (None, Some(p)) => number(p),
+                            _ => "?".into(),
+                        };
+                        (l, w.probability)
+                    })
+                    .collect();
+                let deploy_p80 = match (&rr.deploy_date, &rr.deploy) {
+                    (Some(d), _) => d.p80.map_or("unscheduled".into(), |d| d.to_string()),
+                    (None, Some(t)) => t.p80.map_or("unscheduled".into(), number),
+                    _ => String::new(),
+                };
+                ReleaseOdds {
+                    id: rr.id.clone(),
+                    on_time: rr.on_time_probability,
+                    deploy_p80,
+                    svg: svg::window_odds(&rr.id, &windows, rr.unscheduled_probability),
+                }
+            })
+            .collect();
+        let tasks: Vec<(String, f64)> = sim
+            .tasks
+            .iter()
+            .zip(&plan.tasks)
+            .map(|(r, t)| (t.label().to_string(), r.sensitivity))
+            .collect();
+        let risks: Vec<(String, f64)> = sim
+            .risks
+            .iter()
+            .filter_map(|r| r.p80_effect.map(|e| (r.id.clone(), e)))
+            .collect();
+        let unit = if plan.is_dated() { "days" } else { "periods" };
+        let mut crit: Vec<usize> = (0..sim.tasks.len())
+            .filter(|&j| sim.tasks[j].criticality > 0.0)
+            .collect();
+        crit.sort_by(|&a, &b| {
+            sim.tasks[b]
+                .criticality
+                .total_cmp(&sim.tasks[a].criticality)
+                .then(a.cmp(&b))
+        });
+        crit.truncate(15);
+        RiskView {
+            iterations: sim.iterations,
+            seed: sim.seed,
+            p50: point(sim.makespan.p50, fd.map(|d| d.p50)),
+            p80: point(sim.makespan.p80, fd.map(|d| d.p80)),
+            p95: point(sim.makespan.p95, fd.map(|d| d.p95)),
+            histogram_svg: svg::histogram(&sim.histogram, &sim.makespan, &label),
+            s_curve_svg: svg::s_curve(&sim.histogram, &sim.makespan, &label),
+            tornado_tasks_svg: svg::tornado(
+                "Tasks: rank correlation with the finish",
+                &tasks,
+                12,
+                &|v| format!("{v:.2}"),
+            ),
+            tornado_risks_svg: svg::tornado("Risks: effect on the P80 finish", &risks, 12, &|v| {
+                format!("{} {unit}", number(v))
+            }),
+            releases,
+            critical: crit
+                .into_iter()
+                .map(|j| {
+                    let t = &plan.tasks[j];
+                    CriticalRow {
+                        id: t.id.clone(),
+                        label: t.label().to_string(),
+                        team: t.team.map_or(String::new(), |k| plan.teams[k].id.clone()),
+                        criticality: pct(sim.tasks[j].criticality),
+                        sensitivity: format!("{:.2}", sim.tasks[j].sensitivity),
+                    }
+                })
+                .collect(),
+            warnings: sim.warnings.clone(),
+        }
+    }
+}
+
+/// One release in the windows plan.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ScopeRelease {
+    /// Release id.
+    pub id: String,
+    /// The window it ships in, or `unscheduled`.
+    pub window: String,
+    /// Its target, or empty.
+    pub target: String,
+    /// `on time`, `late`, `unscheduled` or `no target`.
+    pub status: String,
+    /// Tasks cut from it.
+    pub cut: Vec<String>,
+}
+
+/// The scope view of a windows plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScopeView {
+    /// Releases, in plan order.
+    pub releases: Vec<ScopeRelease>,
+    /// Every task cut, with its work.
+    pub cut: Vec<(String, String)>,
+    /// The team-load chart (engine SVG).
+    pub load_svg: String,
+    /// The overload messages (what capacity is missing by which window).
+    pub overload: Vec<String>,
+    /// Proven optimal, or where the solver stopped.
+    pub status: String,
+}
+
+fn when(w: When) -> String {
+    match w {
+        When::Date(d) => d.to_string(),
+        When::Period(p) => number(p),
+    }
+}
+
+impl ScopeView {
+    /// The view of `report`, the windows plan of `plan`.
+    pub fn of(plan: &Plan, report: &WindowsReport) -> Self {
+        let releases = report
+            .releases
+            .iter()
+            .map(|r| ScopeRelease {
+                id: r.id.clone(),
+                window: r.window.map_or("unscheduled".into(), when),
+                target: r.target.map(when).unwrap_or_default(),
+                status: if r.unscheduled {
+                    "unscheduled"
+                } else if r.target.is_none() {
+                    "no target"
+                } else if r.on_time {
+                    "on time"
+                } else {
+                    "late"
+                }
+                .into(),
+                cut: r.cut.clone(),
+            })
+            .collect();
+        let cut = report
+            .tasks
+            .iter()
+            .filter(|t| t.cut)
+            .map(|t| (t.id.clone(), number(t.work)))
+            .collect();
+        let dated = plan.is_dated();
+        let label = move |w: When| match w {
+            When::Date(d) if dated => d.format("%b %d").to_string(),
+            w => when(w),
+        };
+        let status = if report.status.optimal {
+            "proven optimal".to_string()
+        } else {
+            format!(
+                "best plan found within the time limit{}",
+                report
+                    .status
+                    .gap
+                    .map(|g| format!(" (gap {})", pct(g)))
+                    .unwrap_or_default()
+            )
+        };
+        ScopeView {
+            releases,
+            cut,
+            load_svg: views::team_load(report, &label),
+            overload: report.overload.iter().map(|o| o.message.clone()).collect(),
+            status,
+        }
+    }
+}
+
+/// Runs one job; `progress(done)` is called after each batch of a simulation.
+pub fn run(req: &Request, progress: &(dyn Fn(usize) + Sync)) -> Reply {
+    let (id, plan_text) = match req {
+        Request::Simulate { id, plan, .. } | Request::Windows { id, plan, .. } => (*id, plan),
+    };
+    let plan = match io::parse_str(plan_text, Format::Toml) {
+        Ok(p) => p,
+        Err(d) => {
+            return Reply::Failed {
+                id,
+                message: format!("the plan has {} error(s): fix them first", d.len()),
+            }
+        }
+    };
+    match req {
+        Request::Simulate {
+            iterations, seed, ..
+        } => {
+            let options = Options {
+                iterations: *iterations,
+                seed: *seed,
+                ..Options::default()
+            };
+            match simulate::simulate_with_progress(&plan, &options, progress) {
+                Ok(sim) => Reply::Simulated {
+                    id,
+                    view: Box::new(RiskView::of(&plan, &sim)),
+                },
+                Err(e) => Reply::Failed {
+                    id,
+                    message: e.to_string(),
+                },
+            }
+        }
+        Request::Windows { time_limit, .. } => {
+            let options = WindowsOptions {
+                time_limit: Some(*time_limit),
+            };
+            match optimize::plan_windows(&plan, &options) {
+                Ok(r) => Reply::Planned {
+                    id,
+                    view: Box::new(ScopeView::of(&plan, &r)),
+                },
+                Err(e) => Reply::Failed {
+                    id,
+                    message: e.to_string(),
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_job_gives_the_engines_numbers() {
+        let plan_text = crate::state::EXAMPLE_PLAN.to_string();
+        let req = Request::Simulate {
+            id: 3,
+            plan: plan_text.clone(),
+            iterations: 500,
+            seed: 7,
+        };
+        let seen = std::sync::Mutex::new(Vec::new());
+        let reply = run(&req, &|d| seen.lock().unwrap().push(d));
+        let plan = io::parse_str(&plan_text, Format::Toml).unwrap();
+        let sim = simulate::simulate(
+            &plan,
+            &Options {
+                iterations: 500,
+                seed: 7,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        let Reply::Simulated { id, view } = reply else {
+            panic!("{reply:?}")
+        };
+        assert_eq!(id, 3);
+        assert_eq!(view.p80.value.to_bits(), sim.makespan.p80.to_bits());
+        assert_eq!(view.p80.date, sim.finish_date.map(|d| d.p80.to_string()));
+        assert_eq!(view.releases.len(), plan.releases.len());
+        // Progress after each batch of 128, ending at 500.
+        assert_eq!(*seen.lock().unwrap(), vec![128, 256, 384, 500]);
+        // Through JSON and back, as between the worker and the page.
+        let json = serde_json::to_string(&Reply::Simulated { id, view }).unwrap();
+        assert!(matches!(
+            serde_json::from_str::<Reply>(&json).unwrap(),
+            Reply::Simulated { id: 3, .. }
+        ));
+    }
+
+    #[test]
+    fn the_windows_job_gives_the_specs_worked_example() {
+        // SPEC section 5: cut b; r1 ships at 5 on time; r2 at 10 on time.
+        let plan = "[plan]\nname = \"w\"\n[teams.be]\ncapacity = 1\n\
+[[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 4\n\
+[[tasks]]\nid = \"b\"\nteam = \"be\"\nestimate = 4\noptional = true\n\
+[[tasks]]\nid = \"c\"\nteam = \"be\"\nestimate = 3\n\
+[[releases]]\nid = \"r1\"\ntasks = [\"a\", \"b\"]\nwindows = [5, 10]\ntarget = 5\nvalue = 10\n\
+[[releases]]\nid = \"r2\"\ntasks = [\"c\"]\nwindows = [5, 10]\ntarget = 10\nvalue = 1\n";
+        let reply = run(
+            &Request::Windows {
+                id: 1,
+                plan: plan.into(),
+                time_limit: 5.0,
+            },
+            &|_| {},
+        );
+        let Reply::Planned { view, .. } = reply else {
+            panic!("{reply:?}")
+        };
+        let rows: Vec<(&str, &str, &str)> = view
+            .releases
+            .iter()
+            .map(|r| (r.id.as_str(), r.window.as_str(), r.status.as_str()))
+            .collect();
+        assert_eq!(rows, [("r1", "5", "on time"), ("r2", "10", "on time")]);
+        assert_eq!(view.cut, [("b".to_string(), "4".to_string())]);
+        assert!(view.load_svg.contains("data-team=\"be\""));
+    }
+
+    #[test]
+    fn a_broken_plan_is_a_failed_job() {
+        let reply = run(
+            &Request::Simulate {
+                id: 2,
+                plan: "[plan]\n".into(),
+                iterations: 10,
+                seed: 1,
+            },
+            &|_| {},
+        );
+        assert!(matches!(reply, Reply::Failed { id: 2, .. }));
+    }
+}

@@ -1,0 +1,244 @@
+//! The risk view: runs the Monte Carlo simulation in the worker (progress, cancel) and shows
+//! the finish's P50/P80/P95, histogram and S-curve, each release's window odds, the tornados
+//! of tasks and risks, and the criticality table.
+
+use leptos::prelude::*;
+
+use crate::analysis::{Reply, Request, RiskView};
+use crate::components::Svg;
+use crate::worker::Client;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Status {
+    Idle,
+    Running { done: usize, total: usize },
+    Done,
+    Cancelled,
+    Failed(String),
+}
+
+/// The risk view.
+#[component]
+pub fn RiskPanel(
+    /// The plan's current source text.
+    #[prop(into)]
+    source: Signal<String>,
+    /// Whether the current text is a valid plan.
+    #[prop(into)]
+    runnable: Signal<bool>,
+) -> impl IntoView {
+    let iterations = RwSignal::new("10000".to_string());
+    let seed = RwSignal::new("1".to_string());
+    let status = RwSignal::new(Status::Idle);
+    let result = RwSignal::new(None::<(RiskView, String)>);
+    let job = StoredValue::new(0u32);
+    let pending = StoredValue::new(String::new());
+    let client = StoredValue::new_local(None::<Client>);
+
+    let on_reply = move |reply: Reply| {
+        let current = job.get_value();
+        match reply {
+            Reply::Progress { id, done, total } if id == current => {
+                status.set(Status::Running { done, total });
+            }
+            Reply::Simulated { id, view } if id == current => {
+                result.set(Some((*view, pending.get_value())));
+                status.set(Status::Done);
+            }
+            Reply::Failed { id, message } if id == current || id == 0 => {
+                status.set(Status::Failed(message));
+            }
+            _ => {}
+        }
+    };
+    let run = move || {
+        let Ok(n) = iterations.get_untracked().trim().parse::<usize>() else {
+            status.set(Status::Failed("iterations must be a whole number".into()));
+            return;
+        };
+        if !(1..=1_000_000).contains(&n) {
+            status.set(Status::Failed(
+                "iterations must be between 1 and 1,000,000".into(),
+            ));
+            return;
+        }
+        let Ok(s) = seed.get_untracked().trim().parse::<u64>() else {
+            status.set(Status::Failed("the seed must be a whole number".into()));
+            return;
+        };
+        let id = job.get_value() + 1;
+        job.set_value(id);
+        let src = source.get_untracked();
+        pending.set_value(src.clone());
+        let ok = client.with_value(|c| c.is_some());
+        if !ok {
+            match Client::spawn(on_reply) {
+                Ok(c) => client.set_value(Some(c)),
+                Err(e) => {
+                    status.set(Status::Failed(e));
+                    return;
+                }
+            }
+        }
+        let req = Request::Simulate {
+            id,
+            plan: src,
+            iterations: n,
+            seed: s,
+        };
+        match client.with_value(|c| c.as_ref().map(|c| c.post(&req))) {
+            Some(Ok(())) => status.set(Status::Running { done: 0, total: n }),
+            Some(Err(e)) => status.set(Status::Failed(e)),
+            None => {}
+        }
+    };
+    let cancel = move |_| {
+        // Terminating the worker stops the run at once; the next run starts a fresh one.
+        client.set_value(None);
+        job.set_value(job.get_value() + 1);
+        status.set(Status::Cancelled);
+    };
+    let running = move || matches!(status.get(), Status::Running { .. });
+    let status_text = move || match status.get() {
+        Status::Idle => "Not run yet.".to_string(),
+        Status::Running { done, total } => format!("Running: {done} of {total} iterations…"),
+        Status::Done => "Done.".to_string(),
+        Status::Cancelled => "Cancelled.".to_string(),
+        Status::Failed(e) => format!("Could not simulate: {e}"),
+    };
+    let progress = move || match status.get() {
+        Status::Running { done, total } => (done as f64, total.max(1) as f64),
+        Status::Done => (1.0, 1.0),
+        _ => (0.0, 1.0),
+    };
+    let stale = move || result.with(|r| r.as_ref().is_some_and(|(_, src)| *src != source.get()));
+    let view_of = move || result.with(|r| r.as_ref().map(|(v, _)| v.clone()));
+
+    view! {
+        <section class="risk" data-testid="risk-view" aria-labelledby="risk-title">
+            <h2 id="risk-title" class="pane-title">"How sure are we?"</h2>
+            <form
+                class="controls"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    run();
+                }
+            >
+                <label for="sim-iterations">"Iterations"</label>
+                <input
+                    id="sim-iterations"
+                    type="number"
+                    min="1"
+                    max="1000000"
+                    prop:value=iterations
+                    on:input=move |ev| iterations.set(event_target_value(&ev))
+                />
+                <label for="sim-seed">"Seed"</label>
+                <input
+                    id="sim-seed"
+                    type="number"
+                    min="0"
+                    prop:value=seed
+                    on:input=move |ev| seed.set(event_target_value(&ev))
+                />
+                <button
+                    type="submit"
+                    data-testid="sim-run"
+                    disabled=move || running() || !runnable.get()
+                >
+                    "Run simulation"
+                </button>
+                <button
+                    type="button"
+                    data-testid="sim-cancel"
+                    disabled=move || !running()
+                    on:click=cancel
+                >
+                    "Cancel"
+                </button>
+                <progress
+                    data-testid="sim-progress"
+                    aria-label="Simulation progress"
+                    max=move || progress().1
+                    prop:value=move || progress().0
+                ></progress>
+                <span role="status" aria-live="polite" data-testid="sim-status">
+                    {status_text}
+                </span>
+            </form>
+            {move || {
+                view_of()
+                    .map(|v| {
+                        let unit = |p: &crate::analysis::Point| {
+                            p.date.clone().unwrap_or_else(|| shipdate_engine::report::number(p.value))
+                        };
+                        let (p50, p80, p95) = (unit(&v.p50), unit(&v.p80), unit(&v.p95));
+                        let (v50, v80, v95) = (
+                            v.p50.value.to_string(),
+                            v.p80.value.to_string(),
+                            v.p95.value.to_string(),
+                        );
+                        let releases = v.releases.clone();
+                        let odds = v.releases.clone();
+                        let critical = v.critical.clone();
+                        view! {
+                            <Show when=stale>
+                                <p class="stale-note" role="status" data-testid="sim-stale">
+                                    "The plan changed since this run: run it again for current numbers."
+                                </p>
+                            </Show>
+                            <div class="cards" data-testid="sim-result" data-iterations=v.iterations data-seed=v.seed.to_string()>
+                                <div class="card"><span class="k">"P50 finish"</span><span class="v" data-testid="p50" data-value=v50>{p50}</span></div>
+                                <div class="card"><span class="k">"P80 finish"</span><span class="v" data-testid="p80" data-value=v80>{p80}</span></div>
+                                <div class="card"><span class="k">"P95 finish"</span><span class="v" data-testid="p95" data-value=v95>{p95}</span></div>
+                            </div>
+                            <div class="charts">
+                                <Svg svg=v.histogram_svg.clone() testid="histogram" />
+                                <Svg svg=v.s_curve_svg.clone() testid="s-curve" />
+                            </div>
+                            <Show when={
+                                let empty = releases.is_empty();
+                                move || !empty
+                            }>
+                                <table data-testid="release-odds">
+                                    <caption>"Releases"</caption>
+                                    <thead><tr><th scope="col">"Release"</th><th scope="col">"P80 deploy"</th><th scope="col" class="num">"On time"</th></tr></thead>
+                                    <tbody>
+                                        {releases.clone().into_iter().map(|r| view! {
+                                            <tr data-release=r.id.clone()>
+                                                <th scope="row">{r.id.clone()}</th>
+                                                <td>{r.deploy_p80.clone()}</td>
+                                                <td class="num">{r.on_time.map(|p| format!("{:.1}%", p * 100.0)).unwrap_or_else(|| "no target".into())}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </Show>
+                            <div class="charts">
+                                {odds.into_iter().map(|r| view! { <Svg svg=r.svg testid="window-odds" /> }).collect_view()}
+                            </div>
+                            <div class="charts">
+                                <Svg svg=v.tornado_tasks_svg.clone() testid="tornado-tasks" />
+                                <Svg svg=v.tornado_risks_svg.clone() testid="tornado-risks" />
+                            </div>
+                            <table data-testid="criticality">
+                                <caption>"Most often critical"</caption>
+                                <thead><tr><th scope="col">"Task"</th><th scope="col">"Team"</th><th scope="col" class="num">"Critical in"</th><th scope="col" class="num">"Sensitivity"</th></tr></thead>
+                                <tbody>
+                                    {critical.into_iter().map(|c| view! {
+                                        <tr data-task=c.id.clone()>
+                                            <th scope="row">{c.label}</th>
+                                            <td>{c.team}</td>
+                                            <td class="num">{c.criticality}</td>
+                                            <td class="num">{c.sensitivity}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {v.warnings.iter().map(|w| view! { <p class="note">{w.clone()}</p> }).collect_view()}
+                        }
+                    })
+            }}
+        </section>
+    }
+}
