@@ -67,6 +67,7 @@
 mod correlation;
 mod dist;
 mod engine;
+mod parts;
 mod rng;
 mod stats;
 
@@ -80,6 +81,7 @@ use crate::model::{Plan, When};
 use crate::schedule::Problem;
 
 pub use engine::BATCH;
+pub use parts::{batch_count, merge_parts, simulate_part, Part, PartError};
 pub use stats::{Histogram, Percentiles, Summary};
 
 use engine::{BatchOut, Ctx, Mode, Slot, KEY_BINS};
@@ -444,7 +446,19 @@ fn map_indices<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T
 }
 
 fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Simulation {
-    let n = options.iterations;
+    with_ctx(plan, options, |ctx, timeline, warnings| {
+        let outs = run_batches(ctx, options.iterations, progress);
+        summarise(plan, options, ctx, timeline, &outs, warnings)
+    })
+}
+
+/// Compiles `plan` for `options` (finding the resource-aware priority list) and calls `f` with
+/// the compiled context, its timeline and the warnings so far.
+fn with_ctx<T>(
+    plan: &Plan,
+    options: &Options,
+    f: impl FnOnce(&Ctx<'_>, &Timeline, Vec<String>) -> T,
+) -> T {
     let mut warnings = Vec::new();
     let problem;
     let own_timeline;
@@ -469,7 +483,19 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
         )
     };
     let ctx = Ctx::new(plan, timeline, mode, options, &mut warnings);
-    let outs = run_batches(&ctx, n, progress);
+    f(&ctx, timeline, warnings)
+}
+
+/// The simulation from every batch's results, in batch order.
+fn summarise(
+    plan: &Plan,
+    options: &Options,
+    ctx: &Ctx<'_>,
+    timeline: &Timeline,
+    outs: &[BatchOut],
+    warnings: Vec<String>,
+) -> Simulation {
+    let n: usize = outs.iter().map(|o| o.len).sum();
 
     // Per-iteration arrays in iteration order.
     let nrel = plan.releases.len();
@@ -477,7 +503,7 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
     let mut ready = vec![Vec::with_capacity(n); nrel];
     let mut crit = vec![0u64; ctx.len()];
     let mut fired = vec![0u64; plan.risks.len()];
-    for o in &outs {
+    for o in outs {
         makespan.extend_from_slice(&o.makespan);
         for (r, rel) in ready.iter_mut().enumerate() {
             rel.extend_from_slice(&o.ready[r * o.len..(r + 1) * o.len]);
@@ -544,7 +570,7 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
                 }
                 Slot::Dur(k) => {
                     let mut d = Vec::with_capacity(n);
-                    for o in &outs {
+                    for o in outs {
                         d.extend_from_slice(&o.durs[k * o.len..(k + 1) * o.len]);
                     }
                     let rank = stats::midranks_nonneg_f32(&d);
@@ -591,7 +617,7 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
             };
             if options.risk_effects {
                 let mut without = Vec::with_capacity(n);
-                for o in &outs {
+                for o in outs {
                     without.extend_from_slice(&o.without[k].makespan);
                 }
                 let p80 = stats::percentile(&without, 80);
@@ -603,7 +629,7 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
                     .enumerate()
                     .map(|(r, rel)| {
                         let mut w = Vec::with_capacity(n);
-                        for o in &outs {
+                        for o in outs {
                             w.extend_from_slice(&o.without[k].ready[r * o.len..(r + 1) * o.len]);
                         }
                         ReleaseEffect {
