@@ -27,6 +27,35 @@ pub enum Request {
         /// Seed.
         seed: u64,
     },
+    /// Batches `from..to` of a [`Request::Simulate`] run, to be merged with the other parts
+    /// (`simulate::simulate_part`); answered with the part's bytes.
+    SimulatePart {
+        /// Job number.
+        id: u32,
+        /// Which part of the job.
+        part: usize,
+        /// The plan's TOML.
+        plan: String,
+        /// Iterations of the whole run.
+        iterations: usize,
+        /// Seed.
+        seed: u64,
+        /// First batch.
+        from: usize,
+        /// End of the batches (exclusive).
+        to: usize,
+    },
+    /// Merges the parts of a run (sent alongside as bytes) into its risk view.
+    Merge {
+        /// Job number.
+        id: u32,
+        /// The plan's TOML.
+        plan: String,
+        /// Iterations of the whole run.
+        iterations: usize,
+        /// Seed.
+        seed: u64,
+    },
     /// The windows plan (scope and deploy windows).
     Windows {
         /// Job number.
@@ -48,8 +77,11 @@ pub enum Reply {
         id: u32,
         /// Iterations finished.
         done: usize,
-        /// Iterations in all.
+        /// Iterations in all (of this part, for a part).
         total: usize,
+        /// Which part of the job (0 for a whole run).
+        #[serde(default)]
+        part: usize,
     },
     /// A finished simulation.
     Simulated {
@@ -335,28 +367,118 @@ impl ScopeView {
 }
 
 /// Runs one job; `progress(done)` is called after each batch of a simulation.
+fn read_plan(id: u32, text: &str) -> Result<Plan, Reply> {
+    io::parse_str(text, Format::Toml).map_err(|d| Reply::Failed {
+        id,
+        message: format!("the plan has {} error(s): fix them first", d.len()),
+    })
+}
+
+fn sim_options(iterations: usize, seed: u64) -> Options {
+    Options {
+        iterations,
+        seed,
+        ..Options::default()
+    }
+}
+
+/// Runs a [`Request::SimulatePart`]: the part's bytes, or the failure to send back.
+pub fn run_part(req: &Request, progress: &dyn Fn(usize)) -> Result<Vec<u8>, Reply> {
+    let Request::SimulatePart {
+        id,
+        plan,
+        iterations,
+        seed,
+        from,
+        to,
+        ..
+    } = req
+    else {
+        return Err(Reply::Failed {
+            id: 0,
+            message: "not a part job".into(),
+        });
+    };
+    let plan = read_plan(*id, plan)?;
+    simulate::simulate_part(
+        &plan,
+        &sim_options(*iterations, *seed),
+        *from..*to,
+        progress,
+    )
+    .map(|p| p.to_bytes())
+    .map_err(|e| Reply::Failed {
+        id: *id,
+        message: e.to_string(),
+    })
+}
+
+/// Runs a [`Request::Merge`] over the parts' bytes.
+pub fn run_merge(req: &Request, parts: &[Vec<u8>]) -> Reply {
+    let Request::Merge {
+        id,
+        plan,
+        iterations,
+        seed,
+    } = req
+    else {
+        return Reply::Failed {
+            id: 0,
+            message: "not a merge job".into(),
+        };
+    };
+    let id = *id;
+    let fail = |e: simulate::PartError| Reply::Failed {
+        id,
+        message: e.to_string(),
+    };
+    let plan = match read_plan(id, plan) {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    let parts: Result<Vec<_>, _> = parts
+        .iter()
+        .map(|b| simulate::Part::from_bytes(b))
+        .collect();
+    let sim = parts.and_then(|p| simulate::merge_parts(&plan, &sim_options(*iterations, *seed), p));
+    match sim {
+        Ok(sim) => Reply::Simulated {
+            id,
+            view: Box::new(RiskView::of(&plan, &sim)),
+        },
+        Err(e) => fail(e),
+    }
+}
+
+/// Splits the batches of a run of `iterations` into `k` contiguous ranges (fewer when there
+/// are fewer batches).
+pub fn split_batches(iterations: usize, k: usize) -> Vec<(usize, usize)> {
+    let b = simulate::batch_count(iterations);
+    let k = k.clamp(1, b.max(1));
+    (0..k).map(|i| (b * i / k, b * (i + 1) / k)).collect()
+}
+
+/// Runs one job; `progress(done)` is called after each batch of a simulation.
 pub fn run(req: &Request, progress: &(dyn Fn(usize) + Sync)) -> Reply {
     let (id, plan_text) = match req {
-        Request::Simulate { id, plan, .. } | Request::Windows { id, plan, .. } => (*id, plan),
+        Request::Simulate { id, plan, .. }
+        | Request::Windows { id, plan, .. }
+        | Request::SimulatePart { id, plan, .. }
+        | Request::Merge { id, plan, .. } => (*id, plan),
     };
-    let plan = match io::parse_str(plan_text, Format::Toml) {
+    let plan = match read_plan(id, plan_text) {
         Ok(p) => p,
-        Err(d) => {
-            return Reply::Failed {
-                id,
-                message: format!("the plan has {} error(s): fix them first", d.len()),
-            }
-        }
+        Err(r) => return r,
     };
     match req {
+        Request::SimulatePart { .. } | Request::Merge { .. } => Reply::Failed {
+            id,
+            message: "part and merge jobs carry bytes: use run_part and run_merge".into(),
+        },
         Request::Simulate {
             iterations, seed, ..
         } => {
-            let options = Options {
-                iterations: *iterations,
-                seed: *seed,
-                ..Options::default()
-            };
+            let options = sim_options(*iterations, *seed);
             match simulate::simulate_with_progress(&plan, &options, progress) {
                 Ok(sim) => Reply::Simulated {
                     id,
@@ -456,6 +578,53 @@ mod tests {
         assert_eq!(rows, [("r1", "5", "on time"), ("r2", "10", "on time")]);
         assert_eq!(view.cut, [("b".to_string(), "4".to_string())]);
         assert!(view.load_svg.contains("data-team=\"be\""));
+    }
+
+    #[test]
+    fn parts_merged_in_a_worker_give_the_whole_runs_view() {
+        let plan = crate::state::EXAMPLE_PLAN.to_string();
+        let whole = run(
+            &Request::Simulate {
+                id: 1,
+                plan: plan.clone(),
+                iterations: 1000,
+                seed: 9,
+            },
+            &|_| {},
+        );
+        let ranges = split_batches(1000, 2);
+        assert_eq!(ranges, [(0, 4), (4, 8)]);
+        assert_eq!(split_batches(100, 4), [(0, 1)]);
+        let parts: Vec<Vec<u8>> = ranges
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, to))| {
+                run_part(
+                    &Request::SimulatePart {
+                        id: 1,
+                        part: i,
+                        plan: plan.clone(),
+                        iterations: 1000,
+                        seed: 9,
+                        from,
+                        to,
+                    },
+                    &|_| {},
+                )
+                .unwrap()
+            })
+            .collect();
+        let merge = Request::Merge {
+            id: 1,
+            plan,
+            iterations: 1000,
+            seed: 9,
+        };
+        assert_eq!(run_merge(&merge, &parts), whole);
+        assert!(matches!(
+            run_merge(&merge, &parts[..1]),
+            Reply::Failed { id: 1, .. }
+        ));
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! The risk view: runs the Monte Carlo simulation in the worker (progress, cancel) and shows
-//! the finish's P50/P80/P95, histogram and S-curve, each release's window odds, the tornados
-//! of tasks and risks, and the criticality table.
+//! The risk view: runs the Monte Carlo simulation in web workers, one per core, each on a
+//! contiguous range of the run's seeded batches, merged by one of them into exactly the
+//! single-run result (progress, cancel). It shows the finish's P50/P80/P95, histogram and
+//! S-curve, each release's window odds, the tornados of tasks and risks, and the criticality
+//! table.
 
 use leptos::prelude::*;
 
-use crate::analysis::{Reply, Request, RiskView};
+use crate::analysis::{split_batches, Reply, Request, RiskView};
 use crate::components::Svg;
-use crate::worker::Client;
+use crate::worker::{Client, Incoming};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Status {
@@ -32,20 +34,53 @@ pub fn RiskPanel(
     let status = RwSignal::new(Status::Idle);
     let result = RwSignal::new(None::<(RiskView, String)>);
     let job = StoredValue::new(0u32);
-    let pending = StoredValue::new(String::new());
-    let client = StoredValue::new_local(None::<Client>);
+    let pending = StoredValue::new((String::new(), 0usize, 0u64));
+    let clients = StoredValue::new_local(Vec::<Client>::new());
+    // Per part of the running job: iterations done, and its bytes once finished.
+    let part_done = StoredValue::new(Vec::<usize>::new());
+    let part_bytes = StoredValue::new_local(Vec::<Option<js_sys::Uint8Array>>::new());
 
-    let on_reply = move |reply: Reply| {
+    let on_message = move |m: Incoming| {
         let current = job.get_value();
-        match reply {
-            Reply::Progress { id, done, total } if id == current => {
+        let total = pending.with_value(|p| p.1);
+        match m {
+            Incoming::Reply(Reply::Progress { id, done, part, .. }) if id == current => {
+                part_done.update_value(|d| {
+                    if let Some(x) = d.get_mut(part) {
+                        *x = done;
+                    }
+                });
+                let done = part_done.with_value(|d| d.iter().sum());
                 status.set(Status::Running { done, total });
             }
-            Reply::Simulated { id, view } if id == current => {
-                result.set(Some((*view, pending.get_value())));
+            Incoming::Part { id, part, bytes } if id == current => {
+                part_bytes.update_value(|b| {
+                    if let Some(x) = b.get_mut(part) {
+                        *x = Some(bytes);
+                    }
+                });
+                let all: Option<Vec<js_sys::Uint8Array>> =
+                    part_bytes.with_value(|b| b.iter().cloned().collect());
+                if let Some(all) = all {
+                    // Every part is in: one worker merges them into the result.
+                    let (plan, iterations, seed) = pending.get_value();
+                    let req = Request::Merge {
+                        id,
+                        plan,
+                        iterations,
+                        seed,
+                    };
+                    let sent = clients.with_value(|c| c[0].post_merge(&req, &all));
+                    if let Err(e) = sent {
+                        status.set(Status::Failed(e));
+                    }
+                }
+            }
+            Incoming::Reply(Reply::Simulated { id, view }) if id == current => {
+                result.set(Some((*view, pending.with_value(|p| p.0.clone()))));
                 status.set(Status::Done);
             }
-            Reply::Failed { id, message } if id == current || id == 0 => {
+            Incoming::Reply(Reply::Failed { id, message }) if id == current || id == 0 => {
                 status.set(Status::Failed(message));
             }
             _ => {}
@@ -69,32 +104,55 @@ pub fn RiskPanel(
         let id = job.get_value() + 1;
         job.set_value(id);
         let src = source.get_untracked();
-        pending.set_value(src.clone());
-        let ok = client.with_value(|c| c.is_some());
-        if !ok {
-            match Client::spawn(on_reply) {
-                Ok(c) => client.set_value(Some(c)),
+        pending.set_value((src.clone(), n, s));
+        // One worker per core (at most 4), each running a contiguous range of batches.
+        let cores = web_sys::window()
+            .map(|w| w.navigator().hardware_concurrency())
+            .unwrap_or(1.0) as usize;
+        let ranges = split_batches(n, cores.clamp(1, 4));
+        while clients.with_value(|c| c.len()) < ranges.len() {
+            match Client::spawn_with(on_message) {
+                Ok(c) => clients.update_value(|cs| cs.push(c)),
                 Err(e) => {
                     status.set(Status::Failed(e));
                     return;
                 }
             }
         }
-        let req = Request::Simulate {
-            id,
-            plan: src,
-            iterations: n,
-            seed: s,
-        };
-        match client.with_value(|c| c.as_ref().map(|c| c.post(&req))) {
-            Some(Ok(())) => status.set(Status::Running { done: 0, total: n }),
-            Some(Err(e)) => status.set(Status::Failed(e)),
-            None => {}
+        part_done.set_value(vec![0; ranges.len()]);
+        part_bytes.set_value(vec![None; ranges.len()]);
+        let sent = clients.with_value(|cs| {
+            if ranges.len() == 1 {
+                return cs[0].post(&Request::Simulate {
+                    id,
+                    plan: src.clone(),
+                    iterations: n,
+                    seed: s,
+                });
+            }
+            ranges
+                .iter()
+                .enumerate()
+                .try_for_each(|(part, &(from, to))| {
+                    cs[part].post_part(&Request::SimulatePart {
+                        id,
+                        part,
+                        plan: src.clone(),
+                        iterations: n,
+                        seed: s,
+                        from,
+                        to,
+                    })
+                })
+        });
+        match sent {
+            Ok(()) => status.set(Status::Running { done: 0, total: n }),
+            Err(e) => status.set(Status::Failed(e)),
         }
     };
     let cancel = move |_| {
-        // Terminating the worker stops the run at once; the next run starts a fresh one.
-        client.set_value(None);
+        // Terminating the workers stops the run at once; the next run starts fresh ones.
+        clients.set_value(Vec::new());
         job.set_value(job.get_value() + 1);
         status.set(Status::Cancelled);
     };
