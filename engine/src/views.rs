@@ -539,9 +539,10 @@ pub fn gantt_lanes(plan: &Plan, sched: &ScheduleReport) -> String {
     out
 }
 
-/// The windows plan's load: one row per team, one column per window, the capacity of the
-/// window's bucket as a grey bar and the work shipping in it as a coloured bar inside (red
-/// where the team's work so far exceeds its capacity so far). `label` names a window.
+/// The windows plan's load: one row per team, one column per window (up to one past the last
+/// window with work or a release), the capacity of the window's bucket as a grey bar and the
+/// work shipping in it as a coloured bar inside (red where the team's work so far exceeds its
+/// capacity so far). `label` names a window.
 pub fn team_load(report: &WindowsReport, label: &dyn Fn(When) -> String) -> String {
     let mut teams: Vec<&str> = Vec::new();
     for l in &report.load {
@@ -549,7 +550,17 @@ pub fn team_load(report: &WindowsReport, label: &dyn Fn(When) -> String) -> Stri
             teams.push(&l.team);
         }
     }
-    let nw = report.windows.len().max(1);
+    // Windows up to the last one with work (or a release), and one more: cadences reach two
+    // years out, most of it empty.
+    let last = report
+        .load
+        .iter()
+        .filter(|l| l.work > 0.0)
+        .map(|l| l.window_number)
+        .chain(report.releases.iter().filter_map(|r| r.window_number))
+        .max()
+        .unwrap_or(report.windows.len());
+    let nw = (last + 1).min(report.windows.len()).max(1);
     let label_w = 110.0;
     let col = (860.0 / nw as f64).clamp(14.0, 60.0);
     let row_h = 56.0;
@@ -560,7 +571,11 @@ pub fn team_load(report: &WindowsReport, label: &dyn Fn(When) -> String) -> Stri
     for (r, team) in teams.iter().enumerate() {
         let y0 = 20.0 + r as f64 * row_h;
         let base = y0 + row_h - 10.0;
-        let rows: Vec<_> = report.load.iter().filter(|l| l.team == *team).collect();
+        let rows: Vec<_> = report
+            .load
+            .iter()
+            .filter(|l| l.team == *team && l.window_number <= nw)
+            .collect();
         let max = rows
             .iter()
             .map(|l| l.work.max(l.capacity))
@@ -621,7 +636,7 @@ pub fn team_load(report: &WindowsReport, label: &dyn Fn(When) -> String) -> Stri
     }
     let step = (nw as f64 / (860.0 / 70.0)).ceil().max(1.0) as usize;
     let base = 20.0 + row_h * teams.len() as f64;
-    for (i, wdw) in report.windows.iter().enumerate().step_by(step) {
+    for (i, wdw) in report.windows.iter().take(nw).enumerate().step_by(step) {
         text(
             &mut out,
             label_w + (i as f64 + 0.5) * col,
@@ -683,5 +698,30 @@ mod tests {
         assert!(svg.contains("data-deploy=\"r\""));
         assert!(svg.contains("data-freeze=\"r\""));
         assert_eq!(svg.matches("data-lane=").count(), 3);
+    }
+
+    #[test]
+    fn team_load_draws_work_and_capacity_per_window() {
+        // SPEC section 5's worked example: b is cut, a ships in window 1 (time 5), c in
+        // window 2 (time 10); `be` has 5 units of capacity in each bucket.
+        let plan = parse_str(
+            "[plan]\nname = \"w\"\n[teams.be]\ncapacity = 1\n\
+[[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 4\n\
+[[tasks]]\nid = \"b\"\nteam = \"be\"\nestimate = 4\noptional = true\n\
+[[tasks]]\nid = \"c\"\nteam = \"be\"\nestimate = 3\n\
+[[releases]]\nid = \"r1\"\ntasks = [\"a\", \"b\"]\nwindows = [5, 10]\ntarget = 5\nvalue = 10\n\
+[[releases]]\nid = \"r2\"\ntasks = [\"c\"]\nwindows = [5, 10]\ntarget = 10\nvalue = 1\n",
+            Format::Toml,
+        )
+        .unwrap();
+        let r = crate::optimize::plan_windows(&plan, &Default::default()).unwrap();
+        let svg = team_load(&r, &|w| match w {
+            When::Period(p) => number(p),
+            When::Date(d) => d.to_string(),
+        });
+        assert!(svg.contains("data-team=\"be\" data-window=\"1\" data-over=\"false\""));
+        assert!(svg.contains("data-team=\"be\" data-window=\"2\" data-over=\"false\""));
+        assert!(svg.contains("window 5: work 4 of capacity 5"), "{svg}");
+        assert!(svg.contains("window 10: work 3 of capacity 5"), "{svg}");
     }
 }

@@ -299,8 +299,16 @@ pub fn PlannerPage() -> impl IntoView {
                 <button type="button" data-testid="new-example" on:click=move |_| replace(EXAMPLE_PLAN.to_string())>
                     "Example plan"
                 </button>
-                <label class="file-button" for="open-file">"Open TOML or JSON…"</label>
-                <input id="open-file" data-testid="open-file" type="file" accept=".toml,.json,application/json,application/toml,text/plain" on:change=on_open />
+                <label class="file-button">
+                    "Open TOML or JSON…"
+                    <input
+                        id="open-file"
+                        data-testid="open-file"
+                        type="file"
+                        accept=".toml,.json,application/json,application/toml,text/plain"
+                        on:change=on_open
+                    />
+                </label>
                 <button type="button" data-testid="download-toml" on:click=move |_| download_as(false)>
                     "Download TOML"
                 </button>
