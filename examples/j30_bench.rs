@@ -4,11 +4,15 @@
 //!
 //! ```text
 //! cargo run --release --example j30_bench -- [--dir ../shared/psplib] [--schedules N]
-//!     [--seed S] [--every K] [--set j30|patterson] [--verbose]
+//!     [--seed S] [--every K] [--set j30|patterson|gen60|gen120] [--per N]
+//!     [--reference SCHEDULESxRUNS] [--exact] [--only NAME] [--verbose]
 //! ```
 //!
 //! `--every K` runs every K-th instance only (a quick sample). `--set patterson` runs the
-//! Patterson set against `patterson_optimum.csv` instead.
+//! Patterson set against `patterson_optimum.csv` instead. `--set gen60` / `gen120` runs
+//! generated ProGen-like instances of 60 or 120 jobs (`--per N` per parameter cell); with
+//! `--reference 500000x3` each is also run 3 times with 500,000 schedules (other seeds) and the
+//! default run is compared with the best makespan found. `--exact` runs exact mode.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -29,6 +33,7 @@ fn main() {
     let mut only: Option<String> = None;
     let mut exact = false;
     let mut nodes: Option<u64> = Some(200);
+    let mut reference: Option<(usize, u64)> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().expect("a value after the option");
@@ -43,6 +48,14 @@ fn main() {
             "--nodes" => nodes = Some(value().parse().expect("a number")),
             "--only" => only = Some(value()),
             "--per" => per = value().parse().expect("a number"),
+            "--reference" => {
+                let v = value();
+                let (n, k) = v.split_once('x').expect("--reference SCHEDULESxRUNS");
+                reference = Some((
+                    n.parse().expect("a number"),
+                    k.parse().expect("a number"),
+                ));
+            }
             other => panic!("unknown option {other}"),
         }
     }
@@ -91,6 +104,7 @@ fn main() {
             seed,
             every,
             verbose,
+            reference,
         );
     }
     let cases: Vec<_> = cases
@@ -190,6 +204,7 @@ fn generated(
     seed: u64,
     every: usize,
     verbose: bool,
+    reference: Option<(usize, u64)>,
 ) {
     use shipdate_engine::leveling::generate::{rcpsp, RcpspParams};
     let strengths: &[f64] = if jobs > 60 {
@@ -217,6 +232,7 @@ fn generated(
     }
     let params: Vec<_> = params.into_iter().step_by(every.max(1)).collect();
     let (mut dev_lb, mut dev_cpm, mut sum_ms, mut time, mut proven) = (0.0, 0.0, 0.0, 0.0, 0);
+    let (mut dev_ref, mut worst_ref) = (0.0, 0.0f64);
     for (p, s) in &params {
         let plan = rcpsp(*p, *s);
         let t0 = Instant::now();
@@ -232,9 +248,26 @@ fn generated(
         sum_ms += ms;
         time += secs;
         proven += usize::from(best.optimal);
+        // The best makespan known here: the default run and `runs` longer runs (other seeds).
+        let mut best_known = ms;
+        if let Some((n, runs)) = reference {
+            for r in 1..=runs {
+                let long = level(
+                    &plan,
+                    &problem,
+                    &Options {
+                        schedules: Some(n),
+                        seed: seed.wrapping_add(1000 * r),
+                    },
+                );
+                best_known = best_known.min(*long.fitness.last().unwrap());
+            }
+            dev_ref += (ms - best_known) / best_known;
+            worst_ref = worst_ref.max((ms - best_known) / best_known);
+        }
         if verbose {
             println!(
-                "{}: {ms} (bound {lb}, cpm {cpm}) {secs:.3} s, {} schedules",
+                "{}: {ms} (bound {lb}, cpm {cpm}, best known {best_known}) {secs:.3} s, {} schedules",
                 plan.name, best.schedules
             );
         }
@@ -252,6 +285,14 @@ fn generated(
         "mean deviation from the lower bound: {:.3}% (proven optimal: {proven})",
         100.0 * dev_lb / k
     );
+    if let Some((n, runs)) = reference {
+        println!(
+            "mean deviation from the best makespan known here (best of the default run and \
+             {runs} runs of {n} schedules): {:.3}% (worst {:.2}%)",
+            100.0 * dev_ref / k,
+            100.0 * worst_ref
+        );
+    }
     println!(
         "sum of makespans: {sum_ms}; mean time per instance: {:.4} s",
         time / k
