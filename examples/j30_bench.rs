@@ -51,10 +51,7 @@ fn main() {
             "--reference" => {
                 let v = value();
                 let (n, k) = v.split_once('x').expect("--reference SCHEDULESxRUNS");
-                reference = Some((
-                    n.parse().expect("a number"),
-                    k.parse().expect("a number"),
-                ));
+                reference = Some((n.parse().expect("a number"), k.parse().expect("a number")));
             }
             other => panic!("unknown option {other}"),
         }
