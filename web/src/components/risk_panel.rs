@@ -10,6 +10,9 @@ use crate::analysis::{split_batches, Reply, Request, RiskView};
 use crate::components::Svg;
 use crate::worker::{Client, Incoming};
 
+/// The most iterations a run in the page may ask for.
+pub const MAX_ITERATIONS: usize = 200_000;
+
 #[derive(Debug, Clone, PartialEq)]
 enum Status {
     Idle,
@@ -91,10 +94,12 @@ pub fn RiskPanel(
             status.set(Status::Failed("iterations must be a whole number".into()));
             return;
         };
-        if !(1..=1_000_000).contains(&n) {
-            status.set(Status::Failed(
-                "iterations must be between 1 and 1,000,000".into(),
-            ));
+        // The sensitivity ranks keep 2 bytes per task and iteration, and merging the parts
+        // holds them twice: cap what a browser tab is asked to hold.
+        if !(1..=MAX_ITERATIONS).contains(&n) {
+            status.set(Status::Failed(format!(
+                "iterations must be between 1 and {MAX_ITERATIONS} in the browser"
+            )));
             return;
         }
         let Ok(s) = seed.get_untracked().trim().parse::<u64>() else {
@@ -187,7 +192,7 @@ pub fn RiskPanel(
                     id="sim-iterations"
                     type="number"
                     min="1"
-                    max="1000000"
+                    max=MAX_ITERATIONS
                     prop:value=iterations
                     on:input=move |ev| iterations.set(event_target_value(&ev))
                 />
