@@ -551,8 +551,9 @@ fn summarise(
     // Tasks in chunks, each with one set of rank bins (emptied as they are read).
     const CHUNK: usize = 64;
     let sensitivity: Vec<f64> = map_indices(ctx.len().div_ceil(CHUNK), |c| {
-        let mut cnt = vec![0u32; KEY_BINS];
-        let mut sum = vec![0.0f64; KEY_BINS];
+        // Fixed-size bins: indexing by a masked key needs no bounds check in the hot loop.
+        let mut cnt = Box::new([0u32; KEY_BINS]);
+        let mut sum = Box::new([0.0f64; KEY_BINS]);
         (c * CHUNK..ctx.len().min((c + 1) * CHUNK))
             .map(|j| match ctx.slots[j] {
                 Slot::None => 0.0,
@@ -566,7 +567,7 @@ fn summarise(
                             sum[key] += rank;
                         }
                     }
-                    stats::spearman_bins(&mut cnt, &mut sum, n, sum_bb)
+                    stats::spearman_bins(&mut cnt[..], &mut sum[..], n, sum_bb)
                 }
                 Slot::Dur(k) => {
                     let mut d = Vec::with_capacity(n);
