@@ -741,7 +741,8 @@ pub fn schedule(plan: &Plan) -> ScheduleReport {
 
 /// The resource-feasible schedule of a plan: point durations, a priority list chosen by
 /// `method`, through the serial scheme ([`Sgs`]), so the list reproduces the schedule.
-/// `stop`, when given, ends the leveller's search early when it returns true (a time limit).
+/// `stop`, when given, ends the leveller's search (or exact mode's proof) early when it returns
+/// true (a time limit).
 ///
 /// # Errors
 ///
@@ -792,7 +793,7 @@ pub fn schedule_with(
             (best.order, summary)
         }
         Method::Exact(options) => {
-            let e = crate::leveling::exact::solve(plan, &p, options)?;
+            let e = crate::leveling::exact::solve_until(plan, &p, options, stop)?;
             let summary = SearchSummary {
                 method: "exact",
                 schedules: e.best.schedules,

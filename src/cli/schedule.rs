@@ -72,7 +72,9 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
     let deadline = args.time_limit;
     let stop = move || deadline.is_some_and(|t| started.elapsed().as_secs_f64() >= t);
     let stop_ref: &dyn Fn() -> bool = &stop;
-    let s = schedule::schedule_with(&plan, &method, (!args.optimal).then_some(stop_ref))?;
+    // A wall-clock deadline for the heuristic and for exact mode's search alike (microlp
+    // keeps its own clock for the solves, from the same limit).
+    let s = schedule::schedule_with(&plan, &method, Some(stop_ref))?;
     let text = match args.format {
         ScheduleFormat::Table => table(&plan, &s),
         ScheduleFormat::Json => serde_json::to_string_pretty(&s)? + "\n",

@@ -3,9 +3,9 @@
 //! checker.
 
 use shipdate_engine::io::{parse_str, Format};
-use shipdate_engine::leveling::exact::{solve, ExactOptions, Stop};
+use shipdate_engine::leveling::exact::{solve, solve_until, ExactOptions, Stop};
 use shipdate_engine::leveling::generate::{rcpsp, release_plan, RcpspParams};
-use shipdate_engine::leveling::{level, Leveled, Options};
+use shipdate_engine::leveling::{level, level_until, Leveled, Options};
 use shipdate_engine::model::Plan;
 use shipdate_engine::schedule::{schedule_with, Method, Problem, Sgs};
 
@@ -193,6 +193,61 @@ fn exact_mode_reports_a_gap_when_stopped() {
         if options.max_binaries == 10 {
             assert!(matches!(e.stopped, Some(Stop::ModelTooLarge(_))));
         }
+    }
+}
+
+/// The caller's stop function ends exact mode wherever it is, with the best schedule so far, a
+/// valid bound, a gap and `TimeLimit` (the CLI gives it a wall-clock deadline). Here it counts
+/// its calls: a first run learns how many checks the whole proof makes, then runs stopped
+/// after the heuristic, and one check before the end, both stop there.
+#[test]
+fn exact_mode_stops_when_the_caller_says() {
+    let name = "j3017_1.sm";
+    let plan = read(
+        &std::path::PathBuf::from(format!("{DIR}/j30/{name}")),
+        Format::Psplib,
+    );
+    let problem = Problem::new(&plan);
+    let opt = j30_optima()[name];
+    let run = |limit: u64| {
+        let calls = std::cell::Cell::new(0u64);
+        let stop = || {
+            calls.set(calls.get() + 1);
+            calls.get() > limit
+        };
+        let e = solve_until(&plan, &problem, &ExactOptions::default(), Some(&stop)).unwrap();
+        accepted(&plan, &e.best, name);
+        (e, calls.get())
+    };
+    let (full, total) = run(u64::MAX);
+    assert!(full.best.optimal, "the instance is proven without a limit");
+    assert_eq!(*full.best.fitness.last().unwrap(), opt);
+    // The heuristic's own checks come first; the proof's (questions, shaving rounds, search
+    // nodes) after them.
+    let calls = std::cell::Cell::new(0u64);
+    let count = || {
+        calls.set(calls.get() + 1);
+        false
+    };
+    level_until(&plan, &problem, &Options::default(), Some(&count));
+    let heuristic = calls.get();
+    assert!(
+        total > heuristic + 2,
+        "{total} checks, {heuristic} by the heuristic"
+    );
+    for limit in [heuristic + 1, total - 2] {
+        let (e, calls) = run(limit);
+        assert_eq!(e.stopped, Some(Stop::TimeLimit), "limit {limit}");
+        assert_eq!(calls, limit + 1, "stops at the first check past the limit");
+        assert!(!e.best.optimal && e.gap > 0.0);
+        let (ub, lb) = (
+            *e.best.fitness.last().unwrap(),
+            *e.best.lower_bound.last().unwrap(),
+        );
+        assert!(
+            lb <= opt && opt <= ub,
+            "bound {lb}, value {ub}, optimum {opt}"
+        );
     }
 }
 

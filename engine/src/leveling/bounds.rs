@@ -169,6 +169,9 @@ pub(crate) struct Propagator<'a> {
     energetic: bool,
     /// Whether shaving trials use the energetic check (strong but cubic in the task count).
     pub energetic_trials: bool,
+    /// The caller's stop function: the search gives up (as when out of nodes) once it
+    /// returns true.
+    pub stop: Option<&'a dyn Fn() -> bool>,
 }
 
 impl<'a> Propagator<'a> {
@@ -187,6 +190,7 @@ impl<'a> Propagator<'a> {
             usage: Vec::new(),
             energetic: true,
             energetic_trials: true,
+            stop: None,
         }
     }
 
@@ -385,7 +389,7 @@ impl<'a> Propagator<'a> {
         nodes: &mut u64,
         limit: u64,
     ) -> Result<Option<Windows>, ()> {
-        if *nodes >= limit {
+        if *nodes >= limit || self.stop.is_some_and(|f| f()) {
             return Err(());
         }
         *nodes += 1;

@@ -11,7 +11,7 @@
 //!      energetic reasoning) with shaving (a start is removed when fixing the task there
 //!      fails) often empties a window: no such schedule (proven);
 //!    - a short schedule-or-postpone search with propagation and shaving at every node
-//!      ([`super::bounds`]) settles most remaining questions in milliseconds;
+//!      (the private `bounds` module) settles most remaining questions in milliseconds;
 //!    - then a time-indexed mixed-integer program (Pritsker, Watters and Wolfe 1969, with the
 //!      disaggregated precedence constraints of Christofides, Alvarez-Valdes and Tamarit 1987
 //!      and clique cuts: at each slot at most one of a set of tasks that can never overlap):
@@ -32,8 +32,8 @@
 //!    one is proven, with those values imposed as deadlines (only the tasks the releases up to
 //!    that component need are modelled).
 //!
-//! Exact mode needs the integer grid of [`super::grid`]: whole-number durations and lags,
-//! calendars that work every day, and one capacity per team on every day.
+//! Exact mode needs the integer grid of the private `grid` module: whole-number durations and
+//! lags, calendars that work every day, and one capacity per team on every day.
 
 use good_lp::{variable, variables, Expression, SolverModel, Variable};
 
@@ -43,7 +43,7 @@ use crate::schedule::Problem;
 use super::bounds::{Propagator, Windows};
 use super::grid::Grid;
 use super::net::{Dir, Net, Orderer};
-use super::{level, Leveled, Objective, Options};
+use super::{Leveled, Objective, Options};
 
 /// Budgets of the exact mode.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,6 +136,20 @@ pub struct Exact {
 /// assert_eq!(exact.best.fitness, vec![5.0]);
 /// ```
 pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<Exact, ExactError> {
+    solve_until(plan, problem, options, None)
+}
+
+/// [`solve`], also stopping (with [`Stop::TimeLimit`] and the best schedule so far) when
+/// `stop` returns true: checked between schedules of the heuristic, before every question,
+/// at every node of the propagation search and between shaving rounds. The engine reads no
+/// clock; a caller with one passes a wall-clock deadline here (the CLI's `--time-limit`).
+pub fn solve_until(
+    plan: &Plan,
+    problem: &Problem,
+    options: &ExactOptions,
+    stop: Option<&dyn Fn() -> bool>,
+) -> Result<Exact, ExactError> {
+    let stop_now = || stop.is_some_and(|f| f());
     let net = Net::new(plan);
     let durations = problem.point_durations();
     let (mut fwd, bwd) =
@@ -143,7 +157,7 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
     drop(bwd);
     let obj = Objective::new(plan);
     let m = obj.len();
-    let mut best = level(plan, problem, &options.heuristic);
+    let mut best = super::level_until(plan, problem, &options.heuristic, stop);
     let mut ub: Vec<i64> = best.fitness.iter().map(|&x| x.round() as i64).collect();
     let mut lb: Vec<i64> = best
         .lower_bound
@@ -167,18 +181,23 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
         + 1;
     let grid_copy = fwd.clone();
     let mut propagator = Propagator::new(&grid_copy, topo);
+    propagator.stop = stop;
     'components: for c in 0..m {
         loop {
             if ub[c] <= lb[c] {
                 lb[c] = ub[c];
                 break;
             }
-            if remaining(spent) == Some(0.0) {
+            if remaining(spent) == Some(0.0) || stop_now() {
                 stopped = Some(Stop::TimeLimit);
                 break 'components;
             }
             // Raise the bound first where shaving alone rules a value out (destructive bound).
             while lb[c] < ub[c] {
+                if stop_now() {
+                    stopped = Some(Stop::TimeLimit);
+                    break 'components;
+                }
                 let (member, _, deadline) =
                     Model::scope(plan, &obj, topo, &fixed, c, lb[c], horizon);
                 let _ = member;
@@ -237,6 +256,10 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
                     }
                     ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
                     continue;
+                }
+                Err(()) if stop_now() => {
+                    stopped = Some(Stop::TimeLimit);
+                    break 'components;
                 }
                 Err(()) => {}
             }
@@ -329,7 +352,11 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
                                 ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
                             }
                             Err(()) => {
-                                stopped = reason;
+                                stopped = if stop_now() {
+                                    Some(Stop::TimeLimit)
+                                } else {
+                                    reason
+                                };
                                 break 'components;
                             }
                         }
