@@ -63,9 +63,8 @@ pub(crate) struct RiskC {
     /// Tasks delayed (milestones excluded: they take no time), as listed.
     tasks: Vec<usize>,
     /// The tasks whose times can change when this risk fires (the listed tasks and all that
-    /// depend on them), in topological order, and as a mask.
+    /// depend on them), in topological order.
     affected: Vec<usize>,
-    affected_mask: Vec<bool>,
 }
 
 /// How iterations are scheduled.
@@ -107,6 +106,11 @@ pub(crate) struct Ctx<'a> {
     n_durs: usize,
     release_tasks: Vec<Vec<usize>>,
     end_candidates: Vec<usize>,
+    /// Whether a task is one of `end_candidates`.
+    is_end: Vec<bool>,
+    /// Each task's successors (CSR), for the risk re-runs.
+    succ_start: Vec<usize>,
+    succs: Vec<usize>,
     /// The teams each task holds (CSR), for resource links.
     teams_start: Vec<usize>,
     teams: Vec<usize>,
@@ -216,7 +220,6 @@ impl<'a> Ctx<'a> {
                     impact: Sampler::new(&r.impact),
                     tasks,
                     affected,
-                    affected_mask: mask,
                 }
             })
             .collect();
@@ -247,7 +250,15 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let end_candidates = (0..n).filter(|&j| !dominated[j]).collect();
+        let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
+        let is_end = (0..n).map(|j| !dominated[j]).collect();
+        let mut succ_start = Vec::with_capacity(n + 1);
+        let mut succs = Vec::new();
+        for list in &succ_lists {
+            succ_start.push(succs.len());
+            succs.extend_from_slice(list);
+        }
+        succ_start.push(succs.len());
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
         let mut teams_start = Vec::with_capacity(n + 1);
         let mut teams = Vec::new();
@@ -286,6 +297,9 @@ impl<'a> Ctx<'a> {
             n_durs,
             release_tasks,
             end_candidates,
+            is_end,
+            succ_start,
+            succs,
             teams_start,
             teams,
             rank,
@@ -336,10 +350,11 @@ impl<'a> Ctx<'a> {
             d1: vec![0.0; n],
             s1: vec![0.0; n],
             f1: vec![0.0; n],
-            s2: vec![0.0; n * BATCH],
-            f2: vec![0.0; n * BATCH],
-            cols: Vec::with_capacity(BATCH),
+            s2: vec![0.0; n],
+            f2: vec![0.0; n],
             changed: vec![false; n],
+            dirty: vec![false; n],
+            touched: Vec::new(),
             by_finish: Vec::with_capacity(n),
             link_start: Vec::with_capacity(n + 1),
             link_from: Vec::new(),
@@ -807,13 +822,14 @@ impl<'a> Ctx<'a> {
         w
     }
 
-    /// Critical-path re-run of the batch without risk `r`, over the iterations in which it
-    /// fired only (gathered into lanes `0..m`) and the tasks downstream of it only (the rest
-    /// keep their times, read from the batch): the forward pass's arithmetic, so the same bits
-    /// as a full pass.
+    /// Critical-path re-run of the batch without risk `r`, in each iteration in which it fired
+    /// (lane by lane), over the tasks whose duration or some predecessor's times changed in
+    /// that lane only: the rest keep their times, read from the batch. Each recomputed task
+    /// goes through the forward pass's arithmetic (same operations, same order), so the result
+    /// has the same bits as a full pass; a change usually dies out within a few tasks, as
+    /// slack absorbs it.
     fn rerun_cpm(&self, s: &mut Scratch, len: usize, r: usize, w: &mut Without) {
         let Scratch {
-            cols,
             base,
             dur,
             start,
@@ -822,124 +838,94 @@ impl<'a> Ctx<'a> {
             impact,
             s2,
             f2,
-            acc,
             changed,
+            dirty,
+            touched,
             ..
         } = s;
-        cols.clear();
-        cols.extend((0..len).filter(|&i| fired[r * BATCH + i]));
-        let m = cols.len();
-        if m == 0 {
-            return;
-        }
         let risk = &self.risks[r];
-        let acc = &mut acc[..m];
-        let (mut d, mut gs, mut gf) = ([0.0f64; BATCH], [0.0f64; BATCH], [0.0f64; BATCH]);
-        let (d, gs, gf) = (&mut d[..m], &mut gs[..m], &mut gf[..m]);
-        let gather = |row: &[f64], out: &mut [f64]| {
-            for (o, &i) in out.iter_mut().zip(cols.iter()) {
-                *o = row[i];
-            }
-        };
-        // `changed` is meaningful only on this risk's affected tasks (reset here).
-        let moved = |changed: &[bool], p: usize| risk.affected_mask[p] && changed[p];
-        for &j in &risk.affected {
-            changed[j] = false;
-        }
-        for &j in &risk.affected {
-            // Only a task whose duration or some predecessor's times changed can move.
-            if !self.risk_task[j] && !self.preds(j).iter().any(|l| moved(changed, l.pred)) {
-                continue;
-            }
-            if self.risk_task[j] {
-                for (c, &i) in cols.iter().enumerate() {
-                    d[c] = self.duration_without(j, i, base[j * BATCH + i], fired, impact, r);
+        for i in (0..len).filter(|&i| fired[r * BATCH + i]) {
+            for &j in &risk.tasks {
+                if !dirty[j] {
+                    dirty[j] = true;
+                    touched.push(j);
                 }
-            } else {
-                gather(&dur[j * BATCH..(j + 1) * BATCH], d);
             }
-            acc.fill(0.0);
-            let plain = self.plain[j];
-            for l in self.preds(j) {
-                let p = l.pred;
-                let lag = l.lag;
-                // The predecessor's times in the lanes: re-run rows when it is affected,
-                // gathered from the batch otherwise.
-                let (ps, pf): (&[f64], &[f64]) = if moved(changed, p) {
-                    (&s2[p * BATCH..p * BATCH + m], &f2[p * BATCH..p * BATCH + m])
+            let mut end_moved = false;
+            for &j in &risk.affected {
+                if !dirty[j] {
+                    continue;
+                }
+                let d = if self.risk_task[j] {
+                    self.duration_without(j, i, base[j * BATCH + i], fired, impact, r)
                 } else {
-                    match l.kind {
-                        LinkKind::FS | LinkKind::FF if plain => {
-                            gather(&finish[p * BATCH..(p + 1) * BATCH], gf)
-                        }
-                        LinkKind::SS | LinkKind::SF if plain => {
-                            gather(&start[p * BATCH..(p + 1) * BATCH], gs)
-                        }
-                        _ => {
-                            gather(&finish[p * BATCH..(p + 1) * BATCH], gf);
-                            gather(&start[p * BATCH..(p + 1) * BATCH], gs);
-                        }
-                    }
-                    (&*gs, &*gf)
+                    dur[j * BATCH + i]
                 };
-                match (l.kind, plain) {
-                    (LinkKind::FS, _) => max_into(acc, pf, lag),
-                    (LinkKind::SS, _) => max_into(acc, ps, lag),
-                    (LinkKind::FF, true) => max_into_minus(acc, pf, lag, d),
-                    (LinkKind::SF, true) => max_into_minus(acc, ps, lag, d),
-                    (kind, false) => {
-                        let cal = self.cal(j);
-                        for c in 0..m {
-                            let b = graph::start_bound(kind, lag, cal, d[c], ps[c], pf[c]);
-                            acc[c] = if b > acc[c] { b } else { acc[c] };
+                let plain = self.plain[j];
+                let mut acc = 0.0f64;
+                for l in self.preds(j) {
+                    let p = l.pred;
+                    let (ps, pf) = if changed[p] {
+                        (s2[p], f2[p])
+                    } else {
+                        (start[p * BATCH + i], finish[p * BATCH + i])
+                    };
+                    // As `max_into` / `max_into_minus` and the calendar case of `forward`.
+                    let b = match (l.kind, plain) {
+                        (LinkKind::FS, _) => pf + l.lag,
+                        (LinkKind::SS, _) => ps + l.lag,
+                        (LinkKind::FF, true) => pf + l.lag - d,
+                        (LinkKind::SF, true) => ps + l.lag - d,
+                        (kind, false) => graph::start_bound(kind, l.lag, self.cal(j), d, ps, pf),
+                    };
+                    acc = if b > acc { b } else { acc };
+                }
+                let (st, fi) = if plain {
+                    (acc, acc + d)
+                } else {
+                    self.cal(j).advance(acc, d)
+                };
+                if st != start[j * BATCH + i] || fi != finish[j * BATCH + i] {
+                    s2[j] = st;
+                    f2[j] = fi;
+                    changed[j] = true;
+                    end_moved |= self.is_end[j];
+                    for &q in &self.succs[self.succ_start[j]..self.succ_start[j + 1]] {
+                        if !dirty[q] {
+                            dirty[q] = true;
+                            touched.push(q);
                         }
                     }
                 }
             }
-            let (st, fi) = (
-                &mut s2[j * BATCH..j * BATCH + m],
-                &mut f2[j * BATCH..j * BATCH + m],
-            );
-            if plain {
-                st.copy_from_slice(acc);
-                for ((f, &a), &dd) in fi.iter_mut().zip(acc.iter()).zip(d.iter()) {
-                    *f = a + dd;
+            // The largest finish over a set of tasks in this lane, as `max_into` takes it.
+            let lane_max = |tasks: &[usize]| {
+                let mut out = 0.0f64;
+                for &j in tasks {
+                    let v = if changed[j] {
+                        f2[j]
+                    } else {
+                        finish[j * BATCH + i]
+                    };
+                    let b = v + 0.0;
+                    out = if b > out { b } else { out };
                 }
-            } else {
-                let cal = self.cal(j);
-                for c in 0..m {
-                    let (a, f) = cal.advance(acc[c], d[c]);
-                    st[c] = a;
-                    fi[c] = f;
-                }
+                out
+            };
+            // Unchanged sets keep the batch's values (the same computation on the same times).
+            if end_moved {
+                w.makespan[i] = lane_max(&self.end_candidates);
             }
-            // Changed in some lane?
-            changed[j] = cols
-                .iter()
-                .enumerate()
-                .any(|(c, &i)| st[c] != start[j * BATCH + i] || fi[c] != finish[j * BATCH + i]);
-        }
-        // The largest finish over the candidates, and each release's, per lane.
-        let lanes_max = |tasks: &[usize], out: &mut [f64], tmp: &mut [f64]| {
-            out.fill(0.0);
-            for &j in tasks {
-                if risk.affected_mask[j] && changed[j] {
-                    max_into(out, &f2[j * BATCH..j * BATCH + m], 0.0);
-                } else {
-                    gather(&finish[j * BATCH..(j + 1) * BATCH], tmp);
-                    max_into(out, tmp, 0.0);
+            for (q, tasks) in self.release_tasks.iter().enumerate() {
+                if tasks.iter().any(|&t| changed[t]) {
+                    w.ready[q * len + i] = lane_max(tasks);
                 }
             }
-        };
-        lanes_max(&self.end_candidates, acc, gf);
-        for (&i, &v) in cols.iter().zip(acc.iter()) {
-            w.makespan[i] = v;
-        }
-        for (q, tasks) in self.release_tasks.iter().enumerate() {
-            lanes_max(tasks, acc, gf);
-            for (&i, &v) in cols.iter().zip(acc.iter()) {
-                w.ready[q * len + i] = v;
+            for &j in touched.iter() {
+                dirty[j] = false;
+                changed[j] = false;
             }
+            touched.clear();
         }
     }
 
@@ -1082,12 +1068,15 @@ pub(crate) struct Scratch {
     d1: Vec<f64>,
     s1: Vec<f64>,
     f1: Vec<f64>,
-    /// Risk re-runs: times of the affected tasks in the gathered lanes `cols`.
+    /// Risk re-runs, one lane at a time: the new times of the tasks that moved.
     s2: Vec<f64>,
     f2: Vec<f64>,
-    cols: Vec<usize>,
-    /// Risk re-runs: whether a task's times differ from the batch's in some lane.
+    /// Risk re-runs: whether a task moved in the current lane, whether it must be
+    /// recomputed (its duration or a predecessor's times changed), and every task either
+    /// flag was set for (to clear them after the lane).
     changed: Vec<bool>,
+    dirty: Vec<bool>,
+    touched: Vec<usize>,
     by_finish: Vec<(f64, u32)>,
     /// Resource links of the current iteration, by successor (CSR).
     link_start: Vec<usize>,
