@@ -263,19 +263,7 @@ pub fn report(input: &ReportInput<'_>) -> String {
         if let Some(sim) = sim {
             out.push_str("<div class=\"charts\">");
             for rr in &sim.releases {
-                let windows: Vec<(String, f64)> = rr
-                    .windows
-                    .iter()
-                    .map(|w| {
-                        let l = match (w.date, w.period) {
-                            (Some(d), _) => d.format("%b %d").to_string(),
-                            (None, Some(p)) => number(p),
-                            _ => "?".into(),
-                        };
-                        (l, w.probability)
-                    })
-                    .collect();
-                let chart = svg::window_odds(&rr.id, &windows, rr.unscheduled_probability);
+                let chart = svg::release_window_odds(rr);
                 figure(
                     &mut out,
                     &format!("windows-{}", rr.id),

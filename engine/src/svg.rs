@@ -21,7 +21,7 @@ use crate::calendar::Timeline;
 use crate::model::{Plan, TaskKind};
 use crate::report::number;
 use crate::schedule::ScheduleReport;
-use crate::simulate::{Histogram, Summary};
+use crate::simulate::{Histogram, ReleaseRisk, Summary};
 
 /// Colours shared by every chart (and usable by the pages that embed them).
 pub mod colors {
@@ -280,21 +280,13 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
             colors::BAR
         };
         if t.kind == TaskKind::Milestone || s.finish <= s.start {
-            let (cx, cy) = (x(s.start), y + row_h / 2.0);
-            let _ = write!(
-                out,
-                "<path data-task=\"{}\" d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{}\"><title>{}</title></path>",
-                escape(&t.id),
-                c(cx),
-                c(cy - 6.0),
-                c(cx + 6.0),
-                c(cy),
-                c(cx),
-                c(cy + 6.0),
-                c(cx - 6.0),
-                c(cy),
-                if s.critical { colors::CRITICAL } else { colors::MILESTONE },
-                escape(&tip)
+            milestone(
+                &mut out,
+                &t.id,
+                x(s.start),
+                y + row_h / 2.0,
+                s.critical,
+                &tip,
             );
         } else {
             let _ = write!(
@@ -616,6 +608,44 @@ pub fn tornado(
     line(&mut out, zero, 26.0, zero, y, colors::INK, "");
     out.push_str("</svg>");
     out
+}
+
+/// A milestone (or zero-length task) as a diamond centred on `(cx, cy)`, red when critical,
+/// with its tooltip; `data-task` carries the task id.
+pub(crate) fn milestone(out: &mut String, id: &str, cx: f64, cy: f64, critical: bool, tip: &str) {
+    let _ = write!(
+        out,
+        "<path data-task=\"{}\" d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{}\"><title>{}</title></path>",
+        escape(id),
+        c(cx),
+        c(cy - 6.0),
+        c(cx + 6.0),
+        c(cy),
+        c(cx),
+        c(cy + 6.0),
+        c(cx - 6.0),
+        c(cy),
+        if critical { colors::CRITICAL } else { colors::MILESTONE },
+        escape(tip)
+    );
+}
+
+/// [`window_odds`] of a simulated release: each window labelled by its date (`Mar 09`) or, in
+/// undated plans, its period.
+pub fn release_window_odds(rr: &ReleaseRisk) -> String {
+    let windows: Vec<(String, f64)> = rr
+        .windows
+        .iter()
+        .map(|w| {
+            let l = match (w.date, w.period) {
+                (Some(d), _) => d.format("%b %d").to_string(),
+                (None, Some(p)) => number(p),
+                _ => "?".into(),
+            };
+            (l, w.probability)
+        })
+        .collect();
+    window_odds(&rr.id, &windows, rr.unscheduled_probability)
 }
 
 /// The probability of each deploy window of a release (`(window label, probability)`, in

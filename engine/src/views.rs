@@ -16,7 +16,7 @@ use crate::model::{Plan, TaskKind, When};
 use crate::optimize::WindowsReport;
 use crate::report::number;
 use crate::schedule::ScheduleReport;
-use crate::svg::{c, colors, cut, escape, line, open, text, time_axis, time_labels};
+use crate::svg::{c, colors, cut, escape, line, milestone, open, text, time_axis, time_labels};
 
 /// The colour of team `k` (ten distinct colours, then repeating); tasks without a team are
 /// grey.
@@ -445,21 +445,13 @@ pub fn gantt_lanes(plan: &Plan, sched: &ScheduleReport) -> String {
                     ),
                 };
                 if t.kind == TaskKind::Milestone || s.finish <= s.start {
-                    let (cx, cy) = (x(s.start), y + row_h / 2.0);
-                    let _ = write!(
-                        out,
-                        "<path data-task=\"{}\" d=\"M{} {}L{} {}L{} {}L{} {}Z\" fill=\"{}\"><title>{}</title></path>",
-                        escape(&t.id),
-                        c(cx),
-                        c(cy - 6.0),
-                        c(cx + 6.0),
-                        c(cy),
-                        c(cx),
-                        c(cy + 6.0),
-                        c(cx - 6.0),
-                        c(cy),
-                        if s.critical { colors::CRITICAL } else { colors::MILESTONE },
-                        escape(&tip)
+                    milestone(
+                        &mut out,
+                        &t.id,
+                        x(s.start),
+                        y + row_h / 2.0,
+                        s.critical,
+                        &tip,
                     );
                     continue;
                 }

@@ -190,18 +190,6 @@ impl RiskView {
             .releases
             .iter()
             .map(|rr| {
-                let windows: Vec<(String, f64)> = rr
-                    .windows
-                    .iter()
-                    .map(|w| {
-                        let l = match (w.date, w.period) {
-                            (Some(d), _) => d.format("%b %d").to_string(),
-                            (None, Some(p)) => number(p),
-                            _ => "?".into(),
-                        };
-                        (l, w.probability)
-                    })
-                    .collect();
                 let deploy_p80 = match (&rr.deploy_date, &rr.deploy) {
                     (Some(d), _) => d.p80.map_or("unscheduled".into(), |d| d.to_string()),
                     (None, Some(t)) => t.p80.map_or("unscheduled".into(), number),
@@ -211,7 +199,7 @@ impl RiskView {
                     id: rr.id.clone(),
                     on_time: rr.on_time_probability,
                     deploy_p80,
-                    svg: svg::window_odds(&rr.id, &windows, rr.unscheduled_probability),
+                    svg: svg::release_window_odds(rr),
                 }
             })
             .collect();
