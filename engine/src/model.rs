@@ -341,6 +341,23 @@ pub struct Release {
     pub pos: Option<Pos>,
 }
 
+impl Release {
+    /// A release of these tasks with the plan format's defaults: no target, no deploy windows,
+    /// cadence or freeze, value 1, no source position.
+    pub fn new(id: impl Into<String>, tasks: Vec<usize>) -> Release {
+        Release {
+            id: id.into(),
+            tasks,
+            target: None,
+            windows: Vec::new(),
+            cadence: None,
+            freeze: Vec::new(),
+            value: 1.0,
+            pos: None,
+        }
+    }
+}
+
 impl Plan {
     /// Whether the plan has a start date (time in working days) or not (time in periods).
     pub fn is_dated(&self) -> bool {

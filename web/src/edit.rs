@@ -339,16 +339,7 @@ fn change(p: &mut Plan, edit: &Edit) -> Result<(), String> {
             if p.tasks.is_empty() {
                 return Err("add a task first: a release ships tasks".into());
             }
-            p.releases.push(Release {
-                id,
-                tasks: vec![p.tasks.len() - 1],
-                target: None,
-                windows: Vec::new(),
-                cadence: None,
-                freeze: Vec::new(),
-                value: 1.0,
-                pos: None,
-            });
+            p.releases.push(Release::new(id, vec![p.tasks.len() - 1]));
         }
         Edit::ReleaseId(r, id) => p.releases[*r].id = id.trim().to_string(),
         Edit::ReleaseTasks(r, text) => p.releases[*r].tasks = ids(p, text)?,

@@ -464,16 +464,7 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
         for rel in &r.releases {
             match releases.iter_mut().find(|x| &x.id == rel) {
                 Some(x) => x.tasks.push(j),
-                None => releases.push(Release {
-                    id: rel.clone(),
-                    tasks: vec![j],
-                    target: None,
-                    windows: Vec::new(),
-                    cadence: None,
-                    freeze: Vec::new(),
-                    value: 1.0,
-                    pos: None,
-                }),
+                None => releases.push(Release::new(rel.clone(), vec![j])),
             }
         }
         tasks.push(Task {

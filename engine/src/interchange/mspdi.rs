@@ -941,16 +941,7 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
                 for r in v.split([',', ';']).map(str::trim).filter(|r| valid_id(r)) {
                     match releases.iter_mut().find(|x| x.id == r) {
                         Some(x) => x.tasks.push(j),
-                        None => releases.push(Release {
-                            id: r.to_string(),
-                            tasks: vec![j],
-                            target: None,
-                            windows: Vec::new(),
-                            cadence: None,
-                            freeze: Vec::new(),
-                            value: 1.0,
-                            pos: None,
-                        }),
+                        None => releases.push(Release::new(r.to_string(), vec![j])),
                     }
                 }
             }

@@ -1381,16 +1381,7 @@ impl Cx<'_> {
         dated: bool,
         start: Option<NaiveDate>,
     ) -> Release {
-        let mut r = Release {
-            id: String::new(),
-            tasks: Vec::new(),
-            target: None,
-            windows: Vec::new(),
-            cadence: None,
-            freeze: Vec::new(),
-            value: 1.0,
-            pos: None,
-        };
+        let mut r = Release::new(String::new(), Vec::new());
         if let Some(n) = field(es, "target") {
             r.target = self.when(n, who, "target", dated);
         }

@@ -314,16 +314,7 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
         .map(|k| {
             let lo = k * tasks / r;
             let hi = (k + 1) * tasks / r;
-            Release {
-                id: format!("r{}", k + 1),
-                tasks: (lo..hi).collect(),
-                target: None,
-                windows: Vec::new(),
-                cadence: None,
-                freeze: Vec::new(),
-                value: 1.0,
-                pos: None,
-            }
+            Release::new(format!("r{}", k + 1), (lo..hi).collect())
         })
         .filter(|r| !r.tasks.is_empty())
         .collect();

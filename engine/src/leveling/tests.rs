@@ -78,16 +78,7 @@ fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
         })
         .collect();
     let releases = (0..rng.below(3))
-        .map(|r| crate::model::Release {
-            id: format!("rel{r}"),
-            tasks: vec![rng.below(n)],
-            target: None,
-            windows: Vec::new(),
-            cadence: None,
-            freeze: Vec::new(),
-            value: 1.0,
-            pos: None,
-        })
+        .map(|r| crate::model::Release::new(format!("rel{r}"), vec![rng.below(n)]))
         .collect();
     Plan {
         name: "random".into(),
