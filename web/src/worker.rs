@@ -21,27 +21,39 @@ fn json(reply: &Reply) -> String {
     serde_json::to_string(reply).expect("replies always serialize")
 }
 
+/// The job in `request`, or the JSON [`Reply::Failed`] saying why it is not one.
+fn parse(request: &str) -> Result<Request, String> {
+    serde_json::from_str(request).map_err(|e| {
+        json(&Reply::Failed {
+            id: 0,
+            message: format!("not a job: {e}"),
+        })
+    })
+}
+
+/// Runs `job` with `post` as the current job's progress channel (see [`progress`]).
+fn with_post<T>(post: js_sys::Function, job: impl FnOnce() -> T) -> T {
+    POST.with(|p| *p.borrow_mut() = Some(post));
+    let out = job();
+    POST.with(|p| *p.borrow_mut() = None);
+    out
+}
+
 /// The worker's side: runs one JSON [`Request`], posting JSON [`Reply::Progress`] messages
 /// through `post` after each batch of iterations, and returns the JSON [`Reply`].
 #[wasm_bindgen]
 pub fn worker_run(request: &str, post: js_sys::Function) -> String {
-    let req: Request = match serde_json::from_str(request) {
+    let req = match parse(request) {
         Ok(r) => r,
-        Err(e) => {
-            return json(&Reply::Failed {
-                id: 0,
-                message: format!("not a job: {e}"),
-            })
-        }
+        Err(failed) => return failed,
     };
     let (id, total) = match &req {
         Request::Simulate { id, iterations, .. } => (*id, *iterations),
         _ => (0, 0),
     };
-    POST.with(|p| *p.borrow_mut() = Some(post));
-    let reply = analysis::run(&req, &move |done| progress(id, 0, done, total));
-    POST.with(|p| *p.borrow_mut() = None);
-    json(&reply)
+    json(&with_post(post, || {
+        analysis::run(&req, &move |done| progress(id, 0, done, total))
+    }))
 }
 
 /// Posts a progress message through the current job's `post` function.
@@ -63,14 +75,9 @@ fn progress(id: u32, part: usize, done: usize, total: usize) {
 /// JSON [`Reply::Failed`] string.
 #[wasm_bindgen]
 pub fn worker_part(request: &str, post: js_sys::Function) -> JsValue {
-    let req: Request = match serde_json::from_str(request) {
+    let req = match parse(request) {
         Ok(r) => r,
-        Err(e) => {
-            return JsValue::from_str(&json(&Reply::Failed {
-                id: 0,
-                message: format!("not a job: {e}"),
-            }))
-        }
+        Err(failed) => return JsValue::from_str(&failed),
     };
     let (id, part, total) = match &req {
         Request::SimulatePart {
@@ -90,10 +97,9 @@ pub fn worker_part(request: &str, post: js_sys::Function) -> JsValue {
         }
         _ => (0, 0, 0),
     };
-    POST.with(|p| *p.borrow_mut() = Some(post));
-    let out = analysis::run_part(&req, &|done| progress(id, part, done, total));
-    POST.with(|p| *p.borrow_mut() = None);
-    match out {
+    match with_post(post, || {
+        analysis::run_part(&req, &|done| progress(id, part, done, total))
+    }) {
         Ok(bytes) => js_sys::Uint8Array::from(bytes.as_slice()).into(),
         Err(reply) => JsValue::from_str(&json(&reply)),
     }
@@ -103,14 +109,9 @@ pub fn worker_part(request: &str, post: js_sys::Function) -> JsValue {
 /// the JSON [`Reply`].
 #[wasm_bindgen]
 pub fn worker_merge(request: &str, parts: js_sys::Array) -> String {
-    let req: Request = match serde_json::from_str(request) {
+    let req = match parse(request) {
         Ok(r) => r,
-        Err(e) => {
-            return json(&Reply::Failed {
-                id: 0,
-                message: format!("not a job: {e}"),
-            })
-        }
+        Err(failed) => return failed,
     };
     let bytes: Vec<Vec<u8>> = parts
         .iter()
