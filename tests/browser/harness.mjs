@@ -1,6 +1,8 @@
-// Shared by the browser tests: a tiny static server for dist/ on a free localhost port, and
-// Debian's Chromium launched headless through playwright-core.
+// Shared by the browser tests: a tiny static server for dist/ on a free localhost port,
+// Debian's Chromium launched headless through playwright-core, the real CLI, and a plan small
+// enough to schedule by hand.
 import { createServer } from 'node:http';
+import { execFileSync } from 'node:child_process';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +11,39 @@ import { chromium } from 'playwright-core';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = process.env.SHIPDATE_DIST ?? join(ROOT, 'dist');
 export const RESULTS = join(ROOT, 'test-results');
+
+/** Runs the real CLI (SHIPDATE_BIN, or `cargo run --bin shipdate`); resolves to its stdout. */
+export function shipdate(args) {
+  const bin = process.env.SHIPDATE_BIN;
+  const [cmd, full] = bin
+    ? [bin, args]
+    : ['cargo', ['run', '--quiet', '--bin', 'shipdate', '--', ...args]];
+  return execFileSync(cmd, full, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+}
+
+// One `be` slot: a [0,3), then b [3,5); c has no team and follows a: [3,7). Makespan 7; b can
+// slip 2.
+export const SMALL = `[plan]
+name = "small"
+
+[teams.be]
+capacity = 1
+
+[[tasks]]
+id = "a"
+team = "be"
+estimate = 3
+
+[[tasks]]
+id = "b"
+team = "be"
+estimate = 2
+
+[[tasks]]
+id = "c"
+estimate = 4
+after = ["a"]
+`;
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

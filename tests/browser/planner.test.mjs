@@ -5,31 +5,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, watchErrors, screenshot, ROOT } from './harness.mjs';
-
-// A plan small enough to schedule by hand. One `be` slot: a [0,3), then b [3,5); c has no
-// team and follows a: [3,7). Makespan 7; b can slip 2.
-const SMALL = `[plan]
-name = "small"
-
-[teams.be]
-capacity = 1
-
-[[tasks]]
-id = "a"
-team = "be"
-estimate = 3
-
-[[tasks]]
-id = "b"
-team = "be"
-estimate = 2
-
-[[tasks]]
-id = "c"
-estimate = 4
-after = ["a"]
-`;
+import { serve, launch, watchErrors, screenshot, SMALL, ROOT } from './harness.mjs';
 
 let server;
 let browser;

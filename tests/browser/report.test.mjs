@@ -7,19 +7,10 @@
 // tested is the page users get. Set SHIPDATE_BIN to use an already built binary.
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { launch, watchErrors, screenshot, ROOT, RESULTS } from './harness.mjs';
-
-function shipdate(args) {
-  const bin = process.env.SHIPDATE_BIN;
-  const [cmd, full] = bin
-    ? [bin, args]
-    : ['cargo', ['run', '--quiet', '--bin', 'shipdate', '--', ...args]];
-  return execFileSync(cmd, full, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-}
+import { launch, watchErrors, screenshot, shipdate, ROOT, RESULTS } from './harness.mjs';
 
 const HOSTILE = `[plan]
 name = "</title><script>alert('plan')</script>"

@@ -6,42 +6,22 @@
 // The CLI is the real one (`cargo run --bin shipdate`, or SHIPDATE_BIN).
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, watchErrors, screenshot, ROOT, RESULTS } from './harness.mjs';
+import {
+  serve,
+  launch,
+  watchErrors,
+  screenshot,
+  shipdate,
+  SMALL as SMALL_NO_RELEASE,
+  ROOT,
+  RESULTS,
+} from './harness.mjs';
 import { syntheticPlan } from '../../scripts/gen-plan.mjs';
 
-function shipdate(args) {
-  const bin = process.env.SHIPDATE_BIN;
-  const [cmd, full] = bin
-    ? [bin, args]
-    : ['cargo', ['run', '--quiet', '--bin', 'shipdate', '--', ...args]];
-  return execFileSync(cmd, full, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
-}
-
-// One `be` slot: a [0,3) then b [3,5); c (no team) after a: [3,7). Release v1 ships b and c.
-const SMALL = `[plan]
-name = "small"
-
-[teams.be]
-capacity = 1
-
-[[tasks]]
-id = "a"
-team = "be"
-estimate = 3
-
-[[tasks]]
-id = "b"
-team = "be"
-estimate = 2
-
-[[tasks]]
-id = "c"
-estimate = 4
-after = ["a"]
-
+// The hand-checked plan of the harness, with release v1 shipping b and c.
+const SMALL = `${SMALL_NO_RELEASE}
 [[releases]]
 id = "v1"
 tasks = ["b", "c"]
