@@ -186,10 +186,12 @@ fn put_len(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&(n as u64).to_le_bytes());
 }
 
-fn put_f64s(out: &mut Vec<u8>, v: &[f64]) {
+/// A length, then each value's bytes (the writer's side of [`Reader::vec`]).
+fn put_vec<T: Copy, const N: usize>(out: &mut Vec<u8>, v: &[T], bytes: impl Fn(T) -> [u8; N]) {
     put_len(out, v.len());
-    v.iter()
-        .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+    for &x in v {
+        out.extend_from_slice(&bytes(x));
+    }
 }
 
 struct Reader<'a>(&'a [u8]);
@@ -230,28 +232,16 @@ impl Part {
         put_len(&mut out, self.outs.len());
         for o in &self.outs {
             put_len(&mut out, o.len);
-            put_f64s(&mut out, &o.makespan);
-            put_f64s(&mut out, &o.ready);
-            put_len(&mut out, o.crit.len());
-            o.crit
-                .iter()
-                .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-            put_len(&mut out, o.fired.len());
-            o.fired
-                .iter()
-                .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-            put_len(&mut out, o.keys.len());
-            o.keys
-                .iter()
-                .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
-            put_len(&mut out, o.durs.len());
-            o.durs
-                .iter()
-                .for_each(|x| out.extend_from_slice(&x.to_le_bytes()));
+            put_vec(&mut out, &o.makespan, f64::to_le_bytes);
+            put_vec(&mut out, &o.ready, f64::to_le_bytes);
+            put_vec(&mut out, &o.crit, u32::to_le_bytes);
+            put_vec(&mut out, &o.fired, u32::to_le_bytes);
+            put_vec(&mut out, &o.keys, u16::to_le_bytes);
+            put_vec(&mut out, &o.durs, f32::to_le_bytes);
             put_len(&mut out, o.without.len());
             for w in &o.without {
-                put_f64s(&mut out, &w.makespan);
-                put_f64s(&mut out, &w.ready);
+                put_vec(&mut out, &w.makespan, f64::to_le_bytes);
+                put_vec(&mut out, &w.ready, f64::to_le_bytes);
             }
         }
         out
