@@ -160,7 +160,6 @@ pub(crate) struct Windows {
 /// tasks, and energetic reasoning, to a fixpoint.
 pub(crate) struct Propagator<'a> {
     g: &'a Grid,
-    topo: &'a [usize],
     /// Links as (i, j, delta): `s_j >= s_i + delta`.
     arcs: Vec<(usize, usize, i64)>,
     /// Scratch: compulsory usage per team and slot.
@@ -185,7 +184,6 @@ impl<'a> Propagator<'a> {
         }
         Propagator {
             g,
-            topo,
             arcs,
             usage: Vec::new(),
             energetic: true,
@@ -292,7 +290,6 @@ impl<'a> Propagator<'a> {
                 }
             }
             if !changed {
-                let _ = self.topo;
                 return !self.energetic || !energy_infeasible(g, &w.es, &w.lf);
             }
         }

@@ -198,9 +198,7 @@ pub fn solve_until(
                     stopped = Some(Stop::TimeLimit);
                     break 'components;
                 }
-                let (member, _, deadline) =
-                    Model::scope(plan, &obj, topo, &fixed, c, lb[c], horizon);
-                let _ = member;
+                let (_, _, deadline) = Model::scope(plan, &obj, topo, &fixed, c, lb[c], horizon);
                 let mut w = Windows {
                     es: vec![0; n],
                     lf: deadline,
