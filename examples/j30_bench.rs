@@ -135,8 +135,8 @@ fn main() {
             )
             .expect("an integral instance");
             let note = format!(
-                " [exact: {} solves, {} nodes, gap {:.3}, {:?}]",
-                e.solves, e.nodes, e.gap, e.stopped
+                " [exact: {} solves, {} nodes, {} branch nodes, gap {:.3}, {:?}]",
+                e.solves, e.nodes, e.branch_nodes, e.gap, e.stopped
             );
             (e.best, note)
         } else {

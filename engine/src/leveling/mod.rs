@@ -66,6 +66,7 @@ pub mod generate;
 
 mod bounds;
 mod decode;
+mod dh;
 mod ga;
 mod grid;
 mod net;

@@ -348,3 +348,144 @@ fn exact_mode_agrees_with_brute_force() {
     }
     assert!(proven >= 75, "proven {proven} of 80");
 }
+
+/// A random plan without releases whose links are all finish-to-start with lags of zero or
+/// more (what the branch and bound over delaying alternatives takes).
+fn random_fs_plan(seed: u64, n: usize) -> Plan {
+    let mut plan = random_plan(seed, n, false);
+    plan.releases.clear();
+    for t in &mut plan.tasks {
+        for l in &mut t.after {
+            l.kind = LinkKind::FS;
+            l.lag = l.lag.abs();
+        }
+    }
+    plan
+}
+
+#[test]
+fn the_delaying_alternatives_search_finds_a_schedule_exactly_when_one_exists() {
+    // "Is there a schedule finishing by T?" asked straight of the branch and bound (no
+    // shaving first) for T around the brute-force optimal makespan: a schedule, checked here
+    // for links, capacity and the deadline, whenever T reaches the optimum; a proof of none
+    // below it.
+    let mut searched = 0u64;
+    for seed in 0..150 {
+        let plan = random_fs_plan(1300 + seed, 8);
+        let problem = Problem::new(&plan);
+        let opt = *brute_force(&plan, &problem).last().unwrap() as i64;
+        let net = Net::new(&plan);
+        let (g, _) = Grid::pair(&plan, &problem, &net, problem.point_durations()).unwrap();
+        let topo = problem.topological_order();
+        let n = plan.tasks.len();
+        let d = g.durations();
+        for t in (opt - 2).max(0)..=opt + 1 {
+            let w = bounds::Windows {
+                es: vec![0; n],
+                lf: vec![t; n],
+            };
+            let mut bnb = dh::Dh::new(&g, topo, &vec![true; n], &w, u64::MAX, None)
+                .expect("finish-to-start links");
+            let found = bnb.solve().expect("no budget");
+            searched += bnb.nodes;
+            let Some(starts) = found else {
+                assert!(t < opt, "seed {seed}: none found by {t}, optimum {opt}");
+                continue;
+            };
+            assert!(t >= opt, "seed {seed}: a schedule by {t}, optimum {opt}");
+            let mut s = vec![0i64; n];
+            for &(j, x) in &starts {
+                s[j] = x;
+            }
+            for j in 0..n {
+                assert!(s[j] >= 0 && s[j] + d[j] <= t, "seed {seed}: window of {j}");
+                for (i, kind, lag) in g.links(j) {
+                    assert!(
+                        s[j] >= s[i] + exact::delta(kind, lag, d[i], d[j]),
+                        "seed {seed}"
+                    );
+                }
+            }
+            for u in 0..t {
+                for (k, &cap) in g.capacities().iter().enumerate() {
+                    let used: u32 = (0..n)
+                        .filter(|&j| s[j] <= u && u < s[j] + d[j])
+                        .flat_map(|j| g.demands(j).iter())
+                        .filter(|&&(kk, _)| kk as usize == k)
+                        .map(|&(_, q)| q)
+                        .sum();
+                    assert!(used <= cap, "seed {seed}: team {k} over at {u}");
+                }
+            }
+        }
+    }
+    assert!(searched > 1000, "{searched} nodes in all");
+}
+
+#[test]
+fn exact_mode_by_delaying_alternatives_agrees_with_brute_force() {
+    // Through exact mode, on finish-to-start plans with releases: from a one-schedule
+    // heuristic every plan is proven at the brute-force optimum, releases first.
+    for seed in 0..120 {
+        let mut plan = random_plan(900 + seed, 7, false);
+        for t in &mut plan.tasks {
+            for l in &mut t.after {
+                l.kind = LinkKind::FS;
+                l.lag = l.lag.abs();
+            }
+        }
+        let problem = Problem::new(&plan);
+        let opt = brute_force(&plan, &problem);
+        let options = exact::ExactOptions {
+            heuristic: Options {
+                schedules: Some(1),
+                seed,
+            },
+            ..exact::ExactOptions::default()
+        };
+        let e = exact::solve(&plan, &problem, &options).expect("a grid plan");
+        assert!(e.best.optimal, "seed {seed}: not proven, {:?}", e.stopped);
+        assert_eq!(
+            compare(&e.best.fitness, &opt),
+            std::cmp::Ordering::Equal,
+            "seed {seed}: exact {:?}, brute force {opt:?}",
+            e.best.fitness
+        );
+    }
+}
+
+#[test]
+fn the_delaying_alternatives_search_agrees_with_the_other_exact_methods() {
+    // Larger finish-to-start plans with lags, too many for brute force: exact mode with the
+    // branch and bound and without it (shaving, the propagation search and the solver) prove
+    // the same optimum wherever both finish.
+    let mut compared = 0;
+    for seed in 0..400 {
+        let mut plan = random_fs_plan(2100 + seed, 12);
+        for t in &mut plan.tasks {
+            for l in &mut t.after {
+                l.lag *= 2.0;
+            }
+        }
+        let problem = Problem::new(&plan);
+        let run = |branch_nodes| {
+            let options = exact::ExactOptions {
+                heuristic: Options {
+                    schedules: Some(1),
+                    seed,
+                },
+                branch_nodes,
+                ..exact::ExactOptions::default()
+            };
+            exact::solve(&plan, &problem, &options).expect("a grid plan")
+        };
+        let with = run(u64::MAX);
+        assert!(with.best.optimal, "seed {seed}: {:?}", with.stopped);
+        let without = run(0);
+        if without.best.optimal {
+            compared += usize::from(with.branch_nodes > 0);
+            assert_eq!(with.best.fitness, without.best.fitness, "seed {seed}");
+        }
+    }
+    assert!(compared >= 60, "compared {compared}");
+}
