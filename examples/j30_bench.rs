@@ -5,14 +5,19 @@
 //! ```text
 //! cargo run --release --example j30_bench -- [--dir ../shared/psplib] [--schedules N]
 //!     [--seed S] [--every K] [--set j30|patterson|gen60|gen120] [--per N]
-//!     [--reference SCHEDULESxRUNS] [--exact] [--only NAME] [--verbose]
+//!     [--reference SCHEDULESxRUNS] [--exact-reference SECONDS] [--exact] [--only NAME]
+//!     [--verbose]
 //! ```
 //!
 //! `--every K` runs every K-th instance only (a quick sample). `--set patterson` runs the
 //! Patterson set against `patterson_optimum.csv` instead. `--set gen60` / `gen120` runs
 //! generated ProGen-like instances of 60 or 120 jobs (`--per N` per parameter cell); with
 //! `--reference 500000x3` each is also run 3 times with 500,000 schedules (other seeds) and the
-//! default run is compared with the best makespan found. `--exact` runs exact mode.
+//! default run is compared with the best makespan found. `--exact` runs exact mode. On a
+//! generated set, `--exact-reference SECONDS` also runs exact mode on each instance for at
+//! most that long: its lower bound is at or below the optimum, so the default run's mean
+//! deviation from it bounds the mean deviation from the optimum (and from any best-known
+//! makespan) from above; the instances it proves optimal are counted.
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -34,6 +39,7 @@ fn main() {
     let mut exact = false;
     let mut nodes: Option<u64> = Some(200);
     let mut reference: Option<(usize, u64)> = None;
+    let mut exact_reference: Option<f64> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().expect("a value after the option");
@@ -52,6 +58,9 @@ fn main() {
                 let v = value();
                 let (n, k) = v.split_once('x').expect("--reference SCHEDULESxRUNS");
                 reference = Some((n.parse().expect("a number"), k.parse().expect("a number")));
+            }
+            "--exact-reference" => {
+                exact_reference = Some(value().parse().expect("seconds"));
             }
             other => panic!("unknown option {other}"),
         }
@@ -94,15 +103,16 @@ fn main() {
         }
     }
     if let Some(jobs) = set.strip_prefix("gen") {
-        return generated(
-            jobs.parse().expect("gen60, gen120, ..."),
+        return generated(&Generated {
+            jobs: jobs.parse().expect("gen60, gen120, ..."),
             per,
             schedules,
             seed,
             every,
             verbose,
             reference,
-        );
+            exact_reference,
+        });
     }
     let cases: Vec<_> = cases
         .into_iter()
@@ -194,7 +204,8 @@ fn main() {
 
 /// Generated ProGen-like instances (J30/J60 parameters for up to 60 jobs, J120 ones above):
 /// prints the mean deviation from the lower bound and from the critical-path bound.
-fn generated(
+/// A run over generated instances.
+struct Generated {
     jobs: usize,
     per: usize,
     schedules: Option<usize>,
@@ -202,7 +213,20 @@ fn generated(
     every: usize,
     verbose: bool,
     reference: Option<(usize, u64)>,
-) {
+    exact_reference: Option<f64>,
+}
+
+fn generated(run: &Generated) {
+    let &Generated {
+        jobs,
+        per,
+        schedules,
+        seed,
+        every,
+        verbose,
+        reference,
+        exact_reference,
+    } = run;
     use shipdate_engine::leveling::generate::{rcpsp, RcpspParams};
     let strengths: &[f64] = if jobs > 60 {
         &[0.1, 0.2, 0.3, 0.4, 0.5]
@@ -230,6 +254,8 @@ fn generated(
     let params: Vec<_> = params.into_iter().step_by(every.max(1)).collect();
     let (mut dev_lb, mut dev_cpm, mut sum_ms, mut time, mut proven) = (0.0, 0.0, 0.0, 0.0, 0);
     let (mut dev_ref, mut worst_ref) = (0.0, 0.0f64);
+    let (mut dev_exact_lb, mut worst_exact_lb, mut dev_exact_ub) = (0.0, 0.0f64, 0.0);
+    let (mut exact_proven, mut exact_time) = (0usize, 0.0);
     for (p, s) in &params {
         let plan = rcpsp(*p, *s);
         let t0 = Instant::now();
@@ -262,9 +288,38 @@ fn generated(
             dev_ref += (ms - best_known) / best_known;
             worst_ref = worst_ref.max((ms - best_known) / best_known);
         }
+        // Exact mode's bound, under a wall-clock limit.
+        let mut exact_note = String::new();
+        if let Some(limit) = exact_reference {
+            let t0 = Instant::now();
+            let stop = || t0.elapsed().as_secs_f64() > limit;
+            let e = shipdate_engine::leveling::exact::solve_until(
+                &plan,
+                &problem,
+                &ExactOptions::default(),
+                Some(&stop),
+            )
+            .expect("an integral instance");
+            let (ub, lb) = (
+                *e.best.fitness.last().unwrap(),
+                *e.best.lower_bound.last().unwrap(),
+            );
+            best_known = best_known.min(ub);
+            exact_proven += usize::from(e.best.optimal);
+            dev_exact_lb += (ms - lb) / lb;
+            worst_exact_lb = worst_exact_lb.max((ms - lb) / lb);
+            dev_exact_ub += (ms - ub) / ub;
+            exact_time += t0.elapsed().as_secs_f64();
+            exact_note = format!(
+                ", exact {ub} bound {lb}{} in {:.1} s",
+                if e.best.optimal { " (proven)" } else { "" },
+                t0.elapsed().as_secs_f64()
+            );
+        }
         if verbose {
             println!(
-                "{}: {ms} (bound {lb}, cpm {cpm}, best known {best_known}) {secs:.3} s, {} schedules",
+                "{}: {ms} (bound {lb}, cpm {cpm}, best known {best_known}) {secs:.3} s, {} \
+                 schedules{exact_note}",
                 plan.name, best.schedules
             );
         }
@@ -288,6 +343,17 @@ fn generated(
              {runs} runs of {n} schedules): {:.3}% (worst {:.2}%)",
             100.0 * dev_ref / k,
             100.0 * worst_ref
+        );
+    }
+    if let Some(limit) = exact_reference {
+        println!(
+            "exact mode ({limit} s per instance, {:.1} s mean): {exact_proven} proven optimal; \
+             the default run's mean deviation from its lower bound {:.3}% (worst {:.2}%), \
+             from its schedule {:.3}%",
+            exact_time / k,
+            100.0 * dev_exact_lb / k,
+            100.0 * worst_exact_lb,
+            100.0 * dev_exact_ub / k
         );
     }
     println!(
