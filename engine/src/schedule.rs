@@ -386,6 +386,28 @@ impl Sgs {
         start: &mut [f64],
         finish: &mut [f64],
     ) {
+        self.run_from(p, durations, order, 0, start, finish);
+    }
+
+    /// [`Sgs::run`] resumed at position `from` of `order`: the first `from` tasks of the list
+    /// keep the `start` and `finish` they hold, which must be where a run of the same list
+    /// with the same durations for those tasks placed them (a task's place depends only on the
+    /// tasks before it in the list). Their usage is recorded again and the rest are placed as
+    /// `run` places them, with the same result to the bit. `placed_at` and
+    /// `precedence_starts` are only written for the tasks from `from` on.
+    ///
+    /// # Panics
+    ///
+    /// As [`Sgs::run`].
+    pub(crate) fn run_from(
+        &mut self,
+        p: &Problem,
+        durations: &[f64],
+        order: &[usize],
+        from: usize,
+        start: &mut [f64],
+        finish: &mut [f64],
+    ) {
         let n = p.len();
         assert!(durations.len() == n && start.len() == n && finish.len() == n);
         assert_eq!(order.len(), n, "the priority list holds every task once");
@@ -396,11 +418,19 @@ impl Sgs {
             profile.clear();
             profile.push((f64::NEG_INFINITY, 0));
         }
+        let (placed, rest) = order.split_at(from);
         // A task not placed yet has a NaN start, so a list out of precedence order is caught.
-        for s in start.iter_mut() {
-            *s = f64::NAN;
+        for &j in rest {
+            start[j] = f64::NAN;
         }
-        for &j in order {
+        for &j in placed {
+            if finish[j] > start[j] {
+                for dm in p.demands(j) {
+                    self.hold(p, j, dm, start[j], finish[j]);
+                }
+            }
+        }
+        for &j in rest {
             let d = durations[j];
             let es = p.precedence_start(j, d, start, finish);
             self.precedence_start[j] = es;

@@ -809,8 +809,18 @@ impl<'a> Ctx<'a> {
                             s.dur[j * BATCH + i]
                         };
                     }
+                    // The tasks ahead of the first whose duration changed keep their places:
+                    // resume the scheme there.
+                    let from = order
+                        .iter()
+                        .position(|&j| s.d1[j].to_bits() != s.dur[j * BATCH + i].to_bits())
+                        .unwrap_or(self.n);
+                    for &j in &order[..from] {
+                        s.s1[j] = s.start[j * BATCH + i];
+                        s.f1[j] = s.finish[j * BATCH + i];
+                    }
                     let sgs = s.sgs.as_mut().expect("resource mode has a scheme");
-                    sgs.run(problem, &s.d1, order, &mut s.s1, &mut s.f1);
+                    sgs.run_from(problem, &s.d1, order, from, &mut s.s1, &mut s.f1);
                     w.makespan[i] = s.f1.iter().copied().fold(0.0, f64::max);
                     let at = |j: usize| (s.s1[j], s.f1[j]);
                     for (q, tasks) in self.release_tasks.iter().enumerate() {
