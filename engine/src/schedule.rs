@@ -505,7 +505,7 @@ impl Sgs {
     fn conflict(&self, p: &Problem, j: usize, dm: &Demand, s: f64, f: f64) -> Option<f64> {
         let profile = &self.profiles[dm.team];
         let q = dm.units;
-        let mut i = profile.partition_point(|&(t, _)| t <= s) - 1;
+        let mut i = segment_at(profile, s);
         if let Some(cap) = p.constant_capacity[dm.team] {
             if dm.own_calendar || p.plain_calendar[j] {
                 // Fast path: constant capacity, the task never pauses.
@@ -579,11 +579,31 @@ impl Sgs {
     }
 }
 
+/// The index of the segment of `profile` holding time `t`: the last breakpoint at or before
+/// it. Tasks mostly go near the end of the usage placed so far, so the search gallops back
+/// from the end, then bisects.
+#[inline]
+fn segment_at(profile: &Profile, t: f64) -> usize {
+    let n = profile.len();
+    let (mut lo, mut hi) = (0, n);
+    let mut step = 1;
+    while step < n {
+        let k = n - step;
+        if profile[k].0 <= t {
+            lo = k;
+            break;
+        }
+        hi = k;
+        step *= 2;
+    }
+    lo + profile[lo..hi].partition_point(|&(x, _)| x <= t) - 1
+}
+
 /// The earliest start `>= at` of a window of length `d` over which a demand of `q` fits under
 /// the constant capacity `cap` in `profile`.
 #[inline]
 fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
-    let mut i = profile.partition_point(|&(t, _)| t <= at) - 1;
+    let mut i = segment_at(profile, at);
     let mut from = at;
     loop {
         let next = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
@@ -624,7 +644,7 @@ fn add(profile: &mut Profile, a: f64, b: f64, units: u32) {
     if b <= a {
         return;
     }
-    let mut i = profile.partition_point(|&(t, _)| t <= a) - 1;
+    let mut i = segment_at(profile, a);
     if profile[i].0 < a {
         profile.insert(i + 1, (a, profile[i].1));
         i += 1;
