@@ -238,55 +238,28 @@ pub fn solve_until(
                 lb[c] = ub[c];
                 break;
             }
-            // The branch and bound over delaying alternatives, where the links allow it.
+            // The branch and bound over delaying alternatives where the links allow it, then
+            // (or else) a short propagation search: they settle most questions in milliseconds.
+            let mut answer = Err(());
             if let Some(mut bnb) =
                 Dh::new(&grid_copy, topo, &member, &w, options.branch_nodes, stop)
             {
-                let found = bnb.solve();
+                answer = bnb.solve();
                 branch_nodes += bnb.nodes;
-                match found {
-                    Ok(None) => {
-                        lb[c] = ub[c];
-                        break;
-                    }
-                    Ok(Some(starts)) => {
-                        if !adopt(
-                            plan,
-                            problem,
-                            &net,
-                            &obj,
-                            &mut fwd,
-                            &mut orderer,
-                            &starts,
-                            &mut best,
-                        ) {
-                            stopped = Some(Stop::Solver("a found schedule did not decode".into()));
-                            break 'components;
-                        }
-                        ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
-                        continue;
-                    }
-                    Err(()) if stop_now() => {
-                        stopped = Some(Stop::TimeLimit);
-                        break 'components;
-                    }
-                    Err(()) => {}
-                }
             }
-            // A short propagation search first: it settles most questions in milliseconds.
-            let mut k = 0;
-            let quick = propagator.search(&w, &mut k, options.search_nodes / 20);
-            search_nodes += k;
-            match quick {
+            if answer.is_err() && !stop_now() {
+                let mut k = 0;
+                answer = propagator
+                    .search(&w, &mut k, options.search_nodes / 20)
+                    .map(|found| found.map(|ws| starts_of(&member, &ws)));
+                search_nodes += k;
+            }
+            match answer {
                 Ok(None) => {
                     lb[c] = ub[c];
                     break;
                 }
-                Ok(Some(ws)) => {
-                    let starts: Vec<(usize, i64)> = (0..n)
-                        .filter(|&j| member[j])
-                        .map(|j| (j, ws.es[j]))
-                        .collect();
+                Ok(Some(starts)) => {
                     if !adopt(
                         plan,
                         problem,
@@ -376,10 +349,7 @@ pub fn solve_until(
                         match found {
                             Ok(None) => lb[c] = ub[c],
                             Ok(Some(ws)) => {
-                                let starts: Vec<(usize, i64)> = (0..n)
-                                    .filter(|&j| member[j])
-                                    .map(|j| (j, ws.es[j]))
-                                    .collect();
+                                let starts = starts_of(&member, &ws);
                                 if !adopt(
                                     plan,
                                     problem,
@@ -433,6 +403,14 @@ pub fn solve_until(
         search_nodes,
         branch_nodes,
     })
+}
+
+/// The modelled tasks' starts in windows that are all single starts, as (task, start).
+fn starts_of(member: &[bool], ws: &Windows) -> Vec<(usize, i64)> {
+    (0..member.len())
+        .filter(|&j| member[j])
+        .map(|j| (j, ws.es[j]))
+        .collect()
 }
 
 /// Makes the schedule the serial scheme gives for the list sorted by `starts` (modelled tasks

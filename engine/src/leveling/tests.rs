@@ -315,6 +315,24 @@ fn generated_plans_are_valid_and_acyclic() {
     assert_eq!(topo.len(), 200);
 }
 
+/// Exact mode started from a single heuristic schedule, with this branch-and-bound budget.
+fn exact_from_one_schedule(
+    plan: &Plan,
+    problem: &Problem,
+    seed: u64,
+    branch_nodes: u64,
+) -> exact::Exact {
+    let options = exact::ExactOptions {
+        heuristic: Options {
+            schedules: Some(1),
+            seed,
+        },
+        branch_nodes,
+        ..exact::ExactOptions::default()
+    };
+    exact::solve(plan, problem, &options).expect("a grid plan")
+}
+
 #[test]
 fn exact_mode_agrees_with_brute_force() {
     // Plain whole plans with releases: exact mode's proven value is the brute-force optimum,
@@ -325,14 +343,8 @@ fn exact_mode_agrees_with_brute_force() {
         let plan = random_plan(500 + seed, 7, false);
         let problem = Problem::new(&plan);
         let opt = brute_force(&plan, &problem);
-        let options = exact::ExactOptions {
-            heuristic: Options {
-                schedules: Some(1),
-                seed,
-            },
-            ..exact::ExactOptions::default()
-        };
-        let e = exact::solve(&plan, &problem, &options).expect("a grid plan");
+        let branch_nodes = exact::ExactOptions::default().branch_nodes;
+        let e = exact_from_one_schedule(&plan, &problem, seed, branch_nodes);
         for (l, o) in e.best.lower_bound.iter().zip(&opt) {
             assert!(*l <= o + 1e-9, "seed {seed}: bound {l} above optimum {o}");
         }
@@ -352,8 +364,13 @@ fn exact_mode_agrees_with_brute_force() {
 /// A random plan without releases whose links are all finish-to-start with lags of zero or
 /// more (what the branch and bound over delaying alternatives takes).
 fn random_fs_plan(seed: u64, n: usize) -> Plan {
-    let mut plan = random_plan(seed, n, false);
+    let mut plan = finish_to_start(random_plan(seed, n, false));
     plan.releases.clear();
+    plan
+}
+
+/// `plan` with every link made finish-to-start with a lag of zero or more.
+fn finish_to_start(mut plan: Plan) -> Plan {
     for t in &mut plan.tasks {
         for l in &mut t.after {
             l.kind = LinkKind::FS;
@@ -427,23 +444,10 @@ fn exact_mode_by_delaying_alternatives_agrees_with_brute_force() {
     // Through exact mode, on finish-to-start plans with releases: from a one-schedule
     // heuristic every plan is proven at the brute-force optimum, releases first.
     for seed in 0..120 {
-        let mut plan = random_plan(900 + seed, 7, false);
-        for t in &mut plan.tasks {
-            for l in &mut t.after {
-                l.kind = LinkKind::FS;
-                l.lag = l.lag.abs();
-            }
-        }
+        let plan = finish_to_start(random_plan(900 + seed, 7, false));
         let problem = Problem::new(&plan);
         let opt = brute_force(&plan, &problem);
-        let options = exact::ExactOptions {
-            heuristic: Options {
-                schedules: Some(1),
-                seed,
-            },
-            ..exact::ExactOptions::default()
-        };
-        let e = exact::solve(&plan, &problem, &options).expect("a grid plan");
+        let e = exact_from_one_schedule(&plan, &problem, seed, u64::MAX);
         assert!(e.best.optimal, "seed {seed}: not proven, {:?}", e.stopped);
         assert_eq!(
             compare(&e.best.fitness, &opt),
@@ -468,17 +472,7 @@ fn the_delaying_alternatives_search_agrees_with_the_other_exact_methods() {
             }
         }
         let problem = Problem::new(&plan);
-        let run = |branch_nodes| {
-            let options = exact::ExactOptions {
-                heuristic: Options {
-                    schedules: Some(1),
-                    seed,
-                },
-                branch_nodes,
-                ..exact::ExactOptions::default()
-            };
-            exact::solve(&plan, &problem, &options).expect("a grid plan")
-        };
+        let run = |branch_nodes| exact_from_one_schedule(&plan, &problem, seed, branch_nodes);
         let with = run(u64::MAX);
         assert!(with.best.optimal, "seed {seed}: {:?}", with.stopped);
         let without = run(0);
