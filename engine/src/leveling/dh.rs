@@ -244,9 +244,11 @@ impl<'a> Dh<'a> {
     }
 
     /// The left-shift rule: a task started at `t` that could have started at `t - 1` (its links
-    /// and release time allow it, and every team has room for it in slot `t - 1`, which no
-    /// later decision changes) makes every completion of `start` one in which it can be moved
-    /// earlier; such schedules need not be searched.
+    /// and release time allow it, and every team has room for it in slot `t - 1`; a later node
+    /// can only take tasks out of that slot, by delaying running ones) is one that some other
+    /// branch starts earlier, so this branch need not be searched (Demeulemeester and
+    /// Herroelen's left-shift dominance; the tests against brute force and the other exact
+    /// methods check the search with it).
     fn left_shiftable(&self, t: i64, start: &[i64], eligible: &[usize], delay: &[usize]) -> bool {
         let u = t - 1;
         let mut usage: Option<Vec<u32>> = None;
