@@ -88,9 +88,11 @@ impl Sampler {
             Estimate::Lognormal { median, p90 } => {
                 if median > 0.0 && p90 > median {
                     let (mu, sigma) = (libm::log(median), libm::log(p90 / median) / Z90);
+                    // `lognormal(mu, sigma, k / PERT_CELLS)`, from the shared normal knots.
+                    let z = normal_knots();
                     let mut q = Box::new([0.0f64; PERT_CELLS + 1]);
-                    for (k, v) in q.iter_mut().enumerate().take(PERT_CELLS).skip(1) {
-                        *v = lognormal(mu, sigma, k as f64 / PERT_CELLS as f64);
+                    for k in 1..PERT_CELLS {
+                        q[k] = libm::exp(mu + sigma * z[k]);
                     }
                     q[PERT_CELLS] = f64::INFINITY;
                     Sampler::Lognormal { mu, sigma, q }
@@ -190,6 +192,20 @@ pub(crate) const LOGNORMAL_EXACT_CELLS: usize = 16;
 #[inline]
 fn lognormal(mu: f64, sigma: f64, u: f64) -> f64 {
     libm::exp(mu + sigma * normal_quantile(u))
+}
+
+/// The standard normal quantile at each knot `k / PERT_CELLS`, `k` in `1..PERT_CELLS`
+/// (entries 0 and `PERT_CELLS` are unused), computed once: every lognormal table is
+/// `exp(mu + sigma z)` of these.
+fn normal_knots() -> &'static [f64; PERT_CELLS + 1] {
+    static KNOTS: OnceLock<Box<[f64; PERT_CELLS + 1]>> = OnceLock::new();
+    KNOTS.get_or_init(|| {
+        let mut z = Box::new([0.0f64; PERT_CELLS + 1]);
+        for (k, v) in z.iter_mut().enumerate().take(PERT_CELLS).skip(1) {
+            *v = normal_quantile(k as f64 / PERT_CELLS as f64);
+        }
+        z
+    })
 }
 
 /// The tabulated quantile of one standard Beta(alpha, beta) on [0, 1].
@@ -659,5 +675,23 @@ mod tests {
         // error below 1e-5 / f(9) = 1e-5 / 0.0425.
         assert!((l.sample(0.5) - 5.0).abs() < 1e-12);
         assert!((l.sample(0.9) - 9.0).abs() < 2.4e-4);
+    }
+
+    #[test]
+    fn lognormal_tables_hold_the_exact_quantile_at_every_knot() {
+        // The tables are built from shared normal knots; each entry must still be the
+        // quantile computed directly, to the bit.
+        for (median, p90) in [(5.0, 9.0), (0.3, 0.31), (40.0, 400.0)] {
+            let Sampler::Lognormal { mu, sigma, q } =
+                Sampler::new(&Estimate::Lognormal { median, p90 })
+            else {
+                panic!("a lognormal sampler");
+            };
+            for k in 1..PERT_CELLS {
+                let exact = lognormal(mu, sigma, k as f64 / PERT_CELLS as f64);
+                assert_eq!(q[k].to_bits(), exact.to_bits(), "median {median} knot {k}");
+            }
+            assert_eq!(q[PERT_CELLS], f64::INFINITY);
+        }
     }
 }
