@@ -211,20 +211,24 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
-        let (mut n_keys, mut n_durs) = (0, 0);
-        let slots = (0..n)
-            .map(|j| {
-                if risk_task[j] {
-                    n_durs += 1;
-                    Slot::Dur(n_durs - 1)
-                } else if random[j] {
-                    n_keys += 1;
-                    Slot::Key(n_keys - 1)
-                } else {
-                    Slot::None
-                }
-            })
-            .collect();
+        let mut slots = vec![Slot::None; n];
+        let mut n_durs = 0;
+        for j in (0..n).filter(|&j| risk_task[j]) {
+            slots[j] = Slot::Dur(n_durs);
+            n_durs += 1;
+        }
+        // Keys are numbered in the order `sample` draws the uniforms, so that a batch's keys
+        // are written front to back.
+        let mut n_keys = 0;
+        for &j in indep
+            .iter()
+            .chain(comps.iter().flat_map(|c| c.tasks.iter()))
+        {
+            if random[j] && !risk_task[j] {
+                slots[j] = Slot::Key(n_keys);
+                n_keys += 1;
+            }
+        }
         // A task can finish last only if no finish-to-start successor (lag >= 0) always takes
         // time: such a successor finishes strictly later.
         let takes_time = |j: usize| {
@@ -387,7 +391,7 @@ impl<'a> Ctx<'a> {
             let row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
             self.samplers[j].sample_into(u, row);
             if let Slot::Key(k) = self.slots[j] {
-                write_keys(&mut out.keys[k * len..(k + 1) * len], u);
+                push_keys(&mut out.keys, k, u);
             }
         }
         for c in &self.comps {
@@ -411,7 +415,7 @@ impl<'a> Ctx<'a> {
                 let out_row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
                 self.samplers[j].sample_into(u, out_row);
                 if let Slot::Key(kk) = self.slots[j] {
-                    write_keys(&mut out.keys[kk * len..(kk + 1) * len], u);
+                    push_keys(&mut out.keys, kk, u);
                 }
             }
         }
@@ -455,6 +459,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        debug_assert_eq!(out.keys.len(), self.n_keys * len, "every key row written");
     }
 
     /// Task `j`'s duration in iteration `i` of the batch, from its base and the risks that
@@ -490,7 +495,7 @@ impl<'a> Ctx<'a> {
             ready: vec![0.0; nrel * len],
             crit: vec![0; self.n],
             fired: vec![0; self.risks.len()],
-            keys: vec![0; self.n_keys * len],
+            keys: Vec::with_capacity(self.n_keys * len),
             durs: vec![0.0; self.n_durs * len],
             without: Vec::new(),
         };
@@ -943,7 +948,7 @@ impl<'a> Ctx<'a> {
             ready: Vec::new(),
             crit: Vec::new(),
             fired: vec![0; self.risks.len()],
-            keys: vec![0; self.n_keys * len],
+            keys: Vec::with_capacity(self.n_keys * len),
             durs: vec![0.0; self.n_durs * len],
             without: Vec::new(),
         };
@@ -1011,12 +1016,15 @@ fn pick<'b>(base: &'b mut [f64], dur: &'b mut [f64], risk_task: bool) -> &'b mut
     }
 }
 
-/// The 10-bit keys `floor(u * 1024)` of a column of uniforms in (0, 1).
+/// Appends the 10-bit keys `floor(u * 1024)` of a column of uniforms in (0, 1), as key row
+/// `k` (the rows are written in order).
 #[inline]
-fn write_keys(keys: &mut [u16], u: &[f64]) {
-    for (key, &x) in keys.iter_mut().zip(u) {
-        *key = (split_cell(x * KEY_BINS as f64).0 & (KEY_BINS - 1)) as u16;
-    }
+fn push_keys(keys: &mut Vec<u16>, k: usize, u: &[f64]) {
+    debug_assert_eq!(keys.len(), k * u.len(), "key rows are written in order");
+    keys.extend(
+        u.iter()
+            .map(|&x| (split_cell(x * KEY_BINS as f64).0 & (KEY_BINS - 1)) as u16),
+    );
 }
 
 /// `acc[i] = max(acc[i], x[i] + lag)`.
