@@ -47,10 +47,12 @@
 //! critical-path forward and backward passes, the samplers and the risk re-runs are tight
 //! loops over the batch's iterations; per-task samplers are precomputed (tabulated quantiles,
 //! no allocation in the loop). Risk re-runs visit only the iterations in which the risk fired
-//! and only the tasks whose predecessors moved. Nothing per iteration is kept but the
-//! makespan and release ready times (8 bytes each), and for the sensitivity ranks a 2-byte
-//! key per task and iteration (4 bytes for risk-affected tasks): about 200 MB for 10,000
-//! tasks by 10,000 iterations. Resource-aware mode spends most of its time in the serial
+//! and only the tasks whose predecessors moved (found in topological order through a bitset
+//! over topological positions). Nothing per iteration is kept but the makespan and release
+//! ready times (8 bytes each), and for the sensitivity ranks a 2-byte key per task and
+//! iteration (4 bytes for risk-affected tasks): about 200 MB for 10,000 tasks by 10,000
+//! iterations. The batches' results are freed on the thread pool, where the next run reuses
+//! the memory. Resource-aware mode spends most of its time in the serial
 //! schedule generation scheme, once per iteration plus once per risk that fired.
 //!
 //! ```
@@ -564,24 +566,37 @@ fn summarise(
             Some(start)
         })
         .collect();
+    let packed = stats::PackedRanks::new(&finish_rank);
     // Tasks in chunks, each with one set of rank bins (emptied as they are read).
     const CHUNK: usize = 64;
     let sensitivity: Vec<f64> = map_indices(ctx.len().div_ceil(CHUNK), |c| {
         // Fixed-size bins: indexing by a masked key needs no bounds check in the hot loop.
         let mut cnt = Box::new([0u32; KEY_BINS]);
         let mut sum = Box::new([0.0f64; KEY_BINS]);
+        let mut bins = Box::new([0u64; KEY_BINS]);
         (c * CHUNK..ctx.len().min((c + 1) * CHUNK))
             .map(|j| match ctx.slots[j] {
                 Slot::None => 0.0,
                 Slot::Key(k) => {
                     for (o, &start) in outs.iter().zip(&offsets) {
                         let keys = &o.keys[k * o.len..(k + 1) * o.len];
-                        let ranks = &finish_rank[start..start + o.len];
-                        for (&key, &rank) in keys.iter().zip(ranks) {
-                            let key = usize::from(key) & (KEY_BINS - 1);
-                            cnt[key] += 1;
-                            sum[key] += rank;
+                        if let Some(p) = &packed {
+                            // One addition per iteration updates the bin's count and sum.
+                            let items = &p.items[start..start + o.len];
+                            for (&key, &item) in keys.iter().zip(items) {
+                                bins[usize::from(key) & (KEY_BINS - 1)] += item;
+                            }
+                        } else {
+                            let ranks = &finish_rank[start..start + o.len];
+                            for (&key, &rank) in keys.iter().zip(ranks) {
+                                let key = usize::from(key) & (KEY_BINS - 1);
+                                cnt[key] += 1;
+                                sum[key] += rank;
+                            }
                         }
+                    }
+                    if let Some(p) = &packed {
+                        p.unpack(&mut bins[..], &mut cnt[..], &mut sum[..]);
                     }
                     stats::spearman_bins(&mut cnt[..], &mut sum[..], n, sum_bb)
                 }

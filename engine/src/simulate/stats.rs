@@ -225,6 +225,48 @@ pub(crate) fn spearman_bins(cnt: &mut [u32], sum: &mut [f64], n: usize, sum_bb: 
     rank_correlation(n, sum_ab, sum_aa, sum_bb)
 }
 
+/// The midranks of a quantity packed for [`spearman_bins`]' accumulation: twice a midrank is
+/// a whole number, so one `u64` per key bin can hold the bin's count (high bits) and its sum
+/// of doubled ranks (low bits), and one addition per iteration updates both.
+pub(crate) struct PackedRanks {
+    /// Bit position of the count.
+    shift: u32,
+    /// Per iteration: `1 << shift | 2 * rank`.
+    pub(crate) items: Vec<u64>,
+}
+
+impl PackedRanks {
+    /// The packed midranks `ranks` of `n` iterations, or `None` when `n` is so large that a
+    /// bin might overflow 64 bits (then accumulate counts and sums apart).
+    pub(crate) fn new(ranks: &[f64]) -> Option<PackedRanks> {
+        let shift = Self::shift(ranks.len() as u64)?;
+        let items = ranks
+            .iter()
+            .map(|&r| (1u64 << shift) | (2.0 * r) as u64)
+            .collect();
+        Some(PackedRanks { shift, items })
+    }
+
+    /// Bits for a bin's sum of doubled midranks, at most `n (n + 1)` (all of them), when a
+    /// count of at most `n` fits above them.
+    fn shift(n: u64) -> Option<u32> {
+        let most = n.checked_mul(n.checked_add(1)?)?;
+        let shift = 64 - most.leading_zeros();
+        (shift + (64 - n.leading_zeros()) <= 64).then_some(shift)
+    }
+
+    /// Unpacks `bins` into the counts and rank sums [`spearman_bins`] takes, zeroing `bins`.
+    /// The sums are exact: whole numbers below 2^53, halved.
+    pub(crate) fn unpack(&self, bins: &mut [u64], cnt: &mut [u32], sum: &mut [f64]) {
+        let low = (1u64 << self.shift) - 1;
+        for ((b, c), s) in bins.iter_mut().zip(cnt).zip(sum) {
+            *c = (*b >> self.shift) as u32;
+            *s = (*b & low) as f64 / 2.0;
+            *b = 0;
+        }
+    }
+}
+
 /// A histogram: `counts[k]` iterations fell in `[from + k width, from + (k + 1) width)`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Histogram {
@@ -334,6 +376,48 @@ mod tests {
         // By hand: deviations (-1,-1,.5,1.5) and (1.5,.5,-.5,-1.5): cov = -4.5,
         // var 4.5 and 5, so rho = -4.5 / sqrt(22.5) = -0.9486832980505138.
         assert!((rho + 0.948_683_298_050_513_8).abs() < 1e-12, "{rho}");
+    }
+
+    #[test]
+    fn packed_rank_bins_give_the_same_correlation_to_the_bit() {
+        // Keys 0..40 and finish values with many ties, so that midranks are half-integers.
+        let n = 5000;
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let keys: Vec<usize> = (0..n).map(|_| (next() % 40) as usize).collect();
+        let finish: Vec<f64> = keys
+            .iter()
+            .map(|&k| (k as u64 / 3 + next() % 25) as f64)
+            .collect();
+        let ranks = midranks(&finish, f64::total_cmp);
+        assert!(ranks.iter().any(|r| r.fract() == 0.5));
+        let sum_bb: f64 = ranks.iter().map(|r| r * r).sum();
+        let (mut cnt, mut sum) = (vec![0u32; 40], vec![0.0; 40]);
+        for (&k, &r) in keys.iter().zip(&ranks) {
+            cnt[k] += 1;
+            sum[k] += r;
+        }
+        let apart = spearman_bins(&mut cnt, &mut sum, n, sum_bb);
+        let packed = PackedRanks::new(&ranks).unwrap();
+        let mut bins = vec![0u64; 40];
+        for (&k, &p) in keys.iter().zip(&packed.items) {
+            bins[k] += p;
+        }
+        packed.unpack(&mut bins, &mut cnt, &mut sum);
+        assert!(bins.iter().all(|&b| b == 0));
+        let together = spearman_bins(&mut cnt, &mut sum, n, sum_bb);
+        assert!(apart > 0.3, "{apart}");
+        assert_eq!(apart.to_bits(), together.to_bits());
+        // Up to 2^21 - 1 iterations pack (count and sum need 21 + 42 bits), from 2^21 on not.
+        assert_eq!(PackedRanks::shift(10_000), Some(27));
+        assert!(PackedRanks::shift((1 << 21) - 1).is_some());
+        assert!(PackedRanks::shift(1 << 21).is_none());
+        assert!(PackedRanks::shift(u64::MAX).is_none());
     }
 
     #[test]
