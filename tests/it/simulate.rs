@@ -736,7 +736,7 @@ windows = [5, 9]
 
 #[test]
 fn sensitivity_matches_a_direct_spearman() {
-    // a then b: the finish is a + b. The engine ranks a (a plain uniform) by its 12-bit key and
+    // a then b: the finish is a + b. The engine ranks a (a plain uniform) by its 8-bit key and
     // b (risk-affected) by its exact duration; compare with exact ranks of the raw samples.
     let p = plan(
         r#"
@@ -765,7 +765,7 @@ tasks = ["b"]
     let d = sample_durations(&p, &o);
     let col = |j: usize| d.iter().map(|row| row[j]).collect::<Vec<f64>>();
     let finish: Vec<f64> = d.iter().map(|row| row[0] + row[1] + row[2]).collect();
-    // Quantising a uniform to 4096 bins moves the coefficient by O(1e-7); f32 durations are
+    // Quantising a uniform to 256 bins moves the coefficient by O(1e-5); f32 durations are
     // exact for ranking here.
     near(
         "sens a",

@@ -31,7 +31,7 @@ use super::Sampling;
 pub const BATCH: usize = 128;
 
 /// Number of rank bins of a task's duration key (see [`BatchOut::keys`]).
-pub(crate) const KEY_BINS: usize = 1024;
+pub(crate) const KEY_BINS: usize = 256;
 
 /// The smallest uniform the generator gives, `0.5 / 2^32`; copula uniforms are kept in
 /// `[U_MIN, 1 - U_MIN]` too.
@@ -49,7 +49,7 @@ struct PredLink {
 pub(crate) enum Slot {
     /// A fixed duration: no variation, sensitivity 0.
     None,
-    /// A monotone function of one uniform: its 10-bit key (`floor(u * 1024)`).
+    /// A monotone function of one uniform: its 8-bit key (`floor(u * 256)`).
     Key(usize),
     /// Risk-affected: the duration itself, as `f32`.
     Dur(usize),
@@ -1016,14 +1016,14 @@ fn pick<'b>(base: &'b mut [f64], dur: &'b mut [f64], risk_task: bool) -> &'b mut
     }
 }
 
-/// Appends the 10-bit keys `floor(u * 1024)` of a column of uniforms in (0, 1), as key row
+/// Appends the 8-bit keys `floor(u * 256)` of a column of uniforms in (0, 1), as key row
 /// `k` (the rows are written in order).
 #[inline]
-fn push_keys(keys: &mut Vec<u16>, k: usize, u: &[f64]) {
+fn push_keys(keys: &mut Vec<u8>, k: usize, u: &[f64]) {
     debug_assert_eq!(keys.len(), k * u.len(), "key rows are written in order");
     keys.extend(
         u.iter()
-            .map(|&x| (split_cell(x * KEY_BINS as f64).0 & (KEY_BINS - 1)) as u16),
+            .map(|&x| (split_cell(x * KEY_BINS as f64).0 & (KEY_BINS - 1)) as u8),
     );
 }
 
@@ -1118,8 +1118,8 @@ pub(crate) struct BatchOut {
     pub(crate) crit: Vec<u32>,
     /// Per risk: iterations in which it fired.
     pub(crate) fired: Vec<u32>,
-    /// Per `Slot::Key` task `k`: `keys[k * len + i]`, the duration's 10-bit uniform key.
-    pub(crate) keys: Vec<u16>,
+    /// Per `Slot::Key` task `k`: `keys[k * len + i]`, the duration's 8-bit uniform key.
+    pub(crate) keys: Vec<u8>,
     /// Per `Slot::Dur` task `k`: `durs[k * len + i]`, the duration.
     pub(crate) durs: Vec<f32>,
     /// Per risk: the batch without it.

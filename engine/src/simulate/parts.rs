@@ -236,7 +236,7 @@ impl Part {
             put_vec(&mut out, &o.ready, f64::to_le_bytes);
             put_vec(&mut out, &o.crit, u32::to_le_bytes);
             put_vec(&mut out, &o.fired, u32::to_le_bytes);
-            put_vec(&mut out, &o.keys, u16::to_le_bytes);
+            put_vec(&mut out, &o.keys, u8::to_le_bytes);
             put_vec(&mut out, &o.durs, f32::to_le_bytes);
             put_len(&mut out, o.without.len());
             for w in &o.without {
@@ -266,7 +266,7 @@ impl Part {
             let ready = r.vec(f64::from_le_bytes)?;
             let crit = r.vec(u32::from_le_bytes)?;
             let fired = r.vec(u32::from_le_bytes)?;
-            let keys = r.vec(u16::from_le_bytes)?;
+            let keys = r.vec(u8::from_le_bytes)?;
             let durs = r.vec(f32::from_le_bytes)?;
             let nw = r.len(1)?;
             let mut without = Vec::with_capacity(nw);

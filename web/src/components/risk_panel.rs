@@ -94,7 +94,7 @@ pub fn RiskPanel(
             status.set(Status::Failed("iterations must be a whole number".into()));
             return;
         };
-        // The sensitivity ranks keep 2 bytes per task and iteration, and merging the parts
+        // The sensitivity ranks keep a byte per task and iteration, and merging the parts
         // holds them twice: cap what a browser tab is asked to hold.
         if !(1..=MAX_ITERATIONS).contains(&n) {
             status.set(Status::Failed(format!(
