@@ -459,7 +459,7 @@ fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Sim
 /// Frees the batches' results, on the pool's threads when parallel (they allocated them).
 /// Measured on the 2,000-task benchmark plan in a loop of runs: freed there, the next run
 /// reuses the memory (3,000 page faults per run); freed by the calling thread, it goes back
-/// to the system and the next run faults it in again (15,000 per run, some 15 ms).
+/// to the system and the next run faults it in again (15,000 per run; 19 ms more in criterion).
 fn free(outs: Vec<BatchOut>) {
     #[cfg(feature = "parallel")]
     {
