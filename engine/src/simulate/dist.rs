@@ -33,7 +33,8 @@ pub(crate) const PERT_CELLS: usize = 1024;
 /// Shape grid points `r = i / (PERT_SHAPES - 1)` of the Beta-PERT tables.
 pub(crate) const PERT_SHAPES: usize = 129;
 
-/// A duration distribution ready to sample: `sample(u)` is its quantile at `u`.
+/// A duration distribution ready to sample: [`Sampler::sample_into`] maps uniforms to its
+/// quantiles.
 #[derive(Debug, Clone)]
 pub(crate) enum Sampler {
     /// Always this value.
@@ -124,38 +125,16 @@ impl Sampler {
         matches!(self, Sampler::Fixed(_))
     }
 
-    /// The quantile at `u` in (0, 1).
-    #[inline]
+    /// The quantile at `u` in (0, 1) (what [`Sampler::sample_into`] computes for each `u`).
+    #[cfg(test)]
     pub(crate) fn sample(&self, u: f64) -> f64 {
-        match *self {
-            Sampler::Fixed(v) => v,
-            Sampler::Uniform { low, width } => low + width * u,
-            Sampler::Triangular { low, width, c } => {
-                if u < c {
-                    low + width * (u * c).sqrt()
-                } else {
-                    low + width * (1.0 - ((1.0 - u) * (1.0 - c)).sqrt())
-                }
-            }
-            Sampler::Lognormal { mu, sigma, ref q } => {
-                let (j, f) = split_cell(u * PERT_CELLS as f64);
-                let j = j & (PERT_CELLS - 1);
-                if j.wrapping_sub(LOGNORMAL_EXACT_CELLS) < PERT_CELLS - 2 * LOGNORMAL_EXACT_CELLS {
-                    q[j] + f * (q[j + 1] - q[j])
-                } else {
-                    lognormal(mu, sigma, u)
-                }
-            }
-            Sampler::Pert {
-                low,
-                width,
-                pair,
-                w,
-            } => low + width * pair.quantile(u, w),
-        }
+        let mut out = [0.0];
+        self.sample_into(&[u], &mut out);
+        out[0]
     }
 
-    /// Fills `out[i] = sample(u[i])`, the loop specialised per distribution.
+    /// Fills `out[i]` with the quantile at `u[i]`: the one definition of every distribution's
+    /// quantile, a loop per distribution with the match outside it.
     #[inline]
     pub(crate) fn sample_into(&self, u: &[f64], out: &mut [f64]) {
         match *self {
@@ -163,6 +142,27 @@ impl Sampler {
             Sampler::Uniform { low, width } => {
                 for (o, &x) in out.iter_mut().zip(u) {
                     *o = low + width * x;
+                }
+            }
+            Sampler::Triangular { low, width, c } => {
+                // Both square roots, then a select: no unpredictable branch, and the loop
+                // vectorises.
+                for (o, &x) in out.iter_mut().zip(u) {
+                    let below = low + width * (x * c).sqrt();
+                    let above = low + width * (1.0 - ((1.0 - x) * (1.0 - c)).sqrt());
+                    *o = if x < c { below } else { above };
+                }
+            }
+            Sampler::Lognormal { mu, sigma, ref q } => {
+                for (o, &x) in out.iter_mut().zip(u) {
+                    let (j, f) = split_cell(x * PERT_CELLS as f64);
+                    let j = j & (PERT_CELLS - 1);
+                    let inside = PERT_CELLS - 2 * LOGNORMAL_EXACT_CELLS;
+                    *o = if j.wrapping_sub(LOGNORMAL_EXACT_CELLS) < inside {
+                        q[j] + f * (q[j + 1] - q[j])
+                    } else {
+                        lognormal(mu, sigma, x)
+                    };
                 }
             }
             Sampler::Pert {
@@ -173,20 +173,6 @@ impl Sampler {
             } => {
                 for (o, &x) in out.iter_mut().zip(u) {
                     *o = low + width * pair.quantile(x, w);
-                }
-            }
-            Sampler::Triangular { low, width, c } => {
-                // Both branches of `sample`, then a select: no unpredictable branch, and the
-                // loop vectorises.
-                for (o, &x) in out.iter_mut().zip(u) {
-                    let below = low + width * (x * c).sqrt();
-                    let above = low + width * (1.0 - ((1.0 - x) * (1.0 - c)).sqrt());
-                    *o = if x < c { below } else { above };
-                }
-            }
-            Sampler::Lognormal { .. } => {
-                for (o, &x) in out.iter_mut().zip(u) {
-                    *o = self.sample(x);
                 }
             }
         }
@@ -687,59 +673,27 @@ mod tests {
     }
 
     #[test]
-    fn sample_into_equals_sample_to_the_bit() {
-        // The batch loop is specialised per distribution; each must be the quantile itself.
-        let estimates = [
-            Estimate::Fixed { value: 3.5 },
-            Estimate::Uniform {
-                low: 1.0,
-                high: 4.5,
-            },
-            Estimate::Triangular {
-                low: 2.0,
-                likely: 3.0,
-                high: 9.0,
-            },
-            Estimate::Triangular {
-                low: 2.0,
-                likely: 2.0,
-                high: 5.0,
-            },
-            Estimate::Triangular {
-                low: 2.0,
-                likely: 5.0,
-                high: 5.0,
-            },
-            Estimate::Lognormal {
-                median: 4.0,
-                p90: 7.0,
-            },
-            Estimate::Pert {
-                low: 1.0,
-                likely: 2.2,
-                high: 8.0,
-            },
-            Estimate::Pert {
-                low: 1.0,
-                likely: 1.0,
-                high: 8.0,
-            },
-        ];
-        // Both ends, every cell edge near them, and a spread of interior points.
-        let mut u: Vec<f64> = (1..200).map(|k| k as f64 / 200.0).collect();
-        u.extend([
-            1e-9,
-            0.5 / 4_294_967_296.0,
-            1.0 / 1024.0,
-            1.0 - 1.0 / 1024.0,
-            1.0 - 1e-9,
-        ]);
-        for e in &estimates {
-            let s = Sampler::new(e);
+    fn triangular_select_is_the_branched_quantile_to_the_bit() {
+        // The batch loop computes both square roots and selects; it must equal the textbook
+        // quantile with its branch, at both ends, at the mode and across the range.
+        for (low, likely, high) in [(2.0, 3.0, 9.0), (2.0, 2.0, 5.0), (2.0, 5.0, 5.0)] {
+            let s = Sampler::new(&Estimate::Triangular { low, likely, high });
+            let (width, c) = (high - low, (likely - low) / (high - low));
+            let mut u: Vec<f64> = (1..200).map(|k| k as f64 / 200.0).collect();
+            u.extend([0.5 / 4_294_967_296.0, 1e-9, c, 1.0 - 1e-9]);
             let mut out = vec![0.0; u.len()];
             s.sample_into(&u, &mut out);
             for (&x, &y) in u.iter().zip(&out) {
-                assert_eq!(y.to_bits(), s.sample(x).to_bits(), "{e:?} at u = {x}");
+                let textbook = if x < c {
+                    low + width * (x * c).sqrt()
+                } else {
+                    low + width * (1.0 - ((1.0 - x) * (1.0 - c)).sqrt())
+                };
+                assert_eq!(
+                    y.to_bits(),
+                    textbook.to_bits(),
+                    "({low}, {likely}, {high}) at {x}"
+                );
             }
         }
     }
