@@ -31,7 +31,7 @@ use super::Sampling;
 pub const BATCH: usize = 128;
 
 /// Number of rank bins of a task's duration key (see [`BatchOut::keys`]).
-pub(crate) const KEY_BINS: usize = 256;
+pub(crate) const KEY_BINS: usize = 1 << u8::BITS;
 
 /// The smallest uniform the generator gives, `0.5 / 2^32`; copula uniforms are kept in
 /// `[U_MIN, 1 - U_MIN]` too.

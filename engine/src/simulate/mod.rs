@@ -86,7 +86,7 @@ pub use engine::BATCH;
 pub use parts::{batch_count, merge_parts, simulate_part, Part, PartError};
 pub use stats::{Histogram, Percentiles, Summary};
 
-use engine::{BatchOut, Ctx, Mode, Slot, KEY_BINS};
+use engine::{BatchOut, Ctx, Mode, Slot};
 
 /// The default number of iterations.
 pub const DEFAULT_ITERATIONS: usize = 10_000;
@@ -566,39 +566,20 @@ fn summarise(
             Some(start)
         })
         .collect();
-    let packed = stats::PackedRanks::new(&finish_rank);
+    let items = stats::RankItems::new(&finish_rank);
     // Tasks in chunks, each with one set of rank bins (emptied as they are read).
     const CHUNK: usize = 64;
     let sensitivity: Vec<f64> = map_indices(ctx.len().div_ceil(CHUNK), |c| {
-        // Fixed-size bins: indexing by a masked key needs no bounds check in the hot loop.
-        let mut cnt = Box::new([0u32; KEY_BINS]);
-        let mut sum = Box::new([0.0f64; KEY_BINS]);
-        let mut bins = Box::new([0u64; KEY_BINS]);
+        let mut bins = stats::RankBins::new();
         (c * CHUNK..ctx.len().min((c + 1) * CHUNK))
             .map(|j| match ctx.slots[j] {
                 Slot::None => 0.0,
                 Slot::Key(k) => {
                     for (o, &start) in outs.iter().zip(&offsets) {
                         let keys = &o.keys[k * o.len..(k + 1) * o.len];
-                        if let Some(p) = &packed {
-                            // One addition per iteration updates the bin's count and sum.
-                            let items = &p.items[start..start + o.len];
-                            for (&key, &item) in keys.iter().zip(items) {
-                                bins[usize::from(key) & (KEY_BINS - 1)] += item;
-                            }
-                        } else {
-                            let ranks = &finish_rank[start..start + o.len];
-                            for (&key, &rank) in keys.iter().zip(ranks) {
-                                let key = usize::from(key) & (KEY_BINS - 1);
-                                cnt[key] += 1;
-                                sum[key] += rank;
-                            }
-                        }
+                        bins.add(&items, keys, start);
                     }
-                    if let Some(p) = &packed {
-                        p.unpack(&mut bins[..], &mut cnt[..], &mut sum[..]);
-                    }
-                    stats::spearman_bins(&mut cnt[..], &mut sum[..], n, sum_bb)
+                    bins.spearman(&items, n, sum_bb)
                 }
                 Slot::Dur(k) => {
                     let mut d = Vec::with_capacity(n);

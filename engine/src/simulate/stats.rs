@@ -6,6 +6,7 @@
 //! of a monotone function of a quantity (a date of a day, a deploy window of a ready date) is
 //! that function of its percentile.
 
+use super::engine::KEY_BINS;
 use serde::Serialize;
 
 /// The 0-based index of the `p`-th percentile among `n >= 1` sorted values.
@@ -234,65 +235,117 @@ pub(crate) fn rank_correlation(n: usize, sum_ab: f64, sum_aa: f64, sum_bb: f64) 
     ((sum_ab - nf * m * m) / (va * vb).sqrt()).clamp(-1.0, 1.0)
 }
 
-/// Spearman correlation between keys (small integers, ties allowed) and a quantity whose
-/// midranks are known, from per-key counts `cnt[k]` and per-key sums of the quantity's ranks
-/// `sum[k]` over all `n` iterations; `sum_bb` is the sum of the squared ranks. Leaves both
-/// bin arrays zeroed for the next task.
-pub(crate) fn spearman_bins(cnt: &mut [u32], sum: &mut [f64], n: usize, sum_bb: f64) -> f64 {
-    let (mut before, mut sum_ab, mut sum_aa) = (0u64, 0.0f64, 0.0f64);
-    for (c, s) in cnt.iter_mut().zip(sum.iter_mut()) {
-        if *c == 0 {
-            continue;
-        }
-        let mid = before as f64 + (f64::from(*c) + 1.0) / 2.0;
-        sum_ab += mid * *s;
-        sum_aa += f64::from(*c) * mid * mid;
-        before += u64::from(*c);
-        *c = 0;
-        *s = 0.0;
-    }
-    rank_correlation(n, sum_ab, sum_aa, sum_bb)
-}
-
-/// The midranks of a quantity packed for [`spearman_bins`]' accumulation: twice a midrank is
-/// a whole number, so one `u64` per key bin can hold the bin's count (high bits) and its sum
-/// of doubled ranks (low bits), and one addition per iteration updates both.
-pub(crate) struct PackedRanks {
+/// The midranks of a quantity (the project finish), ready for [`RankBins`]: twice a midrank
+/// is a whole number, so one `u64` per key bin can hold a count (high bits) and a sum of
+/// doubled ranks (low bits), and one addition per iteration updates both.
+pub(crate) struct RankItems {
     /// Bit position of the count.
     shift: u32,
-    /// Per iteration: `1 << shift | 2 * rank`.
-    pub(crate) items: Vec<u64>,
+    /// Iterations a bin may take before its packed sums must be flushed (so they cannot
+    /// overflow).
+    span: usize,
+    /// Per iteration: `1 << shift | 2 * midrank`.
+    items: Vec<u64>,
 }
 
-impl PackedRanks {
-    /// The packed midranks `ranks` of `n` iterations, or `None` when `n` is so large that a
-    /// bin might overflow 64 bits (then accumulate counts and sums apart).
-    pub(crate) fn new(ranks: &[f64]) -> Option<PackedRanks> {
-        let shift = Self::shift(ranks.len() as u64)?;
+impl RankItems {
+    /// The items of midranks `ranks` of `n < 2^32` iterations.
+    pub(crate) fn new(ranks: &[f64]) -> RankItems {
+        // Over `span = 2^k` iterations a bin's doubled ranks (each at most 2n) stay below
+        // 2^(k + 1 + bits(n)) and its count below 2^(k + 1): both fit while
+        // 2k + 2 + bits(n) <= 64. For 10,000 iterations that is 2^24 iterations, more than n.
+        let bits = 64 - (ranks.len() as u64).leading_zeros();
+        let k = (62 - bits) / 2;
+        Self::with_span(ranks, k)
+    }
+
+    /// [`RankItems::new`] with a span of `2^k` iterations (`k` as `new` takes it or less).
+    fn with_span(ranks: &[f64], k: u32) -> RankItems {
+        let shift = k + 1 + (64 - (ranks.len() as u64).leading_zeros());
         let items = ranks
             .iter()
             .map(|&r| (1u64 << shift) | (2.0 * r) as u64)
             .collect();
-        Some(PackedRanks { shift, items })
-    }
-
-    /// Bits for a bin's sum of doubled midranks, at most `n (n + 1)` (all of them), when a
-    /// count of at most `n` fits above them.
-    fn shift(n: u64) -> Option<u32> {
-        let most = n.checked_mul(n.checked_add(1)?)?;
-        let shift = 64 - most.leading_zeros();
-        (shift + (64 - n.leading_zeros()) <= 64).then_some(shift)
-    }
-
-    /// Unpacks `bins` into the counts and rank sums [`spearman_bins`] takes, zeroing `bins`.
-    /// The sums are exact: whole numbers below 2^53, halved.
-    pub(crate) fn unpack(&self, bins: &mut [u64], cnt: &mut [u32], sum: &mut [f64]) {
-        let low = (1u64 << self.shift) - 1;
-        for ((b, c), s) in bins.iter_mut().zip(cnt).zip(sum) {
-            *c = (*b >> self.shift) as u32;
-            *s = (*b & low) as f64 / 2.0;
-            *b = 0;
+        RankItems {
+            shift,
+            span: 1 << k,
+            items,
         }
+    }
+}
+
+/// One task's rank bins, one per key (a byte): packed counts and sums of doubled ranks,
+/// flushed into wide ones every [`RankItems`] span of iterations.
+pub(crate) struct RankBins {
+    packed: Box<[u64; KEY_BINS]>,
+    count: Box<[u64; KEY_BINS]>,
+    doubled: Box<[u128; KEY_BINS]>,
+    /// Iterations added to `packed` since the last flush.
+    pending: usize,
+}
+
+impl RankBins {
+    /// Empty bins.
+    pub(crate) fn new() -> RankBins {
+        RankBins {
+            packed: Box::new([0; KEY_BINS]),
+            count: Box::new([0; KEY_BINS]),
+            doubled: Box::new([0; KEY_BINS]),
+            pending: 0,
+        }
+    }
+
+    /// Adds iterations `first..first + keys.len()`, in which the task's keys were `keys` (at
+    /// most a span of them: a batch).
+    pub(crate) fn add(&mut self, r: &RankItems, keys: &[u8], first: usize) {
+        debug_assert!(keys.len() <= r.span, "a batch at a time");
+        let items = &r.items[first..first + keys.len()];
+        if self.pending + keys.len() > r.span {
+            self.flush(r);
+        }
+        for (&key, &item) in keys.iter().zip(items) {
+            self.packed[usize::from(key)] += item;
+        }
+        self.pending += keys.len();
+    }
+
+    /// Moves the packed counts and sums into the wide ones.
+    fn flush(&mut self, r: &RankItems) {
+        let low = (1u64 << r.shift) - 1;
+        let wide = self.count.iter_mut().zip(self.doubled.iter_mut());
+        for (p, (c, d)) in self.packed.iter_mut().zip(wide) {
+            *c += *p >> r.shift;
+            *d += u128::from(*p & low);
+            *p = 0;
+        }
+        self.pending = 0;
+    }
+
+    /// The Spearman correlation between the keys (ties get midranks) and the quantity, over
+    /// all `n` iterations added; `sum_bb` is the sum of the quantity's squared ranks. Leaves
+    /// the bins empty for the next task.
+    pub(crate) fn spearman(&mut self, r: &RankItems, n: usize, sum_bb: f64) -> f64 {
+        let low = (1u64 << r.shift) - 1;
+        let (mut before, mut sum_ab, mut sum_aa) = (0u64, 0.0f64, 0.0f64);
+        let wide = self.count.iter_mut().zip(self.doubled.iter_mut());
+        for (p, (c, d)) in self.packed.iter_mut().zip(wide) {
+            // What is still packed, then the flushed part (all zero until a run outgrows a
+            // span).
+            let count = (*p >> r.shift) + *c;
+            if count == 0 {
+                continue;
+            }
+            // The bin's sum of ranks: exact while the doubled sum is below 2^53, rounded once
+            // above.
+            let s = (u128::from(*p & low) + *d) as f64 / 2.0;
+            let mid = before as f64 + (count as f64 + 1.0) / 2.0;
+            sum_ab += mid * s;
+            sum_aa += count as f64 * mid * mid;
+            before += count;
+            (*p, *c, *d) = (0, 0, 0);
+        }
+        self.pending = 0;
+        rank_correlation(n, sum_ab, sum_aa, sum_bb)
     }
 }
 
@@ -395,13 +448,11 @@ mod tests {
         // Keys 0,0,1,2 (midranks 1.5, 1.5, 3, 4) against ranks 4,3,2,1.
         let b = [4.0, 3.0, 2.0, 1.0];
         let sum_bb: f64 = b.iter().map(|x| x * x).sum();
-        let (mut cnt, mut sum) = (vec![0u32; 3], vec![0.0; 3]);
-        for (k, r) in [0usize, 0, 1, 2].into_iter().zip(b) {
-            cnt[k] += 1;
-            sum[k] += r;
-        }
-        let rho = spearman_bins(&mut cnt, &mut sum, 4, sum_bb);
-        assert!(cnt.iter().all(|&c| c == 0) && sum.iter().all(|&x| x == 0.0));
+        let items = RankItems::new(&b);
+        let mut bins = RankBins::new();
+        bins.add(&items, &[0, 0, 1, 2], 0);
+        let rho = bins.spearman(&items, 4, sum_bb);
+        assert!(bins.count.iter().chain(bins.packed.iter()).all(|&x| x == 0));
         // By hand: deviations (-1,-1,.5,1.5) and (1.5,.5,-.5,-1.5): cov = -4.5,
         // var 4.5 and 5, so rho = -4.5 / sqrt(22.5) = -0.9486832980505138.
         assert!((rho + 0.948_683_298_050_513_8).abs() < 1e-12, "{rho}");
@@ -440,8 +491,10 @@ mod tests {
     }
 
     #[test]
-    fn packed_rank_bins_give_the_same_correlation_to_the_bit() {
-        // Keys 0..40 and finish values with many ties, so that midranks are half-integers.
+    fn binned_spearman_equals_the_direct_one_with_ties() {
+        // Keys 0..40 and finish values with many ties, so that midranks are half-integers:
+        // the bins must give the Pearson correlation of the two midrank vectors, and the same
+        // bits however often they flush.
         let n = 5000;
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
@@ -450,35 +503,46 @@ mod tests {
             x ^= x << 17;
             x
         };
-        let keys: Vec<usize> = (0..n).map(|_| (next() % 40) as usize).collect();
+        let keys: Vec<u8> = (0..n).map(|_| (next() % 40) as u8).collect();
         let finish: Vec<f64> = keys
             .iter()
-            .map(|&k| (k as u64 / 3 + next() % 25) as f64)
+            .map(|&k| (u64::from(k) / 3 + next() % 25) as f64)
             .collect();
         let ranks = midranks(&finish, f64::total_cmp);
         assert!(ranks.iter().any(|r| r.fract() == 0.5));
         let sum_bb: f64 = ranks.iter().map(|r| r * r).sum();
-        let (mut cnt, mut sum) = (vec![0u32; 40], vec![0.0; 40]);
-        for (&k, &r) in keys.iter().zip(&ranks) {
-            cnt[k] += 1;
-            sum[k] += r;
+        let key_ranks = midranks(&keys, u8::cmp);
+        let sum_ab: f64 = key_ranks.iter().zip(&ranks).map(|(a, b)| a * b).sum();
+        let sum_aa: f64 = key_ranks.iter().map(|a| a * a).sum();
+        let direct = rank_correlation(n, sum_ab, sum_aa, sum_bb);
+        let mut results = Vec::new();
+        // Never flushed (the span 2^24 is far above n), and flushed every 2^k iterations,
+        // added in batches of 128 (or of the span when it is smaller).
+        let mut bins = RankBins::new();
+        for k in [None, Some(0), Some(3), Some(7), Some(10)] {
+            let items = match k {
+                None => RankItems::new(&ranks),
+                Some(k) => RankItems::with_span(&ranks, k),
+            };
+            let piece = items.span.min(128);
+            for (p, keys) in keys.chunks(piece).enumerate() {
+                bins.add(&items, keys, p * piece);
+            }
+            results.push(bins.spearman(&items, n, sum_bb));
         }
-        let apart = spearman_bins(&mut cnt, &mut sum, n, sum_bb);
-        let packed = PackedRanks::new(&ranks).unwrap();
-        let mut bins = vec![0u64; 40];
-        for (&k, &p) in keys.iter().zip(&packed.items) {
-            bins[k] += p;
+        assert!(results[0] > 0.3, "{}", results[0]);
+        assert!(
+            (results[0] - direct).abs() < 1e-12,
+            "{} vs {direct}",
+            results[0]
+        );
+        for r in &results {
+            assert_eq!(r.to_bits(), results[0].to_bits());
         }
-        packed.unpack(&mut bins, &mut cnt, &mut sum);
-        assert!(bins.iter().all(|&b| b == 0));
-        let together = spearman_bins(&mut cnt, &mut sum, n, sum_bb);
-        assert!(apart > 0.3, "{apart}");
-        assert_eq!(apart.to_bits(), together.to_bits());
-        // Up to 2^21 - 1 iterations pack (count and sum need 21 + 42 bits), from 2^21 on not.
-        assert_eq!(PackedRanks::shift(10_000), Some(27));
-        assert!(PackedRanks::shift((1 << 21) - 1).is_some());
-        assert!(PackedRanks::shift(1 << 21).is_none());
-        assert!(PackedRanks::shift(u64::MAX).is_none());
+        // The widest runs still get a span of 2^15 iterations, at least a batch.
+        assert_eq!(RankItems::new(&[1.0; 10_000]).span, 1 << 24);
+        let bits = 64 - (u32::MAX as u64).leading_zeros();
+        assert_eq!((62 - bits) / 2, 15);
     }
 
     #[test]
