@@ -34,13 +34,13 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// One field and the byte offset where it starts.
 #[derive(Debug, Clone)]
-struct Cell {
-    text: String,
-    at: usize,
+pub(crate) struct Cell {
+    pub(crate) text: String,
+    pub(crate) at: usize,
 }
 
 /// Splits CSV text into rows of cells (empty lines skipped).
-fn records(src: &str, delim: char) -> Result<Vec<Vec<Cell>>, Diagnostic> {
+pub(crate) fn records(src: &str, delim: char) -> Result<Vec<Vec<Cell>>, Diagnostic> {
     let mut rows = Vec::new();
     let mut row: Vec<Cell> = Vec::new();
     let mut cell = String::new();

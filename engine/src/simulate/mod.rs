@@ -70,8 +70,8 @@ mod correlation;
 mod dist;
 mod engine;
 mod parts;
-mod rng;
-mod stats;
+pub(crate) mod rng;
+pub(crate) mod stats;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 

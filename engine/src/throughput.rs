@@ -1,0 +1,957 @@
+//! Throughput history (SPEC section 9): how many items a team finished per working day or per
+//! week, whether that process was stable, and what it says about "when will N items be done"
+//! and "how many by this date".
+//!
+//! Three steps, each usable alone:
+//!
+//! 1. [`read_csv`]: a tracker's export of finished work (one row per item) to completion dates.
+//!    The completion column is found by its name (`Resolved`, `Completed`, `Done`, `closed_at`,
+//!    ...) or given; dates in the forms Jira, Linear, Azure DevOps and GitHub write. A row whose
+//!    date cannot be read is a located error; every one is reported in one pass.
+//! 2. [`count`]: completion dates to one sample per working day (days with nothing finished
+//!    count as 0) or per week, over the last weeks before an end date.
+//! 3. [`when`] and [`how_many`]: a bootstrap of the samples, day by day on a working calendar
+//!    (a weekly sample is spread evenly over that week's working days), seeded and portable.
+//!
+//! [`limits`] gives the natural process limits of the XmR chart: the mean plus and minus 2.66
+//! times the mean moving range (the lower one not below 0). A sample outside them means the
+//! process was not stable, and its history is a weak guide to its future.
+//!
+//! ```
+//! use shipdate_engine::throughput::{self, Per};
+//! use shipdate_engine::model::Calendar;
+//! use chrono::NaiveDate;
+//!
+//! let csv = "key,Resolved\nA-1,2026-11-30\nA-2,2026-11-30\nA-3,2026-12-02\n";
+//! let done = throughput::read_csv(csv, None, None).unwrap();
+//! let end = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap(); // a Friday
+//! let history = throughput::count(&done.dates, Per::Day, end, 1, &Calendar::standard());
+//! assert_eq!(history.samples, vec![2.0, 0.0, 1.0, 0.0, 0.0]); // Mon to Fri
+//! ```
+
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use serde::Serialize;
+
+use crate::diag::{suggest, Diagnostic, Pos};
+use crate::interchange::csv::{records, Cell};
+use crate::model::Calendar;
+use crate::simulate::rng::batch_stream;
+use crate::simulate::stats::percentile_index;
+
+/// What one sample counts: the items finished on one working day, or in one week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// Items finished per working day.
+    Day,
+    /// Items finished per week (7 calendar days).
+    Week,
+}
+
+impl Per {
+    /// The word used in plans and output: `day` or `week`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Per::Day => "day",
+            Per::Week => "week",
+        }
+    }
+}
+
+/// Fewer samples than this earn a warning: with `n` samples, the next one falls inside the
+/// range seen with probability `(n - 1) / (n + 1)`, 83% at 11.
+pub const FEW_SAMPLES: usize = 11;
+
+/// The probability that one more sample from the same process falls inside the range of `n`
+/// samples seen: `(n - 1) / (n + 1)`.
+pub fn coverage(n: usize) -> f64 {
+    if n < 2 {
+        0.0
+    } else {
+        (n as f64 - 1.0) / (n as f64 + 1.0)
+    }
+}
+
+/// The natural process limits of an XmR chart of the samples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Limits {
+    /// The mean of the samples.
+    pub mean: f64,
+    /// The mean of the absolute differences between consecutive samples.
+    pub mean_moving_range: f64,
+    /// `max(0, mean - 2.66 x mean moving range)`.
+    pub lower: f64,
+    /// `mean + 2.66 x mean moving range`.
+    pub upper: f64,
+}
+
+/// The XmR scaling constant, 3 / d2 with d2 = 1.128 for moving ranges of two.
+pub const XMR_SCALE: f64 = 2.66;
+
+/// The natural process limits of `samples`, or `None` with fewer than two.
+pub fn limits(samples: &[f64]) -> Option<Limits> {
+    if samples.len() < 2 {
+        return None;
+    }
+    let mean = samples.iter().sum::<f64>() / samples.len() as f64;
+    let mean_moving_range =
+        samples.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>() / (samples.len() - 1) as f64;
+    Some(Limits {
+        mean,
+        mean_moving_range,
+        lower: (mean - XMR_SCALE * mean_moving_range).max(0.0),
+        upper: mean + XMR_SCALE * mean_moving_range,
+    })
+}
+
+/// The positions of the samples outside `limits` (strictly below the lower or above the upper).
+pub fn outside(samples: &[f64], limits: &Limits) -> Vec<usize> {
+    samples
+        .iter()
+        .enumerate()
+        .filter(|(_, &x)| x < limits.lower || x > limits.upper)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Completion dates read from a tracker's export.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Completions {
+    /// The header of the column the dates came from, as written.
+    pub column: String,
+    /// One date per finished item, in file order.
+    pub dates: Vec<NaiveDate>,
+    /// Rows whose completion cell is empty (items not finished).
+    pub unfinished: usize,
+    /// Whether numeric dates with slashes were read day first (`05/12/2026` = 5 December).
+    pub day_first: bool,
+    /// Warnings, such as slash dates that could be read either way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Column names (lower case, without spaces, `_` and `-`) that hold completion dates, most
+/// telling first: Jira `Resolved`, Linear `Completed`, Azure DevOps `Closed Date`, GitHub
+/// `closed_at`, and their usual variants.
+const COMPLETION_COLUMNS: &[&str] = &[
+    "completed",
+    "completedat",
+    "completeddate",
+    "completedon",
+    "completiondate",
+    "resolved",
+    "resolveddate",
+    "resolvedat",
+    "resolutiondate",
+    "done",
+    "donedate",
+    "doneat",
+    "closed",
+    "closeddate",
+    "closedat",
+    "closedon",
+    "finished",
+    "finisheddate",
+    "finishedat",
+];
+
+fn normalise(header: &str) -> String {
+    header
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Reads a tracker's CSV export of work items: the completion date of each finished row.
+///
+/// `column` names the completion column (case and spacing ignored); without it the first
+/// header in [`COMPLETION_COLUMNS`] order is used. `day_first` says how to read numeric slash
+/// dates (`05/12/2026`); `None` decides from the file (a first number above 12 means day first,
+/// a second one above 12 month first; if every date could be either, month first, with a
+/// warning). Rows with an empty completion cell are not finished and are counted apart.
+pub fn read_csv(
+    src: &str,
+    column: Option<&str>,
+    day_first: Option<bool>,
+) -> Result<Completions, Vec<Diagnostic>> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    let header_line = src.lines().next().unwrap_or("");
+    let delim = if header_line.contains(';') && !header_line.contains(',') {
+        ';'
+    } else if header_line.contains('\t') && !header_line.contains(',') {
+        '\t'
+    } else {
+        ','
+    };
+    let rows = records(src, delim).map_err(|d| vec![d])?;
+    let Some((header, body)) = rows.split_first() else {
+        return Err(vec![Diagnostic::error(
+            Some(Pos { line: 1, column: 1 }),
+            "the CSV file is empty: expected a header row and one row per finished item",
+        )]);
+    };
+    let col = find_column(src, header, column)?;
+    let cells: Vec<Option<&Cell>> = body
+        .iter()
+        .map(|row| row.get(col).filter(|c| !c.text.trim().is_empty()))
+        .collect();
+    let (day_first, ambiguous) = match day_first {
+        Some(d) => (d, false),
+        None => decide_day_first(cells.iter().flatten().map(|c| c.text.as_str())),
+    };
+    let name = header[col].text.trim().to_string();
+    let mut dates = Vec::new();
+    let mut errors = Vec::new();
+    for cell in cells.iter().flatten() {
+        match parse_date(&cell.text, day_first) {
+            Some(d) => dates.push(d),
+            None => errors.push(
+                Diagnostic::error(
+                    Some(Pos::of_offset(src, cell.at)),
+                    format!(
+                        "cannot read {:?} in column {name:?} as a date",
+                        cell.text.trim()
+                    ),
+                )
+                .with_help(
+                    "expected a date such as 2026-12-05, 2026-12-05T15:45:00Z, 05/Dec/26 3:45 PM, \
+                     12/5/2026 or 5 Dec 2026",
+                ),
+            ),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut warnings = Vec::new();
+    if ambiguous {
+        warnings.push(Diagnostic::warning(
+            Some(Pos::of_offset(src, header[col].at)),
+            format!(
+                "every date in {name:?} could be month/day or day/month: read as month/day \
+                 (give --day-first to read them the other way)"
+            ),
+        ));
+    }
+    Ok(Completions {
+        column: name,
+        unfinished: cells.iter().filter(|c| c.is_none()).count(),
+        dates,
+        day_first,
+        warnings,
+    })
+}
+
+/// The index of the completion column in the header row.
+fn find_column(src: &str, header: &[Cell], column: Option<&str>) -> Result<usize, Vec<Diagnostic>> {
+    let names: Vec<String> = header.iter().map(|c| normalise(&c.text)).collect();
+    let found = match column {
+        Some(want) => names.iter().position(|n| *n == normalise(want)),
+        None => COMPLETION_COLUMNS
+            .iter()
+            .find_map(|want| names.iter().position(|n| n == want)),
+    };
+    found.ok_or_else(|| {
+        let written: Vec<&str> = header.iter().map(|c| c.text.trim()).collect();
+        let at = Some(Pos::of_offset(src, header.first().map_or(0, |c| c.at)));
+        let d = match column {
+            Some(want) => {
+                let d = Diagnostic::error(at, format!("no column named {want:?} in the header"));
+                match suggest(want, written.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean {s:?}?")),
+                    None => d.with_help(format!("the columns are: {}", written.join(", "))),
+                }
+            }
+            None => Diagnostic::error(
+                at,
+                "no completion-date column found (looked for Completed, Resolved, Done, Closed \
+                 Date, closed_at and the like)",
+            )
+            .with_help(format!(
+                "name it with --column; the columns are: {}",
+                written.join(", ")
+            )),
+        };
+        vec![d]
+    })
+}
+
+/// The two leading numbers of a numeric slash date (`12/5/2026 ...`), if it is one.
+fn slash_numbers(text: &str) -> Option<(u32, u32)> {
+    let first = text.split_whitespace().next()?;
+    let mut parts = first.split('/');
+    let a = parts.next()?.parse().ok()?;
+    let b = parts.next()?.parse().ok()?;
+    let y = parts.next()?;
+    (y.len() == 2 || y.len() == 4).then_some((a, b))
+}
+
+/// Whether numeric slash dates read day first, and whether that was a guess.
+fn decide_day_first<'a>(texts: impl Iterator<Item = &'a str>) -> (bool, bool) {
+    let mut any = false;
+    for t in texts {
+        if let Some((a, b)) = slash_numbers(t) {
+            any = true;
+            if a > 12 {
+                return (true, false);
+            }
+            if b > 12 {
+                return (false, false);
+            }
+        }
+    }
+    (false, any)
+}
+
+/// Reads a completion date as trackers write it; the time of day and zone are ignored (the
+/// date is the one written). `None` when it is not a date.
+pub fn parse_date(text: &str, day_first: bool) -> Option<NaiveDate> {
+    let t = text.trim();
+    // ISO 8601: 2026-12-05, 2026-12-05T15:45:00Z, 2026-12-05 15:45:00.000+0100.
+    if let Ok((d, rest)) = NaiveDate::parse_and_remainder(t, "%Y-%m-%d") {
+        if rest.is_empty() || rest.starts_with(['T', ' ']) {
+            return Some(d);
+        }
+    }
+    let first = t.split_whitespace().next().unwrap_or("");
+    let rest_ok = |rest: &str| rest.is_empty() || rest.starts_with([' ', ',']);
+    if let Some(d) = slash_date(first, day_first) {
+        return Some(d);
+    }
+    // 5.12.2026 (day first, as European locales write it).
+    let dotted: Vec<&str> = first.split('.').collect();
+    if dotted.len() == 3 {
+        if let (Ok(d), Ok(m), Ok(y)) = (
+            dotted[0].parse::<u32>(),
+            dotted[1].parse::<u32>(),
+            dotted[2].parse::<i32>(),
+        ) {
+            return NaiveDate::from_ymd_opt(full_year(y, dotted[2].len())?, m, d);
+        }
+    }
+    // Month names: Dec 5, 2026 / December 5, 2026 / 5 Dec 2026 / 05-Dec-2026 / 5-Dec-26.
+    for fmt in ["%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%d-%b-%Y"] {
+        if let Ok((d, rest)) = NaiveDate::parse_and_remainder(t, fmt) {
+            // A two-digit year ("5-Dec-26") is not year 26: it is read below.
+            if rest_ok(rest) && d.year() >= 1000 {
+                return Some(d);
+            }
+        }
+    }
+    let parts: Vec<&str> = first.split('-').collect();
+    if parts.len() == 3 && parts[2].len() == 2 {
+        return month_name_date(parts[0], parts[1], parts[2]);
+    }
+    None
+}
+
+/// `d/m/y` or `m/d/y` with a 2- or 4-digit year, `y/m/d`, or Jira's `05/Dec/26`.
+fn slash_date(first: &str, day_first: bool) -> Option<NaiveDate> {
+    let parts: Vec<&str> = first.split('/').collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    if parts[1].chars().all(|c| c.is_ascii_alphabetic()) {
+        return month_name_date(parts[0], parts[1], parts[2]);
+    }
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if parts[0].len() == 4 {
+        return NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2]);
+    }
+    let year = full_year(nums[2] as i32, parts[2].len())?;
+    let (d, m) = if day_first {
+        (nums[0], nums[1])
+    } else {
+        (nums[1], nums[0])
+    };
+    NaiveDate::from_ymd_opt(year, m, d)
+}
+
+/// A day number, a month name (`Dec`, `December`) and a 2- or 4-digit year.
+fn month_name_date(day: &str, month: &str, year: &str) -> Option<NaiveDate> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let m = month.to_ascii_lowercase();
+    let month = MONTHS.iter().position(|p| m.starts_with(p))? as u32 + 1;
+    let y = full_year(year.parse().ok()?, year.len())?;
+    NaiveDate::from_ymd_opt(y, month, day.parse().ok()?)
+}
+
+/// A year written with 2 digits is in 2000-2099; with 4 it is as written.
+fn full_year(y: i32, digits: usize) -> Option<i32> {
+    match digits {
+        2 => Some(2000 + y),
+        4 => Some(y),
+        _ => None,
+    }
+}
+
+/// Samples of throughput over a window of past time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct History {
+    /// What one sample counts.
+    pub per: Per,
+    /// One sample per working day or week, oldest first.
+    pub samples: Vec<f64>,
+    /// The date each sample ends on (its working day, or the last day of its week).
+    pub periods: Vec<NaiveDate>,
+    /// The first calendar day of the window.
+    pub from: NaiveDate,
+    /// The last calendar day of the window.
+    pub to: NaiveDate,
+    /// Items finished inside the window.
+    pub items: usize,
+}
+
+/// Counts completions over the `weeks` weeks that end on `end` (inclusive): one sample per
+/// working day of `calendar` (an item finished on a day off counts on the next working day, as
+/// time in a plan does) or one per week of 7 calendar days. Completions outside the window are
+/// not counted.
+pub fn count(
+    dates: &[NaiveDate],
+    per: Per,
+    end: NaiveDate,
+    weeks: u32,
+    calendar: &Calendar,
+) -> History {
+    let days = i64::from(weeks) * 7;
+    let from = end - TimeDelta::days(days - 1);
+    let periods: Vec<NaiveDate> = match per {
+        Per::Day => from
+            .iter_days()
+            .take_while(|d| *d <= end)
+            .filter(|d| calendar.is_workday(*d))
+            .collect(),
+        Per::Week => (0..i64::from(weeks))
+            .map(|k| from + TimeDelta::days(7 * k + 6))
+            .collect(),
+    };
+    let mut samples = vec![0.0; periods.len()];
+    let mut items = 0;
+    for &d in dates {
+        if d < from || d > end {
+            continue;
+        }
+        // The first period ending on or after the completion: its working day (a day off
+        // counts on the next one) or its week. A day off after the last working day of the
+        // window belongs to a day outside it.
+        let k = periods.partition_point(|p| *p < d);
+        if k < samples.len() {
+            samples[k] += 1.0;
+            items += 1;
+        }
+    }
+    History {
+        per,
+        samples,
+        periods,
+        from,
+        to: end,
+        items,
+    }
+}
+
+/// How far a forecast looks before it calls a count "not within reach": ten years.
+pub const HORIZON_DAYS: i64 = 3653;
+
+/// Why a forecast cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ForecastError {
+    /// There is nothing to draw from.
+    #[error("no throughput samples to forecast from")]
+    NoSamples,
+    /// Every sample is 0: nothing would ever be finished.
+    #[error("every throughput sample is 0: at this pace nothing is ever finished")]
+    NothingFinished,
+    /// A sample is negative or not a number.
+    #[error("throughput sample {index} is {value}: samples are counts, 0 or more")]
+    BadSample {
+        /// Its position, from 0.
+        index: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// The calendar has no working day.
+    #[error("the calendar has no working day")]
+    NoWorkingDay,
+}
+
+/// A forecast in three likelihoods: 50%, 85% and 95%.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Likelihoods<T> {
+    /// 50% likely.
+    pub p50: T,
+    /// 85% likely.
+    pub p85: T,
+    /// 95% likely.
+    pub p95: T,
+}
+
+/// Checks samples before a forecast.
+fn check_samples(samples: &[f64]) -> Result<(), ForecastError> {
+    if samples.is_empty() {
+        return Err(ForecastError::NoSamples);
+    }
+    if let Some((index, &value)) = samples
+        .iter()
+        .enumerate()
+        .find(|(_, x)| !x.is_finite() || **x < 0.0)
+    {
+        return Err(ForecastError::BadSample { index, value });
+    }
+    if samples.iter().all(|&x| x == 0.0) {
+        return Err(ForecastError::NothingFinished);
+    }
+    Ok(())
+}
+
+/// The working days after `after` up to the horizon, each with the number of working days in
+/// its week (weeks of 7 calendar days counted from the day after `after`).
+fn forecast_days(
+    after: NaiveDate,
+    calendar: &Calendar,
+) -> Result<Vec<(NaiveDate, u32, u32)>, ForecastError> {
+    let mut out = Vec::new();
+    let mut week_days = Vec::new();
+    for week in 0..(HORIZON_DAYS + 6) / 7 {
+        week_days.clear();
+        for k in 0..7 {
+            let d = after + TimeDelta::days(7 * week + k + 1);
+            if calendar.is_workday(d) {
+                week_days.push(d);
+            }
+        }
+        let n = week_days.len() as u32;
+        out.extend(week_days.iter().map(|&d| (d, week as u32, n)));
+    }
+    if out.is_empty() {
+        return Err(ForecastError::NoWorkingDay);
+    }
+    Ok(out)
+}
+
+/// Draws one sample index for each `slot` (working day or week) of one iteration.
+struct Draws {
+    stream: crate::simulate::rng::Stream,
+    n: u64,
+}
+
+impl Draws {
+    fn new(seed: u64, iteration: u64, n: usize) -> Draws {
+        Draws {
+            stream: batch_stream(seed, iteration),
+            n: n as u64,
+        }
+    }
+
+    /// A uniform index in `0..n`.
+    fn index(&mut self) -> usize {
+        ((u64::from(self.stream.next_u32()) * self.n) >> 32) as usize
+    }
+}
+
+/// The items finished on each forecast day of one iteration, until `stop` says enough.
+fn walk(
+    samples: &[f64],
+    per: Per,
+    days: &[(NaiveDate, u32, u32)],
+    draws: &mut Draws,
+    mut stop: impl FnMut(usize, f64) -> bool,
+) {
+    let mut total = 0.0;
+    let mut week_rate = 0.0;
+    let mut week = u32::MAX;
+    for (k, &(_, w, in_week)) in days.iter().enumerate() {
+        let today = match per {
+            Per::Day => samples[draws.index()],
+            Per::Week => {
+                if w != week {
+                    week = w;
+                    week_rate = samples[draws.index()] / f64::from(in_week);
+                }
+                week_rate
+            }
+        };
+        total += today;
+        if stop(k, total) {
+            return;
+        }
+    }
+}
+
+/// A small tolerance for sums of spread weekly samples (1.4 + 1.4 + ... by floating point).
+const EPS: f64 = 1e-9;
+
+/// "When will `items` items be done?": the dates, from the working day after `after`, by which
+/// they are done with 50%, 85% and 95% likelihood (`None`: not within [`HORIZON_DAYS`]).
+/// Each iteration draws one sample per working day (or per week, spread evenly over its
+/// working days) with replacement; the date is the working day on which the running total
+/// reaches `items`.
+pub fn when(
+    samples: &[f64],
+    per: Per,
+    items: u64,
+    after: NaiveDate,
+    calendar: &Calendar,
+    iterations: usize,
+    seed: u64,
+) -> Result<Likelihoods<Option<NaiveDate>>, ForecastError> {
+    check_samples(samples)?;
+    let days = forecast_days(after, calendar)?;
+    let goal = items as f64;
+    // The day index of the finish in each iteration; `days.len()` stands for "not reached".
+    let mut finish: Vec<usize> = (0..iterations.max(1))
+        .map(|i| {
+            let mut draws = Draws::new(seed, i as u64, samples.len());
+            let mut at = days.len();
+            if items == 0 {
+                return 0;
+            }
+            walk(samples, per, &days, &mut draws, |k, total| {
+                let done = total + EPS >= goal;
+                if done {
+                    at = k;
+                }
+                done
+            });
+            at
+        })
+        .collect();
+    finish.sort_unstable();
+    let q = |p| {
+        let k = finish[percentile_index(finish.len(), p)];
+        (k < days.len()).then(|| days[k].0)
+    };
+    Ok(Likelihoods {
+        p50: q(50),
+        p85: q(85),
+        p95: q(95),
+    })
+}
+
+/// "How many items by `by`?": the counts done by the end of `by` (from the working day after
+/// `after`) with 50%, 85% and 95% likelihood: at least that many in that share of iterations.
+pub fn how_many(
+    samples: &[f64],
+    per: Per,
+    after: NaiveDate,
+    by: NaiveDate,
+    calendar: &Calendar,
+    iterations: usize,
+    seed: u64,
+) -> Result<Likelihoods<u64>, ForecastError> {
+    check_samples(samples)?;
+    let days = forecast_days(after, calendar)?;
+    let horizon = days.partition_point(|(d, _, _)| *d <= by);
+    let mut counts: Vec<u64> = (0..iterations.max(1))
+        .map(|i| {
+            let mut draws = Draws::new(seed, i as u64, samples.len());
+            let mut done = 0.0;
+            if horizon > 0 {
+                walk(samples, per, &days[..horizon], &mut draws, |_, total| {
+                    done = total;
+                    false
+                });
+            }
+            (done + EPS).floor() as u64
+        })
+        .collect();
+    counts.sort_unstable();
+    // At least `counts[k]` in `p`% of iterations: `k` leaves `ceil(p n / 100)` values at or
+    // above it.
+    let n = counts.len();
+    let q = |p: u64| counts[n - (n as u64 * p).div_ceil(100) as usize];
+    Ok(Likelihoods {
+        p50: q(50),
+        p85: q(85),
+        p95: q(95),
+    })
+}
+
+/// The number of working days of `calendar` after `after` up to and including `by`.
+pub fn working_days_between(after: NaiveDate, by: NaiveDate, calendar: &Calendar) -> usize {
+    after
+        .iter_days()
+        .skip(1)
+        .take_while(|d| *d <= by)
+        .filter(|d| calendar.is_workday(*d))
+        .count()
+}
+
+/// The `throughput = { ... }` line for a team in a plan (SPEC section 9).
+pub fn plan_line(history: &History) -> String {
+    let samples: Vec<String> = history.samples.iter().map(|s| format_number(*s)).collect();
+    format!(
+        "throughput = {{ per = \"{}\", samples = [{}] }}",
+        history.per.as_str(),
+        samples.join(", ")
+    )
+}
+
+fn format_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
+/// The weekday name of a date, for output (`Mon`).
+pub fn weekday(date: NaiveDate) -> &'static str {
+    ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        [date.weekday().num_days_from_monday() as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn limits_follow_the_xmr_formula() {
+        let s = [3.0, 0.0, 5.0, 2.0];
+        let l = limits(&s).unwrap();
+        assert_eq!(l.mean, 2.5);
+        // Moving ranges 3, 5, 3: mean 11/3.
+        assert!((l.mean_moving_range - 11.0 / 3.0).abs() < 1e-12);
+        assert!((l.upper - (2.5 + 2.66 * 11.0 / 3.0)).abs() < 1e-12);
+        assert_eq!(l.lower, 0.0);
+        assert!(limits(&[1.0]).is_none());
+        let spike = [2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 30.0];
+        let l = limits(&spike).unwrap();
+        assert_eq!(outside(&spike, &l), vec![9]);
+    }
+
+    #[test]
+    fn coverage_is_n_minus_one_over_n_plus_one() {
+        assert!((coverage(11) - 10.0 / 12.0).abs() < 1e-15);
+        assert_eq!(coverage(1), 0.0);
+    }
+
+    #[test]
+    fn dates_in_the_forms_trackers_write() {
+        let want = d(2026, 12, 5);
+        for t in [
+            "2026-12-05",
+            "2026-12-05T15:45:00Z",
+            "2026-12-05T15:45:00.000+0100",
+            "2026-12-05 15:45",
+            "05/Dec/26 3:45 PM",
+            "05/Dec/2026 15:45",
+            "12/5/2026 3:45:00 PM",
+            "2026/12/05",
+            "5.12.2026 15:45",
+            "Dec 5, 2026",
+            "December 5, 2026 3:45 PM",
+            "5 Dec 2026",
+            "05-Dec-2026",
+            "5-Dec-26",
+        ] {
+            assert_eq!(parse_date(t, false), Some(want), "{t}");
+        }
+        assert_eq!(parse_date("5/12/2026", true), Some(want));
+        for bad in ["", "soon", "2026-13-01", "32/Dec/26", "12/5", "1.2"] {
+            assert_eq!(parse_date(bad, false), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn slash_dates_decide_their_order_from_the_file() {
+        let csv = "id,Closed Date\n1,12/5/2026\n2,11/30/2026\n";
+        let c = read_csv(csv, None, None).unwrap();
+        assert!(!c.day_first && c.warnings.is_empty());
+        assert_eq!(c.dates, vec![d(2026, 12, 5), d(2026, 11, 30)]);
+        let csv = "id,Closed Date\n1,5/12/2026\n2,30/11/2026\n";
+        let c = read_csv(csv, None, None).unwrap();
+        assert!(c.day_first);
+        assert_eq!(c.dates[0], d(2026, 12, 5));
+        let csv = "id,Closed Date\n1,5/12/2026\n";
+        let c = read_csv(csv, None, None).unwrap();
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(c.dates, vec![d(2026, 5, 12)]);
+    }
+
+    #[test]
+    fn the_completion_column_is_found_or_named() {
+        let csv = "Issue key,Status,Resolved\nA-1,Done,2026-12-01\nA-2,Open,\n";
+        let c = read_csv(csv, None, None).unwrap();
+        assert_eq!(c.column, "Resolved");
+        assert_eq!(c.unfinished, 1);
+        let csv = "number,closed_at\n1,2026-12-01T10:00:00Z\n";
+        assert_eq!(read_csv(csv, None, None).unwrap().column, "closed_at");
+        let errs = read_csv("a,b\n1,2\n", None, None).unwrap_err();
+        assert!(errs[0].message.contains("no completion-date column"));
+        let errs = read_csv("key,Finish\n1,2026-12-01\n", Some("Finsh"), None).unwrap_err();
+        assert_eq!(errs[0].help.as_deref(), Some("did you mean \"Finish\"?"));
+        let c = read_csv("key,Finish\n1,2026-12-01\n", Some("finish"), None).unwrap();
+        assert_eq!(c.dates, vec![d(2026, 12, 1)]);
+    }
+
+    #[test]
+    fn every_unreadable_row_is_located() {
+        let csv = "key,Resolved\nA-1,2026-12-01\nA-2,yesterday\nA-3,2026-13-40\n";
+        let errs = read_csv(csv, None, None).unwrap_err();
+        assert_eq!(errs.len(), 2);
+        assert_eq!(errs[0].pos, Some(Pos { line: 3, column: 5 }));
+        assert!(errs[0].message.contains("\"yesterday\""));
+        assert_eq!(errs[1].pos, Some(Pos { line: 4, column: 5 }));
+    }
+
+    #[test]
+    fn counts_are_per_working_day_with_zeros() {
+        let cal = Calendar::standard();
+        // Fri 2026-12-04 ends a two-week window from Sat 2026-11-21.
+        let dates = [
+            d(2026, 11, 23),
+            d(2026, 11, 23),
+            d(2026, 11, 28), // a Saturday: counts on Monday 30th
+            d(2026, 12, 4),
+            d(2026, 11, 20), // before the window
+        ];
+        let h = count(&dates, Per::Day, d(2026, 12, 4), 2, &cal);
+        assert_eq!(h.from, d(2026, 11, 21));
+        assert_eq!(
+            h.samples,
+            vec![2.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+        );
+        assert_eq!(h.items, 4);
+        let w = count(&dates, Per::Week, d(2026, 12, 4), 2, &cal);
+        // The Saturday completion is in the second week (Sat 28th to Fri 4th).
+        assert_eq!(w.samples, vec![2.0, 2.0]);
+        assert_eq!(w.periods, vec![d(2026, 11, 27), d(2026, 12, 4)]);
+    }
+
+    #[test]
+    fn constant_throughput_forecasts_are_exact() {
+        let cal = Calendar::standard();
+        let fri = d(2026, 12, 4);
+        // 2 a day, 10 items: 5 working days, Mon 7th to Fri 11th.
+        let w = when(&[2.0, 2.0], Per::Day, 10, fri, &cal, 200, 1).unwrap();
+        assert_eq!(
+            w,
+            Likelihoods {
+                p50: Some(d(2026, 12, 11)),
+                p85: Some(d(2026, 12, 11)),
+                p95: Some(d(2026, 12, 11))
+            }
+        );
+        // 11 items need a sixth day: Mon 14th.
+        let w = when(&[2.0], Per::Day, 11, fri, &cal, 10, 1).unwrap();
+        assert_eq!(w.p50, Some(d(2026, 12, 14)));
+        // 10 a week spread over 5 days: 2 a day.
+        let w = when(&[10.0], Per::Week, 10, fri, &cal, 10, 1).unwrap();
+        assert_eq!(w.p95, Some(d(2026, 12, 11)));
+        // 7 a week (1.4 a day): 7 items on the fifth day, not a day later by rounding.
+        let w = when(&[7.0], Per::Week, 7, fri, &cal, 10, 1).unwrap();
+        assert_eq!(w.p50, Some(d(2026, 12, 11)));
+        // How many by Wed 16th: 8 working days at 3 a day.
+        let h = how_many(&[3.0], Per::Day, fri, d(2026, 12, 16), &cal, 50, 1).unwrap();
+        assert_eq!(
+            h,
+            Likelihoods {
+                p50: 24,
+                p85: 24,
+                p95: 24
+            }
+        );
+        assert_eq!(working_days_between(fri, d(2026, 12, 16), &cal), 8);
+        let h = how_many(&[3.0], Per::Day, fri, fri, &cal, 50, 1).unwrap();
+        assert_eq!(h.p50, 0);
+    }
+
+    #[test]
+    fn a_bootstrap_of_zero_or_ten_gives_the_negative_binomial() {
+        // 0 or 10 items a day with equal odds, 20 items: done on the day of the second 10,
+        // so the day count is 2 + a negative binomial: P(T <= t) = 1 - (t + 1) / 2^t.
+        // Mean 4, P80 = 5 (P(T <= 4) = 11/16 < 0.8 <= P(T <= 5) = 26/32), P90 = 7.
+        let cal = Calendar {
+            id: "every day".into(),
+            workdays: [true; 7],
+            holidays: vec![],
+        };
+        let start = d(2027, 1, 1);
+        let n = 100_000;
+        let all = forecast_days(start, &cal).unwrap();
+        let days: Vec<i64> = (0..n)
+            .map(|i| {
+                let mut draws = Draws::new(9, i as u64, 2);
+                let mut at = 0;
+                walk(&[0.0, 10.0], Per::Day, &all, &mut draws, |k, total| {
+                    at = k + 1;
+                    total >= 20.0
+                });
+                at as i64
+            })
+            .collect();
+        let mean = days.iter().sum::<i64>() as f64 / n as f64;
+        // Variance of T: 2 x (1 - 1/2) / (1/2)^2 = 4; standard error 2 / sqrt(n).
+        assert!(
+            (mean - 4.0).abs() < 5.0 * 2.0 / (n as f64).sqrt(),
+            "mean {mean}"
+        );
+        let mut sorted = days.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted[percentile_index(n, 80)], 5);
+        assert_eq!(sorted[percentile_index(n, 90)], 7);
+        // The same draws through `when`: P(T <= 6) = 0.89 and P(T <= 8) = 0.965 are the first
+        // to reach 85% and 95%; a day is its offset from the start on an every-day calendar.
+        let w = when(&[0.0, 10.0], Per::Day, 20, start, &cal, n, 9).unwrap();
+        let day_of = |k: i64| Some(start + TimeDelta::days(k));
+        assert_eq!((w.p85, w.p95), (day_of(6), day_of(8)));
+    }
+
+    #[test]
+    fn forecasts_refuse_samples_that_cannot_serve() {
+        let cal = Calendar::standard();
+        let fri = d(2026, 12, 4);
+        assert_eq!(
+            when(&[], Per::Day, 1, fri, &cal, 1, 1),
+            Err(ForecastError::NoSamples)
+        );
+        assert_eq!(
+            when(&[0.0, 0.0], Per::Day, 1, fri, &cal, 1, 1),
+            Err(ForecastError::NothingFinished)
+        );
+        assert!(matches!(
+            how_many(&[1.0, -1.0], Per::Day, fri, fri, &cal, 1, 1),
+            Err(ForecastError::BadSample { index: 1, .. })
+        ));
+        // One item in ten years at most: not within the horizon in most iterations.
+        let mut rare = vec![0.0; 100_000];
+        rare[0] = 1.0;
+        let w = when(&rare, Per::Day, 5, fri, &cal, 20, 1).unwrap();
+        assert_eq!(w.p50, None);
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_forecast() {
+        let cal = Calendar::standard();
+        let s = [3.0, 0.0, 5.0, 2.0, 4.0, 0.0, 6.0, 3.0, 2.0, 5.0];
+        let fri = d(2026, 12, 4);
+        let a = when(&s, Per::Day, 60, fri, &cal, 5000, 7).unwrap();
+        assert_eq!(a, when(&s, Per::Day, 60, fri, &cal, 5000, 7).unwrap());
+        assert!(a.p50 <= a.p85 && a.p85 <= a.p95);
+        let h = how_many(&s, Per::Day, fri, d(2027, 1, 29), &cal, 5000, 7).unwrap();
+        assert!(h.p50 >= h.p85 && h.p85 >= h.p95);
+        assert_eq!(
+            plan_line(&History {
+                per: Per::Week,
+                samples: vec![3.0, 0.5],
+                periods: vec![],
+                from: fri,
+                to: fri,
+                items: 3,
+            }),
+            "throughput = { per = \"week\", samples = [3, 0.5] }"
+        );
+    }
+}
