@@ -28,8 +28,12 @@ use super::{add_days, TeamCalendar, Timeline};
 use crate::model::{Cadence, Estimate, Plan, When, Z90};
 
 /// The longest single duration or lag a plan may hold, in working days (periods when
-/// undated): about 38 years of five-day weeks. Also the cap on a sampled lognormal duration.
-pub const MAX_SPAN: f64 = 10_000.0;
+/// undated): about 8 years of five-day weeks. Also the cap on a sampled lognormal duration.
+///
+/// The leveller's cost grows faster than linearly with a task's length on a calendar with
+/// days off (a 2,000-day task there schedules in about a second, a 10,000-day one in half
+/// a minute), so the limit is set well past any release task but not beyond.
+pub const MAX_SPAN: f64 = 2_000.0;
 
 /// How far from the plan start (dated: calendar days either side; undated: periods from 0)
 /// any date or period of a plan may lie: 100 years.
@@ -277,7 +281,7 @@ fn check_estimate(
                 subject,
                 format!(
                     "{label}: {name} is {}, longer than the longest duration shipdate \
-                     schedules ({MAX_SPAN} working days, about 38 years)",
+                     schedules ({MAX_SPAN} working days, about 8 years)",
                     number(v)
                 ),
             );
@@ -362,7 +366,7 @@ fn check_tasks(plan: &Plan, out: &mut Vec<LimitError>) {
                     subject,
                     format!(
                         "{label}: `lag` is {}, longer than the longest lag shipdate \
-                         schedules ({MAX_SPAN} working days either way, about 38 years)",
+                         schedules ({MAX_SPAN} working days either way, about 8 years)",
                         number(link.lag)
                     ),
                 );

@@ -1041,7 +1041,7 @@ mod limits_checks {
 
     #[test]
     fn the_limits_are_the_documented_numbers() {
-        assert_eq!(MAX_SPAN, 10_000.0);
+        assert_eq!(MAX_SPAN, 2_000.0);
         assert_eq!(HORIZON, 36_525);
         assert_eq!(MAX_GAP, 366);
         assert_eq!(LAST_DATE, date(9999, 12, 31));
@@ -1051,13 +1051,13 @@ mod limits_checks {
 
     #[test]
     fn durations_and_lags_up_to_the_longest_span() {
-        assert!(errors(&undated("", "estimate = 10000")).is_empty());
-        let e = errors(&undated("", "estimate = 10000.5"));
+        assert!(errors(&undated("", "estimate = 2000")).is_empty());
+        let e = errors(&undated("", "estimate = 2000.5"));
         assert_eq!(e.len(), 1, "{e:?}");
         assert_eq!((e[0].0, e[0].1), (9, 12));
         assert!(
             e[0].2
-                .starts_with("task `a`: `estimate` is 10000.5, longer than"),
+                .starts_with("task `a`: `estimate` is 2000.5, longer than"),
             "{e:?}"
         );
         let e = errors(&undated(
@@ -1072,19 +1072,19 @@ mod limits_checks {
         ));
         assert!(e[0].2.contains("`estimate` `p90`"), "{e:?}");
         // A lognormal's 99th percentile, median * (p90 / median)^(z99 / z90), within the span:
-        // median 100, p90 1000 reaches 100 * 10^1.8152 = 6535; p90 1400 reaches 12,030.
+        // median 20, p90 200 reaches 20 * 10^1.8152 = 1307; p90 300 reaches 20 * 15^1.8152 = 2728.
         let logn = |median: &str, p90: &str| {
             undated(
                 "",
                 &format!("estimate = {{ dist = \"lognormal\", median = {median}, p90 = {p90} }}"),
             )
         };
-        assert!(errors(&logn("100", "1000")).is_empty());
-        let e = errors(&logn("100", "1400"));
+        assert!(errors(&logn("20", "200")).is_empty());
+        let e = errors(&logn("20", "300"));
         assert_eq!((e.len(), e[0].0, e[0].1), (1, 9, 43), "{e:?}");
         assert!(
             e[0].2.starts_with(
-                "task `a`: `estimate` (median 100, p90 1400) has its 99th percentile at 1203"
+                "task `a`: `estimate` (median 20, p90 300) has its 99th percentile at 2728."
             ),
             "{e:?}"
         );
@@ -1099,11 +1099,11 @@ mod limits_checks {
                 &format!("estimate = 1\n[[tasks]]\nid = \"b\"\nestimate = 1\nafter = [{{ task = \"a\", lag = {lag} }}]"),
             )
         };
-        assert!(errors(&two("-10000")).is_empty());
-        assert!(errors(&two("10000")).is_empty());
-        let e = errors(&two("-10000.001"));
+        assert!(errors(&two("-2000")).is_empty());
+        assert!(errors(&two("2000")).is_empty());
+        let e = errors(&two("-2000.001"));
         assert_eq!((e.len(), e[0].0, e[0].1), (1, 13, 30), "{e:?}");
-        assert!(e[0].2.starts_with("task `b`: `lag` is -10000.001"), "{e:?}");
+        assert!(e[0].2.starts_with("task `b`: `lag` is -2000.001"), "{e:?}");
         assert_eq!(errors(&two("99999999999999999999999")).len(), 1);
         // A risk's impact.
         let risk = |high: &str| {
@@ -1112,7 +1112,7 @@ mod limits_checks {
                 &format!("estimate = 1\n[[risks]]\nid = \"r\"\nprobability = 0.5\nimpact = {{ low = 1, likely = 2, high = {high} }}\ntasks = [\"a\"]"),
             )
         };
-        assert!(errors(&risk("10000")).is_empty());
+        assert!(errors(&risk("2000")).is_empty());
         let e = errors(&risk("9223372036854775807"));
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(e[0].2.starts_with("risk `r`: `impact` `high`"), "{e:?}");
