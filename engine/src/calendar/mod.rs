@@ -238,7 +238,7 @@ impl TeamCalendar {
     fn first_reaching(&self, t: f64, strict: bool) -> Option<i64> {
         // Past `MAX_WORK` (and for NaN) the answer is "never": the period arithmetic below
         // stays exact and far from overflow.
-        if !(t < MAX_WORK) {
+        if t.is_nan() || t >= MAX_WORK {
             return None;
         }
         let reach = |c: i64| if strict { c as f64 > t } else { c as f64 >= t };
