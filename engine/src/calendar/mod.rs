@@ -23,7 +23,9 @@
 //!   zero duration is only moved when it lies strictly inside a stretch of days off: a
 //!   milestone exactly at the end of a working day stays there.
 //! - A team whose calendar never works again (for example a weekend-only team on a Monday to
-//!   Friday plan) gives an infinite finish.
+//!   Friday plan) gives an infinite finish, and so does work reaching past `1e15` working days.
+//! - [`limits`] holds the limits a plan's durations, lags, dates and working stretches must
+//!   keep, checked at validation, so that every loop over plan time stays short.
 //! - A plan calendar with no worked weekday is read as working every weekday (validation
 //!   should reject it; this only keeps the axis well defined).
 
@@ -31,8 +33,15 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 
 use crate::model::{Cadence, Plan, Release, When};
 
+pub mod limits;
+
 /// Marks "no further change" in [`TeamCalendar`]'s change tables.
 const NEVER: i64 = i64::MAX;
+
+/// Working time past which the calendars answer "never": far beyond anything a valid plan
+/// reaches ([`limits`]), and small enough that day counts stay exact in an `f64` and the
+/// period arithmetic never overflows an `i64`.
+const MAX_WORK: f64 = 1e15;
 
 /// How far past the plan start cadence windows are generated, in calendar days.
 pub const CADENCE_HORIZON_DAYS: i64 = 731;
@@ -227,6 +236,11 @@ impl TeamCalendar {
     /// The smallest day `j >= 0` with `cum_at(j) >= t` (`> t` when `strict`); `None` when the
     /// team never reaches that much working time.
     fn first_reaching(&self, t: f64, strict: bool) -> Option<i64> {
+        // Past `MAX_WORK` (and for NaN) the answer is "never": the period arithmetic below
+        // stays exact and far from overflow.
+        if t.is_nan() || t >= MAX_WORK {
+            return None;
+        }
         let reach = |c: i64| if strict { c as f64 > t } else { c as f64 >= t };
         let j = self.cum.partition_point(|&c| !reach(c));
         if j < self.cum.len() {

@@ -935,3 +935,342 @@ fn very_far_days_use_the_closed_form() {
     // The Saturday before it maps to it too.
     assert_eq!(t.day_of_date(add_days(monday, -2).unwrap()), 5_000_000);
 }
+
+// --- Bounded loops on degenerate input (issue 15): the answer comes at once, or "never". ---
+
+#[test]
+fn work_past_the_limit_never_arrives_and_answers_at_once() {
+    // Plan Mon-Fri from Monday 2027-01-04, team Mon, Wed, Fri: 3 working days in every 5.
+    let p = plan(
+        Some(date(2027, 1, 4)),
+        vec![
+            Calendar::standard(),
+            calendar(
+                "mwf",
+                [true, false, true, false, true, false, false],
+                vec![],
+            ),
+        ],
+        vec![team("x", 1, 1, vec![])],
+    );
+    let t = Timeline::new(&p);
+    let x = t.team(0);
+    // 3e9 units = 1e9 full weeks; the last unit is on the Friday of week 1e9 - 1, plan day
+    // 5e9 - 1, so the finish is 5e9.0: far out, still exact.
+    assert_eq!(x.advance(0.0, 3e9), (0.0, 5e9));
+    assert_eq!(x.retreat(5e9, 3e9), 0.0);
+    // Past 1e15 working days (and for values that used to overflow the period arithmetic,
+    // or made the search step one period at a time), the finish is infinite.
+    for d in [2e15, 9.3e18, 1e23, 1e308, f64::MAX, f64::INFINITY] {
+        assert_eq!(x.advance(0.0, d), (0.0, f64::INFINITY), "duration {d}");
+        assert_eq!(x.advance(2.5, d).1, f64::INFINITY, "duration {d}");
+    }
+    // A finish that far out: the latest start is infinite too, never an index out of range.
+    for f in [2e15, 9.3e18, 1e308] {
+        assert_eq!(x.retreat(f, 4.0), f64::INFINITY, "finish {f}");
+        assert_eq!(x.retreat(f, 0.0), f, "finish {f}");
+    }
+    // A NaN duration counts as none (and does not spin).
+    assert_eq!(x.advance(0.0, f64::NAN), (0.0, 0.0));
+}
+
+#[test]
+fn a_team_that_stops_working_gives_an_infinite_finish_at_once() {
+    // Works on day 0 only, then never (one explicit day, a period of one day off).
+    let x = TeamCalendar::from_caps(1, vec![1, 0], 1);
+    assert_eq!(x.per_period(), 0);
+    assert_eq!(x.advance(0.0, 1.0), (0.0, 1.0));
+    assert_eq!(x.advance(0.0, 2.0), (0.0, f64::INFINITY));
+    assert_eq!(x.advance(5.0, 1.0), (f64::INFINITY, f64::INFINITY));
+    assert_eq!(x.next_change(0), Some(1));
+    assert_eq!(x.next_change(1), None);
+    assert_eq!(x.next_change(1_000_000_000_000), None);
+    // A zero duration at day 5 retreats to the end of day 0, the last working day.
+    assert_eq!(x.retreat(5.5, 0.0), 1.0);
+}
+
+#[test]
+fn next_change_and_lookups_at_the_end_of_the_day_range_do_not_overflow() {
+    let p = plan(
+        Some(date(2027, 1, 4)),
+        vec![
+            Calendar::standard(),
+            calendar(
+                "mwf",
+                [true, false, true, false, true, false, false],
+                vec![],
+            ),
+        ],
+        vec![team("x", 1, 1, vec![])],
+    );
+    let t = Timeline::new(&p);
+    let x = t.team(0);
+    // The next change would lie past i64::MAX: none.
+    assert_eq!(x.next_change(i64::MAX), None);
+    let _ = x.is_working(i64::MAX);
+    assert!(x.working_time(0.0, 9e18).is_finite());
+    // Dates past what chrono holds are `None`, not a panic.
+    assert_eq!(t.date_of_day(i64::MAX), None);
+    assert_eq!(t.finish_date(0.0, 1e300), None);
+}
+
+mod limits_checks {
+    //! The time axis's limits, through the parser, so each refusal is checked at its line and
+    //! column; values exactly at a limit are accepted.
+
+    use super::super::limits::{last_start, HORIZON, LAST_DATE, MAX_GAP, MAX_SPAN};
+    use super::*;
+    use crate::io::{parse_str, Format};
+
+    fn errors(src: &str) -> Vec<(u32, u32, String)> {
+        match parse_str(src, Format::Toml) {
+            Ok(_) => vec![],
+            Err(es) => es
+                .into_iter()
+                .map(|e| {
+                    let p = e.pos.expect("a located error");
+                    (p.line, p.column, e.message)
+                })
+                .collect(),
+        }
+    }
+
+    fn undated(team: &str, task: &str) -> String {
+        format!("[plan]\nname = \"p\"\n[teams.be]\ncapacity = 2\n{team}\n[[tasks]]\nid = \"a\"\nteam = \"be\"\n{task}\n")
+    }
+
+    #[test]
+    fn the_limits_are_the_documented_numbers() {
+        assert_eq!(MAX_SPAN, 2_000.0);
+        assert_eq!(HORIZON, 36_525);
+        assert_eq!(MAX_GAP, 366);
+        assert_eq!(LAST_DATE, date(9999, 12, 31));
+        // 100 years before 9999-12-31 (24 leap days between) minus one day.
+        assert_eq!(last_start(), date(9899, 12, 30));
+    }
+
+    #[test]
+    fn durations_and_lags_up_to_the_longest_span() {
+        assert!(errors(&undated("", "estimate = 2000")).is_empty());
+        let e = errors(&undated("", "estimate = 2000.5"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!((e[0].0, e[0].1), (9, 12));
+        assert!(
+            e[0].2
+                .starts_with("task `a`: `estimate` is 2000.5, longer than"),
+            "{e:?}"
+        );
+        let e = errors(&undated(
+            "",
+            "estimate = { low = 1, likely = 2, high = 1e308 }",
+        ));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 9, 42), "{e:?}");
+        assert!(e[0].2.contains("`estimate` `high` is 1e308"), "{e:?}");
+        let e = errors(&undated(
+            "",
+            "estimate = { dist = \"lognormal\", median = 1e-300, p90 = 1e300 }",
+        ));
+        assert!(e[0].2.contains("`estimate` `p90`"), "{e:?}");
+        // A lognormal's 99th percentile, median * (p90 / median)^(z99 / z90), within the span:
+        // median 20, p90 200 reaches 20 * 10^1.8152 = 1307; p90 300 reaches 20 * 15^1.8152 = 2728.
+        let logn = |median: &str, p90: &str| {
+            undated(
+                "",
+                &format!("estimate = {{ dist = \"lognormal\", median = {median}, p90 = {p90} }}"),
+            )
+        };
+        assert!(errors(&logn("20", "200")).is_empty());
+        let e = errors(&logn("20", "300"));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 9, 43), "{e:?}");
+        assert!(
+            e[0].2.starts_with(
+                "task `a`: `estimate` (median 20, p90 300) has its 99th percentile at 2728."
+            ),
+            "{e:?}"
+        );
+        // The fuzzed subnormal median: half its samples would be cut.
+        let e = errors(&logn("1e-320", "5"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].2.contains("99th percentile"), "{e:?}");
+        // Lags either way.
+        let two = |lag: &str| {
+            undated(
+                "",
+                &format!("estimate = 1\n[[tasks]]\nid = \"b\"\nestimate = 1\nafter = [{{ task = \"a\", lag = {lag} }}]"),
+            )
+        };
+        assert!(errors(&two("-2000")).is_empty());
+        assert!(errors(&two("2000")).is_empty());
+        let e = errors(&two("-2000.001"));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 13, 30), "{e:?}");
+        assert!(e[0].2.starts_with("task `b`: `lag` is -2000.001"), "{e:?}");
+        assert_eq!(errors(&two("99999999999999999999999")).len(), 1);
+        // A risk's impact.
+        let risk = |high: &str| {
+            undated(
+                "",
+                &format!("estimate = 1\n[[risks]]\nid = \"r\"\nprobability = 0.5\nimpact = {{ low = 1, likely = 2, high = {high} }}\ntasks = [\"a\"]"),
+            )
+        };
+        assert!(errors(&risk("2000")).is_empty());
+        let e = errors(&risk("9223372036854775807"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].2.starts_with("risk `r`: `impact` `high`"), "{e:?}");
+    }
+
+    #[test]
+    fn undated_periods_within_the_horizon() {
+        let off = |to: &str| {
+            undated(
+                &format!("time_off = [{{ from = 0, to = {to}, capacity = 1 }}]"),
+                "estimate = 1",
+            )
+        };
+        assert!(errors(&off("36525")).is_empty());
+        let e = errors(&off("36525.5"));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 5, 30), "{e:?}");
+        assert!(
+            e[0].2.starts_with("team `be`: time off `to` 36525.5"),
+            "{e:?}"
+        );
+        let e = errors(&off("10000000.0"));
+        assert_eq!(e.len(), 1, "{e:?}");
+        let rel = |w: &str| {
+            format!(
+                "{}[[releases]]\nid = \"r\"\ntasks = [\"a\"]\nwindows = [5, {w}]\n",
+                undated("", "estimate = 1")
+            )
+        };
+        assert!(errors(&rel("36525")).is_empty());
+        let e = errors(&rel("1e9"));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 13, 15), "{e:?}");
+        assert!(
+            e[0].2.starts_with("release `r`: `windows` 1000000000"),
+            "{e:?}"
+        );
+    }
+
+    fn dated(start: &str, extra: &str) -> String {
+        format!("[plan]\nname = \"p\"\nstart = {start}\n[teams.be]\ncapacity = 2\n{extra}\n[[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 3\n")
+    }
+
+    #[test]
+    fn dates_within_the_horizon_of_the_start() {
+        let last = add_days(date(2027, 1, 4), HORIZON).unwrap();
+        let first = add_days(date(2027, 1, 4), -HORIZON).unwrap();
+        let off = |from: NaiveDate, to: NaiveDate| {
+            dated(
+                "2027-01-04",
+                &format!("time_off = [{{ from = {from}, to = {to}, capacity = 1 }}]"),
+            )
+        };
+        assert!(errors(&off(first, last)).is_empty());
+        let e = errors(&off(first, add_days(last, 1).unwrap()));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 6, 39), "{e:?}");
+        assert!(e[0]
+            .2
+            .contains("lies 36526 days after the plan start 2027-01-04"));
+        let e = errors(&off(add_days(first, -1).unwrap(), last));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 6, 22), "{e:?}");
+        assert!(e[0].2.contains("36526 days before"), "{e:?}");
+        // The fuzzed "team away from 0001-01-01 to 9999-12-31": both ends.
+        assert_eq!(errors(&off(date(1, 1, 1), date(9999, 12, 31))).len(), 2);
+        // A holiday.
+        let hol = |h: NaiveDate| {
+            format!(
+                "[plan]\nname = \"p\"\nstart = 2027-01-04\ncalendar = \"c\"\n[calendars.c]\nworkdays = [\"mon\", \"tue\"]\nholidays = [2027-01-05, {h}]\n"
+            )
+        };
+        assert!(errors(&hol(last)).is_empty());
+        let e = errors(&hol(date(9999, 12, 31)));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 7, 12), "{e:?}");
+        assert!(
+            e[0].2.starts_with("calendar `c`: holiday 9999-12-31"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn the_start_leaves_room_for_the_horizon() {
+        let ok = last_start();
+        assert!(errors(&dated(&ok.to_string(), "")).is_empty());
+        let late = ok.succ_opt().unwrap();
+        let e = errors(&dated(&late.to_string(), ""));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 3, 9), "{e:?}");
+        assert!(
+            e[0].2.starts_with("[plan]: `start` 9899-12-31 is too late"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_team_may_go_at_most_366_days_without_work() {
+        // Away from Monday 2027-01-04 to X inclusive; the next working day comes 366 days
+        // after the first day away when X is Tuesday 2028-01-04.
+        let away = |to: &str| {
+            dated(
+                "2027-01-04",
+                &format!("time_off = [{{ from = 2027-01-04, to = {to}, capacity = 0 }}]"),
+            )
+        };
+        assert!(errors(&away("2028-01-04")).is_empty());
+        let e = errors(&away("2028-01-05"));
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 4, 1), "{e:?}");
+        assert!(
+            e[0].2.starts_with(
+                "team `be`: its calendar and time off leave it without a working day for 367 days in a row from 2027-01-04"
+            ),
+            "{e:?}"
+        );
+        // Undated: periods 0..=365 away is a gap of 366 periods; one more is too long.
+        let off = |to: u32| {
+            undated(
+                &format!("time_off = [{{ from = 0, to = {to}, capacity = 0 }}]"),
+                "estimate = 1",
+            )
+        };
+        assert!(errors(&off(365)).is_empty());
+        let e = errors(&off(366));
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(
+            e[0].2.contains("for 367 periods in a row from period 0"),
+            "{e:?}"
+        );
+    }
+
+    /// A calendar of Mondays whose holidays take every Monday of ten years but one.
+    fn one_monday_in_ten_years() -> String {
+        let mut hol = Vec::new();
+        let mut d = date(2027, 1, 4);
+        while d < date(2037, 1, 1) {
+            if d != date(2031, 6, 2) {
+                hol.push(d.to_string());
+            }
+            d = add_days(d, 7).unwrap();
+        }
+        hol.join(", ")
+    }
+
+    #[test]
+    fn a_calendar_with_one_working_day_in_ten_years_is_refused() {
+        assert_eq!(date(2031, 6, 2).weekday(), chrono::Weekday::Mon);
+        let hol = one_monday_in_ten_years();
+        // As a team's calendar on a Monday-to-Friday plan.
+        let team = format!(
+            "[plan]\nname = \"p\"\nstart = 2027-01-04\n[calendars.rare]\nworkdays = [\"mon\"]\nholidays = [{hol}]\n[teams.be]\ncapacity = 1\ncalendar = \"rare\"\n[[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 2\n"
+        );
+        let e = errors(&team);
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 7, 1), "{e:?}");
+        assert!(e[0].2.starts_with("team `be`: its calendar and time off leave it without a working day for 1610 days in a row from 2027-01-04"), "{e:?}");
+        // As the plan calendar.
+        let plan = format!(
+            "[plan]\nname = \"p\"\nstart = 2027-01-04\ncalendar = \"rare\"\n[calendars.rare]\nworkdays = [\"mon\"]\nholidays = [{hol}]\n[[tasks]]\nid = \"a\"\nestimate = 2\n"
+        );
+        let e = errors(&plan);
+        assert_eq!((e.len(), e[0].0, e[0].1), (1, 7, 12), "{e:?}");
+        assert!(
+            e[0].2.starts_with("calendar `rare`: its holidays leave"),
+            "{e:?}"
+        );
+    }
+}

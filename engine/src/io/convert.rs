@@ -65,10 +65,33 @@ pub(crate) fn convert(src: &str, root: &Node) -> Result<Plan, Vec<Diagnostic>> {
     };
     let plan = cx.plan(root);
     if cx.errs.is_empty() {
+        for e in crate::calendar::limits::check(&plan) {
+            cx.raw(locate(root, &e.path), e.subject.as_deref(), e.message, None);
+        }
+    }
+    if cx.errs.is_empty() {
         Ok(plan)
     } else {
         Err(super::sorted(cx.errs))
     }
+}
+
+/// The offset of the deepest part of `path` (a time-axis limit's field) written in the tree.
+fn locate(root: &Node, path: &[crate::calendar::limits::Key]) -> usize {
+    use crate::calendar::limits::Key;
+    let mut node = root;
+    for key in path {
+        let next = match (&node.val, key) {
+            (Val::Table(es), Key::Name(k)) => field(es, k),
+            (Val::Array(items), Key::Index(i)) => items.get(*i),
+            _ => None,
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node.start
 }
 
 /// Whom a finding concerns: a label for messages ("task `api`") and the subject id.

@@ -7,7 +7,7 @@
 //! - fixed, uniform and triangular: exact closed forms (the triangular one with a square root);
 //! - lognormal by (median, p90): `median * exp(sigma * z)` with `z` the standard normal
 //!   quantile (Wichura's AS 241, relative error about 1e-16) and `sigma = ln(p90 / median) /
-//!   z_0.9`;
+//!   z_0.9`, cut at [`MAX_SPAN`] (the longest duration a plan may hold);
 //! - Beta-PERT with lambda 4: a Beta(alpha, beta) on [low, high] with `alpha = 1 + 4 r`,
 //!   `beta = 5 - 4 r`, `r = (likely - low) / (high - low)`. Its quantile has no closed form, so
 //!   it is tabulated: for shapes `r` on a grid of [`PERT_SHAPES`] points, the standard Beta
@@ -26,6 +26,7 @@
 
 use std::sync::OnceLock;
 
+use crate::calendar::limits::MAX_SPAN;
 use crate::model::{Estimate, Z90};
 
 /// Cells of a tabulated Beta quantile (its knots are `u = k / PERT_CELLS`, `k = 0..=PERT_CELLS`).
@@ -158,11 +159,14 @@ impl Sampler {
                     let (j, f) = split_cell(x * PERT_CELLS as f64);
                     let j = j & (PERT_CELLS - 1);
                     let inside = PERT_CELLS - 2 * LOGNORMAL_EXACT_CELLS;
-                    *o = if j.wrapping_sub(LOGNORMAL_EXACT_CELLS) < inside {
+                    let v = if j.wrapping_sub(LOGNORMAL_EXACT_CELLS) < inside {
                         q[j] + f * (q[j + 1] - q[j])
                     } else {
                         lognormal(mu, sigma, x)
                     };
+                    // The tail has no end: cut it at the longest span a plan may hold (an
+                    // overflowing table, inf - inf, is NaN, and cut there too).
+                    *o = v.min(MAX_SPAN);
                 }
             }
             Sampler::Pert {
@@ -696,6 +700,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn lognormal_samples_are_cut_at_the_longest_span() {
+        // A tail that overflows: every sample a number in [0, MAX_SPAN], the top ones cut.
+        let wild = Sampler::new(&Estimate::Lognormal {
+            median: 1e-300,
+            p90: 1e300,
+        });
+        for u in [1e-12, 0.001, 0.3, 0.5, 0.7, 0.999, 1.0 - 1e-12] {
+            let x = wild.sample(u);
+            assert!((0.0..=MAX_SPAN).contains(&x), "u={u}: {x}");
+        }
+        assert_eq!(wild.sample(0.999), MAX_SPAN);
+        // An ordinary heavy tail keeps its exact quantile up to the cut, and is cut past it:
+        // median 10, p90 40 reaches 2,000 at z = ln(200) / ln(4) * z_0.9 = 4.90.
+        let l = Sampler::new(&Estimate::Lognormal {
+            median: 10.0,
+            p90: 40.0,
+        });
+        let (mu, sigma) = (f64::ln(10.0), f64::ln(4.0) / Z90);
+        let u = normal_cdf(4.5);
+        assert_eq!(l.sample(u), lognormal(mu, sigma, u));
+        assert!(l.sample(u) < MAX_SPAN);
+        assert_eq!(l.sample(normal_cdf(5.3)), MAX_SPAN);
     }
 
     #[test]
