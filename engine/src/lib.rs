@@ -39,6 +39,7 @@ pub mod report;
 pub mod schedule;
 pub mod simulate;
 pub mod svg;
+pub mod validate;
 pub mod views;
 
 pub use diag::{Diagnostic, Severity};
