@@ -104,6 +104,12 @@ impl Diagnostic {
     }
 }
 
+/// Diagnostics in source order (those without a position last); the sort is stable.
+pub(crate) fn sort_by_position(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diags.sort_by_key(|d| (d.pos.is_none(), d.pos));
+    diags
+}
+
 /// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;

@@ -40,6 +40,7 @@ pub mod schedule;
 pub mod simulate;
 pub mod svg;
 pub mod throughput;
+pub mod validate;
 pub mod views;
 
 pub use diag::{Diagnostic, Severity};

@@ -1,9 +1,12 @@
 //! The validated plan: teams, calendars, tasks, links, risks, correlations and releases.
 //!
-//! Architecture invariant: a [`Plan`] is only built by [`crate::io`] after validation, so every
-//! index in it is in range, every estimate is ordered (low <= likely <= high), every demand fits
-//! its team's capacity and the links form no cycle. `model` knows nothing of petgraph, of
-//! calendars' arithmetic or of file formats.
+//! Architecture invariant: the plans the engine hands out (from [`crate::io`], the importers and
+//! [`crate::validate::PlanBuilder::build`]) have passed [`crate::validate::validate`], so every
+//! index in them is in range, every estimate is ordered (low <= likely <= high), every demand
+//! fits its team's capacity, the links form no cycle and every number is within the limits.
+//! The constructors here make parts with the plan format's defaults; a plan put together from
+//! them is checked by `validate`. `model` knows nothing of petgraph, of calendars' arithmetic or
+//! of file formats.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -85,6 +88,19 @@ pub struct Team {
     pub time_off: Vec<TimeOff>,
     /// Where the team is defined.
     pub pos: Option<Pos>,
+}
+
+impl Team {
+    /// A team of this capacity on calendar 0, without time off or source position.
+    pub fn new(id: impl Into<String>, capacity: u32) -> Team {
+        Team {
+            id: id.into(),
+            capacity,
+            calendar: 0,
+            time_off: Vec::new(),
+            pos: None,
+        }
+    }
 }
 
 /// A period of reduced capacity, inclusive at both ends.
@@ -222,6 +238,18 @@ pub struct Link {
     pub pos: Option<Pos>,
 }
 
+impl Link {
+    /// A link from task `pred`, without source position.
+    pub fn new(pred: usize, kind: LinkKind, lag: f64) -> Link {
+        Link {
+            pred,
+            kind,
+            lag,
+            pos: None,
+        }
+    }
+}
+
 /// A task.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Task {
@@ -248,6 +276,38 @@ pub struct Task {
 }
 
 impl Task {
+    /// Work with this estimate and the plan format's defaults: no name, no team, no links,
+    /// not optional, no source position.
+    pub fn new(id: impl Into<String>, estimate: Estimate) -> Task {
+        Task {
+            id: id.into(),
+            name: None,
+            team: None,
+            demand: 0,
+            extra_demands: Vec::new(),
+            estimate,
+            after: Vec::new(),
+            kind: TaskKind::Work,
+            optional: false,
+            pos: None,
+        }
+    }
+
+    /// A milestone: no duration, no team.
+    pub fn milestone(id: impl Into<String>) -> Task {
+        Task {
+            kind: TaskKind::Milestone,
+            ..Task::new(id, Estimate::Fixed { value: 0.0 })
+        }
+    }
+
+    /// The same task, holding `demand` units of team `team` while it runs.
+    pub fn on_team(mut self, team: usize, demand: u32) -> Task {
+        self.team = Some(team);
+        self.demand = demand;
+        self
+    }
+
     /// Every (team, demand) pair this task holds while it runs.
     pub fn demands(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
         self.team
@@ -278,6 +338,24 @@ pub struct Risk {
     pub pos: Option<Pos>,
 }
 
+impl Risk {
+    /// A risk on these tasks, without source position.
+    pub fn new(
+        id: impl Into<String>,
+        probability: f64,
+        impact: Estimate,
+        tasks: Vec<usize>,
+    ) -> Risk {
+        Risk {
+            id: id.into(),
+            probability,
+            impact,
+            tasks,
+            pos: None,
+        }
+    }
+}
+
 /// A rank correlation between the sampled durations of the listed tasks (pairwise).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Correlation {
@@ -287,6 +365,17 @@ pub struct Correlation {
     pub coefficient: f64,
     /// Where it is defined.
     pub pos: Option<Pos>,
+}
+
+impl Correlation {
+    /// A correlation of these tasks, without source position.
+    pub fn new(tasks: Vec<usize>, coefficient: f64) -> Correlation {
+        Correlation {
+            tasks,
+            coefficient,
+            pos: None,
+        }
+    }
 }
 
 /// Recurring deploy windows.
@@ -359,6 +448,22 @@ impl Release {
 }
 
 impl Plan {
+    /// An empty undated plan with this name on the implicit `standard` calendar. Fill it, then
+    /// check it with [`crate::validate::validate`] (or use [`crate::validate::PlanBuilder`]).
+    pub fn new(name: impl Into<String>) -> Plan {
+        Plan {
+            name: name.into(),
+            start: None,
+            calendars: vec![Calendar::standard()],
+            default_calendar: 0,
+            teams: Vec::new(),
+            tasks: Vec::new(),
+            risks: Vec::new(),
+            correlations: Vec::new(),
+            releases: Vec::new(),
+        }
+    }
+
     /// Whether the plan has a start date (time in working days) or not (time in periods).
     pub fn is_dated(&self) -> bool {
         self.start.is_some()

@@ -1138,7 +1138,8 @@ fn plans_written_back_read_the_same() {
         Format::Patterson,
     ));
     // Awkward names and numbers: quoting, escapes, explicit standard calendar with holidays,
-    // tiny and huge values.
+    // tiny values and the largest accepted ones at full precision (SPEC "Limits": a huge
+    // estimate such as 1e300 is refused, see numbers_beyond_the_limits_...).
     let src = r#"
 [plan]
 name = "Quote \" backslash \\ tab \t é"
@@ -1160,7 +1161,7 @@ id = "a.b_c-d"
 name = "line\nbreak"
 team = "team.one"
 demand = 0
-estimate = { dist = "uniform", low = 0.1, high = 1e300 }
+estimate = { dist = "uniform", low = 0.1, high = 1999.9999999999998 }
 
 [[tasks]]
 id = "m"
@@ -1197,4 +1198,406 @@ fn extra_demands_are_read_and_checked() {
     );
     let twice = src.replace("team = \"b\"", "team = \"a\"");
     assert_eq!(one_error(&twice).2, "task `t`: team `a` is demanded twice");
+}
+
+// --- Limits (SPEC "Limits") and validation apart from parsing --------------------------------
+
+use shipdate_engine::model::{Calendar, Correlation, Link, Release, Risk, Task, Team};
+use shipdate_engine::validate::{self, PlanBuilder};
+
+/// The one error of a snippet, as (line, column, message).
+fn limit_error(src: &str) -> (u32, u32, String) {
+    let (line, column, message, help) = one_error(src);
+    assert_eq!(
+        help.as_deref(),
+        Some("see the limits in the plan format (docs/SPEC.md)"),
+        "{message}"
+    );
+    (line, column, message)
+}
+
+#[test]
+fn numbers_beyond_the_limits_are_located_errors_naming_the_field() {
+    let task = |est: &str| with_head(&format!("[[tasks]]\nid = \"a\"\nestimate = {est}\n"));
+    assert_eq!(
+        limit_error(&task("1e308")),
+        (
+            5,
+            12,
+            "task `a`: estimate is 1e308; at most 2000 working days (periods) are accepted".into()
+        )
+    );
+    assert_eq!(
+        limit_error(&task("{ low = 1, likely = 2, high = 2000.5 }")).2,
+        "task `a`: estimate `high` is 2000.5; at most 2000 working days (periods) are accepted"
+    );
+    assert_eq!(
+        limit_error(&task("{ dist = \"lognormal\", median = 3, p90 = 1e12 }")).2,
+        "task `a`: estimate `p90` is 1e12; at most 2000 working days (periods) are accepted"
+    );
+    // At the limit is fine.
+    ok(&task("{ low = 0, likely = 1, high = 2000 }"), Format::Toml);
+
+    let lag = |l: &str| {
+        with_head(&format!(
+            "[[tasks]]\nid = \"a\"\nestimate = 1\n[[tasks]]\nid = \"b\"\nestimate = 1\nafter = [{{ task = \"a\", lag = {l} }}]\n"
+        ))
+    };
+    assert_eq!(
+        limit_error(&lag("-20000")),
+        (
+            9,
+            30,
+            "task `b`: `lag` is -20000; at most 2000 working days (periods) either way are accepted"
+                .into()
+        )
+    );
+    ok(&lag("-2000"), Format::Toml);
+
+    assert_eq!(
+        limit_error(&with_head("[teams.be]\ncapacity = 100001\n")),
+        (
+            4,
+            12,
+            "team `be`: `capacity` is 100001; at most 100000 is accepted".into()
+        )
+    );
+    let impact = with_head(
+        "[[tasks]]\nid = \"a\"\nestimate = 1\n[[risks]]\nid = \"r\"\nprobability = 0.5\nimpact = 1e9\ntasks = [\"a\"]\n",
+    );
+    assert_eq!(
+        limit_error(&impact),
+        (
+            9,
+            10,
+            "risk `r`: impact is 1e9; at most 2000 working days (periods) are accepted".into()
+        )
+    );
+    let release = |extra: &str| {
+        with_head(&format!(
+            "[[tasks]]\nid = \"a\"\nestimate = 1\n[[releases]]\nid = \"r\"\ntasks = [\"a\"]\n{extra}\n"
+        ))
+    };
+    assert_eq!(
+        limit_error(&release("value = 2e6")),
+        (
+            9,
+            9,
+            "release `r`: `value` is 2000000; at most 1000000 is accepted".into()
+        )
+    );
+    assert_eq!(
+        limit_error(&release("cadence = { every = 1e6 }")),
+        (
+            9,
+            21,
+            "release `r`: cadence `every` is 1000000; at most 100000 periods are accepted".into()
+        )
+    );
+    // Fuzz finding 16: a target a trillion periods away made `validate` hang in the lint.
+    assert_eq!(
+        limit_error(&release("target = 1000000000000.0")),
+        (
+            9,
+            10,
+            "release `r`: `target` is 1e12; at most 100000 periods are accepted".into()
+        )
+    );
+    assert_eq!(
+        limit_error(&release("windows = [5, 100001]")),
+        (
+            9,
+            15,
+            "release `r`: `windows` is 100001; at most 100000 periods are accepted".into()
+        )
+    );
+    assert_eq!(
+        limit_error(&release("freeze = [{ from = 0, to = 1e7 }]")).2,
+        "release `r`: `to` is 10000000; at most 100000 periods are accepted"
+    );
+    let dated = "[plan]\nname = \"p\"\nstart = 2027-01-04\n[[tasks]]\nid = \"a\"\nestimate = 1\n[[releases]]\nid = \"r\"\ntasks = [\"a\"]\n";
+    assert_eq!(
+        limit_error(&format!(
+            "{dated}cadence = {{ weekdays = [\"tue\"], every_weeks = 105 }}\n"
+        )),
+        (
+            10,
+            47,
+            "release `r`: `every_weeks` is 105; at most 104 is accepted".into()
+        )
+    );
+}
+
+#[test]
+fn dates_outside_1900_to_2199_are_located_errors() {
+    let msg = |who: &str, key: &str, d: &str| {
+        format!("{who}: `{key}` {d} is outside the accepted dates (1900-01-01 to 2199-12-31)")
+    };
+    assert_eq!(
+        limit_error("[plan]\nname = \"p\"\nstart = 9999-12-31\n"),
+        (3, 9, msg("[plan]", "start", "9999-12-31"))
+    );
+    ok("[plan]\nname = \"p\"\nstart = 2199-12-31\n", Format::Toml);
+    let head = "[plan]\nname = \"p\"\nstart = 2027-01-04\n";
+    assert_eq!(
+        limit_error(&format!(
+            "{head}[calendars.standard]\nholidays = [2027-01-06, 1899-12-31]\n"
+        )),
+        (5, 25, msg("calendar `standard`", "holidays", "1899-12-31"))
+    );
+    assert_eq!(
+        limit_error(&format!(
+            "{head}[teams.be]\ncapacity = 1\ntime_off = [{{ from = 2027-02-01, to = 2200-01-01 }}]\n"
+        )),
+        (6, 39, msg("team `be` time off", "to", "2200-01-01"))
+    );
+    let rel = format!(
+        "{head}[[tasks]]\nid = \"a\"\nestimate = 1\n[[releases]]\nid = \"r\"\ntasks = [\"a\"]\n"
+    );
+    assert_eq!(
+        limit_error(&format!("{rel}target = 3000-01-01\n")),
+        (10, 10, msg("release `r`", "target", "3000-01-01"))
+    );
+    assert_eq!(
+        limit_error(&format!("{rel}windows = [2027-02-02, 0001-01-01]\n")),
+        (10, 24, msg("release `r`", "windows", "0001-01-01"))
+    );
+    assert_eq!(
+        limit_error(&format!(
+            "{rel}cadence = {{ weekdays = [\"tue\"], from = 2500-01-05 }}\n"
+        )),
+        (10, 40, msg("release `r`", "from", "2500-01-05"))
+    );
+    assert_eq!(
+        limit_error(&format!(
+            "{rel}freeze = [{{ from = 1850-01-01, to = 2027-01-10 }}]\n"
+        ))
+        .2,
+        msg("release `r`", "from", "1850-01-01")
+    );
+}
+
+#[test]
+fn ids_names_and_counts_have_limits() {
+    let long = "x".repeat(201);
+    let (line, column, message) = limit_error(&with_head(&format!(
+        "[[tasks]]\nid = \"{long}\"\nestimate = 1\n"
+    )));
+    assert_eq!((line, column), (4, 6));
+    assert_eq!(
+        message,
+        "task id `xxxxxxxxxxxxxxxxxxxx...` is longer than 200 characters"
+    );
+    ok(
+        &with_head(&format!(
+            "[[tasks]]\nid = \"{}\"\nestimate = 1\n",
+            &long[1..]
+        )),
+        Format::Toml,
+    );
+    let name = "n".repeat(1001);
+    assert_eq!(
+        limit_error(&format!("[plan]\nname = \"{name}\"\n")),
+        (2, 8, "[plan]: `name` is longer than 1000 characters".into())
+    );
+
+    // 1,001 teams: the error is at the first team over the limit.
+    let mut src = HEAD.to_string();
+    for k in 0..1001 {
+        src.push_str(&format!("[teams.t{k}]\ncapacity = 1\n"));
+    }
+    assert_eq!(
+        limit_error(&src),
+        (
+            2 + 2 * 1000 + 1,
+            1,
+            "the plan has 1001 teams; at most 1000 are accepted".into()
+        )
+    );
+    // 501 correlated tasks.
+    let mut src = HEAD.to_string();
+    for j in 0..501 {
+        src.push_str(&format!(
+            "[[tasks]]\nid = \"t{j}\"\nestimate = {{ low = 1, likely = 2, high = 3 }}\n"
+        ));
+    }
+    for j in (0..501).step_by(2) {
+        let k = (j + 1).min(500);
+        src.push_str(&format!(
+            "[[correlations]]\ntasks = [\"t{j}\", \"t{k}\"]\ncoefficient = 0.5\n"
+        ));
+    }
+    assert_eq!(
+        one_error(&src).2,
+        "the plan has 501 correlated tasks; at most 500 are accepted"
+    );
+
+    // Tasks and links: counted on a plan made in code (a 200,001-task file is slow to write).
+    let mut plan = shipdate_engine::model::Plan::new("big");
+    plan.tasks = (0..validate::MAX_TASKS + 1)
+        .map(|j| Task::new(format!("t{j}"), Estimate::Fixed { value: 1.0 }))
+        .collect();
+    let e = validate::validate(&plan);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(
+        e[0].message,
+        "the plan has 200001 tasks; at most 200000 are accepted"
+    );
+    plan.tasks.truncate(2);
+    plan.tasks[1].after = vec![Link::new(0, LinkKind::FS, 0.0); validate::MAX_LINKS + 1];
+    let e = validate::validate(&plan);
+    assert_eq!(
+        e[0].message,
+        "the plan has 2000001 links; at most 2000000 are accepted"
+    );
+}
+
+#[test]
+fn fuzz_findings_give_located_errors() {
+    // 19: an unknown plan calendar where `calendars` is not a table panicked (index out of
+    // bounds); now both are reported.
+    let src = "[plan]\nname = \"p\"\nstart = 2027-01-04\ncalendar = \"us\"\n[[calendars]]\nid = \"x\"\n[[tasks]]\nid = \"a\"\nestimate = 1\n";
+    let e = toml_errors(src);
+    assert_eq!(
+        e,
+        [
+            (4, 12, "unknown calendar `us` for [plan]".to_string(), None),
+            (
+                5,
+                1,
+                "plan: `calendars` must be a table, found an array".to_string(),
+                None
+            ),
+        ]
+    );
+    // 17: time off to 1e308 periods overflowed a capacity in `validate`.
+    let src = with_head(
+        "[teams.be]\ncapacity = 1\ntime_off = [{ from = 0, to = 10000000.0, capacity = 0 }, { from = 0, to = 1e308 }]\n[[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 4\n[[releases]]\nid = \"r\"\ntasks = [\"a\"]\ntarget = 5\n",
+    );
+    let e = toml_errors(&src);
+    let got: Vec<_> = e.iter().map(|x| (x.0, x.1, x.2.as_str())).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                5,
+                30,
+                "team `be` time off: `to` is 10000000; at most 100000 periods are accepted"
+            ),
+            (
+                5,
+                75,
+                "team `be` time off: `to` is 1e308; at most 100000 periods are accepted"
+            ),
+        ]
+    );
+    // The shared fuzz inputs themselves, where this checkout can see them.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fuzz-findings");
+    for (file, format) in [
+        ("16.json", Format::Json),
+        ("17.toml", Format::Toml),
+        ("19.toml", Format::Toml),
+    ] {
+        let Ok(src) = std::fs::read_to_string(format!("{dir}/{file}")) else {
+            continue;
+        };
+        let e = errs(&src, format);
+        assert!(e.iter().all(|d| d.pos.is_some()), "{file}: {e:?}");
+    }
+}
+
+#[test]
+fn the_builder_makes_valid_plans_and_validate_checks_any_plan() {
+    let mut b = PlanBuilder::new("built");
+    b.start(d(2027, 1, 4));
+    let mut eu = Calendar::standard();
+    eu.id = "eu".into();
+    eu.holidays = vec![d(2027, 2, 10), d(2027, 2, 9), d(2027, 2, 10)];
+    let eu = b.add_calendar(eu);
+    let be = b.add_team("be", 2);
+    let mut mobile = Team::new("mobile", 1);
+    mobile.calendar = eu;
+    let mobile = b.add_team_full(mobile);
+    let start = b.add_task(Task::milestone("start"));
+    let api = b.add_task(
+        Task::new(
+            "api",
+            Estimate::Pert {
+                low: 2.0,
+                likely: 3.0,
+                high: 6.0,
+            },
+        )
+        .on_team(be, 2),
+    );
+    let app = b.add_task(Task::new("app", Estimate::Fixed { value: 4.0 }).on_team(mobile, 1));
+    b.link(start, api, LinkKind::FS, 0.0)
+        .link(api, app, LinkKind::SS, 1.0)
+        .risk(Risk::new(
+            "late",
+            0.3,
+            Estimate::Fixed { value: 2.0 },
+            vec![api],
+        ))
+        .correlate(Correlation::new(vec![api, app], 0.5))
+        .release(Release::new("r1", vec![app]));
+    let plan = b.build().expect("valid");
+    // The built plan is the one its TOML says.
+    assert_eq!(plan.calendars[eu].holidays, [d(2027, 2, 9), d(2027, 2, 10)]);
+    assert_eq!(plan.calendars[plan.default_calendar].id, "standard");
+    assert_eq!(plan.teams[be].calendar, plan.default_calendar);
+    let text = shipdate_engine::io::to_toml(&plan);
+    assert_eq!(stripped(ok(&text, Format::Toml)), plan);
+    assert_eq!(shipdate_engine::schedule::schedule(&plan).makespan, 5.0);
+
+    // Every rule a parsed plan meets, a built one meets too: one error per broken rule.
+    let mut b = PlanBuilder::new(" ");
+    let be = b.add_team("be", 1);
+    let a = b.add_task(Task::new("a", Estimate::Fixed { value: 1.0 }).on_team(be, 3));
+    let c = b.add_task(Task::new(
+        "a",
+        Estimate::Uniform {
+            low: 3.0,
+            high: 1.0,
+        },
+    ));
+    b.link(a, c, LinkKind::FS, 0.0)
+        .link(c, a, LinkKind::FF, 0.0);
+    b.risk(Risk::new("r", 1.5, Estimate::Fixed { value: 1.0 }, vec![a]));
+    b.correlate(Correlation::new(vec![a], 0.5));
+    b.release(Release::new("bad id", vec![]));
+    let e = b.build().unwrap_err();
+    let got: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        got,
+        [
+            "[plan]: `name` is empty",
+            "task `a`: demand 3 is above the capacity 1 of team `be`",
+            "task `a`: estimate has low (3) above high (1)",
+            "duplicate task id `a`",
+            "dependency cycle: a -> a -> a",
+            "risk `r`: `probability` must be in (0, 1], not 1.5",
+            "correlation #1: `tasks` must list at least two tasks",
+            "release id `bad id` may hold only letters, digits, '.', '_' and '-'",
+            "release `bad id`: `tasks` is empty",
+        ]
+    );
+    assert_eq!(e[3].help.as_deref(), Some("the first task `a` is number 1"));
+
+    // Indices out of range are errors, not panics further on.
+    let mut plan = shipdate_engine::model::Plan::new("p");
+    plan.tasks
+        .push(Task::new("a", Estimate::Fixed { value: 1.0 }).on_team(4, 1));
+    plan.releases.push(Release::new("r", vec![9]));
+    let got: Vec<String> = validate::validate(&plan)
+        .into_iter()
+        .map(|d| d.message)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "task `a`: team index 4 is out of range (0 in the plan)",
+            "release `r`: task index 9 is out of range (1 in the plan)",
+        ]
+    );
 }

@@ -10,6 +10,7 @@ use crate::model::{
     Cadence, Calendar, Correlation, Estimate, Freeze, Link, LinkKind, Plan, Release, Risk, Task,
     TaskKind, Team, TimeOff, When,
 };
+use crate::validate::{self, validate_with, Item, Spans};
 
 const TOP_KEYS: &[&str] = &[
     "plan",
@@ -57,22 +58,34 @@ const WEEKDAY_NAMES: &[&str] = &[
     "sunday",
 ];
 
-/// Converts a parsed TOML or JSON tree into a validated plan.
+/// Converts a parsed TOML or JSON tree into a validated plan: text -> value tree -> plan (with
+/// the spans of its parts) -> [`validate_with`]. Every error of both steps is returned.
 pub(crate) fn convert(src: &str, root: &Node) -> Result<Plan, Vec<Diagnostic>> {
     let mut cx = Cx {
         loc: Locator::new(src),
         errs: Vec::new(),
+        spans: Spans::default(),
     };
     let plan = cx.plan(root);
-    if cx.errs.is_empty() {
+    let mut errs = cx.errs;
+    errs.extend(validate_with(&plan, &cx.spans));
+    if errs.is_empty() {
+        // The time axis: a plan within the field limits can still span more working time
+        // than the calendars can serve.
+        let mut cx = Cx {
+            loc: Locator::new(src),
+            errs: Vec::new(),
+            spans: Spans::default(),
+        };
         for e in crate::calendar::limits::check(&plan) {
             cx.raw(locate(root, &e.path), e.subject.as_deref(), e.message, None);
         }
+        errs = cx.errs;
     }
-    if cx.errs.is_empty() {
+    if errs.is_empty() {
         Ok(plan)
     } else {
-        Err(super::sorted(cx.errs))
+        Err(super::sorted(errs))
     }
 }
 
@@ -126,6 +139,46 @@ impl Who {
 struct Cx<'a> {
     loc: Locator<'a>,
     errs: Vec<Diagnostic>,
+    /// Where each part of the plan is written, for [`validate_with`].
+    spans: Spans,
+}
+
+/// What the `[plan]` section says.
+struct Head {
+    name: String,
+    start: Option<NaiveDate>,
+    calendar: Option<Name>,
+    /// Whether `start` is given (even if it is not a valid date).
+    dated: bool,
+}
+
+/// Task and team names and their indices.
+struct Names {
+    task_ix: HashMap<String, usize>,
+    task_names: Vec<String>,
+    team_ix: HashMap<String, usize>,
+    team_names: Vec<String>,
+}
+
+impl Names {
+    fn new(raw_tasks: &[RawTask], raw_teams: &[RawTeam]) -> Names {
+        let mut task_ix = HashMap::new();
+        for (i, t) in raw_tasks.iter().enumerate() {
+            if !t.id.is_empty() {
+                task_ix.entry(t.id.clone()).or_insert(i);
+            }
+        }
+        Names {
+            task_ix,
+            task_names: raw_tasks.iter().map(|t| t.id.clone()).collect(),
+            team_ix: raw_teams
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.clone(), i))
+                .collect(),
+            team_names: raw_teams.iter().map(|t| t.id.clone()).collect(),
+        }
+    }
 }
 
 /// A name written in the plan, with where it is written.
@@ -139,7 +192,7 @@ struct RawTeam {
     id: String,
     capacity: Option<u32>,
     calendar: Option<Name>,
-    time_off: Vec<(TimeOff, usize)>,
+    time_off: Vec<TimeOff>,
     at: usize,
 }
 
@@ -147,6 +200,8 @@ struct RawLink {
     task: Name,
     kind: LinkKind,
     lag: f64,
+    /// Where the lag is written, if it is.
+    lag_at: Option<usize>,
     at: usize,
 }
 
@@ -186,12 +241,6 @@ fn misspelt(es: &[Entry], key: &str, allowed: &[&str]) -> bool {
     })
 }
 
-fn valid_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
-}
-
 fn weekday(s: &str) -> Option<usize> {
     let l = s.to_ascii_lowercase();
     WEEKDAYS
@@ -221,6 +270,12 @@ fn did_you_mean(s: Option<&str>) -> Option<String> {
 impl Cx<'_> {
     fn pos(&self, at: usize) -> Option<Pos> {
         Some(self.loc.pos(at))
+    }
+
+    /// Records where `field` of `item` is written.
+    fn span(&mut self, item: Item, field: &'static str, at: usize) {
+        let pos = self.loc.pos(at);
+        self.spans.set(item, field, pos);
     }
 
     fn err(&mut self, at: usize, who: &Who, msg: impl AsRef<str>) {
@@ -424,32 +479,42 @@ impl Cx<'_> {
             .collect()
     }
 
-    fn check_id(&mut self, id: &str, at: usize, kind: &str) {
-        if !valid_id(id) {
-            self.raw(
-                at,
-                Some(id),
-                format!("{kind} id `{id}` may hold only letters, digits, '.', '_' and '-'"),
-                None,
-            );
+    fn check_id(&mut self, id: &str, at: usize, kind: &str, item: Item) {
+        self.span(item, "id", at);
+        if let Some(msg) = validate::id_problem(kind, id) {
+            self.raw(at, Some(id), msg, None);
+            self.spans.mark_reported(item, "id");
         }
     }
 
     /// The `id` of an element of an array of tables.
-    fn id<'n>(&mut self, es: &'n [Entry], at: usize, kind: &str, index: usize) -> Option<&'n str> {
+    fn id<'n>(
+        &mut self,
+        es: &'n [Entry],
+        at: usize,
+        kind: &str,
+        index: usize,
+        item: Item,
+    ) -> Option<&'n str> {
         let who = Who::new(kind, None, index);
         match field(es, "id") {
             None => {
                 if !misspelt(es, "id", &["id"]) {
                     self.err(at, &who, "missing `id`");
                 }
+                self.spans.mark_reported(item, "id");
                 None
             }
-            Some(n) => {
-                let id = self.string(n, &who, "id")?;
-                self.check_id(id, n.start, kind);
-                Some(id)
-            }
+            Some(n) => match self.string(n, &who, "id") {
+                None => {
+                    self.spans.mark_reported(item, "id");
+                    None
+                }
+                Some(id) => {
+                    self.check_id(id, n.start, kind, item);
+                    Some(id)
+                }
+            },
         }
     }
 
@@ -520,54 +585,39 @@ impl Cx<'_> {
         if !ok {
             return None;
         }
-        let bad = |cx: &mut Self, msg: String| {
-            cx.err(n.start, who, format!("{what} {msg}"));
-            None
+        let e = match dist.as_str() {
+            "pert" => Estimate::Pert {
+                low: vals[0],
+                likely: vals[1],
+                high: vals[2],
+            },
+            "triangular" => Estimate::Triangular {
+                low: vals[0],
+                likely: vals[1],
+                high: vals[2],
+            },
+            "uniform" => Estimate::Uniform {
+                low: vals[0],
+                high: vals[1],
+            },
+            "lognormal" => Estimate::Lognormal {
+                median: vals[0],
+                p90: vals[1],
+            },
+            _ => Estimate::Fixed { value: vals[0] },
         };
-        for (k, v) in needed.iter().zip(&vals) {
-            if *v < 0.0 {
-                return bad(self, format!("must not be negative ({k} = {v})"));
+        match validate::estimate_problem(&e) {
+            Some(problem) => {
+                self.err(n.start, who, format!("{what} {problem}"));
+                None
             }
-        }
-        match dist.as_str() {
-            "pert" | "triangular" => {
-                let (low, likely, high) = (vals[0], vals[1], vals[2]);
-                if low > likely {
-                    return bad(self, format!("has low ({low}) above likely ({likely})"));
-                }
-                if likely > high {
-                    return bad(self, format!("has likely ({likely}) above high ({high})"));
-                }
-                Some(if dist == "pert" {
-                    Estimate::Pert { low, likely, high }
-                } else {
-                    Estimate::Triangular { low, likely, high }
-                })
-            }
-            "uniform" => {
-                let (low, high) = (vals[0], vals[1]);
-                if low > high {
-                    return bad(self, format!("has low ({low}) above high ({high})"));
-                }
-                Some(Estimate::Uniform { low, high })
-            }
-            "lognormal" => {
-                let (median, p90) = (vals[0], vals[1]);
-                if median <= 0.0 {
-                    return bad(self, format!("has median {median}; it must be above 0"));
-                }
-                if p90 <= median {
-                    return bad(
-                        self,
-                        format!("has p90 ({p90}) not above the median ({median})"),
-                    );
-                }
-                Some(Estimate::Lognormal { median, p90 })
-            }
-            _ => Some(Estimate::Fixed { value: vals[0] }),
+            None => Some(e),
         }
     }
 
+    /// The plan as written: every part read, names resolved to indices, each reading problem
+    /// reported; the rules across parts (duplicates, capacity, cycles, limits) are
+    /// [`validate_with`]'s.
     fn plan(&mut self, root: &Node) -> Plan {
         let top_who = Who::plain("plan");
         let top: &[Entry] = match &root.val {
@@ -582,213 +632,230 @@ impl Cx<'_> {
             }
         };
         self.keys(top, TOP_KEYS, &top_who);
-
-        // [plan]
-        let pw = Who::plain("[plan]");
-        let mut name = String::new();
-        let mut start = None;
-        let mut default_cal: Option<Name> = None;
-        let mut dated = false;
-        match field(top, "plan") {
-            None => self.raw(
-                root.start,
-                None,
-                "missing [plan] section".into(),
-                Some("add [plan] with name = \"...\"".into()),
-            ),
-            Some(p) => {
-                if let Some(es) = self.table(p, &pw, "plan") {
-                    self.keys(es, PLAN_KEYS, &pw);
-                    match field(es, "name") {
-                        None if misspelt(es, "name", PLAN_KEYS) => {}
-                        None => self.err(p.start, &pw, "missing `name`"),
-                        Some(n) => {
-                            if let Some(s) = self.string(n, &pw, "name") {
-                                if s.trim().is_empty() {
-                                    self.err(n.start, &pw, "`name` is empty");
-                                }
-                                name = s.to_string();
-                            }
-                        }
-                    }
-                    if let Some(n) = field(es, "start") {
-                        dated = true;
-                        start = self.date(n, &pw, "start");
-                    }
-                    if let Some(n) = field(es, "calendar") {
-                        default_cal = self.string(n, &pw, "calendar").map(|s| Name {
-                            name: s.to_string(),
-                            at: n.start,
-                        });
-                    }
-                }
-            }
-        }
-
-        // [calendars.NAME]
-        let mut calendars: Vec<Calendar> = Vec::new();
-        if let Some(n) = field(top, "calendars") {
-            if let Some(es) = self.table(n, &top_who, "calendars") {
-                for e in es {
-                    let who = Who::new("calendar", Some(&e.key), 0);
-                    self.check_id(&e.key, e.key_start, "calendar");
-                    calendars.push(self.calendar(e, &who));
-                }
-            }
-        }
-
-        // [teams.NAME]
-        let mut raw_teams: Vec<RawTeam> = Vec::new();
-        if let Some(n) = field(top, "teams") {
-            if let Some(es) = self.table(n, &top_who, "teams") {
-                for e in es {
-                    let who = Who::new("team", Some(&e.key), 0);
-                    self.check_id(&e.key, e.key_start, "team");
-                    raw_teams.push(self.team(e, &who, dated));
-                }
-            }
-        }
-
-        // [[tasks]]
-        let mut raw_tasks: Vec<RawTask> = Vec::new();
-        if let Some(n) = field(top, "tasks") {
-            if let Some(items) = self.array(n, &top_who, "tasks") {
-                for (i, it) in items.iter().enumerate() {
-                    raw_tasks.push(self.task(it, i));
-                }
-            }
-        }
-
-        // Names and indices.
-        let mut task_ix: HashMap<&str, usize> = HashMap::new();
-        for (i, t) in raw_tasks.iter().enumerate() {
-            if t.id.is_empty() {
-                continue;
-            }
-            if let Some(&first) = task_ix.get(t.id.as_str()) {
-                let line = self.loc.pos(raw_tasks[first].at).line;
-                let msg = format!("duplicate task id `{}`", t.id);
-                let help = Some(format!("the first task `{}` is at line {line}", t.id));
-                self.raw(t.at, Some(&t.id), msg, help);
-            } else {
-                task_ix.insert(&t.id, i);
-            }
-        }
-        let task_names: Vec<&str> = raw_tasks.iter().map(|t| t.id.as_str()).collect();
-        let team_ix: HashMap<&str, usize> = raw_teams
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-        let team_names: Vec<&str> = raw_teams.iter().map(|t| t.id.as_str()).collect();
+        let head = self.head(root, top);
+        let mut calendars = self.calendars(top);
+        let raw_teams = self.raw_teams(top, head.dated);
+        let raw_tasks = self.raw_tasks(top);
+        let names = Names::new(&raw_tasks, &raw_teams);
 
         // Calendars: the implicit `standard` is added when named and not defined.
         let mut cal_names: Vec<String> = calendars.iter().map(|c| c.id.clone()).collect();
         if !cal_names.iter().any(|c| c == "standard") {
             cal_names.push("standard".into());
         }
-        let mut resolve_cal = |cx: &mut Self, n: &Name, who: &Who| -> usize {
-            if let Some(i) = calendars.iter().position(|c| c.id == n.name) {
-                return i;
+        let default_name = head.calendar.clone().unwrap_or(Name {
+            name: "standard".into(),
+            at: 0,
+        });
+        let pw = Who::plain("[plan]");
+        let default_calendar =
+            self.resolve_calendar(&mut calendars, &cal_names, &default_name, &pw);
+        let mut plan = Plan::new(head.name);
+        plan.start = head.start;
+        plan.default_calendar = default_calendar;
+        plan.teams = self.teams(&raw_teams, &mut calendars, &cal_names, default_calendar);
+        plan.calendars = calendars;
+        plan.tasks = self.tasks(&raw_tasks, &names);
+        plan.risks = self.risks(top, &names);
+        plan.correlations = self.correlations(top, &names);
+        plan.releases = self.releases(top, &names, head.dated, head.start);
+        plan
+    }
+
+    /// The `[plan]` section.
+    fn head(&mut self, root: &Node, top: &[Entry]) -> Head {
+        let pw = Who::plain("[plan]");
+        let mut head = Head {
+            name: String::new(),
+            start: None,
+            calendar: None,
+            dated: false,
+        };
+        let Some(p) = field(top, "plan") else {
+            self.raw(
+                root.start,
+                None,
+                "missing [plan] section".into(),
+                Some("add [plan] with name = \"...\"".into()),
+            );
+            self.spans.mark_reported(Item::Plan, "name");
+            return head;
+        };
+        let Some(es) = self.table(p, &pw, "plan") else {
+            self.spans.mark_reported(Item::Plan, "name");
+            return head;
+        };
+        self.keys(es, PLAN_KEYS, &pw);
+        match field(es, "name") {
+            None if misspelt(es, "name", PLAN_KEYS) => self.spans.mark_reported(Item::Plan, "name"),
+            None => {
+                self.err(p.start, &pw, "missing `name`");
+                self.spans.mark_reported(Item::Plan, "name");
             }
-            if n.name == "standard" {
-                calendars.push(Calendar::standard());
-                return calendars.len() - 1;
+            Some(n) => {
+                self.span(Item::Plan, "name", n.start);
+                match self.string(n, &pw, "name") {
+                    Some(s) => {
+                        if s.trim().is_empty() {
+                            self.err(n.start, &pw, "`name` is empty");
+                            self.spans.mark_reported(Item::Plan, "name");
+                        }
+                        head.name = s.to_string();
+                    }
+                    None => self.spans.mark_reported(Item::Plan, "name"),
+                }
             }
+        }
+        if let Some(n) = field(es, "start") {
+            head.dated = true;
+            self.span(Item::Plan, "start", n.start);
+            head.start = self.date(n, &pw, "start");
+            if head.start.is_none() {
+                self.spans.mark_reported(Item::Plan, "start");
+            }
+        }
+        if let Some(n) = field(es, "calendar") {
+            head.calendar = self.string(n, &pw, "calendar").map(|s| Name {
+                name: s.to_string(),
+                at: n.start,
+            });
+        }
+        head
+    }
+
+    /// `[calendars.NAME]`.
+    fn calendars(&mut self, top: &[Entry]) -> Vec<Calendar> {
+        let mut calendars = Vec::new();
+        if let Some(n) = field(top, "calendars") {
+            if let Some(es) = self.table(n, &Who::plain("plan"), "calendars") {
+                for e in es {
+                    let who = Who::new("calendar", Some(&e.key), 0);
+                    let item = Item::Calendar(calendars.len());
+                    self.check_id(&e.key, e.key_start, "calendar", item);
+                    calendars.push(self.calendar(e, &who, item));
+                }
+            }
+        }
+        calendars
+    }
+
+    /// `[teams.NAME]`, calendar names not yet resolved.
+    fn raw_teams(&mut self, top: &[Entry], dated: bool) -> Vec<RawTeam> {
+        let mut raw_teams = Vec::new();
+        if let Some(n) = field(top, "teams") {
+            if let Some(es) = self.table(n, &Who::plain("plan"), "teams") {
+                for e in es {
+                    let who = Who::new("team", Some(&e.key), 0);
+                    let item = Item::Team(raw_teams.len());
+                    self.check_id(&e.key, e.key_start, "team", item);
+                    raw_teams.push(self.team(e, &who, dated, raw_teams.len()));
+                }
+            }
+        }
+        raw_teams
+    }
+
+    /// `[[tasks]]`, names not yet resolved.
+    fn raw_tasks(&mut self, top: &[Entry]) -> Vec<RawTask> {
+        let mut raw_tasks = Vec::new();
+        if let Some(n) = field(top, "tasks") {
+            if let Some(items) = self.array(n, &Who::plain("plan"), "tasks") {
+                for (i, it) in items.iter().enumerate() {
+                    raw_tasks.push(self.task(it, i));
+                }
+            }
+        }
+        raw_tasks
+    }
+
+    /// The calendar named `n`: the implicit `standard` is added when named and not defined;
+    /// an unknown name is reported (and stands for the first calendar meanwhile).
+    fn resolve_calendar(
+        &mut self,
+        calendars: &mut Vec<Calendar>,
+        cal_names: &[String],
+        n: &Name,
+        who: &Who,
+    ) -> usize {
+        if let Some(i) = calendars.iter().position(|c| c.id == n.name) {
+            return i;
+        }
+        if n.name != "standard" {
             let help = did_you_mean(suggest(&n.name, cal_names.iter().map(String::as_str)));
-            cx.raw(
+            self.raw(
                 n.at,
                 who.id.as_deref(),
                 format!("unknown calendar `{}` for {}", n.name, who.label),
                 help,
             );
-            0
-        };
-        let default_name = default_cal.clone().unwrap_or(Name {
-            name: "standard".into(),
-            at: 0,
-        });
-        let default_calendar = resolve_cal(self, &default_name, &pw);
+            if !calendars.is_empty() {
+                return 0;
+            }
+        }
+        calendars.push(Calendar::standard());
+        calendars.len() - 1
+    }
 
+    fn teams(
+        &mut self,
+        raw_teams: &[RawTeam],
+        calendars: &mut Vec<Calendar>,
+        cal_names: &[String],
+        default_calendar: usize,
+    ) -> Vec<Team> {
         let mut teams = Vec::new();
-        for t in &raw_teams {
+        for (k, t) in raw_teams.iter().enumerate() {
             let who = Who::new("team", Some(&t.id), 0);
             let calendar = match &t.calendar {
-                Some(c) => resolve_cal(self, c, &who),
+                Some(c) => {
+                    self.span(Item::Team(k), "calendar", c.at);
+                    self.resolve_calendar(calendars, cal_names, c, &who)
+                }
                 None => default_calendar,
             };
-            if let Some(cap) = t.capacity {
-                for &(off, at) in &t.time_off {
-                    if off.capacity > cap {
-                        self.err(
-                            at,
-                            &who,
-                            format!(
-                                "time off capacity {} is above the team's capacity {cap}",
-                                off.capacity
-                            ),
-                        );
-                    }
-                }
+            if t.capacity.is_none() {
+                self.spans.mark_reported(Item::Team(k), "capacity");
             }
-            teams.push(Team {
-                id: t.id.clone(),
-                capacity: t.capacity.unwrap_or(1),
-                calendar,
-                time_off: t.time_off.iter().map(|&(o, _)| o).collect(),
-                pos: self.pos(t.at),
-            });
+            let mut team = Team::new(t.id.clone(), t.capacity.unwrap_or(1));
+            team.calendar = calendar;
+            team.time_off = t.time_off.clone();
+            team.pos = self.pos(t.at);
+            teams.push(team);
         }
+        teams
+    }
 
-        // Time only runs on the plan calendar's working days: a team whose calendar shares
-        // none of them could never work, and its tasks would never finish.
-        for (t, team) in raw_teams.iter().zip(&teams) {
-            let (own, plan_days) = (
-                calendars[team.calendar].workdays,
-                calendars[default_calendar].workdays,
-            );
-            if dated && !(0..7).any(|d| own[d] && plan_days[d]) {
-                let who = Who::new("team", Some(&t.id), 0);
-                let at = t.calendar.as_ref().map_or(t.at, |c| c.at);
-                self.err_help(
-                    at,
-                    &who,
-                    format!(
-                        "its calendar `{}` shares no working weekday with the plan calendar `{}`, so it could never work",
-                        calendars[team.calendar].id, calendars[default_calendar].id
-                    ),
-                    Some("give the team's calendar at least one of the plan's working weekdays".into()),
-                );
-            }
-        }
-
-        let resolve = |cx: &mut Self,
-                       n: &Name,
-                       kind: &str,
-                       who: &Who,
-                       ix: &HashMap<&str, usize>,
-                       names: &[&str]|
-         -> Option<usize> {
-            if let Some(&i) = ix.get(n.name.as_str()) {
-                return Some(i);
-            }
-            let help = did_you_mean(suggest(&n.name, names.iter().copied()));
-            cx.raw(
-                n.at,
-                who.id.as_deref(),
-                format!("unknown {kind} `{}` for {}", n.name, who.label),
-                help,
-            );
-            None
+    fn resolve(&mut self, n: &Name, kind: &str, who: &Who, names: &Names) -> Option<usize> {
+        let (ix, list) = if kind == "team" {
+            (&names.team_ix, &names.team_names)
+        } else {
+            (&names.task_ix, &names.task_names)
         };
+        if let Some(&i) = ix.get(n.name.as_str()) {
+            return Some(i);
+        }
+        let help = did_you_mean(suggest(&n.name, list.iter().map(String::as_str)));
+        self.raw(
+            n.at,
+            who.id.as_deref(),
+            format!("unknown {kind} `{}` for {}", n.name, who.label),
+            help,
+        );
+        None
+    }
 
+    /// The tasks with their names resolved: teams, extra demands and links.
+    fn tasks(&mut self, raw_tasks: &[RawTask], names: &Names) -> Vec<Task> {
         let mut tasks = Vec::new();
-        let mut edges = Vec::new();
         for (ti, t) in raw_tasks.iter().enumerate() {
+            let item = Item::Task(ti);
             let team = t
                 .team
                 .as_ref()
-                .and_then(|n| resolve(self, n, "team", &t.who, &team_ix, &team_names));
+                .and_then(|n| self.resolve(n, "team", &t.who, names));
+            if let Some(tn) = &t.team {
+                self.span(item, "team", tn.at);
+            }
             let demand = match (&t.team, t.demand) {
                 (None, Some((d, at))) if d > 0 => {
                     self.err_help(
@@ -800,254 +867,266 @@ impl Cx<'_> {
                     0
                 }
                 (None, _) => 0,
-                (Some(_), Some((d, _))) => d,
+                (Some(_), Some((d, at))) => {
+                    self.span(item, "demand", at);
+                    d
+                }
                 (Some(_), None) => 1,
             };
-            if let (Some(ix), Some(tn)) = (team, &t.team) {
-                let rt = &raw_teams[ix];
-                if let Some(cap) = rt.capacity {
-                    if demand > cap {
-                        let at = t.demand.map_or(tn.at, |(_, at)| at);
-                        self.err_help(
-                            at,
-                            &t.who,
-                            format!(
-                                "demand {demand} is above the capacity {cap} of team `{}`",
-                                rt.id
-                            ),
-                            Some(format!(
-                                "lower the demand or raise the capacity of `{}`",
-                                rt.id
-                            )),
-                        );
-                    }
-                }
-            }
-            let mut extra_demands: Vec<(usize, u32)> = Vec::new();
-            for (n, d, at) in &t.extra {
-                if t.team.is_none() {
-                    self.err(n.at, &t.who, "`extra_demands` needs a `team` first");
-                    break;
-                }
-                let Some(ix) = resolve(self, n, "team", &t.who, &team_ix, &team_names) else {
-                    continue;
-                };
-                if Some(ix) == team || extra_demands.iter().any(|&(x, _)| x == ix) {
-                    self.err(n.at, &t.who, format!("team `{}` is demanded twice", n.name));
-                    continue;
-                }
-                let rt = &raw_teams[ix];
-                if let Some(cap) = rt.capacity {
-                    if *d > cap {
-                        self.err(
-                            *at,
-                            &t.who,
-                            format!("demand {d} is above the capacity {cap} of team `{}`", rt.id),
-                        );
-                    }
-                }
-                extra_demands.push((ix, *d));
-            }
-            let mut after = Vec::new();
-            for l in &t.after {
-                let Some(p) = resolve(self, &l.task, "task", &t.who, &task_ix, &task_names) else {
-                    continue;
-                };
-                if p == ti {
-                    self.err(l.at, &t.who, "a task cannot come after itself");
-                    continue;
-                }
-                edges.push((p, ti));
-                after.push(Link {
-                    pred: p,
-                    kind: l.kind,
-                    lag: l.lag,
-                    pos: self.pos(l.at),
-                });
-            }
-            tasks.push(Task {
-                id: t.id.clone(),
-                name: t.name.clone(),
-                team,
-                demand: if team.is_some() { demand } else { 0 },
-                extra_demands,
-                estimate: t.estimate,
-                after,
-                kind: t.kind,
-                optional: t.optional,
-                pos: self.pos(t.at),
-            });
+            let mut task = Task::new(t.id.clone(), t.estimate);
+            task.name = t.name.clone();
+            task.team = team;
+            task.demand = if team.is_some() { demand } else { 0 };
+            task.extra_demands = self.extra_demands(ti, t, team, names);
+            task.after = self.links(ti, t, names);
+            task.kind = t.kind;
+            task.optional = t.optional;
+            task.pos = self.pos(t.at);
+            tasks.push(task);
         }
-        for cycle in crate::graph::find_cycles(tasks.len(), &edges) {
-            let (Some(&first), Some(&last)) = (cycle.first(), cycle.last()) else {
-                continue;
-            };
-            let mut path: Vec<&str> = cycle.iter().map(|&i| tasks[i].id.as_str()).collect();
-            path.push(&tasks[first].id);
-            // Locate at the link that closes the cycle (first's link to the last task).
-            let at = raw_tasks[first]
-                .after
-                .iter()
-                .find(|r| task_ix.get(r.task.name.as_str()) == Some(&last))
-                .map_or(raw_tasks[first].at, |r| r.at);
-            self.raw(
-                at,
-                Some(&tasks[first].id),
-                format!("dependency cycle: {}", path.join(" -> ")),
-                Some("remove one of these links".into()),
-            );
-        }
-
-        // [[risks]]
-        let mut risks = Vec::new();
-        let mut risk_ids: HashMap<String, usize> = HashMap::new();
-        if let Some(n) = field(top, "risks") {
-            if let Some(items) = self.array(n, &top_who, "risks") {
-                for (i, it) in items.iter().enumerate() {
-                    let Some(es) = self.table(it, &Who::new("risk", None, i), "risks") else {
-                        continue;
-                    };
-                    let id = self.id(es, it.start, "risk", i).unwrap_or("").to_string();
-                    let who = Who::new("risk", (!id.is_empty()).then_some(id.as_str()), i);
-                    self.dup(&mut risk_ids, &id, it.start, "risk");
-                    self.keys(es, RISK_KEYS, &who);
-                    let probability = match field(es, "probability") {
-                        None => {
-                            if !misspelt(es, "probability", RISK_KEYS) {
-                                self.err(it.start, &who, "missing `probability`");
-                            }
-                            1.0
-                        }
-                        Some(p) => match self.num(p, &who, "probability") {
-                            Some(v) if v > 0.0 && v <= 1.0 => v,
-                            Some(v) => {
-                                self.err(
-                                    p.start,
-                                    &who,
-                                    format!("`probability` must be in (0, 1], not {v}"),
-                                );
-                                1.0
-                            }
-                            None => 1.0,
-                        },
-                    };
-                    let impact = match field(es, "impact") {
-                        None => {
-                            if !misspelt(es, "impact", RISK_KEYS) {
-                                self.err(it.start, &who, "missing `impact`");
-                            }
-                            None
-                        }
-                        Some(e) => self.estimate(e, &who, "impact"),
-                    };
-                    let names = self.task_list(es, it.start, &who, false);
-                    let tasks = names
-                        .iter()
-                        .filter_map(|n| resolve(self, n, "task", &who, &task_ix, &task_names))
-                        .collect();
-                    risks.push(Risk {
-                        id,
-                        probability,
-                        impact: impact.unwrap_or(Estimate::Fixed { value: 0.0 }),
-                        tasks,
-                        pos: self.pos(it.start),
-                    });
-                }
-            }
-        }
-
-        // [[correlations]]
-        let mut correlations = Vec::new();
-        if let Some(n) = field(top, "correlations") {
-            if let Some(items) = self.array(n, &top_who, "correlations") {
-                for (i, it) in items.iter().enumerate() {
-                    let who = Who::new("correlation", None, i);
-                    let Some(es) = self.table(it, &who, "correlations") else {
-                        continue;
-                    };
-                    self.keys(es, CORRELATION_KEYS, &who);
-                    let names = self.task_list(es, it.start, &who, true);
-                    let tasks: Vec<usize> = names
-                        .iter()
-                        .filter_map(|n| resolve(self, n, "task", &who, &task_ix, &task_names))
-                        .collect();
-                    let coefficient = match field(es, "coefficient") {
-                        None => {
-                            if !misspelt(es, "coefficient", CORRELATION_KEYS) {
-                                self.err(it.start, &who, "missing `coefficient`");
-                            }
-                            0.0
-                        }
-                        Some(c) => match self.num(c, &who, "coefficient") {
-                            Some(v) if (0.0..1.0).contains(&v) => v,
-                            Some(v) => {
-                                self.err(
-                                    c.start,
-                                    &who,
-                                    format!("`coefficient` must be in [0, 1), not {v}"),
-                                );
-                                0.0
-                            }
-                            None => 0.0,
-                        },
-                    };
-                    correlations.push(Correlation {
-                        tasks,
-                        coefficient,
-                        pos: self.pos(it.start),
-                    });
-                }
-            }
-        }
-
-        // [[releases]]
-        let mut releases = Vec::new();
-        let mut release_ids: HashMap<String, usize> = HashMap::new();
-        if let Some(n) = field(top, "releases") {
-            if let Some(items) = self.array(n, &top_who, "releases") {
-                for (i, it) in items.iter().enumerate() {
-                    let Some(es) = self.table(it, &Who::new("release", None, i), "releases") else {
-                        continue;
-                    };
-                    let id = self
-                        .id(es, it.start, "release", i)
-                        .unwrap_or("")
-                        .to_string();
-                    let who = Who::new("release", (!id.is_empty()).then_some(id.as_str()), i);
-                    self.dup(&mut release_ids, &id, it.start, "release");
-                    self.keys(es, RELEASE_KEYS, &who);
-                    let names = self.task_list(es, it.start, &who, false);
-                    let tasks = names
-                        .iter()
-                        .filter_map(|n| resolve(self, n, "task", &who, &task_ix, &task_names))
-                        .collect();
-                    let mut r = self.release(es, &who, dated, start);
-                    r.id = id;
-                    r.tasks = tasks;
-                    r.pos = self.pos(it.start);
-                    releases.push(r);
-                }
-            }
-        }
-
-        Plan {
-            name,
-            start,
-            calendars,
-            default_calendar,
-            teams,
-            tasks,
-            risks,
-            correlations,
-            releases,
-        }
+        tasks
     }
 
-    fn dup(&mut self, seen: &mut HashMap<String, usize>, id: &str, at: usize, kind: &str) {
+    fn extra_demands(
+        &mut self,
+        ti: usize,
+        t: &RawTask,
+        team: Option<usize>,
+        names: &Names,
+    ) -> Vec<(usize, u32)> {
+        let mut extra_demands: Vec<(usize, u32)> = Vec::new();
+        for (n, d, at) in &t.extra {
+            if t.team.is_none() {
+                self.err(n.at, &t.who, "`extra_demands` needs a `team` first");
+                break;
+            }
+            let Some(ix) = self.resolve(n, "team", &t.who, names) else {
+                continue;
+            };
+            if Some(ix) == team || extra_demands.iter().any(|&(x, _)| x == ix) {
+                self.err(n.at, &t.who, format!("team `{}` is demanded twice", n.name));
+                continue;
+            }
+            let item = Item::ExtraDemand(ti, extra_demands.len());
+            self.span(item, "team", n.at);
+            self.span(item, "demand", *at);
+            extra_demands.push((ix, *d));
+        }
+        extra_demands
+    }
+
+    fn links(&mut self, ti: usize, t: &RawTask, names: &Names) -> Vec<Link> {
+        let mut after = Vec::new();
+        for l in &t.after {
+            let Some(p) = self.resolve(&l.task, "task", &t.who, names) else {
+                continue;
+            };
+            if p == ti {
+                self.err(l.at, &t.who, "a task cannot come after itself");
+                continue;
+            }
+            if let Some(at) = l.lag_at {
+                self.span(Item::Link(ti, after.len()), "lag", at);
+            }
+            let mut link = Link::new(p, l.kind, l.lag);
+            link.pos = self.pos(l.at);
+            after.push(link);
+        }
+        after
+    }
+
+    /// `[[risks]]`.
+    fn risks(&mut self, top: &[Entry], names: &Names) -> Vec<Risk> {
+        let mut risks = Vec::new();
+        let mut risk_ids: HashMap<String, usize> = HashMap::new();
+        let Some(n) = field(top, "risks") else {
+            return risks;
+        };
+        let Some(items) = self.array(n, &Who::plain("plan"), "risks") else {
+            return risks;
+        };
+        for (i, it) in items.iter().enumerate() {
+            let Some(es) = self.table(it, &Who::new("risk", None, i), "risks") else {
+                continue;
+            };
+            let item = Item::Risk(risks.len());
+            let id = self
+                .id(es, it.start, "risk", i, item)
+                .unwrap_or("")
+                .to_string();
+            let who = Who::new("risk", (!id.is_empty()).then_some(id.as_str()), i);
+            self.dup(&mut risk_ids, &id, it.start, "risk", item);
+            self.keys(es, RISK_KEYS, &who);
+            let probability = match field(es, "probability") {
+                None => {
+                    if !misspelt(es, "probability", RISK_KEYS) {
+                        self.err(it.start, &who, "missing `probability`");
+                    }
+                    1.0
+                }
+                Some(p) => {
+                    self.span(item, "probability", p.start);
+                    match self.num(p, &who, "probability") {
+                        Some(v) => match validate::probability_problem(v) {
+                            None => v,
+                            Some(m) => {
+                                self.err(p.start, &who, m);
+                                1.0
+                            }
+                        },
+                        None => 1.0,
+                    }
+                }
+            };
+            let impact = match field(es, "impact") {
+                None => {
+                    if !misspelt(es, "impact", RISK_KEYS) {
+                        self.err(it.start, &who, "missing `impact`");
+                    }
+                    None
+                }
+                Some(e) => {
+                    self.span(item, "impact", e.start);
+                    self.estimate(e, &who, "impact")
+                }
+            };
+            let tasks = self.resolved_list(es, it.start, &who, false, names, item);
+            let mut risk = Risk::new(
+                id,
+                probability,
+                impact.unwrap_or(Estimate::Fixed { value: 0.0 }),
+                tasks,
+            );
+            risk.pos = self.pos(it.start);
+            risks.push(risk);
+        }
+        risks
+    }
+
+    /// The `tasks` of a risk, correlation or release, resolved; the list is marked reported
+    /// when what is written differs from what was kept.
+    fn resolved_list(
+        &mut self,
+        es: &[Entry],
+        at: usize,
+        who: &Who,
+        correlation: bool,
+        names: &Names,
+        item: Item,
+    ) -> Vec<usize> {
+        let before = self.errs.len();
+        let list = self.task_list(es, at, who, correlation);
+        let tasks: Vec<usize> = list
+            .iter()
+            .filter_map(|n| self.resolve(n, "task", who, names))
+            .collect();
+        if let Some(n) = field(es, "tasks") {
+            self.span(item, "tasks", n.start);
+        }
+        if self.errs.len() > before || field(es, "tasks").is_none() {
+            self.spans.mark_reported(item, "tasks");
+        }
+        tasks
+    }
+
+    /// `[[correlations]]`.
+    fn correlations(&mut self, top: &[Entry], names: &Names) -> Vec<Correlation> {
+        let mut correlations = Vec::new();
+        let Some(n) = field(top, "correlations") else {
+            return correlations;
+        };
+        let Some(items) = self.array(n, &Who::plain("plan"), "correlations") else {
+            return correlations;
+        };
+        for (i, it) in items.iter().enumerate() {
+            let who = Who::new("correlation", None, i);
+            let Some(es) = self.table(it, &who, "correlations") else {
+                continue;
+            };
+            let item = Item::Correlation(correlations.len());
+            self.keys(es, CORRELATION_KEYS, &who);
+            let tasks = self.resolved_list(es, it.start, &who, true, names, item);
+            let coefficient = match field(es, "coefficient") {
+                None => {
+                    if !misspelt(es, "coefficient", CORRELATION_KEYS) {
+                        self.err(it.start, &who, "missing `coefficient`");
+                    }
+                    0.0
+                }
+                Some(c) => {
+                    self.span(item, "coefficient", c.start);
+                    match self.num(c, &who, "coefficient") {
+                        Some(v) => match validate::coefficient_problem(v) {
+                            None => v,
+                            Some(m) => {
+                                self.err(c.start, &who, m);
+                                0.0
+                            }
+                        },
+                        None => 0.0,
+                    }
+                }
+            };
+            let mut c = Correlation::new(tasks, coefficient);
+            c.pos = self.pos(it.start);
+            correlations.push(c);
+        }
+        correlations
+    }
+
+    /// `[[releases]]`.
+    fn releases(
+        &mut self,
+        top: &[Entry],
+        names: &Names,
+        dated: bool,
+        start: Option<NaiveDate>,
+    ) -> Vec<Release> {
+        let mut releases = Vec::new();
+        let mut release_ids: HashMap<String, usize> = HashMap::new();
+        let Some(n) = field(top, "releases") else {
+            return releases;
+        };
+        let Some(items) = self.array(n, &Who::plain("plan"), "releases") else {
+            return releases;
+        };
+        for (i, it) in items.iter().enumerate() {
+            let Some(es) = self.table(it, &Who::new("release", None, i), "releases") else {
+                continue;
+            };
+            let item = Item::Release(releases.len());
+            let id = self
+                .id(es, it.start, "release", i, item)
+                .unwrap_or("")
+                .to_string();
+            let who = Who::new("release", (!id.is_empty()).then_some(id.as_str()), i);
+            self.dup(&mut release_ids, &id, it.start, "release", item);
+            self.keys(es, RELEASE_KEYS, &who);
+            let tasks = self.resolved_list(es, it.start, &who, false, names, item);
+            let mut r = self.release(es, &who, dated, start, releases.len());
+            r.id = id;
+            r.tasks = tasks;
+            r.pos = self.pos(it.start);
+            releases.push(r);
+        }
+        releases
+    }
+
+    /// A duplicate risk or release id, reported where it is read (before the risk's or
+    /// release's other problems at the same place); [`validate_with`] skips it then.
+    fn dup(
+        &mut self,
+        seen: &mut HashMap<String, usize>,
+        id: &str,
+        at: usize,
+        kind: &str,
+        item: Item,
+    ) {
         if id.is_empty() {
             return;
         }
         if let Some(&first) = seen.get(id) {
+            self.spans.mark_reported(item, "duplicate");
             let line = self.loc.pos(first).line;
             self.raw(
                 at,
@@ -1086,14 +1165,17 @@ impl Cx<'_> {
         }
     }
 
-    fn calendar(&mut self, e: &Entry, who: &Who) -> Calendar {
+    fn calendar(&mut self, e: &Entry, who: &Who, item: Item) -> Calendar {
         let mut cal = Calendar::standard();
         cal.id = e.key.clone();
+        self.span(item, "", e.value.start);
         let Some(es) = self.table(&e.value, who, &e.key) else {
             return cal;
         };
         self.keys(es, CALENDAR_KEYS, who);
         if let Some(n) = field(es, "workdays") {
+            self.span(item, "workdays", n.start);
+            let before = self.errs.len();
             let mut days = [false; 7];
             let mut ok = true;
             for d in self.names(n, who, "workdays") {
@@ -1108,18 +1190,31 @@ impl Cx<'_> {
             if ok && matches!(n.val, Val::Array(_)) && !days.contains(&true) {
                 self.err(n.start, who, "a calendar needs at least one workday");
             }
+            if self.errs.len() > before {
+                self.spans.mark_reported(item, "workdays");
+            }
             cal.workdays = days;
         }
         if let Some(n) = field(es, "holidays") {
+            self.span(item, "holidays", n.start);
+            let mut dated: Vec<(NaiveDate, usize)> = Vec::new();
             if let Some(items) = self.array(n, who, "holidays") {
                 for it in items {
                     if let Some(d) = self.date(it, who, "holidays") {
-                        cal.holidays.push(d);
+                        dated.push((d, it.start));
                     }
                 }
             }
-            cal.holidays.sort();
-            cal.holidays.dedup();
+            // Sorted and without duplicates; each kept date keeps where it was first written.
+            dated.sort_by_key(|&(d, _)| d);
+            dated.dedup_by_key(|&mut (d, _)| d);
+            let Item::Calendar(i) = item else {
+                unreachable!("a calendar item")
+            };
+            for (j, &(d, at)) in dated.iter().enumerate() {
+                self.span(Item::Holiday(i, j), "", at);
+                cal.holidays.push(d);
+            }
         }
         cal
     }
@@ -1130,7 +1225,7 @@ impl Cx<'_> {
         self.err_help(d.at, who, format!("unknown weekday `{}`", d.name), help);
     }
 
-    fn team(&mut self, e: &Entry, who: &Who, dated: bool) -> RawTeam {
+    fn team(&mut self, e: &Entry, who: &Who, dated: bool, k: usize) -> RawTeam {
         let mut t = RawTeam {
             id: e.key.clone(),
             capacity: None,
@@ -1146,6 +1241,7 @@ impl Cx<'_> {
             None if misspelt(es, "capacity", TEAM_KEYS) => {}
             None => self.err(e.value.start, who, "missing `capacity`"),
             Some(n) => {
+                self.span(Item::Team(k), "capacity", n.start);
                 t.capacity = self.uint(n, who, "capacity", 1);
             }
         }
@@ -1156,19 +1252,22 @@ impl Cx<'_> {
             });
         }
         if let Some(n) = field(es, "time_off") {
+            self.span(Item::Team(k), "time_off", n.start);
             if let Some(items) = self.array(n, who, "time_off") {
                 for it in items {
                     let Some(es) = self.table(it, who, "time_off") else {
                         continue;
                     };
                     self.keys(es, TIME_OFF_KEYS, who);
-                    let (from, to) = self.range(es, it.start, who, "time_off", dated);
+                    let item = Item::TimeOff(k, t.time_off.len());
+                    let (from, to) = self.range(es, it.start, who, "time_off", dated, item);
+                    // An unreadable capacity (reported) stands as 0, which fits any team.
                     let capacity = match field(es, "capacity") {
-                        None => Some(0),
-                        Some(c) => self.uint(c, who, "capacity", 0),
+                        None => 0,
+                        Some(c) => self.uint(c, who, "capacity", 0).unwrap_or(0),
                     };
-                    if let (Some(from), Some(to), Some(capacity)) = (from, to, capacity) {
-                        t.time_off.push((TimeOff { from, to, capacity }, it.start));
+                    if let (Some(from), Some(to)) = (from, to) {
+                        t.time_off.push(TimeOff { from, to, capacity });
                     }
                 }
             }
@@ -1176,7 +1275,8 @@ impl Cx<'_> {
         t
     }
 
-    /// `from` and `to` (inclusive) of a time off or a freeze.
+    /// `from` and `to` (inclusive) of a time off or a freeze (their order is
+    /// [`validate_with`]'s).
     fn range(
         &mut self,
         es: &[Entry],
@@ -1184,25 +1284,21 @@ impl Cx<'_> {
         who: &Who,
         what: &str,
         dated: bool,
+        item: Item,
     ) -> (Option<When>, Option<When>) {
-        let get = |cx: &mut Self, k: &str| match field(es, k) {
+        self.span(item, "", at);
+        let get = |cx: &mut Self, k: &'static str| match field(es, k) {
             None => {
                 cx.err(at, who, format!("{what} is missing `{k}`"));
                 None
             }
-            Some(n) => cx.when(n, who, k, dated),
+            Some(n) => {
+                cx.span(item, k, n.start);
+                cx.when(n, who, k, dated)
+            }
         };
         let from = get(self, "from");
         let to = get(self, "to");
-        if let (Some(f), Some(t)) = (from, to) {
-            if t < f {
-                self.err(
-                    at,
-                    who,
-                    format!("{what} ends (`to`) before it starts (`from`)"),
-                );
-            }
-        }
         (from, to)
     }
 
@@ -1223,13 +1319,14 @@ impl Cx<'_> {
         let Some(es) = self.table(it, &t.who, "tasks") else {
             return t;
         };
-        if let Some(id) = self.id(es, it.start, "task", index) {
+        if let Some(id) = self.id(es, it.start, "task", index, Item::Task(index)) {
             t.id = id.to_string();
             t.who = Who::new("task", Some(id), index);
         }
         let who = t.who.clone();
         self.keys(es, TASK_KEYS, &who);
         if let Some(n) = field(es, "name") {
+            self.span(Item::Task(index), "name", n.start);
             t.name = self.string(n, &who, "name").map(str::to_string);
         }
         if let Some(n) = field(es, "team") {
@@ -1241,85 +1338,24 @@ impl Cx<'_> {
         if let Some(n) = field(es, "demand") {
             t.demand = self.uint(n, &who, "demand", 0).map(|d| (d, n.start));
         }
-        // With an unreadable kind, a missing estimate may be right (a misspelt milestone).
-        let mut kind_known = true;
         if let Some(n) = field(es, "extra_demands") {
-            if let Some(items) = self.array(n, &who, "extra_demands") {
-                for it in items {
-                    let Some(xs) = self.table(it, &who, "extra_demands") else {
-                        continue;
-                    };
-                    self.keys(xs, EXTRA_DEMAND_KEYS, &who);
-                    let team = match field(xs, "team") {
-                        None => {
-                            self.err(it.start, &who, "an extra demand is missing `team`");
-                            None
-                        }
-                        Some(tn) => self.string(tn, &who, "team").map(|s| Name {
-                            name: s.to_string(),
-                            at: tn.start,
-                        }),
-                    };
-                    let demand = match field(xs, "demand") {
-                        None => Some((1, it.start)),
-                        Some(d) => self.uint(d, &who, "demand", 1).map(|v| (v, d.start)),
-                    };
-                    if let (Some(team), Some((d, at))) = (team, demand) {
-                        t.extra.push((team, d, at));
-                    }
-                }
-            }
+            t.extra = self.raw_extra_demands(n, &who);
         }
-        if let Some(n) = field(es, "kind") {
-            kind_known = false;
-            if let Some(k) = self.string(n, &who, "kind") {
-                kind_known = true;
-                t.kind = match k.to_ascii_lowercase().as_str() {
-                    "work" => TaskKind::Work,
-                    "gate" => TaskKind::Gate,
-                    "milestone" => TaskKind::Milestone,
-                    other => {
-                        let help = did_you_mean(suggest(other, KINDS.iter().copied()));
-                        self.err_help(
-                            n.start,
-                            &who,
-                            format!("unknown kind `{k}` (work, gate or milestone)"),
-                            help,
-                        );
-                        kind_known = false;
-                        TaskKind::Work
-                    }
-                };
-            }
-        }
-        match (field(es, "estimate"), t.kind) {
-            (None, TaskKind::Milestone) => {}
-            (None, _) if !kind_known || misspelt(es, "estimate", TASK_KEYS) => {}
-            (None, _) => {
-                let at = key_at(es, "id").unwrap_or(it.start);
-                self.err_help(
-                    at,
-                    &who,
-                    "missing `estimate`",
-                    Some("add e.g. estimate = { low = 2, likely = 3, high = 5 }".into()),
-                );
-            }
-            (Some(n), TaskKind::Milestone) => {
-                if self.estimate(n, &who, "estimate") != Some(Estimate::Fixed { value: 0.0 }) {
-                    self.err_help(
-                        n.start,
-                        &who,
-                        "a milestone takes no time; its estimate must be 0",
-                        Some("remove `estimate` or set kind = \"work\"".into()),
-                    );
+        // With an unreadable kind, a missing estimate may be right (a misspelt milestone).
+        let kind_known = match field(es, "kind") {
+            None => true,
+            Some(n) => match self.kind(n, &who) {
+                Some(kind) => {
+                    t.kind = kind;
+                    true
                 }
-            }
-            (Some(n), _) => {
-                if let Some(e) = self.estimate(n, &who, "estimate") {
-                    t.estimate = e;
-                }
-            }
+                None => false,
+            },
+        };
+        if let Some(n) = field(es, "estimate") {
+            self.span(Item::Task(index), "estimate", n.start);
         }
+        self.task_estimate(es, it, &who, kind_known, &mut t);
         if let Some(n) = field(es, "optional") {
             t.optional = self.boolean(n, &who, "optional").unwrap_or(false);
         }
@@ -1335,6 +1371,97 @@ impl Cx<'_> {
         t
     }
 
+    /// A task's `extra_demands`: (team name, demand, where the demand is written).
+    fn raw_extra_demands(&mut self, n: &Node, who: &Who) -> Vec<(Name, u32, usize)> {
+        let mut extra = Vec::new();
+        let Some(items) = self.array(n, who, "extra_demands") else {
+            return extra;
+        };
+        for it in items {
+            let Some(xs) = self.table(it, who, "extra_demands") else {
+                continue;
+            };
+            self.keys(xs, EXTRA_DEMAND_KEYS, who);
+            let team = match field(xs, "team") {
+                None => {
+                    self.err(it.start, who, "an extra demand is missing `team`");
+                    None
+                }
+                Some(tn) => self.string(tn, who, "team").map(|s| Name {
+                    name: s.to_string(),
+                    at: tn.start,
+                }),
+            };
+            let demand = match field(xs, "demand") {
+                None => Some((1, it.start)),
+                Some(d) => self.uint(d, who, "demand", 1).map(|v| (v, d.start)),
+            };
+            if let (Some(team), Some((d, at))) = (team, demand) {
+                extra.push((team, d, at));
+            }
+        }
+        extra
+    }
+
+    /// A task's `kind`, `None` when unreadable (reported).
+    fn kind(&mut self, n: &Node, who: &Who) -> Option<TaskKind> {
+        let k = self.string(n, who, "kind")?;
+        match k.to_ascii_lowercase().as_str() {
+            "work" => Some(TaskKind::Work),
+            "gate" => Some(TaskKind::Gate),
+            "milestone" => Some(TaskKind::Milestone),
+            other => {
+                let help = did_you_mean(suggest(other, KINDS.iter().copied()));
+                self.err_help(
+                    n.start,
+                    who,
+                    format!("unknown kind `{k}` (work, gate or milestone)"),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    /// A task's `estimate` (none for a milestone, which takes no time).
+    fn task_estimate(
+        &mut self,
+        es: &[Entry],
+        it: &Node,
+        who: &Who,
+        kind_known: bool,
+        t: &mut RawTask,
+    ) {
+        match (field(es, "estimate"), t.kind) {
+            (None, TaskKind::Milestone) => {}
+            (None, _) if !kind_known || misspelt(es, "estimate", TASK_KEYS) => {}
+            (None, _) => {
+                let at = key_at(es, "id").unwrap_or(it.start);
+                self.err_help(
+                    at,
+                    who,
+                    "missing `estimate`",
+                    Some("add e.g. estimate = { low = 2, likely = 3, high = 5 }".into()),
+                );
+            }
+            (Some(n), TaskKind::Milestone) => {
+                if self.estimate(n, who, "estimate") != Some(Estimate::Fixed { value: 0.0 }) {
+                    self.err_help(
+                        n.start,
+                        who,
+                        "a milestone takes no time; its estimate must be 0",
+                        Some("remove `estimate` or set kind = \"work\"".into()),
+                    );
+                }
+            }
+            (Some(n), _) => {
+                if let Some(e) = self.estimate(n, who, "estimate") {
+                    t.estimate = e;
+                }
+            }
+        }
+    }
+
     fn link(&mut self, l: &Node, who: &Who) -> Option<RawLink> {
         match &l.val {
             Val::Str(s) => Some(RawLink {
@@ -1344,6 +1471,7 @@ impl Cx<'_> {
                 },
                 kind: LinkKind::FS,
                 lag: 0.0,
+                lag_at: None,
                 at: l.start,
             }),
             Val::Table(es) => {
@@ -1387,6 +1515,7 @@ impl Cx<'_> {
                     task: task?,
                     kind: kind?,
                     lag: lag?,
+                    lag_at: field(es, "lag").map(|n| n.start),
                     at: l.start,
                 })
             }
@@ -1403,30 +1532,40 @@ impl Cx<'_> {
         who: &Who,
         dated: bool,
         start: Option<NaiveDate>,
+        i: usize,
     ) -> Release {
+        let item = Item::Release(i);
         let mut r = Release::new(String::new(), Vec::new());
         if let Some(n) = field(es, "target") {
+            self.span(item, "target", n.start);
             r.target = self.when(n, who, "target", dated);
         }
         if let Some(n) = field(es, "windows") {
+            self.span(item, "windows", n.start);
             if let Some(items) = self.array(n, who, "windows") {
-                r.windows = items
-                    .iter()
-                    .filter_map(|w| self.when(w, who, "windows", dated))
-                    .collect();
+                for w in items {
+                    if let Some(when) = self.when(w, who, "windows", dated) {
+                        self.span(Item::Window(i, r.windows.len()), "", w.start);
+                        r.windows.push(when);
+                    }
+                }
             }
         }
         if let Some(n) = field(es, "cadence") {
-            r.cadence = self.cadence(n, who, dated, start);
+            self.span(item, "cadence", n.start);
+            r.cadence = self.cadence(n, who, dated, start, item);
         }
         if let Some(n) = field(es, "freeze") {
+            self.span(item, "freeze", n.start);
             if let Some(items) = self.array(n, who, "freeze") {
                 for it in items {
                     let Some(fes) = self.table(it, who, "freeze") else {
                         continue;
                     };
                     self.keys(fes, FREEZE_KEYS, who);
-                    if let (Some(from), Some(to)) = self.range(fes, it.start, who, "freeze", dated)
+                    let fi = Item::Freeze(i, r.freeze.len());
+                    if let (Some(from), Some(to)) =
+                        self.range(fes, it.start, who, "freeze", dated, fi)
                     {
                         r.freeze.push(Freeze { from, to });
                     }
@@ -1434,10 +1573,12 @@ impl Cx<'_> {
             }
         }
         if let Some(n) = field(es, "value") {
-            match self.num(n, who, "value") {
-                Some(v) if v >= 0.0 => r.value = v,
-                Some(v) => self.err(n.start, who, format!("`value` must not be negative ({v})")),
-                None => {}
+            self.span(item, "value", n.start);
+            if let Some(v) = self.num(n, who, "value") {
+                match validate::value_problem(v) {
+                    None => r.value = v,
+                    Some(m) => self.err(n.start, who, m),
+                }
             }
         }
         r
@@ -1449,6 +1590,7 @@ impl Cx<'_> {
         who: &Who,
         dated: bool,
         start: Option<NaiveDate>,
+        item: Item,
     ) -> Option<Cadence> {
         let es = self.table(n, who, "cadence")?;
         self.keys(es, CADENCE_KEYS, who);
@@ -1475,77 +1617,112 @@ impl Cx<'_> {
             }
         }
         if dated {
-            let mut weekdays = [false; 7];
-            match field(es, "weekdays") {
-                None => {
-                    if ok {
-                        self.err(n.start, who, "cadence is missing `weekdays`");
-                    }
-                    ok = false;
+            self.weekly_cadence(n, es, who, ok, start, item)
+        } else {
+            self.periodic_cadence(n, es, who, ok, item)
+        }
+    }
+
+    /// A dated plan's cadence: weekdays, every so many weeks, from a date.
+    fn weekly_cadence(
+        &mut self,
+        n: &Node,
+        es: &[Entry],
+        who: &Who,
+        mut ok: bool,
+        start: Option<NaiveDate>,
+        item: Item,
+    ) -> Option<Cadence> {
+        let mut weekdays = [false; 7];
+        match field(es, "weekdays") {
+            None => {
+                if ok {
+                    self.err(n.start, who, "cadence is missing `weekdays`");
                 }
-                Some(w) => {
-                    for d in self.names(w, who, "weekdays") {
-                        match weekday(&d.name) {
-                            Some(i) => weekdays[i] = true,
-                            None => {
-                                ok = false;
-                                self.unknown_weekday(&d, who);
-                            }
+                ok = false;
+            }
+            Some(w) => {
+                for d in self.names(w, who, "weekdays") {
+                    match weekday(&d.name) {
+                        Some(i) => weekdays[i] = true,
+                        None => {
+                            ok = false;
+                            self.unknown_weekday(&d, who);
                         }
                     }
-                    if ok && !weekdays.contains(&true) {
-                        ok = false;
-                        self.err(w.start, who, "cadence `weekdays` is empty");
-                    }
+                }
+                if ok && !weekdays.contains(&true) {
+                    ok = false;
+                    self.err(w.start, who, "cadence `weekdays` is empty");
                 }
             }
-            let every_weeks = match field(es, "every_weeks") {
-                None => Some(1),
-                Some(w) => self.uint(w, who, "every_weeks", 1),
-            };
-            let from = match field(es, "from") {
-                None => start,
-                Some(f) => self.date(f, who, "from"),
-            };
-            match (ok, every_weeks, from) {
-                (true, Some(every_weeks), Some(from)) => Some(Cadence::Weekly {
-                    weekdays,
-                    every_weeks,
-                    from,
-                }),
-                _ => None,
+        }
+        let every_weeks = match field(es, "every_weeks") {
+            None => Some(1),
+            Some(w) => {
+                self.span(item, "every_weeks", w.start);
+                self.uint(w, who, "every_weeks", 1)
             }
-        } else {
-            let every = match field(es, "every") {
-                None => {
-                    if ok {
-                        self.err(n.start, who, "cadence is missing `every`");
-                    }
-                    None
+        };
+        let from = match field(es, "from") {
+            None => start,
+            Some(f) => {
+                self.span(item, "cadence.from", f.start);
+                self.date(f, who, "from")
+            }
+        };
+        match (ok, every_weeks, from) {
+            (true, Some(every_weeks), Some(from)) => Some(Cadence::Weekly {
+                weekdays,
+                every_weeks,
+                from,
+            }),
+            _ => None,
+        }
+    }
+
+    /// An undated plan's cadence: every so many periods from a period.
+    fn periodic_cadence(
+        &mut self,
+        n: &Node,
+        es: &[Entry],
+        who: &Who,
+        ok: bool,
+        item: Item,
+    ) -> Option<Cadence> {
+        let every = match field(es, "every") {
+            None => {
+                if ok {
+                    self.err(n.start, who, "cadence is missing `every`");
                 }
-                Some(e) => match self.num(e, who, "every") {
-                    Some(v) if v > 0.0 => Some(v),
-                    Some(v) => {
-                        self.err(
-                            e.start,
-                            who,
-                            format!("cadence `every` must be above 0, not {v}"),
-                        );
-                        None
-                    }
+                None
+            }
+            Some(e) => {
+                self.span(item, "every", e.start);
+                match self.num(e, who, "every") {
+                    Some(v) => match validate::every_problem(v) {
+                        None => Some(v),
+                        Some(m) => {
+                            self.err(e.start, who, m);
+                            None
+                        }
+                    },
                     None => None,
-                },
-            };
-            let from = match field(es, "from") {
-                None => Some(When::Period(0.0)),
-                Some(f) => self.when(f, who, "from", false),
-            };
-            match (ok, every, from) {
-                (true, Some(every), Some(When::Period(from))) => {
-                    Some(Cadence::Periodic { every, from })
                 }
-                _ => None,
             }
+        };
+        let from = match field(es, "from") {
+            None => Some(When::Period(0.0)),
+            Some(f) => {
+                self.span(item, "cadence.from", f.start);
+                self.when(f, who, "from", false)
+            }
+        };
+        match (ok, every, from) {
+            (true, Some(every), Some(When::Period(from))) => {
+                Some(Cadence::Periodic { every, from })
+            }
+            _ => None,
         }
     }
 }

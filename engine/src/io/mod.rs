@@ -151,7 +151,6 @@ fn syntax_error(src: &str, at: usize, lang: &str, msg: &str) -> Vec<Diagnostic> 
 }
 
 /// Diagnostics in source order (those without a position last); the sort is stable.
-fn sorted(mut errs: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    errs.sort_by_key(|d| (d.pos.is_none(), d.pos));
-    errs
+fn sorted(errs: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    crate::diag::sort_by_position(errs)
 }

@@ -7,7 +7,7 @@
 
 use super::tree::Locator;
 use crate::diag::{Diagnostic, Pos};
-use crate::model::{Calendar, Estimate, Link, LinkKind, Plan, Task, TaskKind, Team};
+use crate::model::{Estimate, Link, LinkKind, Plan, Task, Team};
 
 /// A whole-number token and where it is.
 #[derive(Clone, Copy)]
@@ -81,170 +81,200 @@ fn tokens(text: &str, base: usize) -> Vec<(usize, &str)> {
     out
 }
 
+/// The lines of `src` with their byte offsets, line ends removed.
+fn lines_of(src: &str) -> Vec<(usize, &str)> {
+    let mut lines = Vec::new();
+    let mut off = 0;
+    for l in src.split_inclusive('\n') {
+        lines.push((off, l.trim_end_matches(['\n', '\r'])));
+        off += l.len();
+    }
+    lines
+}
+
+/// What the header of a `.sm` file says: the project name, the job count, the resource count.
+struct SmHead {
+    name: String,
+    jobs: Option<Num>,
+    renewable: Option<Num>,
+}
+
+fn sm_head(cx: &mut Cx, lines: &[(usize, &str)]) -> SmHead {
+    let after_colon = |l: &str| l.split_once(':').map(|(_, r)| r.trim().to_string());
+    let mut head = SmHead {
+        name: "PSPLIB project".to_string(),
+        jobs: None,
+        renewable: None,
+    };
+    for &(at, l) in lines {
+        let t = l.trim_start();
+        if t.starts_with("file with basedata") {
+            if let Some(n) = after_colon(t).filter(|n| !n.is_empty()) {
+                head.name = n;
+            }
+        } else if t.starts_with("jobs (incl. supersource/sink") {
+            let colon = l.find(':').map_or(l.len(), |i| i + 1);
+            match tokens(&l[colon..], at + colon).first() {
+                Some(&tok) => head.jobs = cx.num(tok),
+                None => cx.err(at, "missing the number of jobs"),
+            }
+        } else if t.starts_with("- renewable") {
+            let colon = l.find(':').map_or(l.len(), |i| i + 1);
+            match tokens(&l[colon..], at + colon).first() {
+                Some(&tok) => head.renewable = cx.num(tok),
+                None => cx.err(at, "missing the number of renewable resources"),
+            }
+        }
+    }
+    if head.jobs.is_none() && cx.errs.is_empty() {
+        cx.err(0, "missing `jobs (incl. supersource/sink ):` line");
+    }
+    if head.renewable.is_none() && cx.errs.is_empty() {
+        cx.err(0, "missing `- renewable :` line");
+    }
+    head
+}
+
+/// The data lines of a section: after its title, skipping header and rule lines, up to the
+/// next line of asterisks.
+fn section<'s>(lines: &[(usize, &'s str)], title: &str) -> Option<Vec<(usize, &'s str)>> {
+    let i = lines
+        .iter()
+        .position(|(_, l)| l.trim_start().starts_with(title))?;
+    Some(
+        lines[i + 1..]
+            .iter()
+            .take_while(|(_, l)| !l.trim_start().starts_with('*'))
+            .filter(|(_, l)| {
+                let t = l.trim_start();
+                !t.is_empty() && !t.starts_with('-') && t.starts_with(|c: char| c.is_ascii_digit())
+            })
+            .copied()
+            .collect(),
+    )
+}
+
+/// The whole numbers of a line, or `None` if one of its tokens is not (reported).
+fn line_nums(cx: &mut Cx, at: usize, l: &str) -> Option<Vec<Num>> {
+    let toks = tokens(l, at);
+    let nums: Vec<Num> = toks.iter().filter_map(|&t| cx.num(t)).collect();
+    (nums.len() == toks.len()).then_some(nums)
+}
+
+/// `PRECEDENCE RELATIONS`: each job and its successors.
+fn sm_precedence(cx: &mut Cx, rows: Vec<(usize, &str)>) -> Vec<(Num, Vec<Num>)> {
+    let mut succ_of = Vec::new();
+    for (at, l) in rows {
+        let Some(nums) = line_nums(cx, at, l) else {
+            continue;
+        };
+        if nums.len() < 3 {
+            cx.err(
+                at,
+                "a precedence line needs: job, modes, successor count, successors",
+            );
+            continue;
+        }
+        if nums[1].v != 1 {
+            cx.err(
+                nums[1].at,
+                format!(
+                    "job {} has {} modes; only single-mode files are read",
+                    nums[0].v, nums[1].v
+                ),
+            );
+        }
+        let listed = nums.len() - 3;
+        if nums[2].v != listed as i64 {
+            cx.err(
+                nums[2].at,
+                format!(
+                    "job {} says {} successors but lists {listed}",
+                    nums[0].v, nums[2].v
+                ),
+            );
+        }
+        succ_of.push((nums[0], nums[3..].to_vec()));
+    }
+    succ_of
+}
+
+/// `REQUESTS/DURATIONS`: each job, its duration and its `k` requests.
+fn sm_requests(cx: &mut Cx, rows: Vec<(usize, &str)>, k: usize) -> Vec<(Num, Num, Vec<Num>)> {
+    let mut requests = Vec::new();
+    for (at, l) in rows {
+        let Some(nums) = line_nums(cx, at, l) else {
+            continue;
+        };
+        if nums.len() < 3 + k {
+            cx.err(
+                at,
+                format!("a request line needs: job, mode, duration and {k} requests"),
+            );
+            continue;
+        }
+        requests.push((nums[0], nums[2], nums[3..3 + k].to_vec()));
+    }
+    requests
+}
+
+/// `RESOURCEAVAILABILITIES`: the `k` capacities.
+fn sm_capacities(cx: &mut Cx, lines: &[(usize, &str)], src_len: usize, k: usize) -> Vec<Num> {
+    let Some(i) = lines
+        .iter()
+        .position(|(_, l)| l.trim_start().starts_with("RESOURCEAVAILABILITIES"))
+    else {
+        cx.err(src_len, "missing section `RESOURCEAVAILABILITIES:`");
+        return Vec::new();
+    };
+    let row = lines[i + 1..]
+        .iter()
+        .find(|(_, l)| l.trim_start().starts_with(|c: char| c.is_ascii_digit()));
+    let Some(&(at, l)) = row else {
+        cx.err(lines[i].0, "missing the resource availabilities");
+        return Vec::new();
+    };
+    match line_nums(cx, at, l) {
+        Some(nums) if nums.len() < k => {
+            cx.err(at, format!("expected {k} resource availabilities"));
+            Vec::new()
+        }
+        Some(nums) => nums[..k].to_vec(),
+        None => Vec::new(),
+    }
+}
+
 /// Parses a PSPLIB single-mode `.sm` file.
 pub(crate) fn parse_sm(src: &str) -> Result<Plan, Vec<Diagnostic>> {
     let mut cx = Cx {
         loc: Locator::new(src),
         errs: Vec::new(),
     };
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut off = 0;
-    for l in src.split_inclusive('\n') {
-        lines.push((off, l.trim_end_matches(['\n', '\r'])));
-        off += l.len();
-    }
-    let after_colon = |l: &str| l.split_once(':').map(|(_, r)| r.trim().to_string());
-
-    let mut name = "PSPLIB project".to_string();
-    let mut jobs_n: Option<Num> = None;
-    let mut renewable: Option<Num> = None;
-    for &(at, l) in &lines {
-        let t = l.trim_start();
-        if t.starts_with("file with basedata") {
-            if let Some(n) = after_colon(t).filter(|n| !n.is_empty()) {
-                name = n;
-            }
-        } else if t.starts_with("jobs (incl. supersource/sink") {
-            let colon = l.find(':').map_or(l.len(), |i| i + 1);
-            match tokens(&l[colon..], at + colon).first() {
-                Some(&tok) => jobs_n = cx.num(tok),
-                None => cx.err(at, "missing the number of jobs"),
-            }
-        } else if t.starts_with("- renewable") {
-            let colon = l.find(':').map_or(l.len(), |i| i + 1);
-            match tokens(&l[colon..], at + colon).first() {
-                Some(&tok) => renewable = cx.num(tok),
-                None => cx.err(at, "missing the number of renewable resources"),
-            }
-        }
-    }
-    if jobs_n.is_none() && cx.errs.is_empty() {
-        cx.err(0, "missing `jobs (incl. supersource/sink ):` line");
-    }
-    if renewable.is_none() && cx.errs.is_empty() {
-        cx.err(0, "missing `- renewable :` line");
-    }
-
-    // The data lines of a section: after its title, skipping header and rule lines, up to
-    // the next line of asterisks.
-    let section = |title: &str| -> Option<Vec<(usize, &str)>> {
-        let i = lines
-            .iter()
-            .position(|(_, l)| l.trim_start().starts_with(title))?;
-        Some(
-            lines[i + 1..]
-                .iter()
-                .take_while(|(_, l)| !l.trim_start().starts_with('*'))
-                .filter(|(_, l)| {
-                    let t = l.trim_start();
-                    !t.is_empty()
-                        && !t.starts_with('-')
-                        && t.starts_with(|c: char| c.is_ascii_digit())
-                })
-                .copied()
-                .collect(),
-        )
-    };
+    let lines = lines_of(src);
+    let head = sm_head(&mut cx, &lines);
+    let k = head.renewable.map_or(0, |r| r.v.max(0) as usize);
     let missing =
         |cx: &mut Cx, title: &str| cx.err(src.len(), format!("missing section `{title}`"));
-
-    let mut succ_of: Vec<(Num, Vec<Num>)> = Vec::new();
-    match section("PRECEDENCE RELATIONS") {
-        None => missing(&mut cx, "PRECEDENCE RELATIONS:"),
-        Some(rows) => {
-            for (at, l) in rows {
-                let toks = tokens(l, at);
-                let nums: Vec<Num> = toks.iter().filter_map(|&t| cx.num(t)).collect();
-                if nums.len() != toks.len() {
-                    continue;
-                }
-                if nums.len() < 3 {
-                    cx.err(
-                        at,
-                        "a precedence line needs: job, modes, successor count, successors",
-                    );
-                    continue;
-                }
-                if nums[1].v != 1 {
-                    cx.err(
-                        nums[1].at,
-                        format!(
-                            "job {} has {} modes; only single-mode files are read",
-                            nums[0].v, nums[1].v
-                        ),
-                    );
-                }
-                let listed = nums.len() - 3;
-                if nums[2].v != listed as i64 {
-                    cx.err(
-                        nums[2].at,
-                        format!(
-                            "job {} says {} successors but lists {listed}",
-                            nums[0].v, nums[2].v
-                        ),
-                    );
-                }
-                succ_of.push((nums[0], nums[3..].to_vec()));
-            }
+    let succ_of = match section(&lines, "PRECEDENCE RELATIONS") {
+        None => {
+            missing(&mut cx, "PRECEDENCE RELATIONS:");
+            Vec::new()
         }
-    }
-
-    let mut requests: Vec<(Num, Num, Vec<Num>)> = Vec::new();
-    match section("REQUESTS/DURATIONS") {
-        None => missing(&mut cx, "REQUESTS/DURATIONS:"),
-        Some(rows) => {
-            let k = renewable.map_or(0, |r| r.v.max(0) as usize);
-            for (at, l) in rows {
-                let toks = tokens(l, at);
-                let nums: Vec<Num> = toks.iter().filter_map(|&t| cx.num(t)).collect();
-                if nums.len() != toks.len() {
-                    continue;
-                }
-                if nums.len() < 3 + k {
-                    cx.err(
-                        at,
-                        format!("a request line needs: job, mode, duration and {k} requests"),
-                    );
-                    continue;
-                }
-                requests.push((nums[0], nums[2], nums[3..3 + k].to_vec()));
-            }
+        Some(rows) => sm_precedence(&mut cx, rows),
+    };
+    let requests = match section(&lines, "REQUESTS/DURATIONS") {
+        None => {
+            missing(&mut cx, "REQUESTS/DURATIONS:");
+            Vec::new()
         }
-    }
-
-    let mut caps: Vec<Num> = Vec::new();
-    match lines
-        .iter()
-        .position(|(_, l)| l.trim_start().starts_with("RESOURCEAVAILABILITIES"))
-    {
-        None => missing(&mut cx, "RESOURCEAVAILABILITIES:"),
-        Some(i) => {
-            let k = renewable.map_or(0, |r| r.v.max(0) as usize);
-            let row = lines[i + 1..]
-                .iter()
-                .find(|(_, l)| l.trim_start().starts_with(|c: char| c.is_ascii_digit()));
-            match row {
-                None => cx.err(lines[i].0, "missing the resource availabilities"),
-                Some(&(at, l)) => {
-                    let toks = tokens(l, at);
-                    let nums: Vec<Num> = toks.iter().filter_map(|&t| cx.num(t)).collect();
-                    if nums.len() == toks.len() {
-                        if nums.len() < k {
-                            cx.err(at, format!("expected {k} resource availabilities"));
-                        } else {
-                            caps = nums[..k].to_vec();
-                        }
-                    }
-                }
-            }
-        }
-    }
-
+        Some(rows) => sm_requests(&mut cx, rows, k),
+    };
+    let caps = sm_capacities(&mut cx, &lines, src.len(), k);
     if !cx.errs.is_empty() {
         return Err(super::sorted(cx.errs));
     }
-    let n = jobs_n.map_or(0, |n| n.v);
-    let count_at = jobs_n.map_or(0, |n| n.at);
+    let n = head.jobs.map_or(0, |n| n.v);
+    let count_at = head.jobs.map_or(0, |n| n.at);
     for (what, len) in [("precedence", succ_of.len()), ("request", requests.len())] {
         if len as i64 != n {
             cx.err(
@@ -273,7 +303,7 @@ pub(crate) fn parse_sm(src: &str) -> Result<Plan, Vec<Diagnostic>> {
             successors: succ,
         });
     }
-    build(cx, name, caps, jobs)
+    build(cx, head.name, caps, jobs)
 }
 
 /// Parses a Patterson `.rcp` file.
@@ -357,6 +387,35 @@ fn build(
     caps: Vec<Num>,
     jobs: Vec<Job>,
 ) -> Result<Plan, Vec<Diagnostic>> {
+    let mut plan = Plan::new(name);
+    plan.teams = build_teams(&mut cx, &caps);
+    let (preds, edges) = build_links(&mut cx, &jobs);
+    for (i, (job, after)) in jobs.iter().zip(preds).enumerate() {
+        let task = build_task(&mut cx, i, job, after, &caps);
+        plan.tasks.push(task);
+    }
+    let n = jobs.len();
+    for cycle in crate::graph::find_cycles(n, &edges) {
+        let mut path: Vec<String> = cycle.iter().map(|i| (i + 1).to_string()).collect();
+        path.push(path[0].clone());
+        let first = cycle[0];
+        let at = plan.tasks[first].pos.unwrap_or(Pos { line: 1, column: 1 });
+        let mut d = Diagnostic::error(Some(at), format!("dependency cycle: {}", path.join(" -> ")));
+        d.subject = Some((first + 1).to_string());
+        cx.errs.push(d);
+    }
+    if cx.errs.is_empty() {
+        // The limits (a duration, a capacity too large to serve).
+        cx.errs = crate::validate::validate(&plan);
+    }
+    if !cx.errs.is_empty() {
+        return Err(super::sorted(cx.errs));
+    }
+    Ok(plan)
+}
+
+/// Resources as teams `R1`..`Rk`.
+fn build_teams(cx: &mut Cx, caps: &[Num]) -> Vec<Team> {
     let mut teams = Vec::new();
     for (r, c) in caps.iter().enumerate() {
         let id = format!("R{}", r + 1);
@@ -367,14 +426,16 @@ fn build(
                 format!("team `{id}`: capacity must be at least 1, not {}", c.v),
             );
         }
-        teams.push(Team {
-            id,
-            capacity: c.v.clamp(1, u32::MAX as i64) as u32,
-            calendar: 0,
-            time_off: Vec::new(),
-            pos: Some(cx.loc.pos(c.at)),
-        });
+        let mut team = Team::new(id, c.v.clamp(1, u32::MAX as i64) as u32);
+        team.pos = Some(cx.loc.pos(c.at));
+        teams.push(team);
     }
+    teams
+}
+
+/// Each job's predecessors, from the successor lists, and the (predecessor, successor) edges
+/// in file order.
+fn build_links(cx: &mut Cx, jobs: &[Job]) -> (Vec<Vec<Link>>, Vec<(usize, usize)>) {
     let n = jobs.len();
     let mut preds: Vec<Vec<Link>> = vec![Vec::new(); n];
     let mut edges = Vec::new();
@@ -393,93 +454,66 @@ fn build(
                     format!("job {} follows itself", i + 1),
                 );
             } else {
-                let succ = s.v as usize - 1;
-                edges.push((i, succ));
-                preds[succ].push(Link {
-                    pred: i,
-                    kind: LinkKind::FS,
-                    lag: 0.0,
-                    pos: Some(cx.loc.pos(s.at)),
-                });
+                let mut link = Link::new(i, LinkKind::FS, 0.0);
+                link.pos = Some(cx.loc.pos(s.at));
+                edges.push((i, s.v as usize - 1));
+                preds[s.v as usize - 1].push(link);
             }
         }
     }
-    let mut tasks = Vec::new();
-    for (i, (job, after)) in jobs.iter().zip(preds).enumerate() {
-        let id = (i + 1).to_string();
-        let d = job.duration;
-        if d.v < 0 {
+    (preds, edges)
+}
+
+/// Job `i` as a task: its first positive request names its team, the others are extra.
+fn build_task(cx: &mut Cx, i: usize, job: &Job, after: Vec<Link>, caps: &[Num]) -> Task {
+    let id = (i + 1).to_string();
+    let d = job.duration;
+    if d.v < 0 {
+        cx.subject_err(
+            d.at,
+            id.clone(),
+            format!("job {id}: negative duration {}", d.v),
+        );
+    }
+    let mut demands = Vec::new();
+    for (r, q) in job.requests.iter().enumerate() {
+        let Some(cap) = caps.get(r) else { break };
+        if q.v < 0 {
             cx.subject_err(
-                d.at,
+                q.at,
                 id.clone(),
-                format!("job {id}: negative duration {}", d.v),
+                format!("job {id}: negative request {}", q.v),
             );
+        } else if q.v > cap.v {
+            cx.subject_err(
+                q.at,
+                id.clone(),
+                format!(
+                    "task `{id}`: demand {} is above the capacity {} of team `R{}`",
+                    q.v,
+                    cap.v,
+                    r + 1
+                ),
+            );
+        } else if q.v > 0 {
+            demands.push((r, q.v as u32));
         }
-        let mut demands = Vec::new();
-        for (r, q) in job.requests.iter().enumerate() {
-            let Some(cap) = caps.get(r) else { break };
-            if q.v < 0 {
-                cx.subject_err(
-                    q.at,
-                    id.clone(),
-                    format!("job {id}: negative request {}", q.v),
-                );
-            } else if q.v > cap.v {
-                cx.subject_err(
-                    q.at,
-                    id.clone(),
-                    format!(
-                        "task `{id}`: demand {} is above the capacity {} of team `R{}`",
-                        q.v,
-                        cap.v,
-                        r + 1
-                    ),
-                );
-            } else if q.v > 0 {
-                demands.push((r, q.v as u32));
-            }
-        }
-        let (team, demand) = demands.first().map_or((None, 0), |&(t, q)| (Some(t), q));
-        tasks.push(Task {
+    }
+    let mut task = if d.v == 0 {
+        Task::milestone(id)
+    } else {
+        Task::new(
             id,
-            name: None,
-            team,
-            demand,
-            extra_demands: demands.iter().skip(1).copied().collect(),
-            estimate: Estimate::Fixed {
+            Estimate::Fixed {
                 value: d.v.max(0) as f64,
             },
-            after,
-            kind: if d.v == 0 {
-                TaskKind::Milestone
-            } else {
-                TaskKind::Work
-            },
-            optional: false,
-            pos: Some(cx.loc.pos(job.at)),
-        });
+        )
+    };
+    if let Some(&(team, q)) = demands.first() {
+        task = task.on_team(team, q);
     }
-    for cycle in crate::graph::find_cycles(n, &edges) {
-        let mut path: Vec<String> = cycle.iter().map(|i| (i + 1).to_string()).collect();
-        path.push(path[0].clone());
-        let first = cycle[0];
-        let at = tasks[first].pos.unwrap_or(Pos { line: 1, column: 1 });
-        let mut d = Diagnostic::error(Some(at), format!("dependency cycle: {}", path.join(" -> ")));
-        d.subject = Some((first + 1).to_string());
-        cx.errs.push(d);
-    }
-    if !cx.errs.is_empty() {
-        return Err(super::sorted(cx.errs));
-    }
-    Ok(Plan {
-        name,
-        start: None,
-        calendars: vec![Calendar::standard()],
-        default_calendar: 0,
-        teams,
-        tasks,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases: Vec::new(),
-    })
+    task.extra_demands = demands.iter().skip(1).copied().collect();
+    task.after = after;
+    task.pos = Some(cx.loc.pos(job.at));
+    task
 }

@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{Cadence, Calendar, Estimate, LinkKind, Plan, TaskKind, When};
+use crate::model::{
+    Cadence, Calendar, Estimate, LinkKind, Plan, Release, Task, TaskKind, Team, When,
+};
 
 /// An ordered value, rendered as TOML or JSON.
 enum Out {
@@ -70,9 +72,54 @@ fn implicit_standard(plan: &Plan) -> bool {
 
 /// The plan as an ordered tree in the plan format.
 fn tree(plan: &Plan) -> Out {
-    let task_id = |i: usize| s(&plan.tasks[i].id);
-    let mut top = Vec::new();
+    let mut top = vec![("plan".to_string(), head(plan))];
+    let mut section = |key: &str, v: Out| {
+        let empty = match &v {
+            Out::Arr(a) => a.is_empty(),
+            Out::Tab(t) => t.is_empty(),
+            _ => false,
+        };
+        if !empty {
+            top.push((key.to_string(), v));
+        }
+    };
+    section("calendars", calendars(plan));
+    section(
+        "teams",
+        Out::Tab(plan.teams.iter().map(|t| team(plan, t)).collect()),
+    );
+    section(
+        "tasks",
+        Out::Arr(plan.tasks.iter().map(|t| task(plan, t)).collect()),
+    );
+    let ids = |v: &[usize]| task_ids(plan, v);
+    let risks = plan.risks.iter().map(|r| {
+        Out::Tab(vec![
+            ("id".into(), s(&r.id)),
+            ("probability".into(), Out::Num(r.probability)),
+            ("impact".into(), estimate(&r.impact)),
+            ("tasks".into(), ids(&r.tasks)),
+        ])
+    });
+    section("risks", Out::Arr(risks.collect()));
+    let correlations = plan.correlations.iter().map(|c| {
+        Out::Tab(vec![
+            ("tasks".into(), ids(&c.tasks)),
+            ("coefficient".into(), Out::Num(c.coefficient)),
+        ])
+    });
+    section("correlations", Out::Arr(correlations.collect()));
+    let releases = plan.releases.iter().map(|r| release(plan, r));
+    section("releases", Out::Arr(releases.collect()));
+    Out::Tab(top)
+}
 
+fn task_ids(plan: &Plan, v: &[usize]) -> Out {
+    Out::Arr(v.iter().map(|&i| s(&plan.tasks[i].id)).collect())
+}
+
+/// `[plan]`.
+fn head(plan: &Plan) -> Out {
     let mut head = vec![("name".to_string(), s(&plan.name))];
     if let Some(d) = plan.start {
         head.push(("start".into(), Out::Date(d)));
@@ -81,210 +128,144 @@ fn tree(plan: &Plan) -> Out {
     if default != "standard" {
         head.push(("calendar".into(), s(default)));
     }
-    top.push(("plan".to_string(), Out::Tab(head)));
+    Out::Tab(head)
+}
 
+/// `[calendars]`, the implicit `standard` left out.
+fn calendars(plan: &Plan) -> Out {
     let written = plan.calendars.len() - usize::from(implicit_standard(plan));
-    let cals: Vec<(String, Out)> = plan.calendars[..written]
-        .iter()
-        .map(|c| {
-            let mut t = vec![("workdays".to_string(), days(&c.workdays))];
-            if !c.holidays.is_empty() {
-                let h = c.holidays.iter().map(|&d| Out::Date(d)).collect();
-                t.push(("holidays".into(), Out::Arr(h)));
-            }
-            (c.id.clone(), Out::Tab(t))
-        })
-        .collect();
-    if !cals.is_empty() {
-        top.push(("calendars".into(), Out::Tab(cals)));
-    }
+    let cals = plan.calendars[..written].iter().map(|c| {
+        let mut t = vec![("workdays".to_string(), days(&c.workdays))];
+        if !c.holidays.is_empty() {
+            let h = c.holidays.iter().map(|&d| Out::Date(d)).collect();
+            t.push(("holidays".into(), Out::Arr(h)));
+        }
+        (c.id.clone(), Out::Tab(t))
+    });
+    Out::Tab(cals.collect())
+}
 
-    let teams: Vec<(String, Out)> = plan
-        .teams
-        .iter()
-        .map(|t| {
-            let mut o = vec![("capacity".to_string(), Out::Num(t.capacity.into()))];
-            if t.calendar != plan.default_calendar {
-                o.push(("calendar".into(), s(&plan.calendars[t.calendar].id)));
-            }
-            if !t.time_off.is_empty() {
-                let offs = t
-                    .time_off
-                    .iter()
-                    .map(|x| {
-                        Out::Tab(vec![
-                            ("from".into(), when(x.from)),
-                            ("to".into(), when(x.to)),
-                            ("capacity".into(), Out::Num(x.capacity.into())),
-                        ])
-                    })
-                    .collect();
-                o.push(("time_off".into(), Out::Arr(offs)));
-            }
-            (t.id.clone(), Out::Tab(o))
-        })
-        .collect();
-    if !teams.is_empty() {
-        top.push(("teams".into(), Out::Tab(teams)));
+/// One `[teams.ID]` entry.
+fn team(plan: &Plan, t: &Team) -> (String, Out) {
+    let mut o = vec![("capacity".to_string(), Out::Num(t.capacity.into()))];
+    if t.calendar != plan.default_calendar {
+        o.push(("calendar".into(), s(&plan.calendars[t.calendar].id)));
     }
-
-    let tasks: Vec<Out> = plan
-        .tasks
-        .iter()
-        .map(|t| {
-            let mut o = vec![("id".to_string(), s(&t.id))];
-            if let Some(n) = &t.name {
-                o.push(("name".into(), s(n)));
-            }
-            if let Some(team) = t.team {
-                o.push(("team".into(), s(&plan.teams[team].id)));
-                if t.demand != 1 {
-                    o.push(("demand".into(), Out::Num(t.demand.into())));
-                }
-            }
-            if !t.extra_demands.is_empty() {
-                let x = t
-                    .extra_demands
-                    .iter()
-                    .map(|&(team, d)| {
-                        Out::Tab(vec![
-                            ("team".into(), s(&plan.teams[team].id)),
-                            ("demand".into(), Out::Num(d.into())),
-                        ])
-                    })
-                    .collect();
-                o.push(("extra_demands".into(), Out::Arr(x)));
-            }
-            match t.kind {
-                TaskKind::Work => {}
-                TaskKind::Gate => o.push(("kind".into(), s("gate"))),
-                TaskKind::Milestone => o.push(("kind".into(), s("milestone"))),
-            }
-            if t.kind != TaskKind::Milestone {
-                o.push(("estimate".into(), estimate(&t.estimate)));
-            }
-            if !t.after.is_empty() {
-                let links = t
-                    .after
-                    .iter()
-                    .map(|l| {
-                        if l.kind == LinkKind::FS && l.lag == 0.0 {
-                            return task_id(l.pred);
-                        }
-                        let mut x = vec![("task".to_string(), task_id(l.pred))];
-                        if l.kind != LinkKind::FS {
-                            x.push(("type".into(), s(&format!("{:?}", l.kind))));
-                        }
-                        if l.lag != 0.0 {
-                            x.push(("lag".into(), Out::Num(l.lag)));
-                        }
-                        Out::Tab(x)
-                    })
-                    .collect();
-                o.push(("after".into(), Out::Arr(links)));
-            }
-            if t.optional {
-                o.push(("optional".into(), Out::Bool(true)));
-            }
-            Out::Tab(o)
-        })
-        .collect();
-    if !tasks.is_empty() {
-        top.push(("tasks".into(), Out::Arr(tasks)));
-    }
-
-    let ids = |v: &[usize]| Out::Arr(v.iter().map(|&i| task_id(i)).collect());
-    let risks: Vec<Out> = plan
-        .risks
-        .iter()
-        .map(|r| {
+    if !t.time_off.is_empty() {
+        let offs = t.time_off.iter().map(|x| {
             Out::Tab(vec![
-                ("id".into(), s(&r.id)),
-                ("probability".into(), Out::Num(r.probability)),
-                ("impact".into(), estimate(&r.impact)),
-                ("tasks".into(), ids(&r.tasks)),
+                ("from".into(), when(x.from)),
+                ("to".into(), when(x.to)),
+                ("capacity".into(), Out::Num(x.capacity.into())),
             ])
-        })
-        .collect();
-    if !risks.is_empty() {
-        top.push(("risks".into(), Out::Arr(risks)));
+        });
+        o.push(("time_off".into(), Out::Arr(offs.collect())));
     }
-    let correlations: Vec<Out> = plan
-        .correlations
-        .iter()
-        .map(|c| {
-            Out::Tab(vec![
-                ("tasks".into(), ids(&c.tasks)),
-                ("coefficient".into(), Out::Num(c.coefficient)),
-            ])
-        })
-        .collect();
-    if !correlations.is_empty() {
-        top.push(("correlations".into(), Out::Arr(correlations)));
-    }
+    (t.id.clone(), Out::Tab(o))
+}
 
-    let releases: Vec<Out> = plan
-        .releases
-        .iter()
-        .map(|r| {
-            let mut o = vec![
-                ("id".to_string(), s(&r.id)),
-                ("tasks".into(), ids(&r.tasks)),
-            ];
-            if let Some(t) = r.target {
-                o.push(("target".into(), when(t)));
-            }
-            if !r.windows.is_empty() {
-                o.push((
-                    "windows".into(),
-                    Out::Arr(r.windows.iter().map(|&w| when(w)).collect()),
-                ));
-            }
-            match &r.cadence {
-                None => {}
-                Some(Cadence::Weekly {
-                    weekdays,
-                    every_weeks,
-                    from,
-                }) => {
-                    let mut c = vec![("weekdays".to_string(), days(weekdays))];
-                    if *every_weeks != 1 {
-                        c.push(("every_weeks".into(), Out::Num((*every_weeks).into())));
-                    }
-                    c.push(("from".into(), Out::Date(*from)));
-                    o.push(("cadence".into(), Out::Tab(c)));
-                }
-                Some(Cadence::Periodic { every, from }) => o.push((
-                    "cadence".into(),
-                    Out::Tab(vec![
-                        ("every".into(), Out::Num(*every)),
-                        ("from".into(), Out::Num(*from)),
-                    ]),
-                )),
-            }
-            if !r.freeze.is_empty() {
-                let f = r
-                    .freeze
-                    .iter()
-                    .map(|f| {
-                        Out::Tab(vec![
-                            ("from".into(), when(f.from)),
-                            ("to".into(), when(f.to)),
-                        ])
-                    })
-                    .collect();
-                o.push(("freeze".into(), Out::Arr(f)));
-            }
-            if r.value != 1.0 {
-                o.push(("value".into(), Out::Num(r.value)));
-            }
-            Out::Tab(o)
-        })
-        .collect();
-    if !releases.is_empty() {
-        top.push(("releases".into(), Out::Arr(releases)));
+/// One `[[tasks]]` entry.
+fn task(plan: &Plan, t: &Task) -> Out {
+    let task_id = |i: usize| s(&plan.tasks[i].id);
+    let mut o = vec![("id".to_string(), s(&t.id))];
+    if let Some(n) = &t.name {
+        o.push(("name".into(), s(n)));
     }
-    Out::Tab(top)
+    if let Some(team) = t.team {
+        o.push(("team".into(), s(&plan.teams[team].id)));
+        if t.demand != 1 {
+            o.push(("demand".into(), Out::Num(t.demand.into())));
+        }
+    }
+    if !t.extra_demands.is_empty() {
+        let x = t.extra_demands.iter().map(|&(team, d)| {
+            Out::Tab(vec![
+                ("team".into(), s(&plan.teams[team].id)),
+                ("demand".into(), Out::Num(d.into())),
+            ])
+        });
+        o.push(("extra_demands".into(), Out::Arr(x.collect())));
+    }
+    match t.kind {
+        TaskKind::Work => {}
+        TaskKind::Gate => o.push(("kind".into(), s("gate"))),
+        TaskKind::Milestone => o.push(("kind".into(), s("milestone"))),
+    }
+    if t.kind != TaskKind::Milestone {
+        o.push(("estimate".into(), estimate(&t.estimate)));
+    }
+    if !t.after.is_empty() {
+        let links = t.after.iter().map(|l| {
+            if l.kind == LinkKind::FS && l.lag == 0.0 {
+                return task_id(l.pred);
+            }
+            let mut x = vec![("task".to_string(), task_id(l.pred))];
+            if l.kind != LinkKind::FS {
+                x.push(("type".into(), s(&format!("{:?}", l.kind))));
+            }
+            if l.lag != 0.0 {
+                x.push(("lag".into(), Out::Num(l.lag)));
+            }
+            Out::Tab(x)
+        });
+        o.push(("after".into(), Out::Arr(links.collect())));
+    }
+    if t.optional {
+        o.push(("optional".into(), Out::Bool(true)));
+    }
+    Out::Tab(o)
+}
+
+/// One `[[releases]]` entry.
+fn release(plan: &Plan, r: &Release) -> Out {
+    let mut o = vec![
+        ("id".to_string(), s(&r.id)),
+        ("tasks".into(), task_ids(plan, &r.tasks)),
+    ];
+    if let Some(t) = r.target {
+        o.push(("target".into(), when(t)));
+    }
+    if !r.windows.is_empty() {
+        o.push((
+            "windows".into(),
+            Out::Arr(r.windows.iter().map(|&w| when(w)).collect()),
+        ));
+    }
+    match &r.cadence {
+        None => {}
+        Some(Cadence::Weekly {
+            weekdays,
+            every_weeks,
+            from,
+        }) => {
+            let mut c = vec![("weekdays".to_string(), days(weekdays))];
+            if *every_weeks != 1 {
+                c.push(("every_weeks".into(), Out::Num((*every_weeks).into())));
+            }
+            c.push(("from".into(), Out::Date(*from)));
+            o.push(("cadence".into(), Out::Tab(c)));
+        }
+        Some(Cadence::Periodic { every, from }) => o.push((
+            "cadence".into(),
+            Out::Tab(vec![
+                ("every".into(), Out::Num(*every)),
+                ("from".into(), Out::Num(*from)),
+            ]),
+        )),
+    }
+    if !r.freeze.is_empty() {
+        let f = r.freeze.iter().map(|f| {
+            Out::Tab(vec![
+                ("from".into(), when(f.from)),
+                ("to".into(), when(f.to)),
+            ])
+        });
+        o.push(("freeze".into(), Out::Arr(f.collect())));
+    }
+    if r.value != 1.0 {
+        o.push(("value".into(), Out::Num(r.value)));
+    }
+    Out::Tab(o)
 }
 
 /// A number as both TOML and JSON read it back exactly.
