@@ -34,6 +34,7 @@ pub mod io;
 pub mod leveling;
 pub mod lint;
 pub mod model;
+pub mod network;
 pub mod optimize;
 pub mod report;
 pub mod schedule;

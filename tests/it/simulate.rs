@@ -936,7 +936,7 @@ fn each_iteration_matches_the_reference_engines_on_random_plans() {
             sgs.run(&prob, d, &order, &mut st, &mut fi);
             let makespan = fi.iter().copied().fold(0.0, f64::max);
             let links = resource_links(&prob, &sgs, &order, &fi);
-            let (ls, _) = graph::backward_pass(&p, prob.timeline(), d, &order, &links, makespan);
+            let (ls, _) = graph::backward_pass(prob.network(), d, &order, &links, makespan);
             let s = simulate(
                 &p,
                 &Options {

@@ -45,6 +45,7 @@
 use good_lp::{variable, variables, Expression, SolverModel, Variable};
 
 use crate::model::{LinkKind, Plan};
+use crate::network::link::{self, Plain};
 use crate::schedule::Problem;
 
 use super::bounds::{Propagator, Windows};
@@ -164,7 +165,7 @@ pub fn solve_until(
     stop: Option<&dyn Fn() -> bool>,
 ) -> Result<Exact, ExactError> {
     let stop_now = || stop.is_some_and(|f| f());
-    let net = Net::new(plan);
+    let net = problem.network();
     let durations = problem.point_durations();
     let (mut fwd, bwd) =
         Grid::pair(plan, problem, &net, durations).ok_or(ExactError::NotIntegral)?;
@@ -187,8 +188,10 @@ pub fn solve_until(
     let (mut solves, mut nodes, mut search_nodes, mut branch_nodes) = (0usize, 0u64, 0u64, 0u64);
     let mut fixed: Vec<i64> = Vec::new();
     let mut orderer = Orderer::default();
-    // Beyond every schedule the serial scheme makes: the sum of durations and positive lags.
-    let horizon = fwd.durations().iter().sum::<i64>()
+    // Beyond every schedule the serial scheme makes: the latest release time plus the sum
+    // of durations and positive lags.
+    let horizon = fwd.releases().iter().copied().max().unwrap_or(0).max(0)
+        + fwd.durations().iter().sum::<i64>()
         + (0..n)
             .flat_map(|j| fwd.links(j).map(|l| l.2.max(0)).collect::<Vec<_>>())
             .sum::<i64>()
@@ -214,7 +217,7 @@ pub fn solve_until(
                 }
                 let (_, _, deadline) = Model::scope(plan, &obj, topo, &fixed, c, lb[c], horizon);
                 let mut w = Windows {
-                    es: vec![0; n],
+                    es: fwd.releases().to_vec(),
                     lf: deadline,
                 };
                 if propagator.shave(&mut w, 2) {
@@ -230,7 +233,7 @@ pub fn solve_until(
             let (member, goal, deadline) =
                 Model::scope(plan, &obj, topo, &fixed, c, target, horizon);
             let mut w = Windows {
-                es: vec![0; n],
+                es: fwd.releases().to_vec(),
                 lf: deadline,
             };
             if !propagator.shave(&mut w, 4) {
@@ -536,14 +539,10 @@ fn incompatibility(g: &Grid, topo: &[usize], member: &[bool]) -> Vec<bool> {
     out
 }
 
-/// A link as `s_j >= s_i + delta` (plain calendars, whole durations).
+/// A link as `s_j >= s_i + delta` (plain calendars, whole durations): the earliest start
+/// the link allows `j` when `i` starts at 0 ([`link::earliest_start`]).
 pub(crate) fn delta(kind: LinkKind, lag: i64, di: i64, dj: i64) -> i64 {
-    match kind {
-        LinkKind::FS => di + lag,
-        LinkKind::SS => lag,
-        LinkKind::FF => di + lag - dj,
-        LinkKind::SF => lag - dj,
-    }
+    link::earliest_start(kind, lag, Plain, dj, 0, di)
 }
 
 impl Model {

@@ -80,6 +80,7 @@ use serde::Serialize;
 
 use crate::calendar::{self, Timeline};
 use crate::model::{Plan, When};
+use crate::network::Network;
 use crate::schedule::Problem;
 
 pub use engine::BATCH;
@@ -361,9 +362,9 @@ fn precedence_feasible(plan: &Plan, order: &[usize]) -> bool {
 /// These are exactly the durations [`simulate`] schedules with the same seed and sampling. It
 /// holds `iterations x tasks` numbers: meant for tests and plots of small plans.
 pub fn sample_durations(plan: &Plan, options: &Options) -> Vec<Vec<f64>> {
-    let timeline = Timeline::new(plan);
+    let net = Network::new(plan);
     let mut warnings = Vec::new();
-    let ctx = Ctx::new(plan, &timeline, Mode::CriticalPath, options, &mut warnings);
+    let ctx = Ctx::new(plan, &net, Mode::CriticalPath, options, &mut warnings);
     let mut scratch = ctx.scratch();
     let mut out = Vec::with_capacity(options.iterations);
     for (b, len) in batches(options.iterations) {
@@ -479,10 +480,10 @@ fn with_ctx<T>(
 ) -> T {
     let mut warnings = Vec::new();
     let problem;
-    let own_timeline;
-    let (timeline, mode) = if options.ignore_capacity {
-        own_timeline = Timeline::new(plan);
-        (&own_timeline, Mode::CriticalPath)
+    let own_network;
+    let (net, mode) = if options.ignore_capacity {
+        own_network = Network::new(plan);
+        (&own_network, Mode::CriticalPath)
     } else {
         problem = Problem::new(plan);
         let order = match &options.order {
@@ -493,15 +494,15 @@ fn with_ctx<T>(
             PriorityOrder::List(list) => list.clone(),
         };
         (
-            problem.timeline(),
+            problem.network(),
             Mode::Resource {
                 problem: &problem,
                 order,
             },
         )
     };
-    let ctx = Ctx::new(plan, timeline, mode, options, &mut warnings);
-    f(&ctx, timeline, warnings)
+    let ctx = Ctx::new(plan, net, mode, options, &mut warnings);
+    f(&ctx, net.timeline(), warnings)
 }
 
 /// The simulation from every batch's results, in batch order.
