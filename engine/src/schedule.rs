@@ -7,10 +7,11 @@
 //! capacity allow, given the tasks placed before it. The Monte Carlo engine reuses one `Sgs`
 //! per thread with sampled durations; its inner loop does not allocate.
 //!
-//! [`schedule`] is the deterministic schedule the CLI prints: point durations, the priority list
-//! the leveller ([`crate::leveling`]) finds for the release-first objective (or, with
-//! [`schedule_with`], the priority rule of [`Problem::priority_order`] or exact mode), slack on
-//! the levelled network and release ready and deploy dates.
+//! [`report`] turns a priority list into the deterministic schedule the CLI prints: slack on
+//! the levelled network and release ready and deploy dates. Which list (the leveller's, the
+//! priority rule of [`Problem::priority_order`] or exact mode's) is chosen above this module,
+//! in [`crate::dispatch`]: the leveller imports this module, so this module never imports the
+//! leveller.
 //!
 //! Capacity (SPEC section 3): on each day a team works, the demands of the tasks holding it add
 //! up to at most its capacity that day, at every moment. A task holds each team it demands
@@ -19,7 +20,8 @@
 //!
 //! ```
 //! use shipdate_engine::io::{parse_str, Format};
-//! use shipdate_engine::schedule::{schedule, Problem, Sgs};
+//! use shipdate_engine::dispatch::schedule;
+//! use shipdate_engine::schedule::{Problem, Sgs};
 //!
 //! let src = "[plan]\nname = \"demo\"\n[teams.be]\ncapacity = 1\n\
 //!            [[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 3\n\
@@ -592,7 +594,7 @@ pub struct TaskSchedule {
     pub start: f64,
     /// Finish offset: the task runs over `[start, finish)`.
     pub finish: f64,
-    /// Total slack on the levelled network (see [`schedule`]).
+    /// Total slack on the levelled network (see [`crate::dispatch::schedule_with`]).
     pub slack: f64,
     /// Whether the slack is zero (below 1e-9).
     pub critical: bool,
@@ -648,27 +650,10 @@ pub struct ScheduleReport {
     pub tasks: Vec<TaskSchedule>,
     /// Every release, in file order.
     pub releases: Vec<ReleaseSchedule>,
-    /// How the schedule was found ([`schedule_with`]); `None` from [`report`] alone.
+    /// How the schedule was found ([`crate::dispatch::schedule_with`]); `None` from [`report`]
+    /// alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchSummary>,
-}
-
-/// How [`schedule_with`] chooses the priority list it reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Method {
-    /// The release-first priority rule alone ([`Problem::priority_order`]).
-    PriorityRule,
-    /// The leveller's search ([`crate::leveling::level`]) with this budget and seed.
-    Level(crate::leveling::Options),
-    /// Exact mode ([`crate::leveling::exact::solve`]): proves the best schedule optimal or
-    /// reports the gap.
-    Exact(crate::leveling::exact::ExactOptions),
-}
-
-impl Default for Method {
-    fn default() -> Self {
-        Method::Level(crate::leveling::Options::default())
-    }
 }
 
 /// How the reported schedule was found, and how good it is known to be.
@@ -693,87 +678,8 @@ pub struct SearchSummary {
     pub stopped_early: bool,
 }
 
-/// The resource-feasible schedule the CLI prints: point durations, the leveller's best priority
-/// list with default settings ([`Method::default`]) through the serial scheme ([`Sgs`]). See
-/// [`schedule_with`] for the details; this is `schedule_with(plan, &Method::default(), None)`.
-pub fn schedule(plan: &Plan) -> ScheduleReport {
-    schedule_with(plan, &Method::default(), None)
-        .expect("the leveller's heuristic handles every valid plan")
-}
-
-/// The resource-feasible schedule of a plan: point durations, a priority list chosen by
-/// `method`, through the serial scheme ([`Sgs`]), so the list reproduces the schedule.
-/// `stop`, when given, ends the leveller's search (or exact mode's proof) early when it returns
-/// true (a time limit).
-///
-/// # Errors
-///
-/// Exact mode on a plan it cannot model ([`crate::leveling::exact::ExactError`]).
-///
-/// Slack is total slack on the resource-levelled network: a backward pass, with the makespan
-/// as deadline, over the plan's links plus the resource links the scheme created. A task placed
-/// later than its links allow because capacity was short gets, as finish-to-start predecessors,
-/// the already placed tasks sharing one of its teams whose finish freed the capacity it started
-/// on (those finishing exactly at the time it was placed). A task's slack is its latest start
-/// on that network minus its start: how far it can slip, the others keeping their order on each
-/// team, before the project's finish moves. It is critical when that is below 1e-9.
-///
-/// Releases are ready when their last task finishes; they deploy in the first open window after
-/// that ([`calendar::deploy_after`]) or, with no window rule, when ready.
-pub fn schedule_with(
-    plan: &Plan,
-    method: &Method,
-    stop: Option<&dyn Fn() -> bool>,
-) -> Result<ScheduleReport, crate::leveling::exact::ExactError> {
-    let p = Problem::new(plan);
-    let (order, search) = match method {
-        Method::PriorityRule => {
-            let order = p.priority_order();
-            let bound = graph::critical_path(&p.network, p.point_durations()).makespan;
-            let summary = SearchSummary {
-                method: "priority rule",
-                schedules: 1,
-                seed: None,
-                makespan_bound: bound,
-                optimal: false,
-                gap: None,
-                stopped_early: false,
-            };
-            (order, summary)
-        }
-        Method::Level(options) => {
-            let best = crate::leveling::level_until(plan, &p, options, stop);
-            let summary = SearchSummary {
-                method: "genetic algorithm",
-                schedules: best.schedules,
-                seed: Some(options.seed),
-                makespan_bound: best.lower_bound.last().copied().unwrap_or(0.0),
-                optimal: best.optimal,
-                gap: None,
-                stopped_early: best.stopped,
-            };
-            (best.order, summary)
-        }
-        Method::Exact(options) => {
-            let e = crate::leveling::exact::solve_until(plan, &p, options, stop)?;
-            let summary = SearchSummary {
-                method: "exact",
-                schedules: e.best.schedules,
-                seed: Some(options.heuristic.seed),
-                makespan_bound: e.best.lower_bound.last().copied().unwrap_or(0.0),
-                optimal: e.best.optimal,
-                gap: Some(e.gap),
-                stopped_early: matches!(e.stopped, Some(crate::leveling::exact::Stop::TimeLimit)),
-            };
-            (e.best.order, summary)
-        }
-    };
-    let mut report = report(plan, &p, &order);
-    report.search = Some(search);
-    Ok(report)
-}
-
-/// The report of the serial scheme's schedule for `order` (see [`schedule_with`]).
+/// The report of the serial scheme's schedule for `order` (see
+/// [`crate::dispatch::schedule_with`]).
 pub fn report(plan: &Plan, p: &Problem, order: &[usize]) -> ScheduleReport {
     let n = p.len();
     let mut sgs = Sgs::new(p);

@@ -18,11 +18,11 @@
 //!   issue's 0.02 bound is over 6 standard errors.
 
 use shipdate_engine::calendar::Timeline;
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::graph;
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::leveling;
 use shipdate_engine::model::{Estimate, Plan};
-use shipdate_engine::schedule::schedule;
 use shipdate_engine::simulate::{
     sample_durations, simulate, Options, PriorityOrder, Sampling, SimError, Simulation,
 };

@@ -589,7 +589,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Resource-aware scheduling of every iteration of the batch; criticality is zero slack on
-    /// the levelled network, as [`crate::schedule::schedule`] computes it.
+    /// the levelled network, as [`crate::dispatch::schedule`] computes it.
     fn resource(
         &self,
         problem: &Problem,
