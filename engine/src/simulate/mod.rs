@@ -109,7 +109,7 @@ pub enum Sampling {
 /// The priority list each resource-aware iteration schedules with.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum PriorityOrder {
-    /// The deterministic schedule's own list, as [`crate::schedule::schedule`] finds it (the
+    /// The deterministic schedule's own list, as [`crate::dispatch::schedule`] finds it (the
     /// leveller's best activity list with its default options): what SPEC section 3 asks for.
     #[default]
     Schedule,
@@ -521,16 +521,12 @@ fn summarise(
     let mut makespan = Vec::with_capacity(n);
     let mut ready = vec![Vec::with_capacity(n); nrel];
     let mut crit = vec![0u64; ctx.len()];
-    let mut fired = vec![0u64; plan.risks.len()];
     for o in outs {
         makespan.extend_from_slice(&o.makespan);
         for (r, rel) in ready.iter_mut().enumerate() {
             rel.extend_from_slice(&o.ready[r * o.len..(r + 1) * o.len]);
         }
         for (c, &x) in crit.iter_mut().zip(&o.crit) {
-            *c += u64::from(x);
-        }
-        for (c, &x) in fired.iter_mut().zip(&o.fired) {
             *c += u64::from(x);
         }
     }
@@ -556,8 +552,52 @@ fn summarise(
         })
         .collect();
 
+    let sensitivity = sensitivities(ctx, outs, &makespan);
+    let tasks = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(j, t)| {
+            let c = crit[j] as f64 / n as f64;
+            TaskRisk {
+                id: t.id.clone(),
+                criticality: c,
+                criticality_se: stats::binomial_se(c, n),
+                sensitivity: sensitivity[j],
+            }
+        })
+        .collect();
+
+    let summary = Summary::of(&makespan);
+    let risks = risk_effects(plan, options, outs, &summary, &ready);
+
+    Simulation {
+        iterations: n,
+        seed: options.seed,
+        sampling: options.sampling,
+        mode: if options.ignore_capacity {
+            SimMode::CriticalPath
+        } else {
+            SimMode::ResourceAware
+        },
+        batch_size: BATCH,
+        start_date: timeline.date_of_day(0),
+        makespan: summary,
+        finish_date: dated.then(|| day_percentiles(&summary)),
+        histogram: Histogram::of(&makespan, 30),
+        releases,
+        tasks,
+        risks,
+        warnings,
+    }
+}
+
+/// Each task's sensitivity: the rank correlation of its duration with the finish, from the
+/// batches' keys and durations (see [`Slot`]).
+fn sensitivities(ctx: &Ctx<'_>, outs: &[BatchOut], makespan: &[f64]) -> Vec<f64> {
+    let n = makespan.len();
     // Sensitivity: midranks of the finish, then each task's rank correlation with them.
-    let finish_rank = stats::midranks(&makespan, f64::total_cmp);
+    let finish_rank = stats::midranks(makespan, f64::total_cmp);
     let sum_bb: f64 = finish_rank.iter().map(|r| r * r).sum();
     let offsets: Vec<usize> = outs
         .iter()
@@ -570,7 +610,7 @@ fn summarise(
     let items = stats::RankItems::new(&finish_rank);
     // Tasks in chunks, each with one set of rank bins (emptied as they are read).
     const CHUNK: usize = 64;
-    let sensitivity: Vec<f64> = map_indices(ctx.len().div_ceil(CHUNK), |c| {
+    map_indices(ctx.len().div_ceil(CHUNK), |c| {
         let mut bins = stats::RankBins::new();
         (c * CHUNK..ctx.len().min((c + 1) * CHUNK))
             .map(|j| match ctx.slots[j] {
@@ -597,26 +637,28 @@ fn summarise(
     })
     .into_iter()
     .flatten()
-    .collect();
-    let tasks = plan
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(j, t)| {
-            let c = crit[j] as f64 / n as f64;
-            TaskRisk {
-                id: t.id.clone(),
-                criticality: c,
-                criticality_se: stats::binomial_se(c, n),
-                sensitivity: sensitivity[j],
-            }
-        })
-        .collect();
+    .collect()
+}
 
-    let summary = Summary::of(&makespan);
+/// Each risk's firing rate and, with `options.risk_effects`, its effect on the P80 of the
+/// finish (whose summary is `summary`) and of each release's readiness (`ready`, per release
+/// and iteration).
+fn risk_effects(
+    plan: &Plan,
+    options: &Options,
+    outs: &[BatchOut],
+    summary: &Summary,
+    ready: &[Vec<f64>],
+) -> Vec<RiskEffect> {
+    let n: usize = outs.iter().map(|o| o.len).sum();
+    let mut fired = vec![0u64; plan.risks.len()];
+    for o in outs {
+        for (c, &x) in fired.iter_mut().zip(&o.fired) {
+            *c += u64::from(x);
+        }
+    }
     let ready_p80: Vec<f64> = ready.iter().map(|r| stats::percentile(r, 80)).collect();
-    let risks = plan
-        .risks
+    plan.risks
         .iter()
         .enumerate()
         .map(|(k, risk)| {
@@ -655,27 +697,7 @@ fn summarise(
             }
             effect
         })
-        .collect();
-
-    Simulation {
-        iterations: n,
-        seed: options.seed,
-        sampling: options.sampling,
-        mode: if options.ignore_capacity {
-            SimMode::CriticalPath
-        } else {
-            SimMode::ResourceAware
-        },
-        batch_size: BATCH,
-        start_date: timeline.date_of_day(0),
-        makespan: summary,
-        finish_date: dated.then(|| day_percentiles(&summary)),
-        histogram: Histogram::of(&makespan, 30),
-        releases,
-        tasks,
-        risks,
-        warnings,
-    }
+        .collect()
 }
 
 /// Whether a deploy at `deploy` is on time for `target`, as the deterministic schedule decides.
