@@ -8,10 +8,11 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::leveling::generate::{rcpsp, release_plan, RcpspParams};
 use shipdate_engine::leveling::{level, Options};
-use shipdate_engine::schedule::{schedule, Problem};
+use shipdate_engine::schedule::Problem;
 
 fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("leveling");

@@ -9,9 +9,10 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{criterion_group, Criterion};
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::model::Plan;
-use shipdate_engine::schedule::{schedule, Problem, Sgs};
+use shipdate_engine::schedule::{Problem, Sgs};
 
 /// A small deterministic generator (SplitMix64), so the plan is the same on every run.
 struct Mix(u64);

@@ -21,14 +21,13 @@
 //! `T <= C.advance(f_j, 0).0`, that is `f_j >= T` or `C` has no working time in `[f_j, T)`.
 //! The earliest start meeting it is `C.retreat(T, d)`. Every start is also `>= 0`.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::calendar::{TeamCalendar, Timeline};
 use crate::model::{LinkKind, Plan, Task};
+use crate::network::link::{self, Axis, End};
+use crate::network::{topological_sort, Network};
 
 /// Every cycle among `n` tasks linked by `edges` (predecessor, successor): one entry per
 /// strongly connected component with more than one task (or a self-loop), listing its tasks
@@ -86,7 +85,8 @@ pub fn task_calendar<'a>(timeline: &'a Timeline, task: &Task) -> &'a TeamCalenda
 
 /// The lower bound a link puts on its successor's requested start: `kind` and `lag` of the
 /// link, `cal` and `duration` of the successor, `(pred_start, pred_finish)` of the predecessor.
-/// See the [module documentation](self) for the semantics.
+/// See the [module documentation](self) for the semantics; the rule itself is
+/// [`link::earliest_start`], which every kernel calls.
 #[inline]
 pub fn start_bound(
     kind: LinkKind,
@@ -96,41 +96,21 @@ pub fn start_bound(
     pred_start: f64,
     pred_finish: f64,
 ) -> f64 {
-    match kind {
-        LinkKind::FS => pred_finish + lag,
-        LinkKind::SS => pred_start + lag,
-        LinkKind::FF => cal.retreat(pred_finish + lag, duration),
-        LinkKind::SF => cal.retreat(pred_start + lag, duration),
-    }
+    link::earliest_start(kind, lag, cal, duration, pred_start, pred_finish)
 }
 
 /// A topological order of the tasks over their links: among the tasks whose predecessors are
 /// all placed, the one earliest in the file comes first. A validated plan has no cycle, so
-/// every task is listed once.
+/// every task is listed once. ([`Network::topological_order`] holds the same order.)
 pub fn topological_order(plan: &Plan) -> Vec<usize> {
     let n = plan.tasks.len();
-    let mut indegree = vec![0usize; n];
     let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (j, t) in plan.tasks.iter().enumerate() {
         for l in &t.after {
-            indegree[j] += 1;
             succs[l.pred].push(j);
         }
     }
-    let mut ready: BinaryHeap<Reverse<usize>> =
-        (0..n).filter(|&j| indegree[j] == 0).map(Reverse).collect();
-    let mut order = Vec::with_capacity(n);
-    while let Some(Reverse(i)) = ready.pop() {
-        order.push(i);
-        for &j in &succs[i] {
-            indegree[j] -= 1;
-            if indegree[j] == 0 {
-                ready.push(Reverse(j));
-            }
-        }
-    }
-    assert_eq!(order.len(), n, "a validated plan has no cycle");
-    order
+    topological_sort(n, |i| succs[i].iter().copied())
 }
 
 /// The result of the critical-path method: per task (indexed like [`Plan::tasks`]) its early and
@@ -176,10 +156,15 @@ pub const CRITICAL_EPS: f64 = 1e-9;
 /// assert_eq!(c.critical, vec![true, false, true]);
 /// ```
 pub fn cpm(plan: &Plan, timeline: &Timeline, durations: &[f64]) -> Cpm {
-    let order = topological_order(plan);
-    let (early_start, early_finish) = forward_pass(plan, timeline, durations, &order);
+    critical_path(&Network::with_timeline(plan, timeline.clone()), durations)
+}
+
+/// [`cpm`] on a compiled network.
+pub fn critical_path(net: &Network, durations: &[f64]) -> Cpm {
+    let order = net.topological_order();
+    let (early_start, early_finish) = forward_pass(net, durations, order);
     let makespan = early_finish.iter().copied().fold(0.0, f64::max);
-    let (late_start, late_finish) = backward_pass(plan, timeline, durations, &order, &[], makespan);
+    let (late_start, late_finish) = backward_pass(net, durations, order, &[], makespan);
     let slack: Vec<f64> = late_start
         .iter()
         .zip(&early_start)
@@ -198,30 +183,19 @@ pub fn cpm(plan: &Plan, timeline: &Timeline, durations: &[f64]) -> Cpm {
 }
 
 /// The forward pass: earliest `(start, finish)` of every task, taken in `order` (a topological
-/// order), capacity ignored.
-pub fn forward_pass(
-    plan: &Plan,
-    timeline: &Timeline,
-    durations: &[f64],
-    order: &[usize],
-) -> (Vec<f64>, Vec<f64>) {
-    let n = plan.tasks.len();
+/// order), capacity ignored. A task starts no earlier than its release time
+/// ([`Network::release_time`]).
+pub fn forward_pass(net: &Network, durations: &[f64], order: &[usize]) -> (Vec<f64>, Vec<f64>) {
+    let n = net.len();
     let mut start = vec![0.0; n];
     let mut finish = vec![0.0; n];
     for &j in order {
-        let task = &plan.tasks[j];
-        let cal = task_calendar(timeline, task);
+        let cal = net.calendar(j);
         let d = durations[j];
-        let mut es: f64 = 0.0;
-        for l in &task.after {
-            es = es.max(start_bound(
-                l.kind,
-                l.lag,
-                cal,
-                d,
-                start[l.pred],
-                finish[l.pred],
-            ));
+        let mut es: f64 = net.release_time(j);
+        for l in net.preds(j) {
+            let (ps, pf) = (start[l.other], finish[l.other]);
+            es = es.max(link::earliest_start(l.kind, l.lag, cal, d, ps, pf));
         }
         let (s, f) = cal.advance(es, d);
         start[j] = s;
@@ -238,14 +212,13 @@ pub fn forward_pass(
 /// plan's links and of these (the order a serial schedule generation scheme placed the tasks
 /// in is one).
 pub fn backward_pass(
-    plan: &Plan,
-    timeline: &Timeline,
+    net: &Network,
     durations: &[f64],
     order: &[usize],
     extra_fs: &[(usize, usize)],
     deadline: f64,
 ) -> (Vec<f64>, Vec<f64>) {
-    let n = plan.tasks.len();
+    let n = net.len();
     // For each task, the tightest bound on its finish and on its start.
     let mut fin_bound = vec![deadline; n];
     let mut start_bound_v = vec![f64::INFINITY; n];
@@ -256,25 +229,18 @@ pub fn backward_pass(
     let mut late_start = vec![0.0; n];
     let mut late_finish = vec![0.0; n];
     for &j in order.iter().rev() {
-        let task = &plan.tasks[j];
-        let cal = task_calendar(timeline, task);
+        let cal = net.calendar(j);
         let d = durations[j];
-        let mut ls = cal.retreat(fin_bound[j], d);
-        if start_bound_v[j].is_finite() {
-            ls = ls.min(cal.retreat(start_bound_v[j], 0.0));
-        }
-        let lf = cal.advance(ls, d).1;
+        let ls = cal.latest_start(fin_bound[j], start_bound_v[j], d);
         late_start[j] = ls;
-        late_finish[j] = lf;
+        late_finish[j] = cal.advance(ls, d).1;
         // The time the finish-type constraints compare against, measured on j's calendar.
-        let lf_worked = cal.advance(lf, 0.0).0;
-        for l in &task.after {
-            let i = l.pred;
-            match l.kind {
-                LinkKind::FS => fin_bound[i] = fin_bound[i].min(ls - l.lag),
-                LinkKind::SS => start_bound_v[i] = start_bound_v[i].min(ls - l.lag),
-                LinkKind::FF => fin_bound[i] = fin_bound[i].min(lf_worked - l.lag),
-                LinkKind::SF => start_bound_v[i] = start_bound_v[i].min(lf_worked - l.lag),
+        let lf_worked = cal.worked_finish(ls, d);
+        for l in net.preds(j) {
+            let i = l.other;
+            match link::latest(l.kind, l.lag, ls, lf_worked) {
+                (End::Finish, b) => fin_bound[i] = fin_bound[i].min(b),
+                (End::Start, b) => start_bound_v[i] = start_bound_v[i].min(b),
             }
         }
         for &i in &extra_preds[j] {

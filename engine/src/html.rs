@@ -25,7 +25,7 @@ use crate::svg::{self, escape};
 pub struct ReportInput<'a> {
     /// The plan.
     pub plan: &'a Plan,
-    /// Its deterministic schedule ([`crate::schedule::schedule`]).
+    /// Its deterministic schedule ([`crate::dispatch::schedule`]).
     pub schedule: &'a ScheduleReport,
     /// Its Monte Carlo simulation, when one was run.
     pub simulation: Option<&'a Simulation>,
@@ -93,12 +93,12 @@ fn figure(out: &mut String, id: &str, svg: &str, caption: &str) {
 /// The report as one HTML document (see the module docs).
 ///
 /// ```
-/// use shipdate_engine::{html, io, schedule, simulate};
+/// use shipdate_engine::{dispatch, html, io, simulate};
 /// let plan = io::parse_str(
 ///     "[plan]\nname = \"<b>demo</b>\"\n[[tasks]]\nid = \"a\"\nestimate = { low = 1, likely = 2, high = 4 }\n",
 ///     io::Format::Toml,
 /// ).unwrap();
-/// let s = schedule::schedule(&plan);
+/// let s = dispatch::schedule(&plan);
 /// let sim = simulate::simulate(&plan, &simulate::Options { iterations: 500, ..Default::default() }).unwrap();
 /// let page = html::report(&html::ReportInput {
 ///     plan: &plan, schedule: &s, simulation: Some(&sim), warnings: &[], source: "demo.toml",

@@ -7,7 +7,8 @@
 //! answered three ways:
 //!
 //! - [`graph`]: the dependency graph, cycle detection and the critical-path method;
-//! - [`schedule`]: a resource-feasible dated schedule under team capacity and calendars;
+//! - [`dispatch`]: a resource-feasible dated schedule under team capacity and calendars
+//!   ([`schedule`] and [`leveling`] below it);
 //! - [`simulate`]: Monte Carlo delay risk; [`optimize`]: release scope and window planning.
 //!
 //! The engine does no I/O and never prints: it takes text and returns data or typed errors.
@@ -17,13 +18,14 @@
 //!     "[plan]\nname = \"demo\"\n[[tasks]]\nid = \"a\"\nestimate = 3\n",
 //!     shipdate_engine::io::Format::Toml,
 //! ).unwrap();
-//! let report = shipdate_engine::schedule::schedule(&plan);
+//! let report = shipdate_engine::dispatch::schedule(&plan);
 //! assert_eq!(report.makespan, 3.0);
 //! ```
 #![deny(missing_docs)]
 
 pub mod calendar;
 pub mod diag;
+pub mod dispatch;
 pub mod graph;
 pub mod html;
 pub mod interchange;
@@ -34,6 +36,7 @@ pub mod io;
 pub mod leveling;
 pub mod lint;
 pub mod model;
+pub mod network;
 pub mod optimize;
 pub mod report;
 pub mod schedule;

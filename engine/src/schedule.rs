@@ -7,10 +7,11 @@
 //! capacity allow, given the tasks placed before it. The Monte Carlo engine reuses one `Sgs`
 //! per thread with sampled durations; its inner loop does not allocate.
 //!
-//! [`schedule`] is the deterministic schedule the CLI prints: point durations, the priority list
-//! the leveller ([`crate::leveling`]) finds for the release-first objective (or, with
-//! [`schedule_with`], the priority rule of [`Problem::priority_order`] or exact mode), slack on
-//! the levelled network and release ready and deploy dates.
+//! [`report`] turns a priority list into the deterministic schedule the CLI prints: slack on
+//! the levelled network and release ready and deploy dates. Which list (the leveller's, the
+//! priority rule of [`Problem::priority_order`] or exact mode's) is chosen above this module,
+//! in [`crate::dispatch`]: the leveller imports this module, so this module never imports the
+//! leveller.
 //!
 //! Capacity (SPEC section 3): on each day a team works, the demands of the tasks holding it add
 //! up to at most its capacity that day, at every moment. A task holds each team it demands
@@ -19,7 +20,8 @@
 //!
 //! ```
 //! use shipdate_engine::io::{parse_str, Format};
-//! use shipdate_engine::schedule::{schedule, Problem, Sgs};
+//! use shipdate_engine::dispatch::schedule;
+//! use shipdate_engine::schedule::{Problem, Sgs};
 //!
 //! let src = "[plan]\nname = \"demo\"\n[teams.be]\ncapacity = 1\n\
 //!            [[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 3\n\
@@ -44,150 +46,87 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::{self, TeamCalendar, Timeline};
-use crate::graph::{self, start_bound, CRITICAL_EPS};
-use crate::model::{LinkKind, Plan, TaskKind, When};
+use crate::graph::{self, CRITICAL_EPS};
+use crate::model::{Plan, When};
+use crate::network::link::{self, Axis, Plain};
+use crate::network::{Demand, Network};
 
-/// A link as the scheduler reads it: predecessor index, type and lag.
-#[derive(Debug, Clone, Copy)]
-struct PredLink {
-    pred: usize,
-    kind: LinkKind,
-    lag: f64,
-}
-
-/// One capacity demand of a task: the team, the units held, and whether the team's calendar
-/// is the task's own (then the task pauses exactly when the team does not work).
-#[derive(Debug, Clone, Copy)]
-struct Demand {
-    team: usize,
-    units: u32,
-    own_calendar: bool,
-}
-
-/// A plan compiled for repeated scheduling.
+/// A plan compiled for repeated scheduling: the compiled [`Network`] and what the serial
+/// scheme adds to it (constant capacities, release ranks, the priority rule's list).
 #[derive(Debug, Clone)]
 pub struct Problem {
-    durations: Vec<f64>,
-    /// Per task: its team (its calendar), or `None` for the free calendar.
-    calendar: Vec<Option<usize>>,
-    /// Per task: whether its calendar works every day (advance is `s + d`).
-    plain_calendar: Vec<bool>,
-    pred_start: Vec<usize>,
-    preds: Vec<PredLink>,
-    demand_start: Vec<usize>,
-    demands: Vec<Demand>,
-    /// Per task: its calendar is plain and every team it demands has a constant capacity.
+    network: Network,
+    /// Per task: its calendar works every day and every team it demands has a constant
+    /// capacity.
     fast: Vec<bool>,
     /// Per team: its capacity when its calendar works every day with no change, else `None`.
     constant_capacity: Vec<Option<u32>>,
-    topological: Vec<usize>,
     release_rank: Vec<usize>,
     priority: Vec<usize>,
-    timeline: Timeline,
 }
 
 impl Problem {
-    /// Compiles a validated plan: point durations (a milestone's is 0), demands, links, a
-    /// topological order, release membership and the timeline.
+    /// Compiles a validated plan: the [`Network`] (point durations, demands, links, a
+    /// topological order, the timeline), release membership and the priority rule's list.
     pub fn new(plan: &Plan) -> Problem {
-        let n = plan.tasks.len();
-        let timeline = Timeline::new(plan);
-        let durations: Vec<f64> = plan
-            .tasks
-            .iter()
-            .map(|t| match t.kind {
-                TaskKind::Milestone => 0.0,
-                _ => t.estimate.point().max(0.0),
-            })
-            .collect();
-        let calendar: Vec<Option<usize>> = plan.tasks.iter().map(|t| t.team).collect();
+        let network = Network::new(plan);
+        let timeline = network.timeline();
         let is_constant = |c: &TeamCalendar| c.is_working(0) && c.next_change(0).is_none();
-        let team_always: Vec<bool> = (0..plan.teams.len())
-            .map(|t| always_working(timeline.team(t)))
-            .collect();
-        let free_always = always_working(timeline.free());
-        let plain_calendar: Vec<bool> = calendar
-            .iter()
-            .map(|c| c.map_or(free_always, |t| team_always[t]))
-            .collect();
         let constant_capacity: Vec<Option<u32>> = (0..plan.teams.len())
             .map(|t| {
                 let cal = timeline.team(t);
                 is_constant(cal).then(|| cal.capacity(0))
             })
             .collect();
-        let mut pred_start = Vec::with_capacity(n + 1);
-        let mut preds = Vec::new();
-        let mut demand_start = Vec::with_capacity(n + 1);
-        let mut demands = Vec::new();
-        for task in &plan.tasks {
-            pred_start.push(preds.len());
-            preds.extend(task.after.iter().map(|l| PredLink {
-                pred: l.pred,
-                kind: l.kind,
-                lag: l.lag,
-            }));
-            demand_start.push(demands.len());
-            demands.extend(task.demands().map(|(team, units)| Demand {
-                team,
-                units,
-                own_calendar: task.team == Some(team),
-            }));
-        }
-        pred_start.push(preds.len());
-        demand_start.push(demands.len());
-        let fast = (0..n)
+        let fast = (0..network.len())
             .map(|j| {
-                plain_calendar[j]
-                    && demands[demand_start[j]..demand_start[j + 1]]
+                network.works_every_day(j)
+                    && network
+                        .demands(j)
                         .iter()
-                        .all(|d: &Demand| constant_capacity[d.team].is_some())
+                        .all(|d| constant_capacity[d.team].is_some())
             })
             .collect();
-        let topological = graph::topological_order(plan);
         let release_rank = release_ranks(plan);
-        let cpm = graph::cpm(plan, &timeline, &durations);
+        let cpm = graph::critical_path(&network, network.point_durations());
         let priority = precedence_feasible(plan, |j| (release_rank[j], cpm.late_start[j], j));
         Problem {
-            durations,
-            calendar,
-            plain_calendar,
+            network,
             fast,
-            pred_start,
-            preds,
-            demand_start,
-            demands,
             constant_capacity,
-            topological,
             release_rank,
             priority,
-            timeline,
         }
+    }
+
+    /// The compiled network every kernel reads.
+    pub fn network(&self) -> &Network {
+        &self.network
     }
 
     /// The number of tasks.
     pub fn len(&self) -> usize {
-        self.durations.len()
+        self.network.len()
     }
 
     /// Whether the plan has no task.
     pub fn is_empty(&self) -> bool {
-        self.durations.is_empty()
+        self.network.is_empty()
     }
 
     /// Every task's single-point duration ([`crate::model::Estimate::point`]; 0 for milestones).
     pub fn point_durations(&self) -> &[f64] {
-        &self.durations
+        self.network.point_durations()
     }
 
     /// The plan's time axis and team calendars.
     pub fn timeline(&self) -> &Timeline {
-        &self.timeline
+        self.network.timeline()
     }
 
     /// A topological order of the tasks (file order where the links allow).
     pub fn topological_order(&self) -> &[usize] {
-        &self.topological
+        self.network.topological_order()
     }
 
     /// Per task, the index of the earliest release that needs it (it, or a task that depends on
@@ -206,76 +145,51 @@ impl Problem {
 
     /// The calendar task `j` runs on.
     pub fn calendar(&self, j: usize) -> &TeamCalendar {
-        match self.calendar[j] {
-            Some(t) => self.timeline.team(t),
-            None => self.timeline.free(),
-        }
-    }
-
-    fn preds(&self, j: usize) -> &[PredLink] {
-        &self.preds[self.pred_start[j]..self.pred_start[j + 1]]
+        self.network.calendar(j)
     }
 
     fn demands(&self, j: usize) -> &[Demand] {
-        &self.demands[self.demand_start[j]..self.demand_start[j + 1]]
+        self.network.demands(j)
     }
 
     /// The `(start, finish)` of task `j` asked to start at `at` with duration `d`.
     #[inline]
     fn advance(&self, j: usize, at: f64, d: f64) -> (f64, f64) {
-        if self.plain_calendar[j] {
-            (at, at + d)
+        if self.network.works_every_day(j) {
+            Plain.advance(at, d)
         } else {
             self.calendar(j).advance(at, d)
         }
     }
 
     /// The earliest requested start of task `j` its links allow, given the times of its
-    /// (already placed) predecessors; at least 0.
+    /// (already placed) predecessors; at least its release time.
     #[inline]
     fn precedence_start(&self, j: usize, d: f64, start: &[f64], finish: &[f64]) -> f64 {
-        let mut es: f64 = 0.0;
-        let preds = self.preds(j);
+        let net = &self.network;
+        let mut es: f64 = net.release_time(j);
+        let preds = net.preds(j);
         if preds.is_empty() {
             return es;
         }
-        let cal = self.calendar(j);
-        let plain = self.plain_calendar[j];
+        let cal = net.calendar(j);
+        let plain = net.works_every_day(j);
         for l in preds {
-            let b = match l.kind {
-                LinkKind::FS => finish[l.pred] + l.lag,
-                LinkKind::SS => start[l.pred] + l.lag,
-                // On a calendar that always works, the latest start finishing by T is T - d.
-                LinkKind::FF if plain => finish[l.pred] + l.lag - d,
-                LinkKind::SF if plain => start[l.pred] + l.lag - d,
-                _ => start_bound(l.kind, l.lag, cal, d, start[l.pred], finish[l.pred]),
+            let (ps, pf) = (start[l.other], finish[l.other]);
+            let b = if plain {
+                link::earliest_start(l.kind, l.lag, Plain, d, ps, pf)
+            } else {
+                link::earliest_start(l.kind, l.lag, cal, d, ps, pf)
             };
             assert!(
                 !b.is_nan(),
                 "task {j} is listed before its predecessor {}",
-                l.pred
+                l.other
             );
             es = es.max(b);
         }
         es
     }
-}
-
-/// Whether a calendar works on every day from 0 on (its capacity may still vary), so that
-/// work over `[s, s + d)` takes exactly `d`.
-fn always_working(cal: &TeamCalendar) -> bool {
-    let mut day = 0;
-    // Capacity changes are finitely many except for a weekly pattern, which has a day off.
-    for _ in 0..100_000 {
-        if !cal.is_working(day) {
-            return false;
-        }
-        match cal.next_change(day) {
-            None => return true,
-            Some(next) => day = next,
-        }
-    }
-    false
 }
 
 /// Per task, the index of the earliest release needing it (see [`Problem::release_ranks`]).
@@ -507,7 +421,7 @@ impl Sgs {
         let q = dm.units;
         let mut i = segment_at(profile, s);
         if let Some(cap) = p.constant_capacity[dm.team] {
-            if dm.own_calendar || p.plain_calendar[j] {
+            if dm.own_calendar || p.network.works_every_day(j) {
                 // Fast path: constant capacity, the task never pauses.
                 loop {
                     if profile[i].1 + q > cap {
@@ -521,7 +435,7 @@ impl Sgs {
                 }
             }
         }
-        let team_cal = p.timeline.team(dm.team);
+        let team_cal = p.timeline().team(dm.team);
         let own_cal = (!dm.own_calendar).then(|| p.calendar(j));
         let mut t = s;
         while t < f {
@@ -562,7 +476,7 @@ impl Sgs {
     /// Records task `j` holding `dm` over `[s, f)`, except on days its own calendar does not
     /// work when that is not the team's calendar.
     fn hold(&mut self, p: &Problem, j: usize, dm: &Demand, s: f64, f: f64) {
-        if dm.own_calendar || p.plain_calendar[j] {
+        if dm.own_calendar || p.network.works_every_day(j) {
             add(&mut self.profiles[dm.team], s, f, dm.units);
             return;
         }
@@ -680,7 +594,7 @@ pub struct TaskSchedule {
     pub start: f64,
     /// Finish offset: the task runs over `[start, finish)`.
     pub finish: f64,
-    /// Total slack on the levelled network (see [`schedule`]).
+    /// Total slack on the levelled network (see [`crate::dispatch::schedule_with`]).
     pub slack: f64,
     /// Whether the slack is zero (below 1e-9).
     pub critical: bool,
@@ -736,27 +650,10 @@ pub struct ScheduleReport {
     pub tasks: Vec<TaskSchedule>,
     /// Every release, in file order.
     pub releases: Vec<ReleaseSchedule>,
-    /// How the schedule was found ([`schedule_with`]); `None` from [`report`] alone.
+    /// How the schedule was found ([`crate::dispatch::schedule_with`]); `None` from [`report`]
+    /// alone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchSummary>,
-}
-
-/// How [`schedule_with`] chooses the priority list it reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Method {
-    /// The release-first priority rule alone ([`Problem::priority_order`]).
-    PriorityRule,
-    /// The leveller's search ([`crate::leveling::level`]) with this budget and seed.
-    Level(crate::leveling::Options),
-    /// Exact mode ([`crate::leveling::exact::solve`]): proves the best schedule optimal or
-    /// reports the gap.
-    Exact(crate::leveling::exact::ExactOptions),
-}
-
-impl Default for Method {
-    fn default() -> Self {
-        Method::Level(crate::leveling::Options::default())
-    }
 }
 
 /// How the reported schedule was found, and how good it is known to be.
@@ -781,87 +678,8 @@ pub struct SearchSummary {
     pub stopped_early: bool,
 }
 
-/// The resource-feasible schedule the CLI prints: point durations, the leveller's best priority
-/// list with default settings ([`Method::default`]) through the serial scheme ([`Sgs`]). See
-/// [`schedule_with`] for the details; this is `schedule_with(plan, &Method::default(), None)`.
-pub fn schedule(plan: &Plan) -> ScheduleReport {
-    schedule_with(plan, &Method::default(), None)
-        .expect("the leveller's heuristic handles every valid plan")
-}
-
-/// The resource-feasible schedule of a plan: point durations, a priority list chosen by
-/// `method`, through the serial scheme ([`Sgs`]), so the list reproduces the schedule.
-/// `stop`, when given, ends the leveller's search (or exact mode's proof) early when it returns
-/// true (a time limit).
-///
-/// # Errors
-///
-/// Exact mode on a plan it cannot model ([`crate::leveling::exact::ExactError`]).
-///
-/// Slack is total slack on the resource-levelled network: a backward pass, with the makespan
-/// as deadline, over the plan's links plus the resource links the scheme created. A task placed
-/// later than its links allow because capacity was short gets, as finish-to-start predecessors,
-/// the already placed tasks sharing one of its teams whose finish freed the capacity it started
-/// on (those finishing exactly at the time it was placed). A task's slack is its latest start
-/// on that network minus its start: how far it can slip, the others keeping their order on each
-/// team, before the project's finish moves. It is critical when that is below 1e-9.
-///
-/// Releases are ready when their last task finishes; they deploy in the first open window after
-/// that ([`calendar::deploy_after`]) or, with no window rule, when ready.
-pub fn schedule_with(
-    plan: &Plan,
-    method: &Method,
-    stop: Option<&dyn Fn() -> bool>,
-) -> Result<ScheduleReport, crate::leveling::exact::ExactError> {
-    let p = Problem::new(plan);
-    let (order, search) = match method {
-        Method::PriorityRule => {
-            let order = p.priority_order();
-            let bound = graph::cpm(plan, &p.timeline, p.point_durations()).makespan;
-            let summary = SearchSummary {
-                method: "priority rule",
-                schedules: 1,
-                seed: None,
-                makespan_bound: bound,
-                optimal: false,
-                gap: None,
-                stopped_early: false,
-            };
-            (order, summary)
-        }
-        Method::Level(options) => {
-            let best = crate::leveling::level_until(plan, &p, options, stop);
-            let summary = SearchSummary {
-                method: "genetic algorithm",
-                schedules: best.schedules,
-                seed: Some(options.seed),
-                makespan_bound: best.lower_bound.last().copied().unwrap_or(0.0),
-                optimal: best.optimal,
-                gap: None,
-                stopped_early: best.stopped,
-            };
-            (best.order, summary)
-        }
-        Method::Exact(options) => {
-            let e = crate::leveling::exact::solve_until(plan, &p, options, stop)?;
-            let summary = SearchSummary {
-                method: "exact",
-                schedules: e.best.schedules,
-                seed: Some(options.heuristic.seed),
-                makespan_bound: e.best.lower_bound.last().copied().unwrap_or(0.0),
-                optimal: e.best.optimal,
-                gap: Some(e.gap),
-                stopped_early: matches!(e.stopped, Some(crate::leveling::exact::Stop::TimeLimit)),
-            };
-            (e.best.order, summary)
-        }
-    };
-    let mut report = report(plan, &p, &order);
-    report.search = Some(search);
-    Ok(report)
-}
-
-/// The report of the serial scheme's schedule for `order` (see [`schedule_with`]).
+/// The report of the serial scheme's schedule for `order` (see
+/// [`crate::dispatch::schedule_with`]).
 pub fn report(plan: &Plan, p: &Problem, order: &[usize]) -> ScheduleReport {
     let n = p.len();
     let mut sgs = Sgs::new(p);
@@ -871,15 +689,9 @@ pub fn report(plan: &Plan, p: &Problem, order: &[usize]) -> ScheduleReport {
     let makespan = finish.iter().copied().fold(0.0, f64::max);
 
     let links = resource_links(p, &sgs, order, &finish);
-    let (late_start, _) = graph::backward_pass(
-        plan,
-        &p.timeline,
-        p.point_durations(),
-        order,
-        &links,
-        makespan,
-    );
-    let tl = &p.timeline;
+    let (late_start, _) =
+        graph::backward_pass(&p.network, p.point_durations(), order, &links, makespan);
+    let tl = p.timeline();
     let tasks: Vec<TaskSchedule> = plan
         .tasks
         .iter()

@@ -183,7 +183,7 @@ pub(crate) fn time_axis(
 ///     "[plan]\nname = \"demo\"\n[[tasks]]\nid = \"a\"\nestimate = 3\n",
 ///     shipdate_engine::io::Format::Toml,
 /// ).unwrap();
-/// let s = shipdate_engine::schedule::schedule(&plan);
+/// let s = shipdate_engine::dispatch::schedule(&plan);
 /// let svg = shipdate_engine::svg::gantt(&plan, &s);
 /// assert!(svg.starts_with("<svg") && svg.contains("data-task=\"a\""));
 /// ```
@@ -759,7 +759,7 @@ mod tests {
             Format::Toml,
         )
         .unwrap();
-        let s = crate::schedule::schedule(&plan);
+        let s = crate::dispatch::schedule(&plan);
         let svg = gantt(&plan, &s);
         well_formed(&svg);
         assert!(!svg.contains("<img"));

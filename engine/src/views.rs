@@ -163,7 +163,7 @@ fn legend(out: &mut String, plan: &Plan, y: f64) {
 ///     "[plan]\nname = \"d\"\n[[tasks]]\nid = \"a\"\nestimate = 1\n[[tasks]]\nid = \"b\"\nestimate = 1\nafter = [\"a\"]\n",
 ///     shipdate_engine::io::Format::Toml,
 /// ).unwrap();
-/// let s = shipdate_engine::schedule::schedule(&plan);
+/// let s = shipdate_engine::dispatch::schedule(&plan);
 /// let svg = shipdate_engine::views::dependency_graph(&plan, &s);
 /// assert!(svg.contains("data-task=\"b\"") && svg.contains("data-link=\"a b\""));
 /// ```
@@ -666,7 +666,7 @@ mod tests {
     #[test]
     fn graph_marks_critical_and_cross_team_links_and_escapes() {
         let plan = parse_str(PLAN, Format::Toml).unwrap();
-        let s = crate::schedule::schedule(&plan);
+        let s = crate::dispatch::schedule(&plan);
         // a [0,3) -> c [3,7) -> d [7,8) is the critical path; b [3,5) has slack.
         assert!(s.tasks[0].critical && s.tasks[2].critical && !s.tasks[1].critical);
         let svg = dependency_graph(&plan, &s);
@@ -679,7 +679,7 @@ mod tests {
     #[test]
     fn lanes_stack_overlaps_and_mark_releases_and_freezes() {
         let plan = parse_str(PLAN, Format::Toml).unwrap();
-        let s = crate::schedule::schedule(&plan);
+        let s = crate::dispatch::schedule(&plan);
         let svg = gantt_lanes(&plan, &s);
         for id in ["a", "b", "c", "d"] {
             assert!(svg.contains(&format!("data-task=\"{id}\"")), "{id}");

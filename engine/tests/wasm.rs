@@ -5,9 +5,9 @@
 //! `#[test]`s (`cargo test -p shipdate-engine --test wasm`), against the same hand-worked
 //! expected values, so a difference between the platforms fails one of the two runs.
 
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::model::When;
-use shipdate_engine::schedule::schedule;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::{wasm_bindgen_test as test, wasm_bindgen_test_configure};
 

@@ -2,7 +2,7 @@
 
 use clap::{Args, ValueEnum};
 use shipdate_engine::interchange::{ical, mspdi};
-use shipdate_engine::{io, report, schedule};
+use shipdate_engine::{dispatch, io, report};
 
 /// What `shipdate export` writes.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,9 +38,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     let text = match args.to {
         ExportFormat::Toml => io::to_toml(&plan),
         ExportFormat::Json => io::to_json(&plan),
-        ExportFormat::Mermaid => report::mermaid_gantt(&plan, &schedule::schedule(&plan)),
-        ExportFormat::Mspdi => mspdi::export(&plan, &schedule::schedule(&plan)),
-        ExportFormat::Ical => ical::calendar(&plan, &schedule::schedule(&plan))?,
+        ExportFormat::Mermaid => report::mermaid_gantt(&plan, &dispatch::schedule(&plan)),
+        ExportFormat::Mspdi => mspdi::export(&plan, &dispatch::schedule(&plan)),
+        ExportFormat::Ical => ical::calendar(&plan, &dispatch::schedule(&plan))?,
     };
     write_output(args.output.as_deref(), &text)
 }

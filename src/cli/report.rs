@@ -2,7 +2,7 @@
 
 use clap::Args;
 use shipdate_engine::simulate::{self, Options, DEFAULT_ITERATIONS, DEFAULT_SEED};
-use shipdate_engine::{html, lint, schedule};
+use shipdate_engine::{dispatch, html, lint};
 
 /// Arguments of `shipdate report`.
 #[derive(Args, Debug)]
@@ -29,7 +29,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         anyhow::bail!("--iterations must be at least 1");
     }
     let plan = super::load_plan(&args.plan)?;
-    let sched = schedule::schedule(&plan);
+    let sched = dispatch::schedule(&plan);
     let sim = simulate::simulate(
         &plan,
         &Options {

@@ -1,11 +1,12 @@
 //! `shipdate schedule`: the resource-feasible deterministic schedule.
 
 use clap::{Args, ValueEnum};
+use shipdate_engine::dispatch::{self, Method};
 use shipdate_engine::leveling::exact::ExactOptions;
 use shipdate_engine::leveling::Options;
 use shipdate_engine::model::{Plan, When};
 use shipdate_engine::report::{self, number};
-use shipdate_engine::schedule::{self, Method, ScheduleReport};
+use shipdate_engine::schedule::ScheduleReport;
 
 use super::table::{Align, Table};
 
@@ -74,7 +75,7 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
     let stop_ref: &dyn Fn() -> bool = &stop;
     // A wall-clock deadline for the heuristic and for exact mode's search alike (microlp
     // keeps its own clock for the solves, from the same limit).
-    let s = schedule::schedule_with(&plan, &method, Some(stop_ref))?;
+    let s = dispatch::schedule_with(&plan, &method, Some(stop_ref))?;
     let text = match args.format {
         ScheduleFormat::Table => table(&plan, &s),
         ScheduleFormat::Json => serde_json::to_string_pretty(&s)? + "\n",

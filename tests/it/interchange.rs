@@ -12,10 +12,11 @@ use std::process::Command;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde_json::Value;
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::interchange::mspdi;
 use shipdate_engine::io::{self, clear_positions, Format};
 use shipdate_engine::model::{Estimate, LinkKind, Plan, TaskKind};
-use shipdate_engine::schedule::{schedule, ScheduleReport};
+use shipdate_engine::schedule::ScheduleReport;
 
 const BIN: &str = env!("CARGO_BIN_EXE_shipdate");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");

@@ -2,12 +2,13 @@
 //! against PSPLIB's proven optima, the Patterson optima, brute force and the independent
 //! checker.
 
+use shipdate_engine::dispatch::{schedule_with, Method};
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::leveling::exact::{solve, solve_until, ExactOptions, Stop};
 use shipdate_engine::leveling::generate::{rcpsp, release_plan, RcpspParams};
 use shipdate_engine::leveling::{level, level_until, Leveled, Options};
 use shipdate_engine::model::Plan;
-use shipdate_engine::schedule::{schedule_with, Method, Problem, Sgs};
+use shipdate_engine::schedule::{Problem, Sgs};
 
 use crate::checker;
 use crate::psplib::{j30_files, j30_optima};

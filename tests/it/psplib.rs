@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::io::{parse_str, Format};
-use shipdate_engine::schedule::schedule;
 
 use crate::checker;
 

@@ -3,10 +3,11 @@
 
 use chrono::NaiveDate;
 use shipdate_engine::calendar::Timeline;
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::graph;
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::model::Plan;
-use shipdate_engine::schedule::{schedule, Problem, ScheduleReport, Sgs};
+use shipdate_engine::schedule::{Problem, ScheduleReport, Sgs};
 
 use crate::checker;
 

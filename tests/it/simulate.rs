@@ -18,11 +18,11 @@
 //!   issue's 0.02 bound is over 6 standard errors.
 
 use shipdate_engine::calendar::Timeline;
+use shipdate_engine::dispatch::schedule;
 use shipdate_engine::graph;
 use shipdate_engine::io::{parse_str, Format};
 use shipdate_engine::leveling;
 use shipdate_engine::model::{Estimate, Plan};
-use shipdate_engine::schedule::schedule;
 use shipdate_engine::simulate::{
     sample_durations, simulate, Options, PriorityOrder, Sampling, SimError, Simulation,
 };
@@ -936,7 +936,7 @@ fn each_iteration_matches_the_reference_engines_on_random_plans() {
             sgs.run(&prob, d, &order, &mut st, &mut fi);
             let makespan = fi.iter().copied().fold(0.0, f64::max);
             let links = resource_links(&prob, &sgs, &order, &fi);
-            let (ls, _) = graph::backward_pass(&p, prob.timeline(), d, &order, &links, makespan);
+            let (ls, _) = graph::backward_pass(prob.network(), d, &order, &links, makespan);
             let s = simulate(
                 &p,
                 &Options {

@@ -425,7 +425,7 @@ mod tests {
         let q = plan(&text);
         assert_eq!(q.tasks[0].estimate, Estimate::Fixed { value: 5.0 });
         // a [0,5) -> c [5,9).
-        assert_eq!(shipdate_engine::schedule::schedule(&q).makespan, 9.0);
+        assert_eq!(shipdate_engine::dispatch::schedule(&q).makespan, 9.0);
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! views in [`crate::components`] only render these structs.
 
 use shipdate_engine::diag::{Diagnostic, Severity};
+use shipdate_engine::dispatch;
 use shipdate_engine::io::{self, Format};
 use shipdate_engine::model::{Plan, TaskKind, When};
-use shipdate_engine::schedule::{self, ScheduleReport};
+use shipdate_engine::schedule::ScheduleReport;
 
 /// The plan the planner opens with: the repository's example.
 pub const EXAMPLE_PLAN: &str = include_str!("../../examples/checkout.toml");
@@ -269,7 +270,7 @@ impl Planner {
     fn analyse(&mut self) {
         match io::parse_str(&self.source, Format::Toml) {
             Ok(plan) => {
-                let report = schedule::schedule(&plan);
+                let report = dispatch::schedule(&plan);
                 self.diagnostics = Vec::new();
                 self.schedule = Some(ScheduleView::of(&plan, &report));
                 self.plan_name = Some(plan.name.clone());

@@ -91,13 +91,13 @@ struct Event<'a> {
 /// [`IcalError::Undated`] when the plan has no start date.
 ///
 /// ```
-/// use shipdate_engine::{io, schedule, interchange::ical};
+/// use shipdate_engine::{dispatch, io, interchange::ical};
 /// let plan = io::parse_str(
 ///     "[plan]\nname = \"demo\"\nstart = 2027-01-04\n[[tasks]]\nid = \"a\"\nestimate = 3\n\
 ///      [[releases]]\nid = \"r1\"\ntasks = [\"a\"]\nwindows = [2027-01-06, 2027-01-12]\n",
 ///     io::Format::Toml,
 /// ).unwrap();
-/// let ics = ical::calendar(&plan, &schedule::schedule(&plan)).unwrap();
+/// let ics = ical::calendar(&plan, &dispatch::schedule(&plan)).unwrap();
 /// assert!(ics.contains("SUMMARY:Deploy r1\r\nDTSTART;VALUE=DATE:20270112\r\n"));
 /// ```
 pub fn calendar(plan: &Plan, sched: &ScheduleReport) -> Result<String, IcalError> {

@@ -1143,15 +1143,15 @@ fn runs(dates: &[NaiveDate]) -> Vec<(NaiveDate, NaiveDate)> {
 
 /// The plan and its deterministic schedule as an MSPDI document (see the module docs).
 ///
-/// `sched` must be [`crate::schedule::schedule`] of `plan`.
+/// `sched` must be [`crate::dispatch::schedule`] of `plan`.
 ///
 /// ```
-/// use shipdate_engine::{io, schedule, interchange::mspdi};
+/// use shipdate_engine::{dispatch, io, interchange::mspdi};
 /// let plan = io::parse_str(
 ///     "[plan]\nname = \"demo\"\nstart = 2027-01-04\n[[tasks]]\nid = \"a\"\nestimate = 2.5\n",
 ///     io::Format::Toml,
 /// ).unwrap();
-/// let xml = mspdi::export(&plan, &schedule::schedule(&plan));
+/// let xml = mspdi::export(&plan, &dispatch::schedule(&plan));
 /// assert!(xml.contains("<Start>2027-01-04T08:00:00</Start>"));
 /// assert!(xml.contains("<Finish>2027-01-06T12:00:00</Finish>"));
 /// assert!(xml.contains("<Duration>PT20H0M0S</Duration>"));

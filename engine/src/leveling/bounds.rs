@@ -11,7 +11,6 @@
 //!   bound is then `T + 1`, tried upwards.
 
 use crate::graph;
-use crate::model::Plan;
 use crate::schedule::Problem;
 
 use super::grid::Grid;
@@ -19,13 +18,8 @@ use super::Objective;
 
 /// The lower-bound vector (one entry per release, then the makespan) from the critical-path
 /// method.
-pub(crate) fn cpm_bound(
-    plan: &Plan,
-    problem: &Problem,
-    durations: &[f64],
-    obj: &Objective,
-) -> Vec<f64> {
-    let cpm = graph::cpm(plan, problem.timeline(), durations);
+pub(crate) fn cpm_bound(problem: &Problem, durations: &[f64], obj: &Objective) -> Vec<f64> {
+    let cpm = graph::critical_path(problem.network(), durations);
     let mut lb = vec![0.0; obj.len()];
     obj.eval(&cpm.early_finish, &mut lb);
     lb

@@ -188,12 +188,7 @@ fn mirror_plan(plan: &Plan, problem: &Problem, net: &Net, durations: &[f64], h: 
                 .iter()
                 .map(|a| Link {
                     pred: a.other,
-                    kind: match a.kind {
-                        LinkKind::FS => LinkKind::FS,
-                        LinkKind::SS => LinkKind::FF,
-                        LinkKind::FF => LinkKind::SS,
-                        LinkKind::SF => LinkKind::SF,
-                    },
+                    kind: crate::network::link::mirrored(a.kind),
                     lag: a.lag,
                     pos: None,
                 })

@@ -45,6 +45,7 @@
 use good_lp::{variable, variables, Expression, SolverModel, Variable};
 
 use crate::model::{LinkKind, Plan};
+use crate::network::link::{self, Plain};
 use crate::schedule::Problem;
 
 use super::bounds::{Propagator, Windows};
@@ -164,7 +165,7 @@ pub fn solve_until(
     stop: Option<&dyn Fn() -> bool>,
 ) -> Result<Exact, ExactError> {
     let stop_now = || stop.is_some_and(|f| f());
-    let net = Net::new(plan);
+    let net = problem.network();
     let durations = problem.point_durations();
     let (mut fwd, bwd) =
         Grid::pair(plan, problem, &net, durations).ok_or(ExactError::NotIntegral)?;
@@ -187,8 +188,10 @@ pub fn solve_until(
     let (mut solves, mut nodes, mut search_nodes, mut branch_nodes) = (0usize, 0u64, 0u64, 0u64);
     let mut fixed: Vec<i64> = Vec::new();
     let mut orderer = Orderer::default();
-    // Beyond every schedule the serial scheme makes: the sum of durations and positive lags.
-    let horizon = fwd.durations().iter().sum::<i64>()
+    // Beyond every schedule the serial scheme makes: the latest release time plus the sum
+    // of durations and positive lags.
+    let horizon = fwd.releases().iter().copied().max().unwrap_or(0).max(0)
+        + fwd.durations().iter().sum::<i64>()
         + (0..n)
             .flat_map(|j| fwd.links(j).map(|l| l.2.max(0)).collect::<Vec<_>>())
             .sum::<i64>()
@@ -214,7 +217,7 @@ pub fn solve_until(
                 }
                 let (_, _, deadline) = Model::scope(plan, &obj, topo, &fixed, c, lb[c], horizon);
                 let mut w = Windows {
-                    es: vec![0; n],
+                    es: fwd.releases().to_vec(),
                     lf: deadline,
                 };
                 if propagator.shave(&mut w, 2) {
@@ -230,7 +233,7 @@ pub fn solve_until(
             let (member, goal, deadline) =
                 Model::scope(plan, &obj, topo, &fixed, c, target, horizon);
             let mut w = Windows {
-                es: vec![0; n],
+                es: fwd.releases().to_vec(),
                 lf: deadline,
             };
             if !propagator.shave(&mut w, 4) {
@@ -452,6 +455,173 @@ fn adopt(
     }
 }
 
+/// A task's start variables in a model: (task, its (start, variable) pairs).
+type Starts = [(usize, Vec<(i64, Variable)>)];
+
+/// The link rows of [`Model::build`]: `sum_{s<=t} x_js <= sum_{s<=t-delta} x_is` for every
+/// slot `t` where it binds.
+fn link_rows(
+    g: &Grid,
+    topo: &[usize],
+    member: &[bool],
+    x: &Starts,
+    index: &[usize],
+    w: &Windows,
+    constraints: &mut Vec<good_lp::Constraint>,
+) {
+    let d = g.durations();
+    let (es, lf) = (&w.es, &w.lf);
+    for &j in topo {
+        if !member[j] {
+            continue;
+        }
+        let xj = &x[index[j]].1;
+        for (i, kind, lag) in g.links(j) {
+            let xi = &x[index[i]].1;
+            let del = delta(kind, lag, d[i], d[j]);
+            let (es_i, ls_i) = (es[i], lf[i] - d[i]);
+            let (es_j, ls_j) = (es[j], lf[j] - d[j]);
+            let lo = es_j.max(es_i + del);
+            let hi = (ls_j - 1).min(ls_i + del - 1);
+            for t in lo..=hi {
+                let mut e = Expression::default();
+                for &(s, v) in xj.iter().take_while(|&&(s, _)| s <= t) {
+                    let _ = s;
+                    e.add_mul(1.0, v);
+                }
+                for &(_, v) in xi.iter().take_while(|&&(s, _)| s <= t - del) {
+                    e.add_mul(-1.0, v);
+                }
+                constraints.push(e.leq(0.0));
+            }
+        }
+    }
+}
+
+/// The capacity rows of [`Model::build`]: per team and slot where the tasks that might run
+/// then could overload it, their demands at most its capacity.
+fn capacity_rows(
+    g: &Grid,
+    x: &Starts,
+    w: &Windows,
+    horizon: usize,
+    constraints: &mut Vec<good_lp::Constraint>,
+) {
+    let d = g.durations();
+    let (es, lf) = (&w.es, &w.lf);
+    let caps = g.capacities();
+    for (k, &cap) in caps.iter().enumerate() {
+        let users: Vec<(usize, u32)> = x
+            .iter()
+            .enumerate()
+            .filter_map(|(xi, &(j, _))| {
+                g.demands(j)
+                    .iter()
+                    .find(|&&(kk, _)| kk as usize == k)
+                    .map(|&(_, q)| (xi, q))
+            })
+            .filter(|&(xi, _)| d[x[xi].0] > 0)
+            .collect();
+        if users.is_empty() {
+            continue;
+        }
+        let mut potential = vec![0u64; horizon + 1];
+        for &(xi, q) in &users {
+            let j = x[xi].0;
+            for t in es[j].max(0)..lf[j].min(horizon as i64) {
+                potential[t as usize] += u64::from(q);
+            }
+        }
+        for t in 0..horizon as i64 {
+            if potential[t as usize] <= u64::from(cap) {
+                continue;
+            }
+            let mut e = Expression::default();
+            for &(xi, q) in &users {
+                let j = x[xi].0;
+                for &(s, v) in &x[xi].1 {
+                    if s <= t && t < s + d[j] {
+                        e.add_mul(f64::from(q), v);
+                    }
+                }
+            }
+            constraints.push(e.leq(f64::from(cap)));
+        }
+    }
+}
+
+/// The clique cuts of [`Model::build`]: at each slot, of a set of tasks no two of which can
+/// run together (a team lacks room for both, or links keep them apart), at most one runs.
+fn clique_cuts(
+    g: &Grid,
+    topo: &[usize],
+    member: &[bool],
+    x: &Starts,
+    w: &Windows,
+    horizon: usize,
+    constraints: &mut Vec<good_lp::Constraint>,
+) {
+    let n = g.len();
+    let d = g.durations();
+    let (es, lf) = (&w.es, &w.lf);
+    let incompatible = incompatibility(g, topo, member);
+    for t in 0..horizon as i64 {
+        let mut cand: Vec<usize> = (0..x.len())
+            .filter(|&xi| {
+                let j = x[xi].0;
+                d[j] > 0 && es[j] <= t && t < lf[j]
+            })
+            .collect();
+        if cand.len() < 2 {
+            continue;
+        }
+        let degree = |xi: usize| {
+            cand.iter()
+                .filter(|&&yi| incompatible[x[xi].0 * n + x[yi].0])
+                .count()
+        };
+        let mut by_degree: Vec<(usize, usize)> = cand.iter().map(|&xi| (degree(xi), xi)).collect();
+        by_degree.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        cand = by_degree.into_iter().map(|(_, xi)| xi).collect();
+        let mut covered = vec![false; cand.len()];
+        let mut cliques = 0;
+        for start in 0..cand.len() {
+            if covered[start] {
+                continue;
+            }
+            let mut clique = vec![cand[start]];
+            for (p, &yi) in cand.iter().enumerate() {
+                if p != start && clique.iter().all(|&zi| incompatible[x[zi].0 * n + x[yi].0]) {
+                    clique.push(yi);
+                }
+            }
+            if clique.len() < 2 {
+                continue;
+            }
+            cliques += 1;
+            for (p, &yi) in cand.iter().enumerate() {
+                if clique.contains(&yi) {
+                    covered[p] = true;
+                }
+            }
+            let mut e = Expression::default();
+            for &xi in &clique {
+                let j = x[xi].0;
+                for &(s, v) in &x[xi].1 {
+                    if s <= t && t < s + d[j] {
+                        e.add_mul(1.0, v);
+                    }
+                }
+            }
+            constraints.push(e.leq(1.0));
+            // Two cuts per slot at most: more make microlp's simplex slower than they help.
+            if cliques >= 2 {
+                break;
+            }
+        }
+    }
+}
+
 /// What a solve gave.
 enum Outcome {
     Infeasible,
@@ -536,14 +706,10 @@ fn incompatibility(g: &Grid, topo: &[usize], member: &[bool]) -> Vec<bool> {
     out
 }
 
-/// A link as `s_j >= s_i + delta` (plain calendars, whole durations).
+/// A link as `s_j >= s_i + delta` (plain calendars, whole durations): the earliest start
+/// the link allows `j` when `i` starts at 0 ([`link::earliest_start`]).
 pub(crate) fn delta(kind: LinkKind, lag: i64, di: i64, dj: i64) -> i64 {
-    match kind {
-        LinkKind::FS => di + lag,
-        LinkKind::SS => lag,
-        LinkKind::FF => di + lag - dj,
-        LinkKind::SF => lag - dj,
-    }
+    link::earliest_start(kind, lag, Plain, dj, 0, di)
 }
 
 impl Model {
@@ -631,137 +797,15 @@ impl Model {
             }
             constraints.push(e.eq(1.0));
         }
-        // Links: sum_{s<=t} x_js <= sum_{s<=t-delta} x_is for t where it binds.
-        for &j in topo {
-            if !member[j] {
-                continue;
-            }
-            let xj = &x[index[j]].1;
-            for (i, kind, lag) in g.links(j) {
-                let xi = &x[index[i]].1;
-                let del = delta(kind, lag, d[i], d[j]);
-                let (es_i, ls_i) = (es[i], lf[i] - d[i]);
-                let (es_j, ls_j) = (es[j], lf[j] - d[j]);
-                let lo = es_j.max(es_i + del);
-                let hi = (ls_j - 1).min(ls_i + del - 1);
-                for t in lo..=hi {
-                    let mut e = Expression::default();
-                    for &(s, v) in xj.iter().take_while(|&&(s, _)| s <= t) {
-                        let _ = s;
-                        e.add_mul(1.0, v);
-                    }
-                    for &(_, v) in xi.iter().take_while(|&&(s, _)| s <= t - del) {
-                        e.add_mul(-1.0, v);
-                    }
-                    constraints.push(e.leq(0.0));
-                }
-            }
-        }
-        // Capacity: per team and slot where the tasks that might run could overload it.
-        let caps = g.capacities();
+        link_rows(g, topo, member, &x, &index, w, &mut constraints);
         let horizon = (0..n)
             .filter(|&j| member[j])
             .map(|j| lf[j])
             .max()
             .unwrap_or(0)
             .max(0) as usize;
-        for (k, &cap) in caps.iter().enumerate() {
-            let users: Vec<(usize, u32)> = x
-                .iter()
-                .enumerate()
-                .filter_map(|(xi, &(j, _))| {
-                    g.demands(j)
-                        .iter()
-                        .find(|&&(kk, _)| kk as usize == k)
-                        .map(|&(_, q)| (xi, q))
-                })
-                .filter(|&(xi, _)| d[x[xi].0] > 0)
-                .collect();
-            if users.is_empty() {
-                continue;
-            }
-            let mut potential = vec![0u64; horizon + 1];
-            for &(xi, q) in &users {
-                let j = x[xi].0;
-                for t in es[j].max(0)..lf[j].min(horizon as i64) {
-                    potential[t as usize] += u64::from(q);
-                }
-            }
-            for t in 0..horizon as i64 {
-                if potential[t as usize] <= u64::from(cap) {
-                    continue;
-                }
-                let mut e = Expression::default();
-                for &(xi, q) in &users {
-                    let j = x[xi].0;
-                    for &(s, v) in &x[xi].1 {
-                        if s <= t && t < s + d[j] {
-                            e.add_mul(f64::from(q), v);
-                        }
-                    }
-                }
-                constraints.push(e.leq(f64::from(cap)));
-            }
-        }
-        // Clique cuts: at each slot, of a set of tasks no two of which can run together (a team
-        // lacks room for both, or links keep them apart), at most one runs.
-        let incompatible = incompatibility(g, topo, member);
-        for t in 0..horizon as i64 {
-            let mut cand: Vec<usize> = (0..x.len())
-                .filter(|&xi| {
-                    let j = x[xi].0;
-                    d[j] > 0 && es[j] <= t && t < lf[j]
-                })
-                .collect();
-            if cand.len() < 2 {
-                continue;
-            }
-            let degree = |xi: usize| {
-                cand.iter()
-                    .filter(|&&yi| incompatible[x[xi].0 * n + x[yi].0])
-                    .count()
-            };
-            let mut by_degree: Vec<(usize, usize)> =
-                cand.iter().map(|&xi| (degree(xi), xi)).collect();
-            by_degree.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            cand = by_degree.into_iter().map(|(_, xi)| xi).collect();
-            let mut covered = vec![false; cand.len()];
-            let mut cliques = 0;
-            for start in 0..cand.len() {
-                if covered[start] {
-                    continue;
-                }
-                let mut clique = vec![cand[start]];
-                for (p, &yi) in cand.iter().enumerate() {
-                    if p != start && clique.iter().all(|&zi| incompatible[x[zi].0 * n + x[yi].0]) {
-                        clique.push(yi);
-                    }
-                }
-                if clique.len() < 2 {
-                    continue;
-                }
-                cliques += 1;
-                for (p, &yi) in cand.iter().enumerate() {
-                    if clique.contains(&yi) {
-                        covered[p] = true;
-                    }
-                }
-                let mut e = Expression::default();
-                for &xi in &clique {
-                    let j = x[xi].0;
-                    for &(s, v) in &x[xi].1 {
-                        if s <= t && t < s + d[j] {
-                            e.add_mul(1.0, v);
-                        }
-                    }
-                }
-                constraints.push(e.leq(1.0));
-                // Two cuts per slot at most: more make microlp's simplex slower than they help.
-                if cliques >= 2 {
-                    break;
-                }
-            }
-        }
+        capacity_rows(g, &x, w, horizon, &mut constraints);
+        clique_cuts(g, topo, member, &x, w, horizon, &mut constraints);
         // The objective bounds every goal task's finish.
         for &j in goal {
             let xs = &x[index[j]].1;

@@ -155,7 +155,7 @@ impl<'a, D: Decode> Search<'a, D> {
         budget: usize,
         stop: Option<&'a dyn Fn() -> bool>,
     ) -> Search<'a, D> {
-        let n = net.n;
+        let n = net.len();
         let m = obj.len();
         let mut rank = vec![0.0; n];
         for (p, &j) in seed_list.iter().enumerate() {

@@ -49,6 +49,18 @@ pub fn rcpsp(params: RcpspParams, seed: u64) -> Plan {
             }
         })
         .collect();
+    let preds = random_arcs(&params, &mut rng);
+    let req = random_demands(&params, &mut rng);
+    let caps = capacities(&params, &dur, &preds, &req);
+    rcpsp_plan(n, seed, &dur, &preds, &req, &caps)
+}
+
+/// The arcs of a ProGen-like network over `params.jobs` real jobs and the two dummies: each
+/// job's predecessors.
+fn random_arcs(params: &RcpspParams, rng: &mut Rng) -> Vec<Vec<usize>> {
+    let n = params.jobs;
+    let total = n + 2;
+    let end = n + 1;
     // Arcs between real jobs: each job i (in index order) draws successors among later jobs.
     let mut succs: Vec<Vec<usize>> = vec![Vec::new(); total];
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); total];
@@ -101,7 +113,13 @@ pub fn rcpsp(params: RcpspParams, seed: u64) -> Plan {
         succs[0].push(end);
         preds[end].push(0);
     }
-    // Demands.
+    preds
+}
+
+/// Each job's demand on the four resources (none for the dummies; every real job uses one).
+fn random_demands(params: &RcpspParams, rng: &mut Rng) -> Vec<[u32; 4]> {
+    let total = params.jobs + 2;
+    let end = params.jobs + 1;
     let mut req = vec![[0u32; 4]; total];
     for r in req.iter_mut().take(end).skip(1) {
         let mut any = false;
@@ -115,6 +133,18 @@ pub fn rcpsp(params: RcpspParams, seed: u64) -> Plan {
             r[rng.below(4)] = 1 + rng.below(10) as u32;
         }
     }
+    req
+}
+
+/// The resource capacities: between the largest single demand and the peak usage of the
+/// earliest-start schedule, by the resource strength.
+fn capacities(
+    params: &RcpspParams,
+    dur: &[u32],
+    preds: &[Vec<usize>],
+    req: &[[u32; 4]],
+) -> Vec<u32> {
+    let total = dur.len();
     // Earliest starts, then the peak usage of that schedule per resource.
     let mut es = vec![0u32; total];
     for j in 0..total {
@@ -123,7 +153,7 @@ pub fn rcpsp(params: RcpspParams, seed: u64) -> Plan {
         }
     }
     let horizon = (0..total).map(|j| es[j] + dur[j]).max().unwrap_or(0) as usize;
-    let caps: Vec<u32> = (0..4)
+    (0..4)
         .map(|k| {
             let kmin = req.iter().map(|r| r[k]).max().unwrap_or(0);
             let mut usage = vec![0u32; horizon + 1];
@@ -136,7 +166,19 @@ pub fn rcpsp(params: RcpspParams, seed: u64) -> Plan {
             let cap = f64::from(kmin) + (params.strength * f64::from(kmax - kmin)).round();
             (cap as u32).max(kmin).max(1)
         })
-        .collect();
+        .collect()
+}
+
+/// The instance as an undated plan (see [`rcpsp`]).
+fn rcpsp_plan(
+    n: usize,
+    seed: u64,
+    dur: &[u32],
+    preds: &[Vec<usize>],
+    req: &[[u32; 4]],
+    caps: &[u32],
+) -> Plan {
+    let total = dur.len();
     let teams = (0..4)
         .map(|k| Team {
             id: format!("R{}", k + 1),

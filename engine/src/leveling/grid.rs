@@ -13,6 +13,7 @@
 //! No allocation happens in [`Grid::run`] once the grid is built.
 
 use crate::model::{LinkKind, Plan};
+use crate::network::link::{self, Plain};
 use crate::schedule::Problem;
 
 use super::net::Net;
@@ -36,6 +37,9 @@ pub(crate) struct Grid {
     /// (team, units)
     dems: Vec<(u32, u32)>,
     cap: Vec<u32>,
+    /// Per task, the earliest start its release time allows (all 0 on the mirrored grid,
+    /// where release times would be deadlines).
+    release: Vec<i64>,
     /// Usage, team-major: `usage[k * h + t]`.
     usage: Vec<u32>,
     h: usize,
@@ -88,6 +92,10 @@ impl Grid {
             }
         }
         dem_start.push(dems.len() as u32);
+        let mut release = Vec::with_capacity(n);
+        for &r in net.release_times() {
+            release.push(whole(r)?);
+        }
         let mut fwd_start = Vec::with_capacity(n + 1);
         let mut fwd = Vec::new();
         let mut max_lag = vec![0i64; n];
@@ -112,27 +120,22 @@ impl Grid {
             for a in net.succs(j) {
                 let lag = whole(a.lag)?;
                 max_lag_m[j] = max_lag_m[j].max(lag);
-                let kind = match a.kind {
-                    LinkKind::FS => LinkKind::FS,
-                    LinkKind::SS => LinkKind::FF,
-                    LinkKind::FF => LinkKind::SS,
-                    LinkKind::SF => LinkKind::SF,
-                };
                 bwd.push(GLink {
                     pred: a.other as u32,
-                    kind,
+                    kind: link::mirrored(a.kind),
                     lag,
                 });
             }
         }
         bwd_start.push(bwd.len() as u32);
-        // Every finish of the serial scheme is at most the sum over tasks of duration plus
-        // largest positive lag into it: a task starts no later than its precedence bound or
-        // the last finish so far, whichever is later.
+        // Every finish of the serial scheme is at most the largest release time plus the sum
+        // over tasks of duration plus largest positive lag into it: a task starts no later
+        // than its precedence bound or the last finish so far, whichever is later.
+        let latest_release = release.iter().copied().max().unwrap_or(0).max(0);
         let horizon = |ml: &[i64]| -> usize {
-            (dur.iter().sum::<i64>() + ml.iter().sum::<i64>() + 2) as usize
+            (latest_release + dur.iter().sum::<i64>() + ml.iter().sum::<i64>() + 2) as usize
         };
-        let make = |link_start: Vec<u32>, links: Vec<GLink>, h: usize| Grid {
+        let make = |link_start: Vec<u32>, links: Vec<GLink>, release: Vec<i64>, h: usize| Grid {
             n,
             dur: dur.clone(),
             link_start,
@@ -140,14 +143,15 @@ impl Grid {
             dem_start: dem_start.clone(),
             dems: dems.clone(),
             cap: cap.clone(),
+            release,
             usage: vec![0; teams * h],
             h,
             dirty: 0,
             start: vec![0; n],
             finish: vec![0; n],
         };
-        let f = make(fwd_start, fwd, horizon(&max_lag));
-        let b = make(bwd_start, bwd, horizon(&max_lag_m));
+        let b = make(bwd_start, bwd, vec![0; n], horizon(&max_lag_m));
+        let f = make(fwd_start, fwd, release, horizon(&max_lag));
         Some((f, b))
     }
 
@@ -169,17 +173,12 @@ impl Grid {
         let mut dirty = 0usize;
         for &j in list {
             let d = self.dur[j];
-            let mut es = 0i64;
+            let mut es = self.release[j];
             let (a, b) = (self.link_start[j] as usize, self.link_start[j + 1] as usize);
             for l in &self.links[a..b] {
                 let i = l.pred as usize;
-                let bound = match l.kind {
-                    LinkKind::FS => self.finish[i] + l.lag,
-                    LinkKind::SS => self.start[i] + l.lag,
-                    LinkKind::FF => self.finish[i] + l.lag - d,
-                    LinkKind::SF => self.start[i] + l.lag - d,
-                };
-                es = es.max(bound);
+                let (ps, pf) = (self.start[i], self.finish[i]);
+                es = es.max(link::earliest_start(l.kind, l.lag, Plain, d, ps, pf));
             }
             let (a, b) = (self.dem_start[j] as usize, self.dem_start[j + 1] as usize);
             let mut t = es as usize;
@@ -220,17 +219,12 @@ impl Grid {
     pub fn earliest(&self, order: &[usize], out: &mut [i64]) {
         for &j in order {
             let d = self.dur[j];
-            let mut es = 0i64;
+            let mut es = self.release[j];
             let (a, b) = (self.link_start[j] as usize, self.link_start[j + 1] as usize);
             for l in &self.links[a..b] {
                 let i = l.pred as usize;
-                let bound = match l.kind {
-                    LinkKind::FS => out[i] + self.dur[i] + l.lag,
-                    LinkKind::SS => out[i] + l.lag,
-                    LinkKind::FF => out[i] + self.dur[i] + l.lag - d,
-                    LinkKind::SF => out[i] + l.lag - d,
-                };
-                es = es.max(bound);
+                let (ps, pf) = (out[i], out[i] + self.dur[i]);
+                es = es.max(link::earliest_start(l.kind, l.lag, Plain, d, ps, pf));
             }
             out[j] = es;
         }
@@ -239,6 +233,12 @@ impl Grid {
     /// Durations in grid units.
     pub fn durations(&self) -> &[i64] {
         &self.dur
+    }
+
+    /// Per task, the earliest start its release time allows, in grid units (all 0 on the
+    /// mirrored grid).
+    pub fn releases(&self) -> &[i64] {
+        &self.release
     }
 
     /// Team capacities (0 for a team no task demands on the fast path).

@@ -77,7 +77,6 @@ use crate::schedule::{Problem, Sgs};
 use decode::{GridDecoder, SgsDecoder};
 use ga::Search;
 use grid::Grid;
-use net::Net;
 
 /// How hard to search.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,13 +167,12 @@ const DESTRUCTIVE_MAX_TASKS: usize = 160;
 /// Lower bounds for a plan: CPM for every component; on the integer grid, the makespan also by
 /// the resource and destructive bounds.
 pub(crate) fn lower_bounds(
-    plan: &Plan,
     problem: &Problem,
     obj: &Objective,
     grids: Option<&(Grid, Grid)>,
 ) -> Vec<f64> {
     let durations = problem.point_durations();
-    let mut lb = bounds::cpm_bound(plan, problem, durations, obj);
+    let mut lb = bounds::cpm_bound(problem, durations, obj);
     if let Some((fwd, bwd)) = grids {
         let m = lb.len() - 1;
         let mut t = (lb[m].ceil() as i64).max(bounds::resource_bound(fwd));
@@ -204,9 +202,9 @@ pub fn level_until(
     let n = problem.len();
     let obj = Objective::new(plan);
     let durations = problem.point_durations();
-    let net = Net::new(plan);
+    let net = problem.network();
     let grids = Grid::pair(plan, problem, &net, durations);
-    let lb = lower_bounds(plan, problem, &obj, grids.as_ref());
+    let lb = lower_bounds(problem, &obj, grids.as_ref());
     let budget = options
         .schedules
         .unwrap_or_else(|| default_budget(n, grids.is_some()))

@@ -1,91 +1,15 @@
-//! The precedence network as the leveller reads it: predecessor and successor lists (CSR), and
-//! the list operations the genetic algorithm needs (precedence-feasible orders by key, random
-//! feasible orders), all on reusable buffers.
+//! The precedence network as the leveller reads it (the compiled [`crate::network::Network`],
+//! forward or mirrored), and the list operations the genetic algorithm needs
+//! (precedence-feasible orders by key, random feasible orders), all on reusable buffers.
 
-use crate::model::{LinkKind, Plan};
+pub(crate) use crate::network::{Arc, Network as Net};
 
-/// A link seen from one end: the task at the other end, its type and lag.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Arc {
-    pub other: usize,
-    pub kind: LinkKind,
-    pub lag: f64,
-}
-
-/// Predecessor and successor lists of every task.
-#[derive(Debug, Clone)]
-pub(crate) struct Net {
-    pub n: usize,
-    pred_start: Vec<usize>,
-    preds: Vec<Arc>,
-    succ_start: Vec<usize>,
-    succs: Vec<Arc>,
-}
-
+/// The leveller's view of the compiled network: lists run forward or on the mirrored network.
 impl Net {
-    pub fn new(plan: &Plan) -> Net {
-        let n = plan.tasks.len();
-        let mut pred_start = Vec::with_capacity(n + 1);
-        let mut preds = Vec::new();
-        let mut succ_count = vec![0usize; n + 1];
-        for t in &plan.tasks {
-            pred_start.push(preds.len());
-            for l in &t.after {
-                preds.push(Arc {
-                    other: l.pred,
-                    kind: l.kind,
-                    lag: l.lag,
-                });
-                succ_count[l.pred] += 1;
-            }
-        }
-        pred_start.push(preds.len());
-        let mut succ_start = vec![0usize; n + 1];
-        for j in 0..n {
-            succ_start[j + 1] = succ_start[j] + succ_count[j];
-        }
-        let mut fill = succ_start.clone();
-        let mut succs = vec![
-            Arc {
-                other: 0,
-                kind: LinkKind::FS,
-                lag: 0.0
-            };
-            preds.len()
-        ];
-        for (j, t) in plan.tasks.iter().enumerate() {
-            for l in &t.after {
-                succs[fill[l.pred]] = Arc {
-                    other: j,
-                    kind: l.kind,
-                    lag: l.lag,
-                };
-                fill[l.pred] += 1;
-            }
-        }
-        Net {
-            n,
-            pred_start,
-            preds,
-            succ_start,
-            succs,
-        }
-    }
-
-    #[inline]
-    pub fn preds(&self, j: usize) -> &[Arc] {
-        &self.preds[self.pred_start[j]..self.pred_start[j + 1]]
-    }
-
-    #[inline]
-    pub fn succs(&self, j: usize) -> &[Arc] {
-        &self.succs[self.succ_start[j]..self.succ_start[j + 1]]
-    }
-
     /// The tasks that must come before `j` in a list of direction `dir` (predecessors forward,
     /// successors for the mirrored network).
     #[inline]
-    pub fn before(&self, j: usize, dir: Dir) -> &[Arc] {
+    pub(crate) fn before(&self, j: usize, dir: Dir) -> &[Arc] {
         match dir {
             Dir::Forward => self.preds(j),
             Dir::Mirror => self.succs(j),
@@ -94,7 +18,7 @@ impl Net {
 
     /// The tasks that must come after `j` in a list of direction `dir`.
     #[inline]
-    pub fn after(&self, j: usize, dir: Dir) -> &[Arc] {
+    pub(crate) fn after(&self, j: usize, dir: Dir) -> &[Arc] {
         match dir {
             Dir::Forward => self.succs(j),
             Dir::Mirror => self.preds(j),
@@ -185,7 +109,7 @@ impl Orderer {
         tie: &[u32],
         out: &mut Vec<usize>,
     ) {
-        let n = net.n;
+        let n = net.len();
         self.sorted.clear();
         self.sorted.extend((0..n).map(|j| {
             (u128::from(sortable(key[j])) << 64) | (u128::from(tie[j]) << 32) | j as u128
@@ -213,7 +137,7 @@ impl Orderer {
         tie: &[u32],
         out: &mut Vec<usize>,
     ) {
-        let n = net.n;
+        let n = net.len();
         out.clear();
         self.indegree.clear();
         self.indegree
@@ -260,7 +184,7 @@ pub(crate) fn positions(list: &[usize], pos: &mut [u32]) {
 /// Whether `list` lists every task once, each after the tasks `dir` requires before it.
 #[cfg(test)]
 pub(crate) fn is_feasible(net: &Net, dir: Dir, list: &[usize]) -> bool {
-    let n = net.n;
+    let n = net.len();
     if list.len() != n {
         return false;
     }

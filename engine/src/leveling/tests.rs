@@ -102,7 +102,7 @@ fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
 
 /// A random precedence-feasible list.
 fn random_list(net: &Net, rng: &mut Rng) -> Vec<usize> {
-    let n = net.n;
+    let n = net.len();
     let key: Vec<f64> = (0..n).map(|_| rng.unit()).collect();
     let tie: Vec<u32> = (0..n as u32).collect();
     let mut out = Vec::new();
@@ -134,7 +134,7 @@ fn brute_force(plan: &Plan, problem: &Problem) -> Vec<f64> {
         fit: &mut [f64],
         best: &mut [f64],
     ) {
-        let n = net.n;
+        let n = net.len();
         if list.len() == n {
             sgs.run(problem, problem.point_durations(), list, s, f);
             obj.eval(f, fit);
@@ -283,7 +283,7 @@ fn the_destructive_bound_is_valid_on_plain_instances() {
         // ...and one less must not survive when the general bound says so.
         let obj = Objective::new(&plan);
         let grids = Grid::pair(&plan, &problem, &net, d);
-        let lb = lower_bounds(&plan, &problem, &obj, grids.as_ref());
+        let lb = lower_bounds(&problem, &obj, grids.as_ref());
         assert!(*lb.last().unwrap() <= opt as f64, "seed {seed}");
     }
 }

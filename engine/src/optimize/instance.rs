@@ -142,31 +142,17 @@ impl Instance {
             .collect()
     }
 
-    /// Task indices in a topological order of the links (ties by index).
+    /// Task indices in a topological order of the links (ties by index): the compiled
+    /// network's order ([`crate::network::Network::topological_order`]), by the same sort.
     pub fn topo_order(&self) -> Vec<usize> {
         let n = self.tasks.len();
-        let mut indeg = vec![0usize; n];
         let mut succs = vec![Vec::new(); n];
         for (s, t) in self.tasks.iter().enumerate() {
             for &p in &t.preds {
-                indeg[s] += 1;
                 succs[p].push(s);
             }
         }
-        let mut ready: std::collections::BTreeSet<usize> =
-            (0..n).filter(|&t| indeg[t] == 0).collect();
-        let mut order = Vec::with_capacity(n);
-        while let Some(t) = ready.pop_first() {
-            order.push(t);
-            for &s in &succs[t] {
-                indeg[s] -= 1;
-                if indeg[s] == 0 {
-                    ready.insert(s);
-                }
-            }
-        }
-        debug_assert_eq!(order.len(), n, "validated plans have no cycles");
-        order
+        crate::network::topological_sort(n, |t| succs[t].iter().copied())
     }
 
     /// For every task, the set of its ancestors (transitive predecessors), as sorted vectors.

@@ -16,9 +16,10 @@
 //! passes run as tight loops over the iterations of a batch. In resource-aware mode each
 //! iteration is scheduled on its own by the scheduler's serial scheme.
 
-use crate::calendar::{TeamCalendar, Timeline};
-use crate::graph::{self, CRITICAL_EPS};
-use crate::model::{LinkKind, Plan, TaskKind};
+use crate::graph::CRITICAL_EPS;
+use crate::model::{Plan, TaskKind};
+use crate::network::link::{self, Axis, End, Plain};
+use crate::network::Network;
 use crate::schedule::{Problem, Sgs};
 
 use super::correlation::{self, Component};
@@ -36,13 +37,6 @@ pub(crate) const KEY_BINS: usize = 1 << u8::BITS;
 /// The smallest uniform the generator gives, `0.5 / 2^32`; copula uniforms are kept in
 /// `[U_MIN, 1 - U_MIN]` too.
 const U_MIN: f64 = 0.5 / 4_294_967_296.0;
-
-#[derive(Debug, Clone, Copy)]
-struct PredLink {
-    pred: usize,
-    kind: LinkKind,
-    lag: f64,
-}
 
 /// Where a task's per-iteration duration goes for the sensitivity ranks.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,19 +71,14 @@ pub(crate) enum Mode<'a> {
 
 /// A plan compiled for simulation.
 pub(crate) struct Ctx<'a> {
-    timeline: &'a Timeline,
+    /// The compiled network: links, topological order, calendars, release times. Its
+    /// constant calendars take the plain arithmetic ([`Network::constant_calendar`]).
+    net: &'a Network,
     mode: Mode<'a>,
     seed: u64,
     sampling: Sampling,
     risk_effects: bool,
     n: usize,
-    topo: Vec<usize>,
-    /// Each task's position in `topo`.
-    topo_pos: Vec<usize>,
-    pred_start: Vec<usize>,
-    preds: Vec<PredLink>,
-    plain: Vec<bool>,
-    team: Vec<Option<usize>>,
     /// Whether a task has a finish-to-finish or start-to-finish predecessor link (then the
     /// backward pass needs its latest finish).
     finish_links: Vec<bool>,
@@ -107,12 +96,6 @@ pub(crate) struct Ctx<'a> {
     end_candidates: Vec<usize>,
     /// Whether a task is one of `end_candidates`.
     is_end: Vec<bool>,
-    /// Each task's successors (CSR), for the risk re-runs.
-    succ_start: Vec<usize>,
-    succs: Vec<usize>,
-    /// The teams each task holds (CSR), for resource links.
-    teams_start: Vec<usize>,
-    teams: Vec<usize>,
     /// Resource mode: each task's position in the priority list.
     rank: Vec<usize>,
 }
@@ -121,40 +104,17 @@ impl<'a> Ctx<'a> {
     /// Compiles `plan`. `warnings` receives what the user should know (correlation repairs).
     pub(crate) fn new(
         plan: &'a Plan,
-        timeline: &'a Timeline,
+        net: &'a Network,
         mode: Mode<'a>,
         options: &super::Options,
         warnings: &mut Vec<String>,
     ) -> Ctx<'a> {
         let n = plan.tasks.len();
-        let topo = graph::topological_order(plan);
-        let mut pred_start = Vec::with_capacity(n + 1);
-        let mut preds = Vec::new();
-        for t in &plan.tasks {
-            pred_start.push(preds.len());
-            preds.extend(t.after.iter().map(|l| PredLink {
-                pred: l.pred,
-                kind: l.kind,
-                lag: l.lag,
-            }));
-        }
-        pred_start.push(preds.len());
-        let is_plain = |c: &TeamCalendar| c.is_working(0) && c.next_change(0).is_none();
-        let team: Vec<Option<usize>> = plan.tasks.iter().map(|t| t.team).collect();
-        let plain: Vec<bool> = team
-            .iter()
-            .map(|t| match t {
-                Some(k) => is_plain(timeline.team(*k)),
-                None => is_plain(timeline.free()),
-            })
-            .collect();
-        let finish_links = plan
-            .tasks
-            .iter()
-            .map(|t| {
-                t.after
+        let finish_links = (0..n)
+            .map(|j| {
+                net.preds(j)
                     .iter()
-                    .any(|l| matches!(l.kind, LinkKind::FF | LinkKind::SF))
+                    .any(|l| link::to_end(l.kind) == End::Finish)
             })
             .collect();
         let samplers: Vec<Sampler> = plan
@@ -180,16 +140,6 @@ impl<'a> Ctx<'a> {
         }
         let indep: Vec<usize> = (0..n).filter(|&j| random[j] && !correlated[j]).collect();
 
-        let mut succ_lists: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (j, t) in plan.tasks.iter().enumerate() {
-            for l in &t.after {
-                succ_lists[l.pred].push(j);
-            }
-        }
-        let mut topo_pos = vec![0usize; n];
-        for (k, &j) in topo.iter().enumerate() {
-            topo_pos[j] = k;
-        }
         let mut risk_task = vec![false; n];
         let risks: Vec<RiskC> = plan
             .risks
@@ -237,28 +187,14 @@ impl<'a> Ctx<'a> {
         let mut dominated = vec![false; n];
         for (s, t) in plan.tasks.iter().enumerate() {
             for l in &t.after {
-                if l.kind == LinkKind::FS && l.lag >= 0.0 && takes_time(s) {
+                if link::holds_until_finished(l.kind, l.lag) && takes_time(s) {
                     dominated[l.pred] = true;
                 }
             }
         }
         let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
         let is_end = (0..n).map(|j| !dominated[j]).collect();
-        let mut succ_start = Vec::with_capacity(n + 1);
-        let mut succs = Vec::new();
-        for list in &succ_lists {
-            succ_start.push(succs.len());
-            succs.extend_from_slice(list);
-        }
-        succ_start.push(succs.len());
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
-        let mut teams_start = Vec::with_capacity(n + 1);
-        let mut teams = Vec::new();
-        for t in &plan.tasks {
-            teams_start.push(teams.len());
-            teams.extend(t.demands().map(|(k, _)| k));
-        }
-        teams_start.push(teams.len());
         let mut rank = vec![0usize; n];
         if let Mode::Resource { order, .. } = &mode {
             for (k, &j) in order.iter().enumerate() {
@@ -266,18 +202,12 @@ impl<'a> Ctx<'a> {
             }
         }
         Ctx {
-            timeline,
+            net,
             mode,
             seed: options.seed,
             sampling: options.sampling,
             risk_effects: options.risk_effects,
             n,
-            topo,
-            topo_pos,
-            pred_start,
-            preds,
-            plain,
-            team,
             finish_links,
             samplers,
             may_be_negative,
@@ -291,10 +221,6 @@ impl<'a> Ctx<'a> {
             release_tasks,
             end_candidates,
             is_end,
-            succ_start,
-            succs,
-            teams_start,
-            teams,
             rank,
         }
     }
@@ -302,17 +228,6 @@ impl<'a> Ctx<'a> {
     /// Number of tasks.
     pub(crate) fn len(&self) -> usize {
         self.n
-    }
-
-    fn preds(&self, j: usize) -> &[PredLink] {
-        &self.preds[self.pred_start[j]..self.pred_start[j + 1]]
-    }
-
-    fn cal(&self, j: usize) -> &TeamCalendar {
-        match self.team[j] {
-            Some(k) => self.timeline.team(k),
-            None => self.timeline.free(),
-        }
     }
 
     /// A new scratch space for [`Ctx::run_batch`].
@@ -524,7 +439,7 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// The critical-path forward pass over a batch (mirrors [`graph::forward_pass`]).
+    /// The critical-path forward pass over a batch (mirrors [`crate::graph::forward_pass`]).
     fn forward(&self, s: &mut Scratch, len: usize, makespan: &mut [f64]) {
         let Scratch {
             acc,
@@ -535,31 +450,21 @@ impl<'a> Ctx<'a> {
         } = s;
         let acc = &mut acc[..len];
         makespan.fill(0.0);
-        for &j in &self.topo {
-            acc.fill(0.0);
+        let net = self.net;
+        for &j in net.topological_order() {
+            acc.fill(net.release_time(j));
             let d = &dur[j * BATCH..j * BATCH + len];
-            let plain = self.plain[j];
-            for l in self.preds(j) {
-                let p = l.pred;
-                let lag = l.lag;
+            let plain = net.constant_calendar(j);
+            for l in net.preds(j) {
+                let p = l.other;
                 let (pf, ps) = (
                     &finish[p * BATCH..p * BATCH + len],
                     &start[p * BATCH..p * BATCH + len],
                 );
-                match (l.kind, plain) {
-                    (LinkKind::FS, _) => max_into(acc, pf, lag),
-                    (LinkKind::SS, _) => max_into(acc, ps, lag),
-                    (LinkKind::FF, true) => max_into_minus(acc, pf, lag, d),
-                    (LinkKind::SF, true) => max_into_minus(acc, ps, lag, d),
-                    (kind, false) => {
-                        let cal = self.cal(j);
-                        for i in 0..len {
-                            let b = graph::start_bound(kind, lag, cal, d[i], ps[i], pf[i]);
-                            if b > acc[i] {
-                                acc[i] = b;
-                            }
-                        }
-                    }
+                if plain {
+                    link::raise_earliest(l.kind, l.lag, Plain, d, ps, pf, acc);
+                } else {
+                    link::raise_earliest(l.kind, l.lag, net.calendar(j), d, ps, pf, acc);
                 }
             }
             let (st, fi) = (
@@ -572,7 +477,7 @@ impl<'a> Ctx<'a> {
                     *f = a + dd;
                 }
             } else {
-                let cal = self.cal(j);
+                let cal = net.calendar(j);
                 for i in 0..len {
                     let (a, f) = cal.advance(acc[i], d[i]);
                     st[i] = a;
@@ -586,7 +491,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The critical-path backward pass over a batch (mirrors [`graph::backward_pass`] with the
+    /// The critical-path backward pass over a batch (mirrors [`crate::graph::backward_pass`] with the
     /// iteration's makespan as deadline): counts, per task, the iterations in which its total
     /// slack is below [`CRITICAL_EPS`].
     fn backward(&self, s: &mut Scratch, len: usize, makespan: &[f64], crit: &mut [u32]) {
@@ -606,7 +511,8 @@ impl<'a> Ctx<'a> {
         let mut ls = [0.0f64; BATCH];
         let mut lf = [0.0f64; BATCH];
         let (ls, lf) = (&mut ls[..len], &mut lf[..len]);
-        for &j in self.topo.iter().rev() {
+        let net = self.net;
+        for &j in net.topological_order().iter().rev() {
             let d = &dur[j * BATCH..j * BATCH + len];
             let es = &start[j * BATCH..j * BATCH + len];
             let fbj = if fb_set[j] {
@@ -616,18 +522,22 @@ impl<'a> Ctx<'a> {
             };
             let sbj = sb_set[j].then(|| &sb[j * BATCH..j * BATCH + len]);
             let mut count = 0u32;
-            if self.plain[j] {
-                for ((l, &f), &dd) in ls.iter_mut().zip(fbj).zip(d) {
-                    *l = f - dd;
-                }
-                if let Some(sbj) = sbj {
-                    for (l, &b) in ls.iter_mut().zip(sbj) {
-                        *l = if b < *l { b } else { *l };
+            if net.constant_calendar(j) {
+                match sbj {
+                    Some(sbj) => {
+                        for (((l, &f), &b), &dd) in ls.iter_mut().zip(fbj).zip(sbj).zip(d) {
+                            *l = Plain.latest_start(f, b, dd);
+                        }
+                    }
+                    None => {
+                        for ((l, &f), &dd) in ls.iter_mut().zip(fbj).zip(d) {
+                            *l = Plain.start_for_finish(f, dd);
+                        }
                     }
                 }
                 if self.finish_links[j] {
                     for ((f, &l), &dd) in lf.iter_mut().zip(ls.iter()).zip(d) {
-                        *f = l + dd;
+                        *f = Plain.worked_finish(l, dd);
                     }
                 }
                 // (l - e).max(0) < eps, eps > 0.
@@ -637,49 +547,40 @@ impl<'a> Ctx<'a> {
                     .map(|(&l, &e)| u32::from(l - e < CRITICAL_EPS))
                     .sum();
             } else {
-                let cal = self.cal(j);
+                let cal = net.calendar(j);
                 for i in 0..len {
-                    let mut l = cal.retreat(fbj[i], d[i]);
-                    if let Some(sbj) = sbj {
-                        if sbj[i].is_finite() {
-                            l = l.min(cal.retreat(sbj[i], 0.0));
-                        }
-                    }
+                    let b = sbj.map_or(f64::INFINITY, |sbj| sbj[i]);
+                    let l = cal.latest_start(fbj[i], b, d[i]);
                     ls[i] = l;
-                    let f = cal.advance(l, d[i]).1;
-                    lf[i] = cal.advance(f, 0.0).0;
+                    lf[i] = cal.worked_finish(l, d[i]);
                     count += u32::from(l - es[i] < CRITICAL_EPS);
                 }
             }
             crit[j] += count;
-            for l in self.preds(j) {
-                let p = l.pred;
-                let lag = l.lag;
-                let (src, dst, set) = match l.kind {
-                    LinkKind::FS => (&*ls, &mut fb[p * BATCH..p * BATCH + len], &mut fb_set[p]),
-                    LinkKind::SS => (&*ls, &mut sb[p * BATCH..p * BATCH + len], &mut sb_set[p]),
-                    LinkKind::FF => (&*lf, &mut fb[p * BATCH..p * BATCH + len], &mut fb_set[p]),
-                    LinkKind::SF => (&*lf, &mut sb[p * BATCH..p * BATCH + len], &mut sb_set[p]),
+            for l in net.preds(j) {
+                let p = l.other;
+                let (end, bounds) = link::latest_rows(l.kind, l.lag, ls, lf);
+                let (dst, set) = match end {
+                    End::Finish => (&mut fb[p * BATCH..p * BATCH + len], &mut fb_set[p]),
+                    End::Start => (&mut sb[p * BATCH..p * BATCH + len], &mut sb_set[p]),
                 };
                 if !*set {
                     // First bound: against the initial value (the makespan, or infinity).
                     *set = true;
-                    match l.kind {
-                        LinkKind::FS | LinkKind::FF => {
-                            for ((dv, &sv), &m) in dst.iter_mut().zip(src).zip(makespan) {
-                                let v = sv - lag;
+                    match end {
+                        End::Finish => {
+                            for ((dv, v), &m) in dst.iter_mut().zip(bounds).zip(makespan) {
                                 *dv = if v < m { v } else { m };
                             }
                         }
-                        LinkKind::SS | LinkKind::SF => {
-                            for (dv, &sv) in dst.iter_mut().zip(src) {
-                                *dv = sv - lag;
+                        End::Start => {
+                            for (dv, v) in dst.iter_mut().zip(bounds) {
+                                *dv = v;
                             }
                         }
                     }
                 } else {
-                    for (dv, &sv) in dst.iter_mut().zip(src) {
-                        let v = sv - lag;
+                    for (dv, v) in dst.iter_mut().zip(bounds) {
                         *dv = if v < *dv { v } else { *dv };
                     }
                 }
@@ -688,7 +589,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Resource-aware scheduling of every iteration of the batch; criticality is zero slack on
-    /// the levelled network, as [`crate::schedule::schedule`] computes it.
+    /// the levelled network, as [`crate::dispatch::schedule`] computes it.
     fn resource(
         &self,
         problem: &Problem,
@@ -724,7 +625,7 @@ impl<'a> Ctx<'a> {
         s.sgs = Some(sgs);
     }
 
-    /// The backward pass of [`graph::backward_pass`] over the plan's links plus the resource
+    /// The backward pass of [`crate::graph::backward_pass`] over the plan's links plus the resource
     /// links in `s.link_start`/`s.link_from`, for the iteration in `s.d1`/`s.s1`, taken in the
     /// reverse of the priority list, with `deadline` the iteration's makespan. Leaves each
     /// task's latest start in `s.fb1` (and uses `s.sb1` as scratch). Plain calendars skip the
@@ -740,30 +641,22 @@ impl<'a> Ctx<'a> {
         } = s;
         fb1.fill(deadline);
         sb1.fill(f64::INFINITY);
+        let net = self.net;
         for &j in order.iter().rev() {
             let d = d1[j];
-            let (ls, lf_worked) = if self.plain[j] {
-                let mut ls = fb1[j] - d;
-                if sb1[j] < ls {
-                    ls = sb1[j];
-                }
-                (ls, ls + d)
+            let (ls, lf_worked) = if net.constant_calendar(j) {
+                let ls = Plain.latest_start(fb1[j], sb1[j], d);
+                (ls, Plain.worked_finish(ls, d))
             } else {
-                let cal = self.cal(j);
-                let mut ls = cal.retreat(fb1[j], d);
-                if sb1[j].is_finite() {
-                    ls = ls.min(cal.retreat(sb1[j], 0.0));
-                }
-                let lf = cal.advance(ls, d).1;
-                (ls, cal.advance(lf, 0.0).0)
+                let cal = net.calendar(j);
+                let ls = cal.latest_start(fb1[j], sb1[j], d);
+                (ls, cal.worked_finish(ls, d))
             };
-            for l in self.preds(j) {
-                let p = l.pred;
-                match l.kind {
-                    LinkKind::FS => fb1[p] = fb1[p].min(ls - l.lag),
-                    LinkKind::SS => sb1[p] = sb1[p].min(ls - l.lag),
-                    LinkKind::FF => fb1[p] = fb1[p].min(lf_worked - l.lag),
-                    LinkKind::SF => sb1[p] = sb1[p].min(lf_worked - l.lag),
+            for l in net.preds(j) {
+                let p = l.other;
+                match link::latest(l.kind, l.lag, ls, lf_worked) {
+                    (End::Finish, b) => fb1[p] = fb1[p].min(b),
+                    (End::Start, b) => sb1[p] = sb1[p].min(b),
                 }
             }
             for &i in &link_from[link_start[j]..link_start[j + 1]] {
@@ -848,12 +741,14 @@ impl<'a> Ctx<'a> {
             ..
         } = s;
         let risk = &self.risks[r];
-        let Some(first) = risk.tasks.iter().map(|&j| self.topo_pos[j]).min() else {
+        let net = self.net;
+        let (topo, topo_pos) = (net.topological_order(), net.topological_positions());
+        let Some(first) = risk.tasks.iter().map(|&j| topo_pos[j]).min() else {
             return;
         };
         for i in (0..len).filter(|&i| fired[r * BATCH + i]) {
             for &j in &risk.tasks {
-                let k = self.topo_pos[j];
+                let k = topo_pos[j];
                 dirty[k / 64] |= 1 << (k % 64);
             }
             let mut end_moved = false;
@@ -868,35 +763,33 @@ impl<'a> Ctx<'a> {
                 }
                 let bit = bits.trailing_zeros() as usize;
                 dirty[word] = bits & (bits - 1);
-                let j = self.topo[word * 64 + bit];
+                let j = topo[word * 64 + bit];
                 let d = if self.risk_task[j] {
                     self.duration_without(j, i, base[j * BATCH + i], fired, impact, r)
                 } else {
                     dur[j * BATCH + i]
                 };
-                let plain = self.plain[j];
-                let mut acc = 0.0f64;
-                for l in self.preds(j) {
-                    let p = l.pred;
+                let plain = net.constant_calendar(j);
+                let mut acc = net.release_time(j);
+                for l in net.preds(j) {
+                    let p = l.other;
                     let (ps, pf) = if changed[p] {
                         (s2[p], f2[p])
                     } else {
                         (start[p * BATCH + i], finish[p * BATCH + i])
                     };
-                    // As `max_into` / `max_into_minus` and the calendar case of `forward`.
-                    let b = match (l.kind, plain) {
-                        (LinkKind::FS, _) => pf + l.lag,
-                        (LinkKind::SS, _) => ps + l.lag,
-                        (LinkKind::FF, true) => pf + l.lag - d,
-                        (LinkKind::SF, true) => ps + l.lag - d,
-                        (kind, false) => graph::start_bound(kind, l.lag, self.cal(j), d, ps, pf),
+                    // As `link::raise_earliest` in `forward`, one lane.
+                    let b = if plain {
+                        link::earliest_start(l.kind, l.lag, Plain, d, ps, pf)
+                    } else {
+                        link::earliest_start(l.kind, l.lag, net.calendar(j), d, ps, pf)
                     };
                     acc = if b > acc { b } else { acc };
                 }
                 let (st, fi) = if plain {
-                    (acc, acc + d)
+                    Plain.advance(acc, d)
                 } else {
-                    self.cal(j).advance(acc, d)
+                    net.calendar(j).advance(acc, d)
                 };
                 if st != start[j * BATCH + i] || fi != finish[j * BATCH + i] {
                     s2[j] = st;
@@ -904,8 +797,8 @@ impl<'a> Ctx<'a> {
                     changed[j] = true;
                     touched.push(j);
                     end_moved |= self.is_end[j];
-                    for &q in &self.succs[self.succ_start[j]..self.succ_start[j + 1]] {
-                        let k = self.topo_pos[q];
+                    for a in net.succs(j) {
+                        let k = topo_pos[a.other];
                         dirty[k / 64] |= 1 << (k % 64);
                     }
                 }
@@ -987,7 +880,7 @@ fn resource_links(
             by_finish.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             sorted = true;
         }
-        let tj = &ctx.teams[ctx.teams_start[j]..ctx.teams_start[j + 1]];
+        let tj = ctx.net.demands(j);
         let from = by_finish.partition_point(|e| e.0 < at);
         for &(f, i) in &by_finish[from..] {
             if f != at {
@@ -997,8 +890,8 @@ fn resource_links(
             if i == j || ctx.rank[i] > ctx.rank[j] {
                 continue;
             }
-            let ti = &ctx.teams[ctx.teams_start[i]..ctx.teams_start[i + 1]];
-            if ti.iter().any(|a| tj.contains(a)) {
+            let ti = ctx.net.demands(i);
+            if ti.iter().any(|a| tj.iter().any(|b| b.team == a.team)) {
                 link_from.push(i as u32);
             }
         }
@@ -1033,15 +926,6 @@ fn max_into(acc: &mut [f64], x: &[f64], lag: f64) {
     for (a, &v) in acc.iter_mut().zip(x) {
         let b = v + lag;
         // A select rather than a conditional store, so that it vectorises.
-        *a = if b > *a { b } else { *a };
-    }
-}
-
-/// `acc[i] = max(acc[i], x[i] + lag - d[i])`.
-#[inline]
-fn max_into_minus(acc: &mut [f64], x: &[f64], lag: f64, d: &[f64]) {
-    for ((a, &v), &dd) in acc.iter_mut().zip(x).zip(d) {
-        let b = v + lag - dd;
         *a = if b > *a { b } else { *a };
     }
 }
@@ -1129,7 +1013,7 @@ pub(crate) struct BatchOut {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Calendar, Estimate, Link, Release, Risk, Task, Team};
+    use crate::model::{Calendar, Estimate, Link, LinkKind, Release, Risk, Task, Team};
     use crate::simulate::Options;
 
     /// A small deterministic generator for the test plans (xorshift64*).
@@ -1261,20 +1145,20 @@ mod tests {
         };
         let problem = Problem::new(plan);
         let own;
-        let (timeline, mode) = if resource {
+        let (net, mode) = if resource {
             let order = problem.priority_order();
             (
-                problem.timeline(),
+                problem.network(),
                 Mode::Resource {
                     problem: &problem,
                     order,
                 },
             )
         } else {
-            own = Timeline::new(plan);
+            own = Network::new(plan);
             (&own, Mode::CriticalPath)
         };
-        let ctx = Ctx::new(plan, timeline, mode, &options, &mut Vec::new());
+        let ctx = Ctx::new(plan, net, mode, &options, &mut Vec::new());
         ctx.run_batch(&mut ctx.scratch(), b, len)
     }
 

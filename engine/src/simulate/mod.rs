@@ -80,6 +80,7 @@ use serde::Serialize;
 
 use crate::calendar::{self, Timeline};
 use crate::model::{Plan, When};
+use crate::network::Network;
 use crate::schedule::Problem;
 
 pub use engine::BATCH;
@@ -108,7 +109,7 @@ pub enum Sampling {
 /// The priority list each resource-aware iteration schedules with.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum PriorityOrder {
-    /// The deterministic schedule's own list, as [`crate::schedule::schedule`] finds it (the
+    /// The deterministic schedule's own list, as [`crate::dispatch::schedule`] finds it (the
     /// leveller's best activity list with its default options): what SPEC section 3 asks for.
     #[default]
     Schedule,
@@ -361,9 +362,9 @@ fn precedence_feasible(plan: &Plan, order: &[usize]) -> bool {
 /// These are exactly the durations [`simulate`] schedules with the same seed and sampling. It
 /// holds `iterations x tasks` numbers: meant for tests and plots of small plans.
 pub fn sample_durations(plan: &Plan, options: &Options) -> Vec<Vec<f64>> {
-    let timeline = Timeline::new(plan);
+    let net = Network::new(plan);
     let mut warnings = Vec::new();
-    let ctx = Ctx::new(plan, &timeline, Mode::CriticalPath, options, &mut warnings);
+    let ctx = Ctx::new(plan, &net, Mode::CriticalPath, options, &mut warnings);
     let mut scratch = ctx.scratch();
     let mut out = Vec::with_capacity(options.iterations);
     for (b, len) in batches(options.iterations) {
@@ -479,10 +480,10 @@ fn with_ctx<T>(
 ) -> T {
     let mut warnings = Vec::new();
     let problem;
-    let own_timeline;
-    let (timeline, mode) = if options.ignore_capacity {
-        own_timeline = Timeline::new(plan);
-        (&own_timeline, Mode::CriticalPath)
+    let own_network;
+    let (net, mode) = if options.ignore_capacity {
+        own_network = Network::new(plan);
+        (&own_network, Mode::CriticalPath)
     } else {
         problem = Problem::new(plan);
         let order = match &options.order {
@@ -493,15 +494,15 @@ fn with_ctx<T>(
             PriorityOrder::List(list) => list.clone(),
         };
         (
-            problem.timeline(),
+            problem.network(),
             Mode::Resource {
                 problem: &problem,
                 order,
             },
         )
     };
-    let ctx = Ctx::new(plan, timeline, mode, options, &mut warnings);
-    f(&ctx, timeline, warnings)
+    let ctx = Ctx::new(plan, net, mode, options, &mut warnings);
+    f(&ctx, net.timeline(), warnings)
 }
 
 /// The simulation from every batch's results, in batch order.
@@ -520,16 +521,12 @@ fn summarise(
     let mut makespan = Vec::with_capacity(n);
     let mut ready = vec![Vec::with_capacity(n); nrel];
     let mut crit = vec![0u64; ctx.len()];
-    let mut fired = vec![0u64; plan.risks.len()];
     for o in outs {
         makespan.extend_from_slice(&o.makespan);
         for (r, rel) in ready.iter_mut().enumerate() {
             rel.extend_from_slice(&o.ready[r * o.len..(r + 1) * o.len]);
         }
         for (c, &x) in crit.iter_mut().zip(&o.crit) {
-            *c += u64::from(x);
-        }
-        for (c, &x) in fired.iter_mut().zip(&o.fired) {
             *c += u64::from(x);
         }
     }
@@ -555,8 +552,52 @@ fn summarise(
         })
         .collect();
 
+    let sensitivity = sensitivities(ctx, outs, &makespan);
+    let tasks = plan
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(j, t)| {
+            let c = crit[j] as f64 / n as f64;
+            TaskRisk {
+                id: t.id.clone(),
+                criticality: c,
+                criticality_se: stats::binomial_se(c, n),
+                sensitivity: sensitivity[j],
+            }
+        })
+        .collect();
+
+    let summary = Summary::of(&makespan);
+    let risks = risk_effects(plan, options, outs, &summary, &ready);
+
+    Simulation {
+        iterations: n,
+        seed: options.seed,
+        sampling: options.sampling,
+        mode: if options.ignore_capacity {
+            SimMode::CriticalPath
+        } else {
+            SimMode::ResourceAware
+        },
+        batch_size: BATCH,
+        start_date: timeline.date_of_day(0),
+        makespan: summary,
+        finish_date: dated.then(|| day_percentiles(&summary)),
+        histogram: Histogram::of(&makespan, 30),
+        releases,
+        tasks,
+        risks,
+        warnings,
+    }
+}
+
+/// Each task's sensitivity: the rank correlation of its duration with the finish, from the
+/// batches' keys and durations (see [`Slot`]).
+fn sensitivities(ctx: &Ctx<'_>, outs: &[BatchOut], makespan: &[f64]) -> Vec<f64> {
+    let n = makespan.len();
     // Sensitivity: midranks of the finish, then each task's rank correlation with them.
-    let finish_rank = stats::midranks(&makespan, f64::total_cmp);
+    let finish_rank = stats::midranks(makespan, f64::total_cmp);
     let sum_bb: f64 = finish_rank.iter().map(|r| r * r).sum();
     let offsets: Vec<usize> = outs
         .iter()
@@ -569,7 +610,7 @@ fn summarise(
     let items = stats::RankItems::new(&finish_rank);
     // Tasks in chunks, each with one set of rank bins (emptied as they are read).
     const CHUNK: usize = 64;
-    let sensitivity: Vec<f64> = map_indices(ctx.len().div_ceil(CHUNK), |c| {
+    map_indices(ctx.len().div_ceil(CHUNK), |c| {
         let mut bins = stats::RankBins::new();
         (c * CHUNK..ctx.len().min((c + 1) * CHUNK))
             .map(|j| match ctx.slots[j] {
@@ -596,26 +637,28 @@ fn summarise(
     })
     .into_iter()
     .flatten()
-    .collect();
-    let tasks = plan
-        .tasks
-        .iter()
-        .enumerate()
-        .map(|(j, t)| {
-            let c = crit[j] as f64 / n as f64;
-            TaskRisk {
-                id: t.id.clone(),
-                criticality: c,
-                criticality_se: stats::binomial_se(c, n),
-                sensitivity: sensitivity[j],
-            }
-        })
-        .collect();
+    .collect()
+}
 
-    let summary = Summary::of(&makespan);
+/// Each risk's firing rate and, with `options.risk_effects`, its effect on the P80 of the
+/// finish (whose summary is `summary`) and of each release's readiness (`ready`, per release
+/// and iteration).
+fn risk_effects(
+    plan: &Plan,
+    options: &Options,
+    outs: &[BatchOut],
+    summary: &Summary,
+    ready: &[Vec<f64>],
+) -> Vec<RiskEffect> {
+    let n: usize = outs.iter().map(|o| o.len).sum();
+    let mut fired = vec![0u64; plan.risks.len()];
+    for o in outs {
+        for (c, &x) in fired.iter_mut().zip(&o.fired) {
+            *c += u64::from(x);
+        }
+    }
     let ready_p80: Vec<f64> = ready.iter().map(|r| stats::percentile(r, 80)).collect();
-    let risks = plan
-        .risks
+    plan.risks
         .iter()
         .enumerate()
         .map(|(k, risk)| {
@@ -654,27 +697,7 @@ fn summarise(
             }
             effect
         })
-        .collect();
-
-    Simulation {
-        iterations: n,
-        seed: options.seed,
-        sampling: options.sampling,
-        mode: if options.ignore_capacity {
-            SimMode::CriticalPath
-        } else {
-            SimMode::ResourceAware
-        },
-        batch_size: BATCH,
-        start_date: timeline.date_of_day(0),
-        makespan: summary,
-        finish_date: dated.then(|| day_percentiles(&summary)),
-        histogram: Histogram::of(&makespan, 30),
-        releases,
-        tasks,
-        risks,
-        warnings,
-    }
+        .collect()
 }
 
 /// Whether a deploy at `deploy` is on time for `target`, as the deterministic schedule decides.
