@@ -1153,7 +1153,7 @@ impl V<'_> {
 /// b.release(Release::new("2027.1", vec![web]));
 /// let plan = b.build().unwrap();
 /// assert_eq!(plan.tasks[web].after[0].pred, api);
-/// let report = shipdate_engine::schedule::schedule(&plan);
+/// let report = shipdate_engine::dispatch::schedule(&plan);
 /// assert_eq!(report.makespan, 6.0);
 ///
 /// // A broken plan gives every error at once, naming what is wrong.
@@ -1162,7 +1162,7 @@ impl V<'_> {
 /// b.link(a, a, LinkKind::FS, 0.0);
 /// let errors = b.build().unwrap_err();
 /// assert_eq!(errors.len(), 2);
-/// assert!(errors[0].message.starts_with("task `a`: estimate is 1e308; at most 10000"));
+/// assert!(errors[0].message.starts_with("task `a`: estimate is 1e308; at most 2000"));
 /// assert_eq!(errors[1].message, "task `a`: a task cannot come after itself");
 /// ```
 #[derive(Debug, Clone)]

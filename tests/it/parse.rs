@@ -1548,7 +1548,7 @@ fn the_builder_makes_valid_plans_and_validate_checks_any_plan() {
     assert_eq!(plan.teams[be].calendar, plan.default_calendar);
     let text = shipdate_engine::io::to_toml(&plan);
     assert_eq!(stripped(ok(&text, Format::Toml)), plan);
-    assert_eq!(shipdate_engine::schedule::schedule(&plan).makespan, 5.0);
+    assert_eq!(shipdate_engine::dispatch::schedule(&plan).makespan, 5.0);
 
     // Every rule a parsed plan meets, a built one meets too: one error per broken rule.
     let mut b = PlanBuilder::new(" ");
