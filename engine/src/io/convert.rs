@@ -22,7 +22,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const PLAN_KEYS: &[&str] = &["name", "start", "calendar"];
 const CALENDAR_KEYS: &[&str] = &["workdays", "holidays"];
-const TEAM_KEYS: &[&str] = &["capacity", "calendar", "time_off"];
+const TEAM_KEYS: &[&str] = &["name", "capacity", "calendar", "time_off"];
 const TIME_OFF_KEYS: &[&str] = &["from", "to", "capacity"];
 const TASK_KEYS: &[&str] = &[
     "id",
@@ -114,6 +114,7 @@ struct Name {
 
 struct RawTeam {
     id: String,
+    name: Option<String>,
     capacity: Option<u32>,
     calendar: Option<Name>,
     time_off: Vec<(TimeOff, usize)>,
@@ -710,6 +711,7 @@ impl Cx<'_> {
             }
             teams.push(Team {
                 id: t.id.clone(),
+                name: t.name.clone(),
                 capacity: t.capacity.unwrap_or(1),
                 calendar,
                 time_off: t.time_off.iter().map(|&(o, _)| o).collect(),
@@ -1110,6 +1112,7 @@ impl Cx<'_> {
     fn team(&mut self, e: &Entry, who: &Who, dated: bool) -> RawTeam {
         let mut t = RawTeam {
             id: e.key.clone(),
+            name: None,
             capacity: None,
             calendar: None,
             time_off: Vec::new(),
@@ -1119,6 +1122,9 @@ impl Cx<'_> {
             return t;
         };
         self.keys(es, TEAM_KEYS, who);
+        if let Some(n) = field(es, "name") {
+            t.name = self.string(n, who, "name").map(str::to_string);
+        }
         match field(es, "capacity") {
             None if misspelt(es, "capacity", TEAM_KEYS) => {}
             None => self.err(e.value.start, who, "missing `capacity`"),

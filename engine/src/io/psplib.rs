@@ -369,6 +369,7 @@ fn build(
         }
         teams.push(Team {
             id,
+            name: None,
             capacity: c.v.clamp(1, u32::MAX as i64) as u32,
             calendar: 0,
             time_off: Vec::new(),

@@ -103,7 +103,11 @@ fn tree(plan: &Plan) -> Out {
         .teams
         .iter()
         .map(|t| {
-            let mut o = vec![("capacity".to_string(), Out::Num(t.capacity.into()))];
+            let mut o = Vec::new();
+            if let Some(name) = &t.name {
+                o.push(("name".to_string(), s(name)));
+            }
+            o.push(("capacity".to_string(), Out::Num(t.capacity.into())));
             if t.calendar != plan.default_calendar {
                 o.push(("calendar".into(), s(&plan.calendars[t.calendar].id)));
             }
