@@ -34,6 +34,7 @@ pub fn synthetic_plan(n: usize, teams: usize, seed: u64) -> Plan {
     let team_list: Vec<Team> = (0..teams)
         .map(|k| Team {
             id: format!("team{k}"),
+            name: None,
             capacity: 2 + (k % 3) as u32,
             calendar: 0,
             time_off: Vec::new(),

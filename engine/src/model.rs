@@ -80,6 +80,10 @@ pub enum When {
 pub struct Team {
     /// Its name (`[teams.NAME]`).
     pub id: String,
+    /// Its display name, when it has one apart from the id (such as an MS Project resource
+    /// name: "Night crew" for `night-crew`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// How much work can run at once (people, slots), at least 1.
     pub capacity: u32,
     /// Index into [`Plan::calendars`].
@@ -95,6 +99,7 @@ impl Team {
     pub fn new(id: impl Into<String>, capacity: u32) -> Team {
         Team {
             id: id.into(),
+            name: None,
             capacity,
             calendar: 0,
             time_off: Vec::new(),

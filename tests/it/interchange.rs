@@ -192,7 +192,11 @@ fn check_mpxj_reading(plan: &Plan, s: &ScheduleReport, seen: &Value) {
     let resources = seen["resources"].as_array().unwrap();
     assert_eq!(resources.len(), plan.teams.len());
     for (k, team) in plan.teams.iter().enumerate() {
-        assert_eq!(resources[k]["name"], team.id.as_str());
+        // A team's display name where it has one, else its id.
+        assert_eq!(
+            resources[k]["name"],
+            team.name.as_deref().unwrap_or(&team.id)
+        );
         assert_eq!(
             resources[k]["max_units"].as_f64().unwrap(),
             f64::from(team.capacity) * 100.0
@@ -204,8 +208,11 @@ fn check_mpxj_reading(plan: &Plan, s: &ScheduleReport, seen: &Value) {
         .enumerate()
         .filter(|(_, t)| t.kind != TaskKind::Milestone)
         .flat_map(|(j, t)| {
-            t.demands()
-                .map(move |(k, d)| (j as u64 + 1, plan.teams[k].id.clone(), u64::from(d) * 100))
+            t.demands().map(move |(k, d)| {
+                let team = &plan.teams[k];
+                let name = team.name.clone().unwrap_or_else(|| team.id.clone());
+                (j as u64 + 1, name, u64::from(d) * 100)
+            })
         })
         .collect();
     let got: BTreeSet<(u64, String, u64)> = seen["assignments"]
@@ -247,6 +254,7 @@ fn mspdi_export_is_read_by_mpxj_with_every_task_link_and_duration() {
     for (name, file) in [
         ("example", path("examples/checkout.toml")),
         ("links", path("tests/data/interchange/links.toml")),
+        ("named", path("tests/data/interchange/named-teams.toml")),
         ("full", path("tests/data/full.toml")),
         ("psplib", path("../shared/psplib/j30/j301_1.sm")),
     ] {
@@ -360,6 +368,7 @@ fn mspdi_round_trip_through_shipdate_keeps_the_plan_and_schedule() {
     for file in [
         path("examples/checkout.toml"),
         path("tests/data/interchange/links.toml"),
+        path("tests/data/interchange/named-teams.toml"),
     ] {
         round_trip(&load(&file));
     }
@@ -553,7 +562,11 @@ fn ical_needs_a_dated_plan() {
 
 #[test]
 fn toml_and_json_exports_read_back_to_the_same_plan() {
-    for file in [path("examples/checkout.toml"), path("tests/data/full.toml")] {
+    for file in [
+        path("examples/checkout.toml"),
+        path("tests/data/full.toml"),
+        path("tests/data/interchange/named-teams.toml"),
+    ] {
         let plan = load(&file);
         for (to, format) in [("toml", Format::Toml), ("json", Format::Json)] {
             let r = shipdate(&["export", &file, "--to", to]);
@@ -604,4 +617,288 @@ fn ms_project_style_file_imports_to_the_plan_it_describes() {
         "f: warning: 1 elapsed-time lag(s) converted to working days at the calendar's share of working days",
     ];
     assert_eq!(notes, expect);
+}
+
+/// An MSPDI document from Monday 4 January 2027 (no calendar: Monday to Friday) with `body`.
+fn project(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Project xmlns=\"http://schemas.microsoft.com/project\">\n<Name>t.xml</Name><StartDate>2027-01-04T08:00:00</StartDate><MinutesPerDay>480</MinutesPerDay>\n{body}\n</Project>\n"
+    )
+}
+
+/// A task row: UID, name, duration (`PT..`) and its `DurationFormat`.
+fn task_xml(uid: u32, name: &str, duration: &str, format: u32) -> String {
+    format!(
+        "<Task><UID>{uid}</UID><ID>{uid}</ID><Name>{name}</Name><Duration>{duration}</Duration><DurationFormat>{format}</DurationFormat></Task>\n"
+    )
+}
+
+/// A task row with the file's own dates.
+fn dated_task_xml(uid: u32, name: &str, start: &str, finish: &str) -> String {
+    format!(
+        "<Task><UID>{uid}</UID><ID>{uid}</ID><Name>{name}</Name><Start>{start}</Start><Finish>{finish}</Finish><Duration>PT24H0M0S</Duration><DurationFormat>7</DurationFormat></Task>\n"
+    )
+}
+
+fn resource_xml(uid: u32, name: &str, max_units: &str) -> String {
+    format!(
+        "<Resource><UID>{uid}</UID><ID>{uid}</ID><Name>{name}</Name><Type>1</Type><MaxUnits>{max_units}</MaxUnits></Resource>\n"
+    )
+}
+
+fn assignment_xml(uid: u32, task: u32, resource: u32, units: &str) -> String {
+    format!(
+        "<Assignment><UID>{uid}</UID><TaskUID>{task}</TaskUID><ResourceUID>{resource}</ResourceUID><Units>{units}</Units></Assignment>\n"
+    )
+}
+
+/// `LINE:COLUMN` of the `nth` occurrence of `needle` in `src` (columns in characters).
+fn place(src: &str, needle: &str, nth: usize) -> String {
+    let at = src.match_indices(needle).nth(nth).unwrap().0;
+    let before = &src[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    format!(
+        "{}:{}",
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1
+    )
+}
+
+fn notes_of(imported: &mspdi::Imported) -> Vec<String> {
+    imported.notes.iter().map(|n| n.render("f")).collect()
+}
+
+#[test]
+fn mspdi_project_files_of_other_tools_are_refused() {
+    let dir = scratch("mspdi-namespace");
+    for (name, text, want) in [
+        (
+            "old.csproj.xml",
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Project ToolsVersion=\"15.0\" xmlns=\"http://schemas.microsoft.com/developer/msbuild/2003\">\n  <PropertyGroup><OutputType>Exe</OutputType></PropertyGroup>\n</Project>\n",
+            ":2:1: error: not an MS Project XML (MSPDI) file: its <Project> is in namespace `http://schemas.microsoft.com/developer/msbuild/2003`, not MS Project's `http://schemas.microsoft.com/project` (an MSBuild project file)",
+        ),
+        (
+            "sdk.csproj.xml",
+            "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup><TargetFramework>net8.0</TargetFramework></PropertyGroup>\n  <ItemGroup><Compile Include=\"Tasks.cs\" /></ItemGroup>\n</Project>\n",
+            ":1:1: error: not an MS Project XML (MSPDI) file: its <Project> has no namespace",
+        ),
+        (
+            "labview.xml",
+            "<?xml version='1.0' encoding='UTF-8'?>\n<Project Type=\"Project\" LVVersion=\"23008000\">\n\t<Item Name=\"My Computer\" Type=\"My Computer\"/>\n</Project>\n",
+            ":2:1: error: not an MS Project XML (MSPDI) file: its <Project> has no namespace",
+        ),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        let r = shipdate(&["import", file.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{name}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{name}: no plan");
+        let first = r.stderr.lines().next().unwrap_or("");
+        assert!(
+            first.starts_with(&format!("{}{want}", file.display())),
+            "{name}: {first}"
+        );
+        assert!(
+            first.contains("save the plan as XML from MS Project"),
+            "{name}: {first}"
+        );
+    }
+    // A prefixed root in MS Project's namespace is MSPDI.
+    let prefixed = "<p:Project xmlns:p=\"http://schemas.microsoft.com/project\"><p:StartDate>2027-01-04T08:00:00</p:StartDate><p:Tasks><p:Task><p:UID>1</p:UID><p:Name>A</p:Name><p:Duration>PT8H0M0S</p:Duration></p:Task></p:Tasks></p:Project>";
+    let plan = mspdi::import(prefixed).expect("MSPDI").plan;
+    assert_eq!(plan.tasks.len(), 1);
+}
+
+#[test]
+fn mspdi_nested_150000_deep_neither_overflows_on_import_nor_on_drop() {
+    const DEPTH: usize = 150_000;
+    let deep = format!(
+        "<Extra>{}{}</Extra>",
+        "<a>".repeat(DEPTH),
+        "</a>".repeat(DEPTH)
+    );
+    let xml = project(&format!(
+        "<Tasks>{}</Tasks>{deep}",
+        task_xml(1, "Only task", "PT16H0M0S", 7)
+    ));
+    // In the engine, on a thread with a 512 KiB stack: parsing, reading and freeing the
+    // 150,000-level tree (a recursive drop would need megabytes).
+    let text = xml.clone();
+    let unclosed = project(&"<a>".repeat(DEPTH)).replace("\n</Project>\n", "");
+    let (tasks, err) = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let tasks = mspdi::import(&text).map(|i| i.plan.tasks.len());
+            let err = mspdi::import(&unclosed).map(|_| ()).unwrap_err();
+            (tasks, err)
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(tasks, Ok(1));
+    assert!(
+        err[0]
+            .message
+            .contains("the document ends inside an element"),
+        "{err:?}"
+    );
+    // Through the CLI, with its ordinary main thread.
+    let dir = scratch("mspdi-deep");
+    let file = dir.join("deep.xml");
+    std::fs::write(&file, &xml).unwrap();
+    let r = shipdate(&["import", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("id = \"only-task\""), "{}", r.stdout);
+}
+
+#[test]
+fn mspdi_elapsed_durations_are_calendar_time() {
+    // Elapsed durations are written in elapsed hours: 1 emonth = 30 x 24 h, 1 eweek = 168 h.
+    let tasks = [
+        task_xml(1, "Month", "PT720H0M0S", 12),
+        task_xml(2, "Week", "PT168H0M0S", 10),
+        task_xml(3, "Two days", "PT48H0M0S", 8),
+        task_xml(4, "Twelve hours", "PT12H0M0S", 6),
+        task_xml(5, "Estimated week", "PT168H0M0S", 42),
+        task_xml(6, "Work week", "PT40H0M0S", 7),
+    ]
+    .concat();
+    let imported = mspdi::import(&project(&format!("<Tasks>{tasks}</Tasks>"))).unwrap();
+    let plan = &imported.plan;
+    // On a Monday-to-Friday calendar a calendar day is 5/7 of a working day.
+    let tidy = |x: f64| (x * 1e6).round() / 1e6;
+    let want = [
+        ("month", tidy(30.0 * 5.0 / 7.0)),
+        ("week", 5.0),
+        ("two-days", tidy(2.0 * 5.0 / 7.0)),
+        ("twelve-hours", tidy(0.5 * 5.0 / 7.0)),
+        ("estimated-week", 5.0),
+        ("work-week", 5.0),
+    ];
+    for (id, days) in want {
+        let t = &plan.tasks[plan.task_index(id).unwrap()];
+        assert_eq!(t.estimate.point(), days, "{id}");
+    }
+    // A month of calendar time is about 21 working days, not the 90 of reading 720 hours as
+    // working hours.
+    assert!((plan.tasks[0].estimate.point() - 21.43).abs() < 0.01);
+    assert!(notes_of(&imported).contains(
+        &"f: warning: 5 elapsed-time duration(s) converted to working days at the calendar's share of working days".to_string()
+    ));
+    // A week of elapsed time from Monday 4 January ends on Friday 8 January.
+    let s = schedule(plan);
+    let week = &s.tasks[plan.task_index("week").unwrap()];
+    assert_eq!(week.finish_date, NaiveDate::from_ymd_opt(2027, 1, 8));
+}
+
+#[test]
+fn mspdi_fractional_units_are_noted_with_the_task_and_the_units() {
+    let body = format!(
+        "<Tasks>{}{}{}</Tasks><Resources>{}</Resources><Assignments>{}{}{}</Assignments>",
+        task_xml(1, "Half", "PT16H0M0S", 7),
+        task_xml(2, "One and a half", "PT16H0M0S", 7),
+        task_xml(3, "Whole", "PT16H0M0S", 7),
+        resource_xml(1, "Crew", "2"),
+        assignment_xml(1, 1, 1, "0.5"),
+        assignment_xml(2, 2, 1, "1.5"),
+        assignment_xml(3, 3, 1, "1"),
+    );
+    let src = project(&body);
+    let imported = mspdi::import(&src).unwrap();
+    let plan = &imported.plan;
+    let demand = |id: &str| plan.tasks[plan.task_index(id).unwrap()].demand;
+    assert_eq!(
+        [demand("half"), demand("one-and-a-half"), demand("whole")],
+        [1, 2, 1]
+    );
+    assert_eq!(
+        notes_of(&imported),
+        [
+            format!(
+                "f:{}: warning: task `half`: 0.5 units of `crew` read as demand 1 (demands are whole numbers)",
+                place(&src, "<Assignment>", 0)
+            ),
+            format!(
+                "f:{}: warning: task `one-and-a-half`: 1.5 units of `crew` read as demand 2 (demands are whole numbers)",
+                place(&src, "<Assignment>", 1)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn mspdi_over_allocated_schedule_is_noted_and_its_dates_move() {
+    let body = |max_units: &str, b_start: &str, b_finish: &str| {
+        format!(
+            "<Tasks>{}{}</Tasks><Resources>{}</Resources><Assignments>{}{}</Assignments>",
+            dated_task_xml(1, "A", "2027-01-04T08:00:00", "2027-01-06T16:00:00"),
+            dated_task_xml(2, "B", b_start, b_finish),
+            resource_xml(1, "Movers", max_units),
+            assignment_xml(1, 1, 1, "1"),
+            assignment_xml(2, 2, 1, "1"),
+        )
+    };
+    // A and B run at once on a resource of one unit.
+    let src = project(&body("1", "2027-01-05T08:00:00", "2027-01-07T16:00:00"));
+    let imported = mspdi::import(&src).unwrap();
+    assert_eq!(
+        notes_of(&imported),
+        [format!(
+            "f:{}: warning: resource `Movers` is over-allocated in the file's own schedule (demand 2 against capacity 1 from 2027-01-05 08:00): shipdate levels it, so its tasks' dates will move",
+            place(&src, "<Resource>", 0)
+        )]
+    );
+    // And they do: B waits for A (the file had B on Tuesday 5 January).
+    let s = schedule(&imported.plan);
+    assert_eq!(s.tasks[1].start_date, NaiveDate::from_ymd_opt(2027, 1, 7));
+    // Back to back (B from the moment A finishes), or two units: nothing to say.
+    for src in [
+        project(&body("1", "2027-01-06T16:00:00", "2027-01-11T16:00:00")),
+        project(&body("2", "2027-01-05T08:00:00", "2027-01-07T16:00:00")),
+    ] {
+        let imported = mspdi::import(&src).unwrap();
+        assert_eq!(notes_of(&imported), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn team_display_names_are_kept_from_ms_project_and_in_plans() {
+    // MS Project resource names are the teams' display names; ids stay slugs.
+    let src = std::fs::read_to_string(path("tests/data/interchange/msproject.xml")).unwrap();
+    let plan = mspdi::import(&src).unwrap().plan;
+    let teams: Vec<(&str, Option<&str>)> = plan
+        .teams
+        .iter()
+        .map(|t| (t.id.as_str(), t.name.as_deref()))
+        .collect();
+    assert_eq!(
+        teams,
+        [
+            ("movers", Some("Movers")),
+            ("night-crew", Some("Night crew"))
+        ]
+    );
+    // In a plan: read, written and read back, as TOML and JSON.
+    let file = path("tests/data/interchange/named-teams.toml");
+    let plan = load(&file);
+    assert_eq!(
+        plan.teams[0].name.as_deref(),
+        Some("Back end & <API> \"core\"")
+    );
+    assert_eq!(plan.teams[2].name, None);
+    let toml = io::to_toml(&plan);
+    assert!(
+        toml.contains("[teams.night-crew]\nname = \"Night crew\"\n"),
+        "{toml}"
+    );
+    // Exported, the resource carries the display name and the id comes back from Text1.
+    let xml = mspdi::export(&plan, &schedule(&plan));
+    assert!(xml.contains("<Name>Night crew</Name>"), "{xml}");
+    let back = mspdi::import(&xml).unwrap().plan;
+    assert_eq!(back.teams, plan.teams);
+    // A name that is not a string is a located error.
+    let bad = "[plan]\nname = \"x\"\n[teams.be]\nname = 3\ncapacity = 1\n";
+    let errs = io::parse_str(bad, Format::Toml).unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].pos.map(|p| p.line), Some(4), "{errs:?}");
 }

@@ -192,6 +192,7 @@ fn change(p: &mut Plan, edit: &Edit) -> Result<(), String> {
             let id = free_id("team", |id| p.team_index(id).is_some());
             p.teams.push(Team {
                 id,
+                name: None,
                 capacity: 1,
                 calendar: p.default_calendar,
                 time_off: Vec::new(),

@@ -28,6 +28,7 @@ const MON_FRI: [bool; 7] = [true, true, true, true, true, false, false];
 fn team(id: &str, capacity: u32, calendar: usize, time_off: Vec<TimeOff>) -> Team {
     Team {
         id: id.into(),
+        name: None,
         capacity,
         calendar,
         time_off,

@@ -164,7 +164,6 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
     } else {
         ','
     };
-    let pos = |at: usize| Some(Pos::of_offset(src, at));
     let rows = records(src_body, delim).map_err(|d| vec![d])?;
     let mut rows = rows.into_iter().map(|r| {
         r.into_iter()
@@ -180,306 +179,14 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
             "the CSV file is empty: expected a header row with at least `id` and `estimate`",
         )]);
     };
-    let mut col: HashMap<String, usize> = HashMap::new();
-    for (i, h) in header.iter().enumerate() {
-        col.entry(h.text.trim().to_ascii_lowercase()).or_insert(i);
-    }
-    let mut errs = Vec::new();
-    if !col.contains_key("id") {
-        let names: Vec<&str> = col.keys().map(String::as_str).collect();
-        let help = suggest("id", names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
-        let mut d = Diagnostic::error(pos(bom), "the CSV header has no `id` column");
-        d.help = help;
-        errs.push(d);
-    }
-    let three = ["low", "likely", "high"]
-        .iter()
-        .all(|k| col.contains_key(*k));
-    if !col.contains_key("estimate") && !three {
-        errs.push(
-            Diagnostic::error(
-                pos(bom),
-                "the CSV header has no `estimate` column (nor `low`, `likely` and `high`)",
-            )
-            .with_help("add an `estimate` column"),
-        );
-    }
-    if !errs.is_empty() {
-        return Err(errs);
-    }
-
-    let get = |row: &[Cell], key: &str| -> Option<Cell> {
-        let i = *col.get(key)?;
-        row.get(i).cloned().filter(|c| !c.text.trim().is_empty())
+    let mut cx = Reader {
+        src,
+        col: columns(src, bom, &header)?,
+        errs: Vec::new(),
     };
-    let number = |errs: &mut Vec<Diagnostic>, c: &Cell, what: &str, id: &str| -> Option<f64> {
-        match c.text.trim().parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
-            _ => {
-                errs.push(
-                    Diagnostic::error(
-                        pos(c.at),
-                        format!(
-                            "`{}` is not a number of days for the {what} of task `{id}`",
-                            c.text.trim()
-                        ),
-                    )
-                    .with_subject(id),
-                );
-                None
-            }
-        }
-    };
-
-    let mut parsed: Vec<Row> = Vec::new();
-    for row in rows {
-        let at = row.first().map_or(0, |c| c.at);
-        let Some(idc) = get(&row, "id") else {
-            errs.push(Diagnostic::error(pos(at), "a row has an empty `id`"));
-            continue;
-        };
-        let id = idc.text.trim().to_string();
-        if !valid_id(&id) {
-            errs.push(
-                Diagnostic::error(
-                    pos(idc.at),
-                    format!("task id `{id}` may only hold letters, digits, '.', '_' and '-'"),
-                )
-                .with_subject(&id),
-            );
-            continue;
-        }
-        let estimate = if let Some(e) = get(&row, "estimate") {
-            let parts: Vec<&str> = e.text.split('/').map(str::trim).collect();
-            match parts.len() {
-                1 => number(&mut errs, &e, "estimate", &id).map(|value| Estimate::Fixed { value }),
-                3 => {
-                    let v: Vec<Option<f64>> = parts
-                        .iter()
-                        .map(|p| {
-                            let c = Cell {
-                                text: (*p).to_string(),
-                                at: e.at,
-                            };
-                            number(&mut errs, &c, "estimate", &id)
-                        })
-                        .collect();
-                    match (v[0], v[1], v[2]) {
-                        (Some(low), Some(likely), Some(high)) => {
-                            Some(Estimate::Pert { low, likely, high })
-                        }
-                        _ => None,
-                    }
-                }
-                _ => {
-                    errs.push(
-                        Diagnostic::error(
-                            pos(e.at),
-                            format!(
-                                "estimate `{}` of task `{id}` is neither a number nor low/likely/high",
-                                e.text.trim()
-                            ),
-                        )
-                        .with_subject(&id),
-                    );
-                    None
-                }
-            }
-        } else {
-            let cells: Vec<Option<Cell>> = ["low", "likely", "high"]
-                .iter()
-                .map(|k| get(&row, k))
-                .collect();
-            match (&cells[0], &cells[1], &cells[2]) {
-                (Some(l), Some(m), Some(h)) => {
-                    let l = number(&mut errs, l, "low estimate", &id);
-                    let m = number(&mut errs, m, "likely estimate", &id);
-                    let h = number(&mut errs, h, "high estimate", &id);
-                    match (l, m, h) {
-                        (Some(low), Some(likely), Some(high))
-                            if low == likely && likely == high =>
-                        {
-                            Some(Estimate::Fixed { value: likely })
-                        }
-                        (Some(low), Some(likely), Some(high)) => {
-                            Some(Estimate::Pert { low, likely, high })
-                        }
-                        _ => None,
-                    }
-                }
-                _ => {
-                    errs.push(
-                        Diagnostic::error(pos(at), format!("task `{id}` has no estimate"))
-                            .with_subject(&id)
-                            .with_help("fill `estimate`, or `low`, `likely` and `high`"),
-                    );
-                    None
-                }
-            }
-        };
-        let est_at = get(&row, "estimate").map_or(at, |c| c.at);
-        // A row with a bad estimate is still a task, so that its successors find it.
-        let estimate = estimate.unwrap_or(Estimate::Fixed { value: 0.0 });
-        if let Estimate::Pert { low, likely, high } = estimate {
-            if low > likely || likely > high {
-                errs.push(
-                    Diagnostic::error(
-                        pos(est_at),
-                        format!(
-                            "task `{id}` has an estimate out of order: low {low}, likely {likely}, high {high}"
-                        ),
-                    )
-                    .with_subject(&id),
-                );
-            }
-        }
-        let demand = match get(&row, "demand") {
-            None => None,
-            Some(c) => match c.text.trim().parse::<u32>() {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    errs.push(
-                        Diagnostic::error(
-                            pos(c.at),
-                            format!(
-                                "demand `{}` of task `{id}` is not a whole number",
-                                c.text.trim()
-                            ),
-                        )
-                        .with_subject(&id),
-                    );
-                    None
-                }
-            },
-        };
-        let team = get(&row, "team").map(|c| c.text.trim().to_string());
-        if let (Some(t), Some(c)) = (&team, get(&row, "team")) {
-            if !valid_id(t) {
-                errs.push(
-                    Diagnostic::error(
-                        pos(c.at),
-                        format!("team `{t}` may only hold letters, digits, '.', '_' and '-'"),
-                    )
-                    .with_subject(&id),
-                );
-            }
-        }
-        let after = get(&row, "after")
-            .map(|c| {
-                let mut cells = Vec::new();
-                let mut off = 0;
-                for part in split_list(&c.text) {
-                    let rel = c.text[off..].find(part).map_or(0, |k| k + off);
-                    off = rel + part.len();
-                    // The offset of a part is exact for unquoted cells, the cell start otherwise.
-                    let quoted = src.get(c.at..c.at + 1) == Some("\"");
-                    cells.push(Cell {
-                        text: part.to_string(),
-                        at: if quoted { c.at } else { c.at + rel },
-                    });
-                }
-                cells
-            })
-            .unwrap_or_default();
-        let releases = get(&row, "release")
-            .map(|c| split_list(&c.text).map(str::to_string).collect())
-            .unwrap_or_default();
-        parsed.push(Row {
-            id,
-            name: get(&row, "name").map(|c| c.text.trim().to_string()),
-            team,
-            demand,
-            estimate,
-            after,
-            releases,
-            at,
-        });
-    }
-
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, r) in parsed.iter().enumerate() {
-        if let Some(&first) = index.get(r.id.as_str()) {
-            let line = Pos::of_offset(src, parsed[first].at).line;
-            errs.push(
-                Diagnostic::error(pos(r.at), format!("duplicate task id `{}`", r.id))
-                    .with_subject(&r.id)
-                    .with_help(format!("the first task `{}` is at line {line}", r.id)),
-            );
-        } else {
-            index.insert(&r.id, i);
-        }
-    }
-    let ids: Vec<&str> = parsed.iter().map(|r| r.id.as_str()).collect();
-    let mut teams: Vec<Team> = Vec::new();
-    let mut releases: Vec<Release> = Vec::new();
-    let mut tasks = Vec::new();
-    for r in &parsed {
-        let team = r.team.as_ref().map(|name| {
-            teams.iter().position(|t| &t.id == name).unwrap_or_else(|| {
-                teams.push(Team {
-                    id: name.clone(),
-                    capacity: 1,
-                    calendar: 0,
-                    time_off: Vec::new(),
-                    pos: None,
-                });
-                teams.len() - 1
-            })
-        });
-        let demand = match team {
-            Some(k) => {
-                let d = r.demand.unwrap_or(1);
-                teams[k].capacity = teams[k].capacity.max(d);
-                d
-            }
-            None => 0,
-        };
-        let mut after = Vec::new();
-        for c in &r.after {
-            match index.get(c.text.as_str()) {
-                Some(&p) if ids[p] == r.id => errs.push(
-                    Diagnostic::error(pos(c.at), "a task cannot come after itself")
-                        .with_subject(&r.id),
-                ),
-                Some(&p) => after.push(Link {
-                    pred: p,
-                    kind: LinkKind::FS,
-                    lag: 0.0,
-                    pos: None,
-                }),
-                None => {
-                    let mut d = Diagnostic::error(
-                        pos(c.at),
-                        format!("unknown task `{}` for task `{}`", c.text, r.id),
-                    )
-                    .with_subject(&r.id);
-                    if let Some(s) = suggest(&c.text, ids.iter().copied()) {
-                        d.help = Some(format!("did you mean `{s}`?"));
-                    }
-                    errs.push(d);
-                }
-            }
-        }
-        let j = tasks.len();
-        for rel in &r.releases {
-            match releases.iter_mut().find(|x| &x.id == rel) {
-                Some(x) => x.tasks.push(j),
-                None => releases.push(Release::new(rel.clone(), vec![j])),
-            }
-        }
-        tasks.push(Task {
-            id: r.id.clone(),
-            name: r.name.clone().filter(|n| !n.is_empty()),
-            team,
-            demand,
-            extra_demands: Vec::new(),
-            estimate: r.estimate,
-            after,
-            kind: TaskKind::Work,
-            optional: false,
-            pos: None,
-        });
-    }
+    let parsed: Vec<Row> = rows.filter_map(|row| cx.row(&row)).collect();
+    let (teams, tasks, releases) = cx.build(&parsed);
+    let mut errs = cx.errs;
     if !errs.is_empty() {
         errs.sort_by_key(|d| (d.pos.is_none(), d.pos));
         return Err(errs);
@@ -500,6 +207,363 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
         releases,
     };
     super::revalidate(&plan)
+}
+
+/// The header's columns (lower-cased name to index, the first of a repeated name); an error
+/// when `id` or the estimate columns are missing.
+fn columns(
+    src: &str,
+    bom: usize,
+    header: &[Cell],
+) -> Result<HashMap<String, usize>, Vec<Diagnostic>> {
+    let pos = Some(Pos::of_offset(src, bom));
+    let mut col: HashMap<String, usize> = HashMap::new();
+    for (i, h) in header.iter().enumerate() {
+        col.entry(h.text.trim().to_ascii_lowercase()).or_insert(i);
+    }
+    let mut errs = Vec::new();
+    if !col.contains_key("id") {
+        let names: Vec<&str> = col.keys().map(String::as_str).collect();
+        let help = suggest("id", names.iter().copied()).map(|s| format!("did you mean `{s}`?"));
+        let mut d = Diagnostic::error(pos, "the CSV header has no `id` column");
+        d.help = help;
+        errs.push(d);
+    }
+    let three = ["low", "likely", "high"]
+        .iter()
+        .all(|k| col.contains_key(*k));
+    if !col.contains_key("estimate") && !three {
+        errs.push(
+            Diagnostic::error(
+                pos,
+                "the CSV header has no `estimate` column (nor `low`, `likely` and `high`)",
+            )
+            .with_help("add an `estimate` column"),
+        );
+    }
+    if errs.is_empty() {
+        Ok(col)
+    } else {
+        Err(errs)
+    }
+}
+
+/// Reads rows against the header's columns, collecting every error.
+struct Reader<'a> {
+    src: &'a str,
+    col: HashMap<String, usize>,
+    errs: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn pos(&self, at: usize) -> Option<Pos> {
+        Some(Pos::of_offset(self.src, at))
+    }
+
+    /// The non-empty cell of column `key` in `row`.
+    fn get(&self, row: &[Cell], key: &str) -> Option<Cell> {
+        let i = *self.col.get(key)?;
+        row.get(i).cloned().filter(|c| !c.text.trim().is_empty())
+    }
+
+    /// A cell's number of days, or an error naming the field (`what`) and the task.
+    fn number(&mut self, c: &Cell, what: &str, id: &str) -> Option<f64> {
+        match c.text.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
+            _ => {
+                let d = Diagnostic::error(
+                    self.pos(c.at),
+                    format!(
+                        "`{}` is not a number of days for the {what} of task `{id}`",
+                        c.text.trim()
+                    ),
+                )
+                .with_subject(id);
+                self.errs.push(d);
+                None
+            }
+        }
+    }
+
+    /// One task row; `None` (with an error) when it has no valid id.
+    fn row(&mut self, row: &[Cell]) -> Option<Row> {
+        let at = row.first().map_or(0, |c| c.at);
+        let Some(idc) = self.get(row, "id") else {
+            self.errs
+                .push(Diagnostic::error(self.pos(at), "a row has an empty `id`"));
+            return None;
+        };
+        let id = idc.text.trim().to_string();
+        if !valid_id(&id) {
+            let d = Diagnostic::error(
+                self.pos(idc.at),
+                format!("task id `{id}` may only hold letters, digits, '.', '_' and '-'"),
+            )
+            .with_subject(&id);
+            self.errs.push(d);
+            return None;
+        }
+        let estimate = match self.get(row, "estimate") {
+            Some(e) => self.estimate_cell(&e, &id),
+            None => self.three_columns(row, &id, at),
+        };
+        let est_at = self.get(row, "estimate").map_or(at, |c| c.at);
+        // A row with a bad estimate is still a task, so that its successors find it.
+        let estimate = estimate.unwrap_or(Estimate::Fixed { value: 0.0 });
+        if let Estimate::Pert { low, likely, high } = estimate {
+            if low > likely || likely > high {
+                let d = Diagnostic::error(
+                    self.pos(est_at),
+                    format!(
+                        "task `{id}` has an estimate out of order: low {low}, likely {likely}, high {high}"
+                    ),
+                )
+                .with_subject(&id);
+                self.errs.push(d);
+            }
+        }
+        let demand = self.demand(row, &id);
+        let team = self.team(row, &id);
+        let after = self.after_cells(row);
+        let releases = self
+            .get(row, "release")
+            .map(|c| split_list(&c.text).map(str::to_string).collect())
+            .unwrap_or_default();
+        Some(Row {
+            name: self.get(row, "name").map(|c| c.text.trim().to_string()),
+            id,
+            team,
+            demand,
+            estimate,
+            after,
+            releases,
+            at,
+        })
+    }
+
+    /// The `estimate` column: a number (fixed) or `low/likely/high` (Beta-PERT).
+    fn estimate_cell(&mut self, e: &Cell, id: &str) -> Option<Estimate> {
+        let parts: Vec<&str> = e.text.split('/').map(str::trim).collect();
+        match parts.len() {
+            1 => self
+                .number(e, "estimate", id)
+                .map(|value| Estimate::Fixed { value }),
+            3 => {
+                let v: Vec<Option<f64>> = parts
+                    .iter()
+                    .map(|p| {
+                        let c = Cell {
+                            text: (*p).to_string(),
+                            at: e.at,
+                        };
+                        self.number(&c, "estimate", id)
+                    })
+                    .collect();
+                match (v[0], v[1], v[2]) {
+                    (Some(low), Some(likely), Some(high)) => {
+                        Some(Estimate::Pert { low, likely, high })
+                    }
+                    _ => None,
+                }
+            }
+            _ => {
+                let d = Diagnostic::error(
+                    self.pos(e.at),
+                    format!(
+                        "estimate `{}` of task `{id}` is neither a number nor low/likely/high",
+                        e.text.trim()
+                    ),
+                )
+                .with_subject(id);
+                self.errs.push(d);
+                None
+            }
+        }
+    }
+
+    /// The `low`, `likely` and `high` columns (a fixed estimate when all three agree).
+    fn three_columns(&mut self, row: &[Cell], id: &str, at: usize) -> Option<Estimate> {
+        let cells: Vec<Option<Cell>> = ["low", "likely", "high"]
+            .iter()
+            .map(|k| self.get(row, k))
+            .collect();
+        let (Some(l), Some(m), Some(h)) = (&cells[0], &cells[1], &cells[2]) else {
+            let d = Diagnostic::error(self.pos(at), format!("task `{id}` has no estimate"))
+                .with_subject(id)
+                .with_help("fill `estimate`, or `low`, `likely` and `high`");
+            self.errs.push(d);
+            return None;
+        };
+        let l = self.number(l, "low estimate", id);
+        let m = self.number(m, "likely estimate", id);
+        let h = self.number(h, "high estimate", id);
+        match (l, m, h) {
+            (Some(low), Some(likely), Some(high)) if low == likely && likely == high => {
+                Some(Estimate::Fixed { value: likely })
+            }
+            (Some(low), Some(likely), Some(high)) => Some(Estimate::Pert { low, likely, high }),
+            _ => None,
+        }
+    }
+
+    /// The `demand` column: a whole number.
+    fn demand(&mut self, row: &[Cell], id: &str) -> Option<u32> {
+        let c = self.get(row, "demand")?;
+        match c.text.trim().parse::<u32>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let d = Diagnostic::error(
+                    self.pos(c.at),
+                    format!(
+                        "demand `{}` of task `{id}` is not a whole number",
+                        c.text.trim()
+                    ),
+                )
+                .with_subject(id);
+                self.errs.push(d);
+                None
+            }
+        }
+    }
+
+    /// The `team` column, checked to be a valid id.
+    fn team(&mut self, row: &[Cell], id: &str) -> Option<String> {
+        let c = self.get(row, "team")?;
+        let t = c.text.trim().to_string();
+        if !valid_id(&t) {
+            let d = Diagnostic::error(
+                self.pos(c.at),
+                format!("team `{t}` may only hold letters, digits, '.', '_' and '-'"),
+            )
+            .with_subject(id);
+            self.errs.push(d);
+        }
+        Some(t)
+    }
+
+    /// The predecessor ids of the `after` column, each with where it is written.
+    fn after_cells(&self, row: &[Cell]) -> Vec<Cell> {
+        let Some(c) = self.get(row, "after") else {
+            return Vec::new();
+        };
+        let mut cells = Vec::new();
+        let mut off = 0;
+        for part in split_list(&c.text) {
+            let rel = c.text[off..].find(part).map_or(0, |k| k + off);
+            off = rel + part.len();
+            // The offset of a part is exact for unquoted cells, the cell start otherwise.
+            let quoted = self.src.get(c.at..c.at + 1) == Some("\"");
+            cells.push(Cell {
+                text: part.to_string(),
+                at: if quoted { c.at } else { c.at + rel },
+            });
+        }
+        cells
+    }
+
+    /// The rows' index by id, with an error for each duplicate id.
+    fn index<'r>(&mut self, parsed: &'r [Row]) -> HashMap<&'r str, usize> {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, r) in parsed.iter().enumerate() {
+            if let Some(&first) = index.get(r.id.as_str()) {
+                let line = Pos::of_offset(self.src, parsed[first].at).line;
+                let d = Diagnostic::error(self.pos(r.at), format!("duplicate task id `{}`", r.id))
+                    .with_subject(&r.id)
+                    .with_help(format!("the first task `{}` is at line {line}", r.id));
+                self.errs.push(d);
+            } else {
+                index.insert(&r.id, i);
+            }
+        }
+        index
+    }
+
+    /// The teams, tasks and releases the rows describe; each team gets the capacity of its
+    /// largest demand; unknown and self predecessors are errors.
+    fn build(&mut self, parsed: &[Row]) -> (Vec<Team>, Vec<Task>, Vec<Release>) {
+        let index = self.index(parsed);
+        let ids: Vec<&str> = parsed.iter().map(|r| r.id.as_str()).collect();
+        let mut teams: Vec<Team> = Vec::new();
+        let mut releases: Vec<Release> = Vec::new();
+        let mut tasks = Vec::new();
+        for r in parsed {
+            let team = r.team.as_ref().map(|name| {
+                teams.iter().position(|t| &t.id == name).unwrap_or_else(|| {
+                    teams.push(Team {
+                        id: name.clone(),
+                        name: None,
+                        capacity: 1,
+                        calendar: 0,
+                        time_off: Vec::new(),
+                        pos: None,
+                    });
+                    teams.len() - 1
+                })
+            });
+            let demand = match team {
+                Some(k) => {
+                    let d = r.demand.unwrap_or(1);
+                    teams[k].capacity = teams[k].capacity.max(d);
+                    d
+                }
+                None => 0,
+            };
+            let after = self.links(r, &index, &ids);
+            let j = tasks.len();
+            for rel in &r.releases {
+                match releases.iter_mut().find(|x| &x.id == rel) {
+                    Some(x) => x.tasks.push(j),
+                    None => releases.push(Release::new(rel.clone(), vec![j])),
+                }
+            }
+            tasks.push(Task {
+                id: r.id.clone(),
+                name: r.name.clone().filter(|n| !n.is_empty()),
+                team,
+                demand,
+                extra_demands: Vec::new(),
+                estimate: r.estimate,
+                after,
+                kind: TaskKind::Work,
+                optional: false,
+                pos: None,
+            });
+        }
+        (teams, tasks, releases)
+    }
+
+    /// Row `r`'s finish-to-start links; an error for each unknown (with the near miss) or
+    /// self predecessor.
+    fn links(&mut self, r: &Row, index: &HashMap<&str, usize>, ids: &[&str]) -> Vec<Link> {
+        let mut after = Vec::new();
+        for c in &r.after {
+            match index.get(c.text.as_str()) {
+                Some(&p) if ids[p] == r.id => {
+                    let d = Diagnostic::error(self.pos(c.at), "a task cannot come after itself")
+                        .with_subject(&r.id);
+                    self.errs.push(d);
+                }
+                Some(&p) => after.push(Link {
+                    pred: p,
+                    kind: LinkKind::FS,
+                    lag: 0.0,
+                    pos: None,
+                }),
+                None => {
+                    let mut d = Diagnostic::error(
+                        self.pos(c.at),
+                        format!("unknown task `{}` for task `{}`", c.text, r.id),
+                    )
+                    .with_subject(&r.id);
+                    if let Some(s) = suggest(&c.text, ids.iter().copied()) {
+                        d.help = Some(format!("did you mean `{s}`?"));
+                    }
+                    self.errs.push(d);
+                }
+            }
+        }
+        after
+    }
 }
 
 #[cfg(test)]

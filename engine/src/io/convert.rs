@@ -23,7 +23,7 @@ const TOP_KEYS: &[&str] = &[
 ];
 const PLAN_KEYS: &[&str] = &["name", "start", "calendar"];
 const CALENDAR_KEYS: &[&str] = &["workdays", "holidays"];
-const TEAM_KEYS: &[&str] = &["capacity", "calendar", "time_off"];
+const TEAM_KEYS: &[&str] = &["name", "capacity", "calendar", "time_off"];
 const TIME_OFF_KEYS: &[&str] = &["from", "to", "capacity"];
 const TASK_KEYS: &[&str] = &[
     "id",
@@ -190,6 +190,7 @@ struct Name {
 
 struct RawTeam {
     id: String,
+    name: Option<String>,
     capacity: Option<u32>,
     calendar: Option<Name>,
     time_off: Vec<TimeOff>,
@@ -819,6 +820,7 @@ impl Cx<'_> {
             let mut team = Team::new(t.id.clone(), t.capacity.unwrap_or(1));
             team.calendar = calendar;
             team.time_off = t.time_off.clone();
+            team.name = t.name.clone();
             team.pos = self.pos(t.at);
             teams.push(team);
         }
@@ -1228,6 +1230,7 @@ impl Cx<'_> {
     fn team(&mut self, e: &Entry, who: &Who, dated: bool, k: usize) -> RawTeam {
         let mut t = RawTeam {
             id: e.key.clone(),
+            name: None,
             capacity: None,
             calendar: None,
             time_off: Vec::new(),
@@ -1237,6 +1240,9 @@ impl Cx<'_> {
             return t;
         };
         self.keys(es, TEAM_KEYS, who);
+        if let Some(n) = field(es, "name") {
+            t.name = self.string(n, who, "name").map(str::to_string);
+        }
         match field(es, "capacity") {
             None if misspelt(es, "capacity", TEAM_KEYS) => {}
             None => self.err(e.value.start, who, "missing `capacity`"),

@@ -147,7 +147,11 @@ fn calendars(plan: &Plan) -> Out {
 
 /// One `[teams.ID]` entry.
 fn team(plan: &Plan, t: &Team) -> (String, Out) {
-    let mut o = vec![("capacity".to_string(), Out::Num(t.capacity.into()))];
+    let mut o = Vec::new();
+    if let Some(name) = &t.name {
+        o.push(("name".to_string(), s(name)));
+    }
+    o.push(("capacity".to_string(), Out::Num(t.capacity.into())));
     if t.calendar != plan.default_calendar {
         o.push(("calendar".into(), s(&plan.calendars[t.calendar].id)));
     }

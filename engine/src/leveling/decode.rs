@@ -170,6 +170,7 @@ fn mirror_plan(plan: &Plan, problem: &Problem, net: &Net, durations: &[f64], h: 
             }
             Team {
                 id: t.id.clone(),
+                name: t.name.clone(),
                 capacity: t.capacity,
                 calendar: 0,
                 time_off,

@@ -182,6 +182,7 @@ fn rcpsp_plan(
     let teams = (0..4)
         .map(|k| Team {
             id: format!("R{}", k + 1),
+            name: None,
             capacity: caps[k],
             calendar: 0,
             time_off: Vec::new(),
@@ -296,6 +297,7 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
                 .collect();
             Team {
                 id: format!("team{k}"),
+                name: None,
                 capacity,
                 calendar: usize::from(k == 1),
                 time_off,

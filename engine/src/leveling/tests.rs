@@ -16,6 +16,7 @@ fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
     let teams: Vec<Team> = (0..1 + rng.below(3))
         .map(|k| Team {
             id: format!("r{k}"),
+            name: None,
             capacity: 1 + rng.below(3) as u32,
             calendar: usize::from(timed && k == 0),
             time_off: if timed && rng.below(2) == 0 {

@@ -12,6 +12,7 @@ use crate::model::{Calendar, Estimate, Link, LinkKind, Release, Task, TaskKind, 
 fn team(id: &str, capacity: u32) -> Team {
     Team {
         id: id.into(),
+        name: None,
         capacity,
         calendar: 0,
         time_off: Vec::new(),

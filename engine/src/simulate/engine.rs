@@ -1037,6 +1037,7 @@ mod tests {
         let teams = (0..2)
             .map(|k| Team {
                 id: format!("team{k}"),
+                name: None,
                 capacity: 2,
                 calendar: k,
                 time_off: Vec::new(),
