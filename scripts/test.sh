@@ -32,7 +32,9 @@ native_tests() {
     cargo nextest run --workspace --no-fail-fast && cargo test --workspace --doc
   else
     cargo test --workspace --no-fail-fast
-  fi
+  fi &&
+    # The engine crate's example program: builds a plan in code, schedules and simulates it.
+    cargo run -p shipdate-engine --example release_plan
 }
 
 wasm_engine_tests() {

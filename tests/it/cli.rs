@@ -6,27 +6,7 @@ use std::process::{Command, Stdio};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_shipdate");
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/checkout.toml");
-
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn shipdate(args: &[&str]) -> Run {
-    let out = Command::new(BIN).args(args).output().expect("run shipdate");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
-}
+use crate::util::{data, shipdate, BIN, EXAMPLE};
 
 fn date(v: &Value) -> NaiveDate {
     NaiveDate::parse_from_str(v.as_str().expect("a date string"), "%Y-%m-%d").expect("ISO date")

@@ -7,7 +7,7 @@
 //! tests fail with that instruction rather than pass unchecked.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -18,34 +18,11 @@ use shipdate_engine::io::{self, clear_positions, Format};
 use shipdate_engine::model::{Estimate, LinkKind, Plan, TaskKind};
 use shipdate_engine::schedule::ScheduleReport;
 
-const BIN: &str = env!("CARGO_BIN_EXE_shipdate");
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn path(rel: &str) -> String {
-    format!("{ROOT}/{rel}")
-}
+use crate::util::{path, shipdate};
 
 /// A fresh scratch directory for one test.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("interchange-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn shipdate(args: &[&str]) -> Run {
-    let out = Command::new(BIN).args(args).output().expect("run shipdate");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
+    crate::util::scratch(&format!("interchange-{name}"))
 }
 
 /// Runs a helper script of tests/mpxj/ and parses the JSON it prints.

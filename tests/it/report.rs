@@ -1,42 +1,14 @@
 //! `shipdate report`, `shipdate init` and the plan-quality warnings of `shipdate validate`,
 //! through the real binary. (The report's look in a browser: tests/browser/report.test.mjs.)
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use shipdate_engine::io::{self, Format};
 
-const BIN: &str = env!("CARGO_BIN_EXE_shipdate");
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/checkout.toml");
+use crate::util::{shipdate, shipdate_in, EXAMPLE};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn shipdate_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run shipdate");
-    Run {
-        code: out.status.code().expect("exit code"),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
-}
-
-fn shipdate(args: &[&str]) -> Run {
-    shipdate_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+    crate::util::scratch(&format!("report-{name}"))
 }
 
 #[test]

@@ -1,11 +1,7 @@
 //! `shipdate simulate` run as a real process.
 
-use std::process::Command;
-
 fn shipdate(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_shipdate"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    crate::util::command(args)
         .output()
         .expect("the binary runs")
 }

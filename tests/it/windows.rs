@@ -1,42 +1,14 @@
 //! `shipdate windows` through the real binary: SPEC section 5's worked example and its twin,
 //! a dated plan with hand-computed bucket capacities, formats, the time limit and errors.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_shipdate");
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/checkout.toml");
+use crate::util::{data, shipdate_stdin, EXAMPLE};
 
-fn data(name: &str) -> String {
-    format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
+/// Exit code, standard output and standard error of a run with `stdin` as its input.
 fn run(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run shipdate");
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    } else {
-        drop(child.stdin.take());
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().expect("exit code"),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let r = shipdate_stdin(args, stdin);
+    (r.code, r.stdout, r.stderr)
 }
 
 fn json_of(file: &str) -> Value {

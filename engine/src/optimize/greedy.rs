@@ -168,43 +168,11 @@ pub(crate) fn extra_capacity(inst: &Instance, a: &Assignment) -> Vec<Vec<f64>> {
 /// window where the required work it still needs fits on top of what is already committed
 /// (all of it placed in that window's bucket, the latest it may be); its optional tasks ride
 /// along when they fit and are cut otherwise, either right away or only once every release
-/// has its window (which favours early windows over kept scope, as the objective does). Work no shipping release needs goes in the last bucket
-/// when it fits. The optional tasks that required tasks depend on count as required.
+/// has its window (which favours early windows over kept scope, as the objective does). Work
+/// no shipping release needs goes in the last bucket when it fits. The optional tasks that
+/// required tasks depend on count as required. Then a local search on the best order.
 pub(crate) fn release_greedy(inst: &Instance) -> Vec<Assignment> {
-    let n = inst.tasks.len();
-    let nb = inst.buckets;
-    let ancestors = inst.ancestors();
-    let topo = inst.topo_order();
-    let mut rank = vec![0usize; n];
-    for (i, &t) in topo.iter().enumerate() {
-        rank[t] = i;
-    }
-    let mut must = vec![false; n];
-    for (t, task) in inst.tasks.iter().enumerate() {
-        if !task.optional {
-            must[t] = true;
-            for &a in &ancestors[t] {
-                must[a] = true;
-            }
-        }
-    }
-    let needs = |r: usize| {
-        let mut v: Vec<usize> = Vec::new();
-        for &d in &inst.releases[r].tasks {
-            v.push(d);
-            v.extend(&ancestors[d]);
-        }
-        v.sort_by_key(|&t| rank[t]);
-        v.dedup();
-        v
-    };
-    let required_work = |r: usize| -> f64 {
-        needs(r)
-            .iter()
-            .filter(|&&t| must[t])
-            .map(|&t| inst.tasks[t].total_work())
-            .sum()
-    };
+    let g = ReleaseGreedy::new(inst);
     let rels: Vec<usize> = (0..inst.releases.len()).collect();
     let mut by_target = rels.clone();
     by_target.sort_by_key(|&r| {
@@ -218,135 +186,19 @@ pub(crate) fn release_greedy(inst: &Instance) -> Vec<Assignment> {
             r,
         )
     });
+    let required_work: Vec<f64> = rels.iter().map(|&r| g.required_work(r)).collect();
     let mut by_work = rels.clone();
     by_work.sort_by(|&a, &b| {
-        required_work(a)
-            .total_cmp(&required_work(b))
+        required_work[a]
+            .total_cmp(&required_work[b])
             .then(a.cmp(&b))
     });
-    let cum = inst.cumulative_capacity();
-    let tol = |c: f64| 1e-9 * c.abs().max(1.0);
-
-    let run = |order: &[usize], optional_last: bool| -> Assignment {
-        {
-            // load[k][b]: work placed in buckets 0..=b.
-            let mut load = vec![vec![0.0; nb]; inst.teams()];
-            let mut bucket: Vec<Option<usize>> = vec![None; n];
-            let mut cut = vec![false; n];
-            let fits = |load: &Vec<Vec<f64>>, extra: &[f64], from: usize| {
-                (0..extra.len()).all(|k| {
-                    extra[k] <= 0.0
-                        || (from..nb).all(|b| load[k][b] + extra[k] <= cum[k][b] + tol(cum[k][b]))
-                })
-            };
-            let add = |load: &mut Vec<Vec<f64>>, t: usize, at: usize| {
-                for &(k, w) in &inst.tasks[t].work {
-                    for l in &mut load[k][at..] {
-                        *l += w;
-                    }
-                }
-            };
-            let mut shipped: Vec<(usize, usize)> = Vec::new();
-            for &r in order {
-                let rel = &inst.releases[r];
-                let need = needs(r);
-                let todo: Vec<usize> = need
-                    .iter()
-                    .copied()
-                    .filter(|&t| must[t] && bucket[t].is_none())
-                    .collect();
-                let mut extra = vec![0.0; inst.teams()];
-                for &t in &todo {
-                    for &(k, w) in &inst.tasks[t].work {
-                        extra[k] += w;
-                    }
-                }
-                // Placed tasks it needs bound the window from below.
-                let floor = need.iter().filter_map(|&t| bucket[t]).max().unwrap_or(0);
-                let Some(&w) = rel
-                    .windows
-                    .iter()
-                    .find(|&&w| w >= floor && fits(&load, &extra, w))
-                else {
-                    continue;
-                };
-                for &t in &todo {
-                    bucket[t] = Some(w);
-                    add(&mut load, t, w);
-                }
-                shipped.push((r, w));
-                if optional_last {
-                    continue;
-                }
-                for &t in &need {
-                    if bucket[t].is_some() || cut[t] {
-                        continue;
-                    }
-                    let preds_ok = inst.tasks[t]
-                        .preds
-                        .iter()
-                        .all(|&p| bucket[p].is_some_and(|b| b <= w));
-                    let mut e = vec![0.0; inst.teams()];
-                    for &(k, wk) in &inst.tasks[t].work {
-                        e[k] += wk;
-                    }
-                    if preds_ok && fits(&load, &e, w) {
-                        bucket[t] = Some(w);
-                        add(&mut load, t, w);
-                    } else {
-                        cut[t] = true;
-                    }
-                }
-            }
-            // Optional work last: each shipping release's, in its window, where it fits.
-            for &(r, w) in shipped.iter().filter(|_| optional_last) {
-                for t in needs(r) {
-                    if bucket[t].is_some() || cut[t] {
-                        continue;
-                    }
-                    let preds_ok = inst.tasks[t]
-                        .preds
-                        .iter()
-                        .all(|&p| bucket[p].is_some_and(|b| b <= w));
-                    let mut e = vec![0.0; inst.teams()];
-                    for &(k, wk) in &inst.tasks[t].work {
-                        e[k] += wk;
-                    }
-                    if preds_ok && fits(&load, &e, w) {
-                        bucket[t] = Some(w);
-                        add(&mut load, t, w);
-                    } else {
-                        cut[t] = true;
-                    }
-                }
-            }
-            // Whatever is left: in the last bucket when its predecessors are placed and it fits.
-            if nb > 0 {
-                for &t in &topo {
-                    if bucket[t].is_some() || cut[t] {
-                        continue;
-                    }
-                    let preds_ok = inst.tasks[t].preds.iter().all(|&p| bucket[p].is_some());
-                    let mut e = vec![0.0; inst.teams()];
-                    for &(k, wk) in &inst.tasks[t].work {
-                        e[k] += wk;
-                    }
-                    if preds_ok && fits(&load, &e, nb - 1) {
-                        bucket[t] = Some(nb - 1);
-                        add(&mut load, t, nb - 1);
-                    }
-                }
-            }
-            let ship = inst.best_ship(&bucket);
-            Assignment { bucket, ship }
-        }
-    };
 
     let mut out = Vec::new();
     let mut best: Option<(Levels, Vec<usize>, bool)> = None;
     for order in [by_target, by_work, rels] {
         for optional_last in [false, true] {
-            let a = run(&order, optional_last);
+            let a = g.run(&order, optional_last);
             let l = inst.levels(&a);
             if best.as_ref().is_none_or(|(b, _, _)| l.better_than(b)) {
                 best = Some((l, order.clone(), optional_last));
@@ -354,9 +206,221 @@ pub(crate) fn release_greedy(inst: &Instance) -> Vec<Assignment> {
             out.push(a);
         }
     }
-    // Local search on the best order: move one release to another position while that
-    // improves, within a fixed number of tries (deterministic, and cheap next to a MIP).
-    if let Some((mut levels, mut order, optional_last)) = best {
+    if let Some((levels, order, optional_last)) = best {
+        g.local_search(levels, order, optional_last, &mut out);
+    }
+    out
+}
+
+/// What the release-by-release greedy reads: the instance and, computed once, the tasks
+/// each release needs and which tasks must be placed.
+struct ReleaseGreedy<'a> {
+    inst: &'a Instance,
+    /// Tasks in topological order.
+    topo: Vec<usize>,
+    /// Per task: required, or an optional task some required task depends on.
+    must: Vec<bool>,
+    /// Per release: its tasks and their ancestors, in topological order.
+    needs: Vec<Vec<usize>>,
+    /// `cum[k][b]`: team k's capacity in buckets 0..=b.
+    cum: Vec<Vec<f64>>,
+}
+
+/// A partial placement under construction: `load[k][b]` is team k's work placed in buckets
+/// 0..=b.
+struct Placing {
+    load: Vec<Vec<f64>>,
+    bucket: Vec<Option<usize>>,
+    cut: Vec<bool>,
+}
+
+impl<'a> ReleaseGreedy<'a> {
+    fn new(inst: &'a Instance) -> ReleaseGreedy<'a> {
+        let n = inst.tasks.len();
+        let ancestors = inst.ancestors();
+        let topo = inst.topo_order();
+        let mut rank = vec![0usize; n];
+        for (i, &t) in topo.iter().enumerate() {
+            rank[t] = i;
+        }
+        let mut must = vec![false; n];
+        for (t, task) in inst.tasks.iter().enumerate() {
+            if !task.optional {
+                must[t] = true;
+                for &a in &ancestors[t] {
+                    must[a] = true;
+                }
+            }
+        }
+        let needs = inst
+            .releases
+            .iter()
+            .map(|rel| {
+                let mut v: Vec<usize> = Vec::new();
+                for &d in &rel.tasks {
+                    v.push(d);
+                    v.extend(&ancestors[d]);
+                }
+                v.sort_by_key(|&t| rank[t]);
+                v.dedup();
+                v
+            })
+            .collect();
+        ReleaseGreedy {
+            inst,
+            topo,
+            must,
+            needs,
+            cum: inst.cumulative_capacity(),
+        }
+    }
+
+    /// The work of the tasks release `r` needs that must be placed.
+    fn required_work(&self, r: usize) -> f64 {
+        self.needs[r]
+            .iter()
+            .filter(|&&t| self.must[t])
+            .map(|&t| self.inst.tasks[t].total_work())
+            .sum()
+    }
+
+    /// Whether `extra[k]` more work on each team k fits in every bucket from `from` on.
+    fn fits(&self, load: &[Vec<f64>], extra: &[f64], from: usize) -> bool {
+        let tol = |c: f64| 1e-9 * c.abs().max(1.0);
+        let cum = &self.cum;
+        (0..extra.len()).all(|k| {
+            extra[k] <= 0.0
+                || (from..self.inst.buckets)
+                    .all(|b| load[k][b] + extra[k] <= cum[k][b] + tol(cum[k][b]))
+        })
+    }
+
+    /// Task `t`'s work per team.
+    fn work_of(&self, t: usize) -> Vec<f64> {
+        let mut e = vec![0.0; self.inst.teams()];
+        for &(k, wk) in &self.inst.tasks[t].work {
+            e[k] += wk;
+        }
+        e
+    }
+
+    /// Places task `t` in bucket `at`.
+    fn place(&self, p: &mut Placing, t: usize, at: usize) {
+        p.bucket[t] = Some(at);
+        for &(k, w) in &self.inst.tasks[t].work {
+            for l in &mut p.load[k][at..] {
+                *l += w;
+            }
+        }
+    }
+
+    /// Places optional task `t` in window bucket `w` when its predecessors are placed by
+    /// then and it fits; cuts it otherwise.
+    fn place_or_cut(&self, p: &mut Placing, t: usize, w: usize) {
+        let preds_ok = self.inst.tasks[t]
+            .preds
+            .iter()
+            .all(|&q| p.bucket[q].is_some_and(|b| b <= w));
+        if preds_ok && self.fits(&p.load, &self.work_of(t), w) {
+            self.place(p, t, w);
+        } else {
+            p.cut[t] = true;
+        }
+    }
+
+    /// Ships release `r` in its first window where the required work it still needs fits,
+    /// and places that work there; `None` (nothing placed) when no window fits.
+    fn ship(&self, p: &mut Placing, r: usize) -> Option<usize> {
+        let inst = self.inst;
+        let need = &self.needs[r];
+        let todo: Vec<usize> = need
+            .iter()
+            .copied()
+            .filter(|&t| self.must[t] && p.bucket[t].is_none())
+            .collect();
+        let mut extra = vec![0.0; inst.teams()];
+        for &t in &todo {
+            for &(k, w) in &inst.tasks[t].work {
+                extra[k] += w;
+            }
+        }
+        // Placed tasks it needs bound the window from below.
+        let floor = need.iter().filter_map(|&t| p.bucket[t]).max().unwrap_or(0);
+        let &w = inst.releases[r]
+            .windows
+            .iter()
+            .find(|&&w| w >= floor && self.fits(&p.load, &extra, w))?;
+        for &t in &todo {
+            self.place(p, t, w);
+        }
+        Some(w)
+    }
+
+    /// One assignment: the releases shipped in `order`, optional work with each release or,
+    /// with `optional_last`, after all of them; then leftover work in the last bucket.
+    fn run(&self, order: &[usize], optional_last: bool) -> Assignment {
+        let inst = self.inst;
+        let n = inst.tasks.len();
+        let nb = inst.buckets;
+        let mut p = Placing {
+            load: vec![vec![0.0; nb]; inst.teams()],
+            bucket: vec![None; n],
+            cut: vec![false; n],
+        };
+        let mut shipped: Vec<(usize, usize)> = Vec::new();
+        for &r in order {
+            let Some(w) = self.ship(&mut p, r) else {
+                continue;
+            };
+            shipped.push((r, w));
+            if !optional_last {
+                self.ride_along(&mut p, r, w);
+            }
+        }
+        // Optional work last: each shipping release's, in its window, where it fits.
+        if optional_last {
+            for &(r, w) in &shipped {
+                self.ride_along(&mut p, r, w);
+            }
+        }
+        // Whatever is left: in the last bucket when its predecessors are placed and it fits.
+        if nb > 0 {
+            for &t in &self.topo {
+                if p.bucket[t].is_some() || p.cut[t] {
+                    continue;
+                }
+                let preds_ok = inst.tasks[t].preds.iter().all(|&q| p.bucket[q].is_some());
+                if preds_ok && self.fits(&p.load, &self.work_of(t), nb - 1) {
+                    self.place(&mut p, t, nb - 1);
+                }
+            }
+        }
+        let ship = inst.best_ship(&p.bucket);
+        Assignment {
+            bucket: p.bucket,
+            ship,
+        }
+    }
+
+    /// The optional tasks release `r` (shipping in bucket `w`) needs, placed with it or cut.
+    fn ride_along(&self, p: &mut Placing, r: usize, w: usize) {
+        for &t in &self.needs[r] {
+            if p.bucket[t].is_none() && !p.cut[t] {
+                self.place_or_cut(p, t, w);
+            }
+        }
+    }
+
+    /// Local search on the best order: move one release to another position while that
+    /// improves, within a fixed number of tries (deterministic, and cheap next to a MIP).
+    /// Each improvement is appended to `out`.
+    fn local_search(
+        &self,
+        mut levels: Levels,
+        mut order: Vec<usize>,
+        optional_last: bool,
+        out: &mut Vec<Assignment>,
+    ) {
         let r = order.len();
         let mut tries = 0;
         let mut improved = true;
@@ -371,8 +435,8 @@ pub(crate) fn release_greedy(inst: &Instance) -> Vec<Assignment> {
                     let mut o = order.clone();
                     let x = o.remove(from);
                     o.insert(to, x);
-                    let a = run(&o, optional_last);
-                    let l = inst.levels(&a);
+                    let a = self.run(&o, optional_last);
+                    let l = self.inst.levels(&a);
                     if l.better_than(&levels) {
                         levels = l;
                         order = o;
@@ -387,7 +451,6 @@ pub(crate) fn release_greedy(inst: &Instance) -> Vec<Assignment> {
             }
         }
     }
-    out
 }
 
 /// How many release orders the local search of [`release_greedy`] tries at most.

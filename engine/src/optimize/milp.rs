@@ -189,130 +189,182 @@ const ELASTIC_NAME: &str = "smallest overload";
 /// Rounds of cover-cut separation on the relaxation before each MIP.
 const CUT_ROUNDS: usize = 20;
 
-impl<'a> Model<'a> {
-    fn new(inst: &'a Instance, mode: Mode) -> Model<'a> {
-        let n = inst.tasks.len();
-        let nb = inst.buckets;
-        let ancestors = inst.ancestors();
-        let earliest = earliest_buckets(inst);
-        let mut vars: Vec<(f64, f64, bool)> = Vec::new();
-        let mut add = |lo: f64, hi: f64, int: bool| {
-            vars.push((lo, hi, int));
-            vars.len() - 1
-        };
+/// The model's variables as they are declared: per variable (lower bound, upper bound,
+/// integer); a variable's index is its place in the list.
+#[derive(Default)]
+struct Vars(Vec<(f64, f64, bool)>);
 
-        // Which tasks are always placed: none in the main model; otherwise the required ones
-        // and everything they depend on.
-        let mut always = vec![false; n];
-        if mode != Mode::Main {
-            for (t, task) in inst.tasks.iter().enumerate() {
-                if !task.optional {
-                    always[t] = true;
-                    for &a in &ancestors[t] {
-                        always[a] = true;
-                    }
+impl Vars {
+    /// Declares a variable and returns its index.
+    fn add(&mut self, lo: f64, hi: f64, int: bool) -> usize {
+        self.0.push((lo, hi, int));
+        self.0.len() - 1
+    }
+}
+
+/// Which tasks are always placed: none in the main model; otherwise the required ones and
+/// everything they depend on.
+fn always_placed(inst: &Instance, mode: Mode, ancestors: &[Vec<usize>]) -> Vec<bool> {
+    let mut always = vec![false; inst.tasks.len()];
+    if mode != Mode::Main {
+        for (t, task) in inst.tasks.iter().enumerate() {
+            if !task.optional {
+                always[t] = true;
+                for &a in &ancestors[t] {
+                    always[a] = true;
                 }
             }
         }
+    }
+    always
+}
+
+/// Declares `c[t]` for every task that is not always placed.
+fn cut_vars(
+    mode: Mode,
+    always: &[bool],
+    earliest: &[Option<usize>],
+    vars: &mut Vars,
+) -> Vec<Option<usize>> {
+    (0..always.len())
+        .map(|t| {
+            (!always[t]).then(|| {
+                // A task that can never be placed is always left out (main model).
+                let never = mode != Mode::Elastic && earliest[t].is_none();
+                vars.add(if never { 1.0 } else { 0.0 }, 1.0, true)
+            })
+        })
+        .collect()
+}
+
+/// Declares `v[r][j]` for every release and own window, fixed to 0 before the first bucket
+/// it could ship in and, when it must ship, to 1 in its last window.
+fn ship_vars(
+    inst: &Instance,
+    mode: Mode,
+    earliest: &[Option<usize>],
+    vars: &mut Vars,
+) -> Vec<Vec<usize>> {
+    inst.releases
+        .iter()
+        .map(|rel| {
+            // The first bucket it could ship in: all its required direct tasks placeable.
+            let first = if mode == Mode::Elastic {
+                Some(0)
+            } else {
+                rel.tasks
+                    .iter()
+                    .filter(|&&d| !inst.tasks[d].optional)
+                    .try_fold(0usize, |acc, &d| earliest[d].map(|e| acc.max(e)))
+            };
+            let ships = mode != Mode::Main && !rel.windows.is_empty();
+            let count = rel.windows.len();
+            rel.windows
+                .iter()
+                .enumerate()
+                .map(|(j, &w)| {
+                    let possible = first.is_some_and(|f| w >= f);
+                    let lo = if ships && j + 1 == count { 1.0 } else { 0.0 };
+                    vars.add(lo, if possible { 1.0 } else { 0.0 }, true)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Per task, its demands (sorted): release r needs task t through its direct task d (t = d
+/// or an ancestor of d).
+fn task_demands(
+    inst: &Instance,
+    c: &[Option<usize>],
+    ancestors: &[Vec<usize>],
+) -> Vec<Vec<Demand>> {
+    let mut demands: Vec<Vec<Demand>> = vec![Vec::new(); inst.tasks.len()];
+    for (r, rel) in inst.releases.iter().enumerate() {
+        if rel.windows.is_empty() {
+            continue; // never ships: places nothing early
+        }
+        for &d in &rel.tasks {
+            let cd = if inst.tasks[d].optional { c[d] } else { None };
+            demands[d].push((r, cd));
+            for &a in &ancestors[d] {
+                demands[a].push((r, cd));
+            }
+        }
+    }
+    for ds in &mut demands {
+        ds.sort_unstable();
+        ds.dedup();
+    }
+    demands
+}
+
+/// Groups the tasks with work by their demands, declaring each group's `y[S][b]` (none for a
+/// single demand with no cut).
+fn demand_groups(inst: &Instance, demands: &[Vec<Demand>], vars: &mut Vars) -> Vec<Group> {
+    let mut by_demands: BTreeMap<Vec<Demand>, Vec<(usize, f64)>> = BTreeMap::new();
+    for (t, task) in inst.tasks.iter().enumerate() {
+        if demands[t].is_empty() {
+            continue;
+        }
+        let work = by_demands.entry(demands[t].clone()).or_default();
+        for &(k, w) in &task.work {
+            if w > 0.0 {
+                match work.iter_mut().find(|(team, _)| *team == k) {
+                    Some((_, acc)) => *acc += w,
+                    None => work.push((k, w)),
+                }
+            }
+        }
+    }
+    let mut groups = Vec::new();
+    for (ds, work) in by_demands {
+        if work.is_empty() {
+            continue;
+        }
+        let y = if ds.len() == 1 && ds[0].1.is_none() {
+            None
+        } else {
+            Some(
+                (0..inst.buckets.saturating_sub(1))
+                    .map(|_| vars.add(0.0, 1.0, false))
+                    .collect(),
+            )
+        };
+        groups.push(Group {
+            demands: ds,
+            y,
+            work,
+        });
+    }
+    groups
+}
+
+impl<'a> Model<'a> {
+    /// The model of `mode`: its variables (`c`, then `v`, then the groups' `y`, then `e`)
+    /// and rows.
+    fn new(inst: &'a Instance, mode: Mode) -> Model<'a> {
+        let nb = inst.buckets;
+        let ancestors = inst.ancestors();
+        let earliest = earliest_buckets(inst);
+        let mut vars = Vars::default();
+        let always = always_placed(inst, mode, &ancestors);
         let hopeless = inst
             .tasks
             .iter()
             .zip(&earliest)
             .any(|(task, e)| !task.optional && e.is_none());
-        let c: Vec<Option<usize>> = (0..n)
-            .map(|t| {
-                (!always[t]).then(|| {
-                    // A task that can never be placed is always left out (main model).
-                    let never = mode != Mode::Elastic && earliest[t].is_none();
-                    add(if never { 1.0 } else { 0.0 }, 1.0, true)
-                })
-            })
-            .collect();
-
-        let v: Vec<Vec<usize>> = inst
-            .releases
-            .iter()
-            .map(|rel| {
-                // The first bucket it could ship in: all its required direct tasks placeable.
-                let first = if mode == Mode::Elastic {
-                    Some(0)
-                } else {
-                    rel.tasks
-                        .iter()
-                        .filter(|&&d| !inst.tasks[d].optional)
-                        .try_fold(0usize, |acc, &d| earliest[d].map(|e| acc.max(e)))
-                };
-                let ships = mode != Mode::Main && !rel.windows.is_empty();
-                let count = rel.windows.len();
-                rel.windows
-                    .iter()
-                    .enumerate()
-                    .map(|(j, &w)| {
-                        let possible = first.is_some_and(|f| w >= f);
-                        let lo = if ships && j + 1 == count { 1.0 } else { 0.0 };
-                        add(lo, if possible { 1.0 } else { 0.0 }, true)
-                    })
-                    .collect()
-            })
-            .collect();
-
-        // Demands: release r needs task t through its direct task d (t = d or an ancestor).
-        let mut demands: Vec<Vec<Demand>> = vec![Vec::new(); n];
-        for (r, rel) in inst.releases.iter().enumerate() {
-            if rel.windows.is_empty() {
-                continue; // never ships: places nothing early
-            }
-            for &d in &rel.tasks {
-                let cd = if inst.tasks[d].optional { c[d] } else { None };
-                demands[d].push((r, cd));
-                for &a in &ancestors[d] {
-                    demands[a].push((r, cd));
-                }
-            }
-        }
-        for ds in &mut demands {
-            ds.sort_unstable();
-            ds.dedup();
-        }
-        // Group tasks with work by their demands.
-        let mut by_demands: BTreeMap<Vec<Demand>, Vec<(usize, f64)>> = BTreeMap::new();
-        for (t, task) in inst.tasks.iter().enumerate() {
-            if demands[t].is_empty() {
-                continue;
-            }
-            let work = by_demands.entry(demands[t].clone()).or_default();
-            for &(k, w) in &task.work {
-                if w > 0.0 {
-                    match work.iter_mut().find(|(team, _)| *team == k) {
-                        Some((_, acc)) => *acc += w,
-                        None => work.push((k, w)),
-                    }
-                }
-            }
-        }
-        let mut groups = Vec::new();
-        for (ds, work) in by_demands {
-            if work.is_empty() {
-                continue;
-            }
-            let y = if ds.len() == 1 && ds[0].1.is_none() {
-                None
-            } else {
-                Some(
-                    (0..nb.saturating_sub(1))
-                        .map(|_| add(0.0, 1.0, false))
-                        .collect(),
-                )
-            };
-            groups.push(Group {
-                demands: ds,
-                y,
-                work,
-            });
-        }
+        let c = cut_vars(mode, &always, &earliest, &mut vars);
+        let v = ship_vars(inst, mode, &earliest, &mut vars);
+        let demands = task_demands(inst, &c, &ancestors);
+        let groups = demand_groups(inst, &demands, &mut vars);
         let e = if mode == Mode::Elastic {
             (0..inst.teams())
-                .map(|_| (0..nb).map(|_| add(0.0, f64::INFINITY, false)).collect())
+                .map(|_| {
+                    (0..nb)
+                        .map(|_| vars.add(0.0, f64::INFINITY, false))
+                        .collect()
+                })
                 .collect()
         } else {
             Vec::new()
@@ -320,7 +372,7 @@ impl<'a> Model<'a> {
         let mut m = Model {
             inst,
             mode,
-            vars,
+            vars: vars.0,
             v,
             c,
             demands,
@@ -909,50 +961,102 @@ impl Budget {
 /// the lexicographic objective level by level, within `time_limit` seconds of solver time in
 /// all (`None`: no limit).
 pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, String> {
-    let mut budget = Budget {
-        limit: time_limit,
-        spent: 0.0,
-    };
-    let mut solves = 0;
-    let start = greedy::greedy(inst);
-    debug_assert_eq!(inst.check(&start), Ok(()));
-    let all_in = |a: &Assignment| {
-        inst.tasks
-            .iter()
-            .enumerate()
-            .all(|(t, task)| task.optional || a.bucket[t].is_some())
-            && inst
-                .releases
-                .iter()
-                .enumerate()
-                .all(|(r, rel)| rel.windows.is_empty() || a.ship[r].is_some())
-    };
-
-    // Candidates: the task-by-task greedy and the release-by-release ones; the best starts.
-    let mut candidates = vec![start];
-    candidates.extend(greedy::release_greedy(inst));
-    candidates.retain(|a| inst.check(a).is_ok());
-    let mut incumbent = candidates[0].clone();
-    for c in &candidates[1..] {
-        if inst.levels(c).better_than(&inst.levels(&incumbent)) {
-            incumbent = c.clone();
-        }
-    }
-    // When the best start fits everything, prefer it for the stages below.
-    let start = incumbent.clone();
+    let (mut driver, mut fits) = Driver::start(inst, time_limit);
     let mut overload = None;
-    let mut stop: Option<Stop> = None;
-    let mut fits = all_in(&incumbent) || candidates.iter().any(all_in);
-    if fits && !all_in(&incumbent) {
-        incumbent = candidates
-            .iter()
-            .find(|a| all_in(a))
-            .cloned()
-            .unwrap_or(start);
+    if !fits {
+        overload = driver.smallest_overload()?;
+        fits = overload.is_none();
+    }
+    let mut model = Model::new(inst, if fits { Mode::Fits } else { Mode::Main });
+    if model.hopeless {
+        fits = false;
+        model = Model::new(inst, Mode::Main);
+    }
+    driver.solve_levels(&mut model, fits)?;
+    driver.latest_placement(&model);
+    let levels = inst.levels(&driver.incumbent);
+    Ok(Solved {
+        assignment: driver.incumbent,
+        levels,
+        stop: driver.stop,
+        overload,
+        solves: driver.solves,
+    })
+}
+
+/// The lexicographic driver's state between its steps.
+struct Driver<'a> {
+    inst: &'a Instance,
+    budget: Budget,
+    /// MIPs solved so far.
+    solves: usize,
+    /// The greedy starts (all feasible), each compared with the incumbent on every stage.
+    candidates: Vec<Assignment>,
+    /// The best assignment so far.
+    incumbent: Assignment,
+    /// Where the search first stopped short of a proof.
+    stop: Option<Stop>,
+}
+
+/// A stage's objective (minimised), the incumbent's value on it, and whether the incumbent
+/// already meets the stage's trivial bound on every level.
+struct StageGoal {
+    objective: Affine,
+    have: f64,
+    at_bound: bool,
+}
+
+impl<'a> Driver<'a> {
+    /// The greedy starts and the best of them; whether one of them places every required
+    /// task and ships every release with a window.
+    fn start(inst: &'a Instance, time_limit: Option<f64>) -> (Driver<'a>, bool) {
+        let start = greedy::greedy(inst);
+        debug_assert_eq!(inst.check(&start), Ok(()));
+        // Candidates: the task-by-task greedy and the release-by-release ones; the best starts.
+        let mut candidates = vec![start];
+        candidates.extend(greedy::release_greedy(inst));
+        candidates.retain(|a| inst.check(a).is_ok());
+        let mut incumbent = candidates[0].clone();
+        for c in &candidates[1..] {
+            if inst.levels(c).better_than(&inst.levels(&incumbent)) {
+                incumbent = c.clone();
+            }
+        }
+        // When the best start fits everything, prefer it for the stages below.
+        let fits_all = |a: &Assignment| all_in(inst, a);
+        let start = incumbent.clone();
+        let fits = fits_all(&incumbent) || candidates.iter().any(fits_all);
+        if fits && !fits_all(&incumbent) {
+            incumbent = candidates
+                .iter()
+                .find(|a| fits_all(a))
+                .cloned()
+                .unwrap_or(start);
+        }
+        let driver = Driver {
+            inst,
+            budget: Budget {
+                limit: time_limit,
+                spent: 0.0,
+            },
+            solves: 0,
+            candidates,
+            incumbent,
+            stop: None,
+        };
+        (driver, fits)
     }
 
-    if !fits {
-        // The elastic model: the least extra capacity that lets everything in.
+    /// Charges a solve that ran out of time with the whole budget.
+    fn out_of_time(&mut self) {
+        self.budget.spent = self.budget.limit.unwrap_or(self.budget.spent);
+    }
+
+    /// The elastic model: the least extra capacity that lets everything in. `None` when none
+    /// is needed after all (the incumbent then fits everything); otherwise the extra capacity
+    /// per team and bucket, needed as late as possible, and whether its minimum is proven.
+    fn smallest_overload(&mut self) -> Result<Option<(Vec<Vec<f64>>, bool)>, String> {
+        let inst = self.inst;
         let elastic = Model::new(inst, Mode::Elastic);
         let seed = greedy::elastic_start(inst);
         let seed_x = elastic.encode(&seed);
@@ -960,8 +1064,8 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
             terms: elastic.e.iter().flatten().map(|&i| (i, 1.0)).collect(),
             constant: 0.0,
         };
-        solves += 1;
-        let end = elastic.solve(&total, false, &[], Some(&seed_x), budget.remaining())?;
+        self.solves += 1;
+        let end = elastic.solve(&total, false, &[], Some(&seed_x), self.budget.remaining())?;
         let (x, proven) = match end {
             SolveEnd::Solved {
                 values,
@@ -969,9 +1073,9 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
                 gap,
                 seconds,
             } => {
-                budget.spent += seconds;
+                self.budget.spent += seconds;
                 if !optimal {
-                    stop = Some(Stop {
+                    self.stop = Some(Stop {
                         level: ELASTIC_NAME.to_string(),
                         gap,
                     });
@@ -979,8 +1083,8 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
                 (values, optimal)
             }
             SolveEnd::OutOfTime => {
-                budget.spent = budget.limit.unwrap_or(budget.spent);
-                stop = Some(Stop {
+                self.out_of_time();
+                self.stop = Some(Stop {
                     level: ELASTIC_NAME.to_string(),
                     gap: None,
                 });
@@ -994,227 +1098,294 @@ pub(crate) fn solve(inst: &Instance, time_limit: Option<f64>) -> Result<Solved, 
             // Everything fits after all (the greedy start was just not good enough).
             let a = elastic.decode(&x);
             if inst.check(&a).is_ok() {
-                incumbent = a;
-                fits = true;
+                self.incumbent = a;
+                return Ok(None);
             }
         }
-        if !fits {
-            let mut extra = extra;
-            let mut proven = proven;
-            if proven && !budget.exhausted() {
-                // Among the smallest overloads, the one needed as late as possible.
-                let nb = inst.buckets;
-                let late: Affine = Affine {
-                    terms: elastic
-                        .e
-                        .iter()
-                        .flat_map(|row| {
-                            row.iter()
-                                .enumerate()
-                                .map(|(b, &i)| (i, (nb - 1 - b) as f64))
-                        })
-                        .collect(),
-                    constant: 0.0,
-                };
-                let cap_row = Row {
-                    terms: total.terms.clone(),
-                    op: Op::Le,
-                    rhs: sum + 1e-6 * sum.max(1.0),
-                };
-                solves += 1;
-                match elastic.solve(&late, false, &[cap_row], Some(&x), budget.remaining())? {
-                    SolveEnd::Solved {
-                        values,
-                        optimal,
-                        seconds,
-                        ..
-                    } => {
-                        budget.spent += seconds;
-                        extra = elastic.extra(&values);
-                        proven = optimal;
-                    }
-                    SolveEnd::OutOfTime => {
-                        budget.spent = budget.limit.unwrap_or(budget.spent);
-                    }
+        let (mut extra, proven) = if proven && !self.budget.exhausted() {
+            self.latest_overload(&elastic, &total, sum, &x, extra)?
+        } else {
+            (extra, proven)
+        };
+        for row in &mut extra {
+            for e in row.iter_mut() {
+                if *e < 1e-9 {
+                    *e = 0.0;
                 }
             }
-            for row in &mut extra {
-                for e in row.iter_mut() {
-                    if *e < 1e-9 {
-                        *e = 0.0;
-                    }
-                }
+        }
+        Ok(Some((extra, proven)))
+    }
+
+    /// Among the overloads of total `sum` (`total`, the elastic model's sum of extra
+    /// capacity, found at `x` as `extra`), the one needed as late as possible, and whether
+    /// that is proven; `extra` itself, unproven, when the time runs out.
+    fn latest_overload(
+        &mut self,
+        elastic: &Model,
+        total: &Affine,
+        sum: f64,
+        x: &[f64],
+        extra: Vec<Vec<f64>>,
+    ) -> Result<(Vec<Vec<f64>>, bool), String> {
+        let nb = self.inst.buckets;
+        let late: Affine = Affine {
+            terms: elastic
+                .e
+                .iter()
+                .flat_map(|row| {
+                    row.iter()
+                        .enumerate()
+                        .map(|(b, &i)| (i, (nb - 1 - b) as f64))
+                })
+                .collect(),
+            constant: 0.0,
+        };
+        let cap_row = Row {
+            terms: total.terms.clone(),
+            op: Op::Le,
+            rhs: sum + 1e-6 * sum.max(1.0),
+        };
+        self.solves += 1;
+        match elastic.solve(&late, false, &[cap_row], Some(x), self.budget.remaining())? {
+            SolveEnd::Solved {
+                values,
+                optimal,
+                seconds,
+                ..
+            } => {
+                self.budget.spent += seconds;
+                Ok((elastic.extra(&values), optimal))
             }
-            overload = Some((extra, proven));
+            SolveEnd::OutOfTime => {
+                self.out_of_time();
+                Ok((extra, true))
+            }
         }
     }
 
-    let mut model = Model::new(inst, if fits { Mode::Fits } else { Mode::Main });
-    if model.hopeless {
-        fits = false;
-        model = Model::new(inst, Mode::Main);
+    /// The lexicographic objective, stage by stage, each stage's levels fixed at the
+    /// incumbent's values for the stages after it.
+    fn solve_levels(&mut self, model: &mut Model, fits: bool) -> Result<(), String> {
+        // Stages: levels solved together. Window numbers (an integer) and cut work (a real in
+        // [0, total optional work]) combine exactly: one window step weighs more than all the
+        // optional work there is.
+        let stages: &[&[usize]] = if fits {
+            &[&[3], &[4, 5], &[6]]
+        } else {
+            &[&[0], &[1], &[2], &[3], &[4, 5], &[6]]
+        };
+        let optional_work: f64 = self
+            .inst
+            .tasks
+            .iter()
+            .filter(|t| t.optional)
+            .map(|t| t.total_work())
+            .sum();
+        let weights = Weights { optional_work };
+        let mut fixed: Vec<Row> = Vec::new();
+        for &stage in stages {
+            self.adopt_better_start(stage, &weights);
+            let goal = stage_goal(model, stage, &weights, &self.inst.levels(&self.incumbent));
+            if !goal.at_bound && self.stop.is_none() {
+                let name = stage
+                    .iter()
+                    .map(|&l| LEVEL_NAMES[l])
+                    .collect::<Vec<_>>()
+                    .join(" + ");
+                if self.budget.exhausted() {
+                    self.stop = Some(Stop {
+                        level: name,
+                        gap: None,
+                    });
+                } else {
+                    self.solve_stage(model, stage, &weights, &goal, &fixed, name)?;
+                }
+            }
+            fix_stage(model, stage, &self.inst.levels(&self.incumbent), &mut fixed);
+        }
+        Ok(())
     }
-    // Stages: levels solved together. Window numbers (an integer) and cut work (a real in
-    // [0, total optional work]) combine exactly: one window step weighs more than all the
-    // optional work there is.
-    let stages: &[&[usize]] = if fits {
-        &[&[3], &[4, 5], &[6]]
-    } else {
-        &[&[0], &[1], &[2], &[3], &[4, 5], &[6]]
-    };
-    let optional_work: f64 = inst
-        .tasks
-        .iter()
-        .filter(|t| t.optional)
-        .map(|t| t.total_work())
-        .sum();
-    let weight = |level: usize| if level == 4 { optional_work + 1.0 } else { 1.0 };
-    let mut fixed: Vec<Row> = Vec::new();
-    for &stage in stages {
-        // The stage's objective, minimised: sum of weight x level (negated when maximised).
-        let mut objective = Affine::default();
-        // A start that matches the incumbent on every level before this stage and is better
-        // on this one replaces it.
+
+    /// A start that matches the incumbent on every level before this stage and is better on
+    /// this one replaces it.
+    fn adopt_better_start(&mut self, stage: &[usize], weights: &Weights) {
         let first = stage[0];
         let stage_value = |l: &Levels| -> f64 {
             stage
                 .iter()
                 .map(|&level| {
                     let sign = if Levels::maximised(level) { -1.0 } else { 1.0 };
-                    sign * weight(level) * l.value(level)
+                    sign * weights.of(level) * l.value(level)
                 })
                 .sum()
         };
-        for c in &candidates {
-            let (lc, li) = (inst.levels(c), inst.levels(&incumbent));
+        for c in &self.candidates {
+            let (lc, li) = (self.inst.levels(c), self.inst.levels(&self.incumbent));
             if (0..first).all(|l| lc.same_on(&li, l)) && stage_value(&lc) < stage_value(&li) {
-                incumbent = c.clone();
+                self.incumbent = c.clone();
             }
         }
-        let mut have = 0.0;
-        let mut at_bound = true;
-        let current = inst.levels(&incumbent);
-        for &level in stage {
-            let (expr, maximise) = model.level_expr(level);
-            let sign = if maximise { -1.0 } else { 1.0 };
-            let w = sign * weight(level);
-            objective
-                .terms
-                .extend(expr.terms.iter().map(|&(i, c)| (i, c * w)));
-            objective.constant += expr.constant * w;
-            let value = current.value(level);
-            have += w * value;
-            let b = model.level_bound(level);
-            at_bound &= sign * (value - b) <= level_tolerance(level, b);
+    }
+
+    /// One stage's MIP, after a few rounds of cover cuts on its relaxation, warm-started at
+    /// the incumbent; its answer replaces the incumbent unless numerical noise made it
+    /// infeasible or worse.
+    fn solve_stage(
+        &mut self,
+        model: &mut Model,
+        stage: &[usize],
+        weights: &Weights,
+        goal: &StageGoal,
+        fixed: &[Row],
+        name: String,
+    ) -> Result<(), String> {
+        for _ in 0..CUT_ROUNDS {
+            if self.budget.exhausted() {
+                break;
+            }
+            let SolveEnd::Solved {
+                values, seconds, ..
+            } = model.relaxation(&goal.objective, fixed, self.budget.remaining())?
+            else {
+                break;
+            };
+            self.budget.spent += seconds;
+            let cuts = model.cover_cuts(&values);
+            if cuts.is_empty() {
+                break;
+            }
+            model.rows.extend(cuts);
         }
-        let name = stage
-            .iter()
-            .map(|&l| LEVEL_NAMES[l])
-            .collect::<Vec<_>>()
-            .join(" + ");
-        if !at_bound && stop.is_none() {
-            if budget.exhausted() {
-                stop = Some(Stop {
+        let warm = model.encode(&self.incumbent);
+        self.solves += 1;
+        let remaining = self.budget.remaining();
+        match model.solve(&goal.objective, false, fixed, Some(&warm), remaining)? {
+            SolveEnd::Solved {
+                values,
+                optimal,
+                gap,
+                seconds,
+            } => {
+                self.budget.spent += seconds;
+                let found = model.decode(&values);
+                if self.inst.check(&found).is_ok() {
+                    let better = self.inst.levels(&found);
+                    let v: f64 = stage
+                        .iter()
+                        .map(|&l| {
+                            let sign = if model.level_expr(l).1 { -1.0 } else { 1.0 };
+                            sign * weights.of(l) * better.value(l)
+                        })
+                        .sum();
+                    let have = goal.have;
+                    if v <= have + 1e-9 * have.abs().max(1.0) {
+                        self.incumbent = found;
+                    }
+                }
+                if !optimal {
+                    self.stop = Some(Stop { level: name, gap });
+                }
+            }
+            SolveEnd::OutOfTime => {
+                self.out_of_time();
+                self.stop = Some(Stop {
                     level: name,
                     gap: None,
                 });
-            } else {
-                // A few rounds of cover cuts on the relaxation first.
-                for _ in 0..CUT_ROUNDS {
-                    if budget.exhausted() {
-                        break;
-                    }
-                    let SolveEnd::Solved {
-                        values, seconds, ..
-                    } = model.relaxation(&objective, &fixed, budget.remaining())?
-                    else {
-                        break;
-                    };
-                    budget.spent += seconds;
-                    let cuts = model.cover_cuts(&values);
-                    if cuts.is_empty() {
-                        break;
-                    }
-                    model.rows.extend(cuts);
-                }
-                let warm = model.encode(&incumbent);
-                solves += 1;
-                match model.solve(&objective, false, &fixed, Some(&warm), budget.remaining())? {
-                    SolveEnd::Solved {
-                        values,
-                        optimal,
-                        gap,
-                        seconds,
-                    } => {
-                        budget.spent += seconds;
-                        let found = model.decode(&values);
-                        // Keep the solver's answer unless numerical noise made it infeasible
-                        // or worse than what we had.
-                        if inst.check(&found).is_ok() {
-                            let better = inst.levels(&found);
-                            let v: f64 = stage
-                                .iter()
-                                .map(|&l| {
-                                    let sign = if model.level_expr(l).1 { -1.0 } else { 1.0 };
-                                    sign * weight(l) * better.value(l)
-                                })
-                                .sum();
-                            if v <= have + 1e-9 * have.abs().max(1.0) {
-                                incumbent = found;
-                            }
-                        }
-                        if !optimal {
-                            stop = Some(Stop { level: name, gap });
-                        }
-                    }
-                    SolveEnd::OutOfTime => {
-                        budget.spent = budget.limit.unwrap_or(budget.spent);
-                        stop = Some(Stop {
-                            level: name,
-                            gap: None,
-                        });
-                    }
-                }
             }
         }
-        // Fix each level of the stage at the incumbent's value for the stages after it.
-        let now = inst.levels(&incumbent);
-        for &level in stage {
-            let (expr, maximise) = model.level_expr(level);
-            let value = now.value(level);
-            let tol = level_tolerance(level, value);
-            let rhs = value - expr.constant;
-            fixed.push(if maximise {
-                Row {
-                    terms: expr.terms,
-                    op: Op::Ge,
-                    rhs: rhs - tol,
-                }
-            } else {
-                Row {
-                    terms: expr.terms,
-                    op: Op::Le,
-                    rhs: rhs + tol,
-                }
-            });
+        Ok(())
+    }
+
+    /// Reports the latest placement: every task in the window of the first shipping release
+    /// that needs it (the train it rides), or the last window when none does.
+    fn latest_placement(&mut self, model: &Model) {
+        let out: Vec<bool> = self.incumbent.bucket.iter().map(Option::is_none).collect();
+        let latest = Assignment {
+            bucket: model.placement(&self.incumbent.ship, &out),
+            ship: self.incumbent.ship.clone(),
+        };
+        if self.inst.check(&latest).is_ok() {
+            self.incumbent = latest;
         }
     }
-    // Report the latest placement: every task in the window of the first shipping release
-    // that needs it (the train it rides), or the last window when none does.
-    let out: Vec<bool> = incumbent.bucket.iter().map(Option::is_none).collect();
-    let latest = Assignment {
-        bucket: model.placement(&incumbent.ship, &out),
-        ship: incumbent.ship.clone(),
-    };
-    if inst.check(&latest).is_ok() {
-        incumbent = latest;
+}
+
+/// Whether `a` places every required task and ships every release that has a window.
+fn all_in(inst: &Instance, a: &Assignment) -> bool {
+    inst.tasks
+        .iter()
+        .enumerate()
+        .all(|(t, task)| task.optional || a.bucket[t].is_some())
+        && inst
+            .releases
+            .iter()
+            .enumerate()
+            .all(|(r, rel)| rel.windows.is_empty() || a.ship[r].is_some())
+}
+
+/// The weights of levels solved together: window numbers weigh more than all the optional
+/// work there is.
+struct Weights {
+    optional_work: f64,
+}
+
+impl Weights {
+    fn of(&self, level: usize) -> f64 {
+        if level == 4 {
+            self.optional_work + 1.0
+        } else {
+            1.0
+        }
     }
-    let levels = inst.levels(&incumbent);
-    Ok(Solved {
-        assignment: incumbent,
-        levels,
-        stop,
-        overload,
-        solves,
-    })
+}
+
+/// The objective of `stage` (minimised: sum of weight x level, negated when maximised), the
+/// incumbent's value on it (`current`), and whether that meets the model's bound.
+fn stage_goal(model: &Model, stage: &[usize], weights: &Weights, current: &Levels) -> StageGoal {
+    let mut objective = Affine::default();
+    let mut have = 0.0;
+    let mut at_bound = true;
+    for &level in stage {
+        let (expr, maximise) = model.level_expr(level);
+        let sign = if maximise { -1.0 } else { 1.0 };
+        let w = sign * weights.of(level);
+        objective
+            .terms
+            .extend(expr.terms.iter().map(|&(i, c)| (i, c * w)));
+        objective.constant += expr.constant * w;
+        let value = current.value(level);
+        have += w * value;
+        let b = model.level_bound(level);
+        at_bound &= sign * (value - b) <= level_tolerance(level, b);
+    }
+    StageGoal {
+        objective,
+        have,
+        at_bound,
+    }
+}
+
+/// Fixes each level of the stage at the incumbent's value (`now`) for the stages after it.
+fn fix_stage(model: &Model, stage: &[usize], now: &Levels, fixed: &mut Vec<Row>) {
+    for &level in stage {
+        let (expr, maximise) = model.level_expr(level);
+        let value = now.value(level);
+        let tol = level_tolerance(level, value);
+        let rhs = value - expr.constant;
+        fixed.push(if maximise {
+            Row {
+                terms: expr.terms,
+                op: Op::Ge,
+                rhs: rhs - tol,
+            }
+        } else {
+            Row {
+                terms: expr.terms,
+                op: Op::Le,
+                rhs: rhs + tol,
+            }
+        });
+    }
 }

@@ -64,7 +64,7 @@ use serde::Serialize;
 use crate::calendar::{self, TeamCalendar, Timeline};
 use crate::model::{Plan, When};
 
-use instance::{IRelease, ITask, Instance};
+use instance::{Assignment, IRelease, ITask, Instance};
 
 /// The default limit on solver time, in seconds.
 pub const DEFAULT_TIME_LIMIT: f64 = 10.0;
@@ -374,13 +374,42 @@ fn window_text(w: When) -> String {
     }
 }
 
+/// The answer in the plan's terms: the solver's assignment read back per release, task and
+/// team, with the overload and how the solve ended.
 fn report(plan: &Plan, setup: &Setup, solved: &milp::Solved) -> WindowsReport {
+    let l = solved.levels;
+    let overload_proven = solved.overload.as_ref().is_none_or(|(_, p)| *p);
+    WindowsReport {
+        windows: setup.windows.clone(),
+        releases: release_rows(plan, setup, &solved.assignment),
+        tasks: task_rows(plan, setup, &solved.assignment),
+        load: team_load(plan, setup, &solved.assignment),
+        overload: solved
+            .overload
+            .as_ref()
+            .map_or_else(Vec::new, |(extra, _)| overload_rows(plan, setup, extra)),
+        objective: Objective {
+            scheduled_value: l.scheduled_value,
+            unplaced_work: l.unplaced_work,
+            on_time_value: l.on_time_value,
+            window_sum: l.window_sum,
+            cut_work: l.cut_work,
+        },
+        status: SolveStatus {
+            optimal: solved.stop.is_none() && overload_proven,
+            stopped_at: solved.stop.as_ref().map(|s| s.level.clone()),
+            gap: solved.stop.as_ref().and_then(|s| s.gap),
+            solves: solved.solves,
+        },
+    }
+}
+
+/// Per release: its window, whether on time, and the tasks it needs that are left out.
+fn release_rows(plan: &Plan, setup: &Setup, a: &Assignment) -> Vec<ReleaseWindow> {
     let inst = &setup.instance;
     let ws = &setup.windows;
-    let a = &solved.assignment;
     let ancestors = inst.ancestors();
-    let releases = plan
-        .releases
+    plan.releases
         .iter()
         .enumerate()
         .map(|(r, rel)| {
@@ -412,9 +441,14 @@ fn report(plan: &Plan, setup: &Setup, solved: &milp::Solved) -> WindowsReport {
                 unplaced: left_out(false),
             }
         })
-        .collect();
-    let tasks = plan
-        .tasks
+        .collect()
+}
+
+/// Per task: its work and the window it rides, or cut / left out.
+fn task_rows(plan: &Plan, setup: &Setup, a: &Assignment) -> Vec<TaskWindow> {
+    let inst = &setup.instance;
+    let ws = &setup.windows;
+    plan.tasks
         .iter()
         .enumerate()
         .map(|(t, task)| TaskWindow {
@@ -425,12 +459,18 @@ fn report(plan: &Plan, setup: &Setup, solved: &milp::Solved) -> WindowsReport {
             cut: a.bucket[t].is_none() && task.optional,
             unplaced: a.bucket[t].is_none() && !task.optional,
         })
-        .collect();
+        .collect()
+}
+
+/// Per team and window: the work shipping in it against its bucket's capacity, and both
+/// summed up to it.
+fn team_load(plan: &Plan, setup: &Setup, a: &Assignment) -> Vec<TeamLoad> {
+    let inst = &setup.instance;
     let mut load = Vec::new();
     for (k, team) in plan.teams.iter().enumerate() {
         let mut cum_work = 0.0;
         let mut cum_cap = 0.0;
-        for (b, &window) in ws.iter().enumerate() {
+        for (b, &window) in setup.windows.iter().enumerate() {
             let work: f64 = inst
                 .tasks
                 .iter()
@@ -453,60 +493,40 @@ fn report(plan: &Plan, setup: &Setup, solved: &milp::Solved) -> WindowsReport {
             });
         }
     }
+    load
+}
+
+/// The overload's nonzero entries (`extra[k][b]`: extra capacity team k needs in bucket b),
+/// each with its sentence.
+fn overload_rows(plan: &Plan, setup: &Setup, extra: &[Vec<f64>]) -> Vec<Overload> {
+    let ws = &setup.windows;
     let mut overload = Vec::new();
-    if let Some((extra, _)) = &solved.overload {
-        for (k, row) in extra.iter().enumerate() {
-            for (b, &missing) in row.iter().enumerate() {
-                if missing > 1e-9 {
-                    let unit = if plan.is_dated() {
-                        if (missing - 1.0).abs() < 5e-3 {
-                            "capacity-day"
-                        } else {
-                            "capacity-days"
-                        }
-                    } else if (missing - 1.0).abs() < 5e-3 {
-                        "unit"
-                    } else {
-                        "units"
-                    };
-                    overload.push(Overload {
-                        team: plan.teams[k].id.clone(),
-                        by_window: ws[b],
-                        window_number: b + 1,
-                        missing,
-                        message: format!(
-                            "{} lacks {} {unit} by {}",
-                            plan.teams[k].id,
-                            pretty(missing),
-                            window_text(ws[b])
-                        ),
-                    });
-                }
+    for (k, row) in extra.iter().enumerate() {
+        for (b, &missing) in row.iter().enumerate() {
+            if missing > 1e-9 {
+                let one = (missing - 1.0).abs() < 5e-3;
+                let unit = match (plan.is_dated(), one) {
+                    (true, true) => "capacity-day",
+                    (true, false) => "capacity-days",
+                    (false, true) => "unit",
+                    (false, false) => "units",
+                };
+                overload.push(Overload {
+                    team: plan.teams[k].id.clone(),
+                    by_window: ws[b],
+                    window_number: b + 1,
+                    missing,
+                    message: format!(
+                        "{} lacks {} {unit} by {}",
+                        plan.teams[k].id,
+                        pretty(missing),
+                        window_text(ws[b])
+                    ),
+                });
             }
         }
     }
-    let l = solved.levels;
-    let overload_proven = solved.overload.as_ref().is_none_or(|(_, p)| *p);
-    WindowsReport {
-        windows: ws.clone(),
-        releases,
-        tasks,
-        load,
-        overload,
-        objective: Objective {
-            scheduled_value: l.scheduled_value,
-            unplaced_work: l.unplaced_work,
-            on_time_value: l.on_time_value,
-            window_sum: l.window_sum,
-            cut_work: l.cut_work,
-        },
-        status: SolveStatus {
-            optimal: solved.stop.is_none() && overload_proven,
-            stopped_at: solved.stop.as_ref().map(|s| s.level.clone()),
-            gap: solved.stop.as_ref().and_then(|s| s.gap),
-            solves: solved.solves,
-        },
-    }
+    overload
 }
 
 #[cfg(test)]

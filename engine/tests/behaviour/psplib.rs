@@ -7,12 +7,11 @@ use shipdate_engine::dispatch::schedule;
 use shipdate_engine::io::{parse_str, Format};
 
 use crate::checker;
-
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/psplib");
+use crate::util::psplib_dir;
 
 /// The proven optimal makespan of every J30 instance, by file name (`j30{par}_{inst}.sm`).
 pub fn j30_optima() -> HashMap<String, f64> {
-    let text = std::fs::read_to_string(format!("{DIR}/j30opt.sm")).expect("j30opt.sm");
+    let text = std::fs::read_to_string(format!("{}/j30opt.sm", psplib_dir())).expect("j30opt.sm");
     let mut opt = HashMap::new();
     for line in text.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
@@ -32,7 +31,7 @@ pub fn j30_optima() -> HashMap<String, f64> {
 
 /// The J30 instance files, sorted by name.
 pub fn j30_files() -> Vec<std::path::PathBuf> {
-    let mut files: Vec<_> = std::fs::read_dir(format!("{DIR}/j30"))
+    let mut files: Vec<_> = std::fs::read_dir(format!("{}/j30", psplib_dir()))
         .expect("the J30 directory")
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|e| e == "sm"))

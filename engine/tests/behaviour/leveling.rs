@@ -12,8 +12,7 @@ use shipdate_engine::schedule::{Problem, Sgs};
 
 use crate::checker;
 use crate::psplib::{j30_files, j30_optima};
-
-const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/psplib");
+use crate::util::psplib_dir;
 
 fn read(path: &std::path::Path, format: Format) -> Plan {
     let src = std::fs::read_to_string(path).unwrap();
@@ -75,7 +74,7 @@ fn j30_default_settings_within_five_hundredths_of_a_percent() {
 }
 
 fn patterson() -> Vec<(String, f64)> {
-    let csv = std::fs::read_to_string(format!("{DIR}/patterson_optimum.csv")).unwrap();
+    let csv = std::fs::read_to_string(format!("{}/patterson_optimum.csv", psplib_dir())).unwrap();
     csv.lines()
         .skip(1)
         .map(|l| {
@@ -95,7 +94,7 @@ fn exact_mode_proves_the_patterson_optima() {
     for schedules in [None, Some(1)] {
         for (file, opt) in &cases {
             let plan = read(
-                &std::path::PathBuf::from(format!("{DIR}/patterson/{file}")),
+                &std::path::PathBuf::from(format!("{}/patterson/{file}", psplib_dir())),
                 Format::Patterson,
             );
             let problem = Problem::new(&plan);
@@ -125,7 +124,7 @@ fn exact_mode_on_a_j30_sample() {
         for group in (1..=45).step_by(4) {
             let name = format!("j30{group}_1.sm");
             let plan = read(
-                &std::path::PathBuf::from(format!("{DIR}/j30/{name}")),
+                &std::path::PathBuf::from(format!("{}/j30/{name}", psplib_dir())),
                 Format::Psplib,
             );
             let problem = Problem::new(&plan);
@@ -150,7 +149,7 @@ fn exact_mode_on_a_j30_sample() {
 #[test]
 fn exact_mode_reports_a_gap_when_stopped() {
     let plan = read(
-        &std::path::PathBuf::from(format!("{DIR}/patterson/pat19.rcp")),
+        &std::path::PathBuf::from(format!("{}/patterson/pat19.rcp", psplib_dir())),
         Format::Patterson,
     );
     let problem = Problem::new(&plan);
@@ -207,7 +206,7 @@ fn exact_mode_reports_a_gap_when_stopped() {
 fn exact_mode_stops_when_the_caller_says() {
     let name = "j3017_1.sm";
     let plan = read(
-        &std::path::PathBuf::from(format!("{DIR}/j30/{name}")),
+        &std::path::PathBuf::from(format!("{}/j30/{name}", psplib_dir())),
         Format::Psplib,
     );
     let problem = Problem::new(&plan);
@@ -403,110 +402,4 @@ tasks = ["big"]
     // The bound is componentwise (r2 alone could be ready at 5), so optimality is not claimed.
     assert_eq!(got.lower_bound, vec![2.0, 5.0, 7.0]);
     assert!(!got.optimal);
-}
-
-fn shipdate(args: &[&str]) -> (bool, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shipdate"))
-        .args(args)
-        .output()
-        .expect("the shipdate binary runs");
-    (
-        out.status.success(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
-
-/// `shipdate schedule` with a seed and a schedule budget prints the same JSON every run, with
-/// the search summary.
-#[test]
-fn cli_schedule_is_reproducible_and_reports_its_search() {
-    let file = format!("{DIR}/j30/j3013_7.sm");
-    let args = [
-        "schedule",
-        &file,
-        "--format",
-        "json",
-        "--seed",
-        "5",
-        "--schedules",
-        "3000",
-    ];
-    let (ok, a, err) = shipdate(&args);
-    assert!(ok, "{err}");
-    let (_, b, _) = shipdate(&args);
-    assert_eq!(a, b);
-    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
-    assert_eq!(v["search"]["method"], "genetic algorithm");
-    assert_eq!(v["search"]["seed"], 5);
-    assert!(v["search"]["schedules"].as_u64().unwrap() <= 3000);
-    assert!(v["makespan"].as_f64().unwrap() >= 77.0);
-}
-
-/// `--optimal` proves a Patterson instance and says so; `--time-limit 0` still gives a feasible
-/// schedule and says the limit stopped the search.
-#[test]
-fn cli_optimal_and_time_limit() {
-    let file = format!("{DIR}/patterson/pat1.rcp");
-    let (ok, out, err) = shipdate(&["schedule", &file, "--optimal", "--format", "json"]);
-    assert!(ok, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["makespan"], 19.0);
-    assert_eq!(v["search"]["method"], "exact");
-    assert_eq!(v["search"]["optimal"], true);
-    assert_eq!(v["search"]["gap"], 0.0);
-    let (ok, out, _) = shipdate(&["schedule", &file, "--optimal"]);
-    assert!(ok);
-    assert!(out.contains("proven optimal"), "{out}");
-
-    let file = format!("{DIR}/j30/j3013_7.sm");
-    let (ok, out, err) = shipdate(&["schedule", &file, "--time-limit", "0", "--format", "json"]);
-    assert!(ok, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["search"]["stopped_early"], true);
-    let plan = read(std::path::Path::new(&file), Format::Psplib);
-    let start: Vec<f64> = v["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["start"].as_f64().unwrap())
-        .collect();
-    let finish: Vec<f64> = v["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t["finish"].as_f64().unwrap())
-        .collect();
-    assert!(checker::check(&plan, &start, &finish).is_empty());
-
-    // Given no time, exact mode on a hard instance reports its gap and a feasible schedule.
-    let file = format!("{DIR}/j30/j3013_1.sm");
-    let args = ["schedule", &file, "--optimal", "--time-limit", "0"];
-    let (ok, out, err) = shipdate(&[&args[..], &["--format", "json"]].concat());
-    assert!(ok, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["search"]["method"], "exact");
-    assert_eq!(v["search"]["optimal"], false);
-    let gap = v["search"]["gap"].as_f64().unwrap();
-    assert!(gap > 0.0 && gap < 1.0, "{gap}");
-    let (ok, out, _) = shipdate(&args);
-    assert!(ok);
-    assert!(out.contains("not proven optimal (gap "), "{out}");
-
-    // Exact mode on fractional durations is an error (exit 1), not a wrong answer.
-    let dir = std::env::temp_dir().join(format!("shipdate-leveling-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let plan = dir.join("frac.toml");
-    std::fs::write(
-        &plan,
-        "[plan]\nname = \"f\"\n[[tasks]]\nid = \"a\"\nestimate = 2.5\n",
-    )
-    .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shipdate"))
-        .args(["schedule", plan.to_str().unwrap(), "--optimal"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("whole-number"));
-    std::fs::remove_dir_all(&dir).ok();
 }
