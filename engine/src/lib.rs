@@ -24,6 +24,7 @@
 
 pub mod calendar;
 pub mod diag;
+pub mod edit;
 pub mod graph;
 pub mod html;
 pub mod interchange;
@@ -39,6 +40,7 @@ pub mod report;
 pub mod schedule;
 pub mod simulate;
 pub mod svg;
+pub mod view;
 pub mod views;
 
 pub use diag::{Diagnostic, Severity};
