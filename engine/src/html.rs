@@ -14,11 +14,11 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 
 use crate::diag::Diagnostic;
-use crate::model::{Plan, When};
-use crate::report::number;
-use crate::schedule::ScheduleReport;
+use crate::model::Plan;
+use crate::schedule::{ReleaseSchedule, ScheduleReport};
 use crate::simulate::{SimMode, Simulation};
 use crate::svg::{self, escape};
+use crate::view::{self, number, Ranking, ReleaseStatus};
 
 /// What goes into a report.
 #[derive(Debug, Clone, Copy)]
@@ -70,17 +70,6 @@ fn fmt_date(d: Option<NaiveDate>) -> String {
     d.map_or_else(|| "—".to_string(), |d| d.to_string())
 }
 
-fn when(w: When) -> String {
-    match w {
-        When::Date(d) => d.to_string(),
-        When::Period(p) => number(p),
-    }
-}
-
-fn pct(p: f64) -> String {
-    format!("{}%", number((p * 1000.0).round() / 10.0))
-}
-
 fn figure(out: &mut String, id: &str, svg: &str, caption: &str) {
     let _ = write!(
         out,
@@ -107,12 +96,26 @@ fn figure(out: &mut String, id: &str, svg: &str, caption: &str) {
 /// assert!(!page.contains("<script"));
 /// ```
 pub fn report(input: &ReportInput<'_>) -> String {
-    let plan = input.plan;
-    let s = input.schedule;
-    let sim = input.simulation;
-    let label = svg::time_labels(plan);
-    let dated = plan.is_dated();
     let mut out = String::new();
+    head(&mut out, input);
+    summary(&mut out, input);
+    releases(&mut out, input);
+    schedule(&mut out, input);
+    if let Some(sim) = input.simulation {
+        finish(&mut out, input.plan, sim);
+        drivers(&mut out, input.plan, sim);
+    }
+    warnings(&mut out, input);
+    tasks(&mut out, input);
+    out.push_str("<footer>Made by shipdate from ");
+    out.push_str(&escape(input.source));
+    out.push_str(". Percentiles are of simulated runs; \"P80\" is the date met in 80% of them.</footer>\n</body></html>\n");
+    out
+}
+
+/// The document head and the page header: the plan's name, start, size and the run.
+fn head(out: &mut String, input: &ReportInput<'_>) {
+    let plan = input.plan;
     let _ = write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -122,8 +125,6 @@ pub fn report(input: &ReportInput<'_>) -> String {
          <title>{} — shipdate report</title><style>{CSS}</style></head><body>\n",
         escape(&plan.name)
     );
-
-    // Header.
     let _ = write!(
         out,
         "<header><h1>{}</h1><p class=\"meta\">",
@@ -147,7 +148,7 @@ pub fn report(input: &ReportInput<'_>) -> String {
         plan.releases.len(),
         plan.risks.len()
     );
-    if let Some(sim) = sim {
+    if let Some(sim) = input.simulation {
         let _ = write!(
             out,
             " · {} iterations, seed {} ({})",
@@ -160,221 +161,196 @@ pub fn report(input: &ReportInput<'_>) -> String {
         );
     }
     out.push_str("</p></header>\n");
+}
 
-    // Summary cards.
-    out.push_str("<section id=\"summary\"><div class=\"cards\">");
-    let card = |out: &mut String, k: &str, v: String| {
-        let _ = write!(
-            out,
-            "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>",
-            escape(k),
-            escape(&v)
-        );
-    };
-    card(
-        &mut out,
-        "Planned finish",
-        match s.finish_date {
-            Some(d) => d.to_string(),
-            None => format!("{} periods", number(s.makespan)),
-        },
+fn card(out: &mut String, k: &str, v: &str) {
+    let _ = write!(
+        out,
+        "<div class=\"card\"><div class=\"k\">{}</div><div class=\"v\">{}</div></div>",
+        escape(k),
+        escape(v)
     );
-    if let Some(sim) = sim {
-        for (k, v, d) in [
-            (
-                "P50 finish",
-                sim.makespan.p50,
-                sim.finish_date.map(|f| f.p50),
-            ),
-            (
-                "P80 finish",
-                sim.makespan.p80,
-                sim.finish_date.map(|f| f.p80),
-            ),
-            (
-                "P95 finish",
-                sim.makespan.p95,
-                sim.finish_date.map(|f| f.p95),
-            ),
+}
+
+/// A time as a card shows it: its date, or the time in periods.
+fn card_time(m: view::Moment) -> String {
+    match m.date {
+        Some(d) => d.to_string(),
+        None => format!("{} periods", number(m.time)),
+    }
+}
+
+/// The summary cards: the planned finish and the simulated P50, P80 and P95.
+fn summary(out: &mut String, input: &ReportInput<'_>) {
+    out.push_str("<section id=\"summary\"><div class=\"cards\">");
+    let s = input.schedule;
+    card(
+        out,
+        "Planned finish",
+        &card_time(view::Moment {
+            time: s.makespan,
+            date: s.finish_date,
+        }),
+    );
+    if let Some(sim) = input.simulation {
+        let f = view::finish(sim);
+        for (k, m) in [
+            ("P50 finish", f.p50),
+            ("P80 finish", f.p80),
+            ("P95 finish", f.p95),
         ] {
-            card(
-                &mut out,
-                k,
-                d.map_or_else(|| format!("{} periods", number(v)), |d| d.to_string()),
-            );
+            card(out, k, &card_time(m));
         }
     }
     out.push_str("</div></section>\n");
+}
 
-    // Releases.
-    if !plan.releases.is_empty() {
-        out.push_str("<section id=\"releases\"><h2>Releases</h2><table><thead><tr><th>Release</th><th>Target</th><th>Planned ready</th><th>Planned deploy</th>");
-        if sim.is_some() {
-            out.push_str(
-                "<th>Deploy P50</th><th>P80</th><th>P95</th><th class=\"num\">On time</th>",
-            );
-        }
-        out.push_str("</tr></thead><tbody>");
-        for (i, r) in s.releases.iter().enumerate() {
-            let status = match (r.unscheduled, r.on_time) {
-                (true, _) => "<span class=\"late\">unscheduled</span>".to_string(),
-                (false, Some(false)) => "<span class=\"late\">late</span>".to_string(),
-                (false, Some(true)) => "<span class=\"ok\">on time</span>".to_string(),
-                (false, None) => String::new(),
-            };
-            let ready = if dated {
-                fmt_date(r.ready_date)
-            } else {
-                number(r.ready)
-            };
-            let deploy = match (r.deploy_date, r.deploy) {
-                (Some(d), _) => d.to_string(),
-                (None, Some(x)) => number(x),
-                _ => "—".into(),
-            };
+/// The release table (planned, and simulated when there is a run) and each release's window
+/// odds.
+fn releases(out: &mut String, input: &ReportInput<'_>) {
+    if input.plan.releases.is_empty() {
+        return;
+    }
+    let sim = input.simulation;
+    out.push_str("<section id=\"releases\"><h2>Releases</h2><table><thead><tr><th>Release</th><th>Target</th><th>Planned ready</th><th>Planned deploy</th>");
+    if sim.is_some() {
+        out.push_str("<th>Deploy P50</th><th>P80</th><th>P95</th><th class=\"num\">On time</th>");
+    }
+    out.push_str("</tr></thead><tbody>");
+    for (i, r) in input.schedule.releases.iter().enumerate() {
+        release_row(out, input.plan.is_dated(), r);
+        if let Some(rr) = sim.and_then(|m| m.releases.get(i)) {
+            let row = view::release_odds(rr);
+            for cell in [&row.p50, &row.p80, &row.p95] {
+                let _ = write!(out, "<td>{}</td>", escape(cell));
+            }
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {status}</td>",
-                escape(&r.id),
-                r.target.map_or_else(|| "—".to_string(), when),
-                escape(&ready),
-                escape(&deploy)
+                "<td class=\"num\">{}</td>",
+                row.on_time.map_or_else(|| "—".to_string(), view::percent)
             );
-            if let Some(rr) = sim.and_then(|m| m.releases.get(i)) {
-                let cells: [String; 3] = match (&rr.deploy_date, &rr.deploy) {
-                    (Some(p), _) => [p.p50, p.p80, p.p95]
-                        .map(|d| d.map_or_else(|| "unscheduled".to_string(), |d| d.to_string())),
-                    (None, Some(p)) => [p.p50, p.p80, p.p95]
-                        .map(|d| d.map_or_else(|| "unscheduled".to_string(), number)),
-                    _ => [rr.ready.p50, rr.ready.p80, rr.ready.p95].map(number),
-                };
-                for cell in cells {
-                    let _ = write!(out, "<td>{}</td>", escape(&cell));
-                }
-                let _ = write!(
-                    out,
-                    "<td class=\"num\">{}</td>",
-                    rr.on_time_probability.map_or_else(|| "—".to_string(), pct)
-                );
-            }
-            out.push_str("</tr>");
         }
-        out.push_str("</tbody></table>");
-        if let Some(sim) = sim {
-            out.push_str("<div class=\"charts\">");
-            for rr in &sim.releases {
-                let chart = svg::release_window_odds(rr);
-                figure(
-                    &mut out,
-                    &format!("windows-{}", rr.id),
-                    &chart,
-                    &format!(
-                        "Share of iterations in which {} deploys in each window.",
-                        rr.id
-                    ),
-                );
-            }
-            out.push_str("</div>");
-        }
-        out.push_str("</section>\n");
+        out.push_str("</tr>");
     }
+    out.push_str("</tbody></table>");
+    if let Some(sim) = sim {
+        out.push_str("<div class=\"charts\">");
+        for rr in &sim.releases {
+            figure(
+                out,
+                &format!("windows-{}", rr.id),
+                &svg::release_window_odds(rr),
+                &format!(
+                    "Share of iterations in which {} deploys in each window.",
+                    rr.id
+                ),
+            );
+        }
+        out.push_str("</div>");
+    }
+    out.push_str("</section>\n");
+}
 
-    // Schedule.
+/// The planned cells of a release's row (the row is left open for the simulated cells).
+fn release_row(out: &mut String, dated: bool, r: &ReleaseSchedule) {
+    let row = view::ScheduledRelease::of(r);
+    let status = match row.status {
+        ReleaseStatus::Unscheduled | ReleaseStatus::Late(_) => {
+            format!("<span class=\"late\">{}</span>", row.status.word())
+        }
+        ReleaseStatus::OnTime => format!("<span class=\"ok\">{}</span>", row.status.word()),
+        ReleaseStatus::NoTarget => String::new(),
+    };
+    let ready = if dated {
+        fmt_date(r.ready_date)
+    } else {
+        row.ready
+    };
+    let _ = write!(
+        out,
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{} {status}</td>",
+        escape(&r.id),
+        row.target.unwrap_or_else(|| "—".to_string()),
+        escape(&ready),
+        escape(row.deploy.as_deref().unwrap_or("—"))
+    );
+}
+
+/// The Gantt chart of the deterministic schedule.
+fn schedule(out: &mut String, input: &ReportInput<'_>) {
     out.push_str("<section id=\"schedule\"><h2>Schedule</h2>");
     figure(
-        &mut out,
+        out,
         "gantt",
-        &svg::gantt(plan, s),
+        &svg::gantt(input.plan, input.schedule),
         "The resource-feasible schedule with single-point estimates. Red: critical (no slack). Dashed: release deploys.",
     );
     out.push_str("</section>\n");
+}
 
-    if let Some(sim) = sim {
-        out.push_str("<section id=\"finish\"><h2>When will it finish?</h2><div class=\"charts\">");
-        figure(
-            &mut out,
-            "histogram",
-            &svg::histogram(&sim.histogram, &sim.makespan, &label),
-            &format!("Finish of {} simulated runs.", sim.iterations),
-        );
-        figure(
-            &mut out,
-            "s-curve",
-            &svg::s_curve(&sim.histogram, &sim.makespan, &label),
-            "Probability of finishing by each date: read P80 as the date with 4 chances in 5.",
-        );
-        out.push_str("</div></section>\n");
+/// The simulated finish: histogram and S-curve.
+fn finish(out: &mut String, plan: &Plan, sim: &Simulation) {
+    let label = svg::time_labels(plan);
+    out.push_str("<section id=\"finish\"><h2>When will it finish?</h2><div class=\"charts\">");
+    figure(
+        out,
+        "histogram",
+        &svg::histogram(&sim.histogram, &sim.makespan, &label),
+        &format!("Finish of {} simulated runs.", sim.iterations),
+    );
+    figure(
+        out,
+        "s-curve",
+        &svg::s_curve(&sim.histogram, &sim.makespan, &label),
+        "Probability of finishing by each date: read P80 as the date with 4 chances in 5.",
+    );
+    out.push_str("</div></section>\n");
+}
 
-        out.push_str(
-            "<section id=\"drivers\"><h2>What drives the risk?</h2><div class=\"charts\">",
-        );
-        let tasks: Vec<(String, f64)> = sim
-            .tasks
-            .iter()
-            .zip(&plan.tasks)
-            .map(|(r, t)| (t.label().to_string(), r.sensitivity))
-            .collect();
-        figure(
-            &mut out,
-            "tornado-tasks",
-            &svg::tornado(
-                "Tasks: rank correlation with the finish",
-                &tasks,
-                12,
-                &|v| format!("{v:.2}"),
-            ),
-            "How strongly each task's duration moves the finish (Spearman).",
-        );
-        let risks: Vec<(String, f64)> = sim
-            .risks
-            .iter()
-            .filter_map(|r| r.p80_effect.map(|e| (r.id.clone(), e)))
-            .collect();
-        let unit = if dated { "days" } else { "periods" };
-        figure(
-            &mut out,
-            "tornado-risks",
-            &svg::tornado("Risks: effect on the P80 finish", &risks, 12, &|v| {
-                format!("{} {unit}", number(v))
-            }),
-            "How much later the P80 finish is with each risk than without it (same random numbers).",
-        );
-        out.push_str("</div>");
-        let mut crit: Vec<(usize, f64)> = sim
-            .tasks
-            .iter()
-            .enumerate()
-            .map(|(j, r)| (j, r.criticality))
-            .filter(|&(_, c)| c > 0.0)
-            .collect();
-        crit.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        crit.truncate(10);
-        if !crit.is_empty() {
-            out.push_str("<h3>Most often critical</h3><table><thead><tr><th>Task</th><th>Team</th><th class=\"num\">Critical in</th><th class=\"num\">Sensitivity</th></tr></thead><tbody>");
-            for (j, c) in crit {
-                let t = &plan.tasks[j];
-                let _ = write!(
-                    out,
-                    "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{:.2}</td></tr>",
-                    escape(t.label()),
-                    t.team.map_or(String::new(), |k| escape(&plan.teams[k].id)),
-                    pct(c),
-                    sim.tasks[j].sensitivity
-                );
-            }
-            out.push_str("</tbody></table>");
+/// What drives the risk: the tornados of tasks and risks, the tasks most often critical and
+/// the simulation's notes.
+fn drivers(out: &mut String, plan: &Plan, sim: &Simulation) {
+    out.push_str("<section id=\"drivers\"><h2>What drives the risk?</h2><div class=\"charts\">");
+    figure(
+        out,
+        "tornado-tasks",
+        &svg::task_tornado(plan, sim),
+        "How strongly each task's duration moves the finish (Spearman).",
+    );
+    figure(
+        out,
+        "tornado-risks",
+        &svg::risk_tornado(plan, sim),
+        "How much later the P80 finish is with each risk than without it (same random numbers).",
+    );
+    out.push_str("</div>");
+    let crit = view::task_drivers(plan, sim, Ranking::Criticality, view::REPORT_DRIVERS);
+    if !crit.is_empty() {
+        out.push_str("<h3>Most often critical</h3><table><thead><tr><th>Task</th><th>Team</th><th class=\"num\">Critical in</th><th class=\"num\">Sensitivity</th></tr></thead><tbody>");
+        for d in crit {
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                escape(&d.label),
+                d.team.as_deref().map_or(String::new(), escape),
+                view::percent(d.criticality),
+                view::correlation(d.sensitivity)
+            );
         }
-        if !sim.warnings.is_empty() {
-            out.push_str("<h3>Simulation notes</h3><ul class=\"warnings\">");
-            for w in &sim.warnings {
-                let _ = write!(out, "<li>{}</li>", escape(w));
-            }
-            out.push_str("</ul>");
-        }
-        out.push_str("</section>\n");
+        out.push_str("</tbody></table>");
     }
+    if !sim.warnings.is_empty() {
+        out.push_str("<h3>Simulation notes</h3><ul class=\"warnings\">");
+        for w in &sim.warnings {
+            let _ = write!(out, "<li>{}</li>", escape(w));
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</section>\n");
+}
 
-    // Warnings.
+/// The plan-quality warnings, located in the plan's file.
+fn warnings(out: &mut String, input: &ReportInput<'_>) {
     out.push_str("<section id=\"warnings\"><h2>Plan quality</h2>");
     if input.warnings.is_empty() {
         out.push_str("<p>No warnings: every task is linked, lags are short, and no team is loaded beyond its capacity.</p>");
@@ -403,10 +379,14 @@ pub fn report(input: &ReportInput<'_>) -> String {
         out.push_str("</ul>");
     }
     out.push_str("</section>\n");
+}
 
-    // Task table.
+/// Every task with its planned dates, folded.
+fn tasks(out: &mut String, input: &ReportInput<'_>) {
+    let plan = input.plan;
+    let dated = plan.is_dated();
     out.push_str("<section id=\"tasks\"><h2>Tasks</h2><details><summary>Every task with its planned dates</summary><table><thead><tr><th>Task</th><th>Team</th><th>Start</th><th>Finish</th><th class=\"num\">Slack</th></tr></thead><tbody>");
-    for (t, r) in plan.tasks.iter().zip(&s.tasks) {
+    for (t, r) in plan.tasks.iter().zip(&input.schedule.tasks) {
         let (a, b) = if dated {
             (fmt_date(r.start_date), fmt_date(r.finish_date))
         } else {
@@ -428,8 +408,4 @@ pub fn report(input: &ReportInput<'_>) -> String {
         );
     }
     out.push_str("</tbody></table></details></section>\n");
-    out.push_str("<footer>Made by shipdate from ");
-    out.push_str(&escape(input.source));
-    out.push_str(". Percentiles are of simulated runs; \"P80\" is the date met in 80% of them.</footer>\n</body></html>\n");
-    out
 }

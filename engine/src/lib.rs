@@ -77,6 +77,7 @@
 pub mod calendar;
 pub mod diag;
 pub mod dispatch;
+pub mod edit;
 pub mod graph;
 pub mod html;
 pub mod interchange;
@@ -95,6 +96,7 @@ pub mod simulate;
 pub mod svg;
 pub mod throughput;
 pub mod validate;
+pub mod view;
 pub mod views;
 
 pub use diag::{Diagnostic, Severity};

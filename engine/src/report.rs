@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 use crate::model::{Plan, TaskKind};
 use crate::schedule::ScheduleReport;
 
+/// Numbers are written by the view model's rule ([`crate::view::number`]).
+pub use crate::view::number;
+
 /// A Mermaid `gantt` chart of a schedule: one section per team (tasks with no team last),
 /// critical tasks marked `crit`, milestones as milestones, and a section of release deploys.
 ///
@@ -140,18 +143,6 @@ pub fn schedule_csv(s: &ScheduleReport) -> String {
         out.push('\n');
     }
     out
-}
-
-/// A number as short as it can be written exactly enough (no trailing `.0` noise beyond 3 places).
-pub fn number(x: f64) -> String {
-    let r = (x * 1000.0).round() / 1000.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        let s = format!("{r:.3}");
-        s.trim_end_matches('0').to_string()
-    }
 }
 
 fn csv_cell(s: &str) -> String {

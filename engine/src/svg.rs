@@ -19,9 +19,9 @@ use std::fmt::Write as _;
 
 use crate::calendar::Timeline;
 use crate::model::{Plan, TaskKind};
-use crate::report::number;
 use crate::schedule::ScheduleReport;
-use crate::simulate::{Histogram, ReleaseRisk, Summary};
+use crate::simulate::{Histogram, ReleaseRisk, Simulation, Summary};
+use crate::view::{self, number, short_date};
 
 /// Colours shared by every chart (and usable by the pages that embed them).
 pub mod colors {
@@ -142,7 +142,7 @@ pub fn nice_step(span: f64, ticks: usize) -> f64 {
 pub fn time_labels(plan: &Plan) -> impl Fn(f64) -> String {
     let tl = Timeline::new(plan);
     move |t: f64| match tl.date_of_day(t.floor().max(0.0) as i64) {
-        Some(d) => d.format("%b %d").to_string(),
+        Some(d) => short_date(d),
         None => number(t),
     }
 }
@@ -189,39 +189,8 @@ pub(crate) fn time_axis(
 /// ```
 pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
     let label = time_labels(plan);
-    let tl = Timeline::new(plan);
-    let mut rows: Vec<(Option<String>, usize)> = Vec::new();
-    for k in 0..plan.teams.len() {
-        let mut first = true;
-        for (j, t) in plan.tasks.iter().enumerate() {
-            if t.team == Some(k) {
-                rows.push((first.then(|| plan.teams[k].id.clone()), j));
-                first = false;
-            }
-        }
-    }
-    let mut first = true;
-    for (j, t) in plan.tasks.iter().enumerate() {
-        if t.team.is_none() {
-            rows.push((
-                (first && !plan.teams.is_empty()).then(|| "no team".to_string()),
-                j,
-            ));
-            first = false;
-        }
-    }
-    let deploys: Vec<(String, f64, bool)> = sched
-        .releases
-        .iter()
-        .filter_map(|r| {
-            let x = match (r.deploy_date, r.deploy) {
-                (Some(d), _) => tl.day_of_date(d) as f64,
-                (None, Some(x)) => x,
-                _ => return None,
-            };
-            Some((r.id.clone(), x, r.on_time == Some(false)))
-        })
-        .collect();
+    let rows = gantt_rows(plan);
+    let deploys = deploy_times(plan, sched);
     let headers = rows.iter().filter(|r| r.0.is_some()).count();
     let row_h = 18.0;
     let label_w = 230.0;
@@ -261,50 +230,133 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
             y += row_h;
         }
         let t = &plan.tasks[*j];
-        let s = &sched.tasks[*j];
-        let name = cut(t.label(), 34);
-        let tip = match (s.start_date, s.finish_date) {
-            (Some(a), Some(b)) => format!("{}: {a} to {b}, slack {}", t.label(), number(s.slack)),
-            _ => format!(
-                "{}: {} to {}, slack {}",
-                t.label(),
-                number(s.start),
-                number(s.finish),
-                number(s.slack)
-            ),
-        };
-        text(&mut out, 14.0, y + 13.0, "start", colors::INK, &name);
-        let fill = if s.critical {
-            colors::CRITICAL
-        } else {
-            colors::BAR
-        };
-        if t.kind == TaskKind::Milestone || s.finish <= s.start {
-            milestone(
-                &mut out,
-                &t.id,
-                x(s.start),
-                y + row_h / 2.0,
-                s.critical,
-                &tip,
-            );
-        } else {
-            let _ = write!(
-                out,
-                "<rect data-task=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{fill}\"><title>{}</title></rect>",
-                escape(&t.id),
-                c(x(s.start)),
-                c(y + 3.0),
-                c((x(s.finish) - x(s.start)).max(1.0)),
-                c(row_h - 6.0),
-                escape(&tip)
-            );
-        }
+        text(
+            &mut out,
+            14.0,
+            y + 13.0,
+            "start",
+            colors::INK,
+            &cut(t.label(), 34),
+        );
+        gantt_bar(
+            &mut out,
+            plan,
+            sched,
+            *j,
+            (x(sched.tasks[*j].start), x(sched.tasks[*j].finish)),
+            y,
+            row_h,
+        );
         y += row_h;
     }
-    // Releases deploying at the same time share one line and one label.
+    let plot = (label_w, plot_w, top, bottom);
+    deploy_lines(&mut out, &deploys, plot, &x);
+    out.push_str("</svg>");
+    out
+}
+
+/// The Gantt's rows: each task once, grouped by team in team order (tasks without a team
+/// last), the first row of each group carrying the group's name.
+fn gantt_rows(plan: &Plan) -> Vec<(Option<String>, usize)> {
+    let mut rows: Vec<(Option<String>, usize)> = Vec::new();
+    for k in 0..plan.teams.len() {
+        let mut first = true;
+        for (j, t) in plan.tasks.iter().enumerate() {
+            if t.team == Some(k) {
+                rows.push((first.then(|| plan.teams[k].id.clone()), j));
+                first = false;
+            }
+        }
+    }
+    let mut first = true;
+    for (j, t) in plan.tasks.iter().enumerate() {
+        if t.team.is_none() {
+            rows.push((
+                (first && !plan.teams.is_empty()).then(|| "no team".to_string()),
+                j,
+            ));
+            first = false;
+        }
+    }
+    rows
+}
+
+/// Each scheduled release deploy: (release id, engine time, late).
+fn deploy_times(plan: &Plan, sched: &ScheduleReport) -> Vec<(String, f64, bool)> {
+    let tl = Timeline::new(plan);
+    sched
+        .releases
+        .iter()
+        .filter_map(|r| {
+            let x = match (r.deploy_date, r.deploy) {
+                (Some(d), _) => tl.day_of_date(d) as f64,
+                (None, Some(x)) => x,
+                _ => return None,
+            };
+            Some((r.id.clone(), x, r.on_time == Some(false)))
+        })
+        .collect()
+}
+
+/// A task's tooltip: its name, dates (or times) and slack.
+pub(crate) fn task_tip(t: &crate::model::Task, s: &crate::schedule::TaskSchedule) -> String {
+    match (s.start_date, s.finish_date) {
+        (Some(a), Some(b)) => format!("{}: {a} to {b}, slack {}", t.label(), number(s.slack)),
+        _ => format!(
+            "{}: {} to {}, slack {}",
+            t.label(),
+            number(s.start),
+            number(s.finish),
+            number(s.slack)
+        ),
+    }
+}
+
+/// Task `j`'s bar from `xs.0` to `xs.1` in the row at `y` (a diamond for a milestone).
+fn gantt_bar(
+    out: &mut String,
+    plan: &Plan,
+    sched: &ScheduleReport,
+    j: usize,
+    xs: (f64, f64),
+    y: f64,
+    row_h: f64,
+) {
+    let t = &plan.tasks[j];
+    let s = &sched.tasks[j];
+    let tip = task_tip(t, s);
+    let fill = if s.critical {
+        colors::CRITICAL
+    } else {
+        colors::BAR
+    };
+    if t.kind == TaskKind::Milestone || s.finish <= s.start {
+        milestone(out, &t.id, xs.0, y + row_h / 2.0, s.critical, &tip);
+    } else {
+        let _ = write!(
+            out,
+            "<rect data-task=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{fill}\"><title>{}</title></rect>",
+            escape(&t.id),
+            c(xs.0),
+            c(y + 3.0),
+            c((xs.1 - xs.0).max(1.0)),
+            c(row_h - 6.0),
+            escape(&tip)
+        );
+    }
+}
+
+/// The dashed deploy lines, releases deploying at the same time sharing one line and one
+/// label; `plot` is (left, width, top, bottom) of the plot area.
+fn deploy_lines(
+    out: &mut String,
+    deploys: &[(String, f64, bool)],
+    plot: (f64, f64, f64, f64),
+    x: &dyn Fn(f64) -> f64,
+) {
+    let (label_w, plot_w, top, bottom) = plot;
     let mut groups: Vec<(f64, Vec<&str>, bool)> = Vec::new();
-    for (id, t, late) in &deploys {
+    for (id, t, late) in deploys {
         match groups.iter_mut().find(|g| (g.0 - t).abs() < 1e-9) {
             Some(g) => {
                 g.1.push(id);
@@ -321,7 +373,7 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
             colors::MILESTONE
         };
         line(
-            &mut out,
+            out,
             x(*t),
             top - 4.0,
             x(*t),
@@ -345,8 +397,6 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
             escape(&format!("deploy {}", names.join(", ")))
         );
     }
-    out.push_str("</svg>");
-    out
 }
 
 /// The marker lines of P50, P80 and P95.
@@ -633,19 +683,34 @@ pub(crate) fn milestone(out: &mut String, id: &str, cx: f64, cy: f64, critical: 
 /// [`window_odds`] of a simulated release: each window labelled by its date (`Mar 09`) or, in
 /// undated plans, its period.
 pub fn release_window_odds(rr: &ReleaseRisk) -> String {
-    let windows: Vec<(String, f64)> = rr
-        .windows
-        .iter()
-        .map(|w| {
-            let l = match (w.date, w.period) {
-                (Some(d), _) => d.format("%b %d").to_string(),
-                (None, Some(p)) => number(p),
-                _ => "?".into(),
-            };
-            (l, w.probability)
-        })
+    let windows: Vec<(String, f64)> = view::window_rows(rr)
+        .into_iter()
+        .map(|w| (w.short, w.probability))
         .collect();
     window_odds(&rr.id, &windows, rr.unscheduled_probability)
+}
+
+/// The tornado of tasks: each task's rank correlation with the finish
+/// ([`view::task_sensitivities`]), the [`view::TORNADO_ROWS`] largest.
+pub fn task_tornado(plan: &Plan, sim: &Simulation) -> String {
+    tornado(
+        "Tasks: rank correlation with the finish",
+        &view::task_sensitivities(plan, sim),
+        view::TORNADO_ROWS,
+        &view::correlation,
+    )
+}
+
+/// The tornado of risks: each risk's effect on the P80 finish ([`view::risk_effects`]), in
+/// days (periods), the [`view::TORNADO_ROWS`] largest.
+pub fn risk_tornado(plan: &Plan, sim: &Simulation) -> String {
+    let unit = if plan.is_dated() { "days" } else { "periods" };
+    tornado(
+        "Risks: effect on the P80 finish",
+        &view::risk_effects(sim),
+        view::TORNADO_ROWS,
+        &|v| format!("{} {unit}", number(v)),
+    )
 }
 
 /// The probability of each deploy window of a release (`(window label, probability)`, in

@@ -14,9 +14,11 @@ use std::fmt::Write as _;
 use crate::calendar::Timeline;
 use crate::model::{Plan, TaskKind, When};
 use crate::optimize::WindowsReport;
-use crate::report::number;
 use crate::schedule::ScheduleReport;
-use crate::svg::{c, colors, cut, escape, line, milestone, open, text, time_axis, time_labels};
+use crate::svg::{
+    c, colors, cut, escape, line, milestone, open, task_tip, text, time_axis, time_labels,
+};
+use crate::view::number;
 
 /// The colour of team `k` (ten distinct colours, then repeating); tasks without a team are
 /// grey.
@@ -303,78 +305,15 @@ fn offset(tl: &Timeline, w: When) -> f64 {
 pub fn gantt_lanes(plan: &Plan, sched: &ScheduleReport) -> String {
     let label = time_labels(plan);
     let tl = Timeline::new(plan);
-    // Lanes: (name, team, sub-rows of tasks).
-    let mut lanes: Vec<(String, Option<usize>, Vec<Vec<usize>>)> = Vec::new();
-    let mut groups: Vec<(String, Option<usize>)> = plan
-        .teams
-        .iter()
-        .enumerate()
-        .map(|(k, t)| (t.id.clone(), Some(k)))
-        .collect();
-    groups.push(("no team".into(), None));
-    for (name, team) in groups {
-        let mut tasks: Vec<usize> = (0..plan.tasks.len())
-            .filter(|&j| plan.tasks[j].team == team)
-            .collect();
-        if tasks.is_empty() {
-            continue;
-        }
-        tasks.sort_by(|&a, &b| {
-            sched.tasks[a]
-                .start
-                .total_cmp(&sched.tasks[b].start)
-                .then(a.cmp(&b))
-        });
-        let mut rows: Vec<(f64, Vec<usize>)> = Vec::new();
-        for j in tasks {
-            let s = &sched.tasks[j];
-            match rows.iter_mut().find(|r| r.0 <= s.start + 1e-9) {
-                Some(r) => {
-                    r.0 = s.finish.max(s.start + 1e-6);
-                    r.1.push(j);
-                }
-                None => rows.push((s.finish.max(s.start + 1e-6), vec![j])),
-            }
-        }
-        lanes.push((name, team, rows.into_iter().map(|r| r.1).collect()));
-    }
-    // Markers: (release, ready, deploy, late).
-    let marks: Vec<(&str, f64, Option<f64>, bool)> = sched
-        .releases
-        .iter()
-        .map(|r| {
-            let deploy = match (r.deploy_date, r.deploy) {
-                (Some(d), _) => Some(tl.day_of_date(d) as f64),
-                (None, Some(x)) => Some(x),
-                _ => None,
-            };
-            (r.id.as_str(), r.ready, deploy, r.on_time == Some(false))
-        })
-        .collect();
+    let lanes = lanes(plan, sched);
+    let marks = release_marks(&tl, sched);
     let hi = marks
         .iter()
         .map(|m| m.2.unwrap_or(m.1))
         .fold(sched.makespan, f64::max)
         .max(1.0)
         * 1.02;
-    let freezes: Vec<(&str, f64, f64)> = plan
-        .releases
-        .iter()
-        .flat_map(|r| {
-            let tl = &tl;
-            r.freeze.iter().filter_map(move |f| {
-                let a = offset(tl, f.from);
-                // Dated freezes are inclusive of their last day.
-                let b = offset(tl, f.to)
-                    + if matches!(f.to, When::Date(_)) {
-                        1.0
-                    } else {
-                        0.0
-                    };
-                (b > 0.0 && a < hi).then_some((r.id.as_str(), a.max(0.0), b.min(hi)))
-            })
-        })
-        .collect();
+    let freezes = freezes(plan, &tl, hi);
     let row_h = 20.0;
     let label_w = 130.0;
     let w = 1000.0;
@@ -430,105 +369,196 @@ pub fn gantt_lanes(plan: &Plan, sched: &ScheduleReport) -> String {
         );
         for row in rows {
             for &j in row {
-                let t = &plan.tasks[j];
-                let s = &sched.tasks[j];
-                let tip = match (s.start_date, s.finish_date) {
-                    (Some(a), Some(b)) => {
-                        format!("{}: {a} to {b}, slack {}", t.label(), number(s.slack))
-                    }
-                    _ => format!(
-                        "{}: {} to {}, slack {}",
-                        t.label(),
-                        number(s.start),
-                        number(s.finish),
-                        number(s.slack)
-                    ),
-                };
-                if t.kind == TaskKind::Milestone || s.finish <= s.start {
-                    milestone(
-                        &mut out,
-                        &t.id,
-                        x(s.start),
-                        y + row_h / 2.0,
-                        s.critical,
-                        &tip,
-                    );
-                    continue;
-                }
-                let bw = (x(s.finish) - x(s.start)).max(1.0);
-                let stroke = if s.critical {
-                    format!(" stroke=\"{}\" stroke-width=\"2\"", colors::CRITICAL)
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    out,
-                    "<rect data-task=\"{}\" data-critical=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\"{stroke}><title>{}</title></rect>",
-                    escape(&t.id),
-                    s.critical,
-                    c(x(s.start)),
-                    c(y + 3.0),
-                    c(bw),
-                    c(row_h - 6.0),
-                    team_color(t.team),
-                    escape(&tip)
-                );
-                let fits = (bw / 6.5).floor() as usize;
-                if fits >= 3 {
-                    text(
-                        &mut out,
-                        x(s.start) + 3.0,
-                        y + 14.0,
-                        "start",
-                        "#111111",
-                        &cut(&t.id, fits),
-                    );
-                }
+                lane_bar(&mut out, plan, sched, j, y, &x);
             }
             y += row_h;
         }
         y += 6.0;
     }
-    for (i, (id, ready, deploy, late)) in marks.iter().enumerate() {
-        let ly = 14.0 + 14.0 * (i % 6) as f64;
-        let color = if *late {
-            colors::CRITICAL
-        } else {
-            colors::MILESTONE
-        };
-        let _ = write!(
-            out,
-            "<line data-ready=\"{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"><title>{}</title></line>",
-            escape(id),
-            c(x(*ready)),
-            c(ly + 2.0),
-            c(x(*ready)),
-            c(bottom),
-            colors::P50,
-            escape(&format!("{id} ready"))
-        );
-        let mut caption = format!("{} ready", cut(id, 16));
-        if let Some(d) = deploy {
-            line(
-                &mut out,
-                x(*d),
-                ly + 2.0,
-                x(*d),
-                bottom,
-                color,
-                &format!(" stroke-dasharray=\"4 3\" data-deploy=\"{}\"", escape(id)),
-            );
-            caption.push_str(" · deploy");
-        }
-        let anchor = if x(*ready) > label_w + plot_w * 0.7 {
-            "end"
-        } else {
-            "start"
-        };
-        text(&mut out, x(*ready) + 3.0, ly, anchor, color, &caption);
+    for (i, mark) in marks.iter().enumerate() {
+        release_marker(&mut out, i, mark, (label_w, plot_w, bottom), &x);
     }
     out.push_str("</svg>");
     out
+}
+
+/// A team lane: its name, its team, and its tasks in sub-rows.
+type Lane = (String, Option<usize>, Vec<Vec<usize>>);
+
+/// One lane per team (then one for tasks without a team), empty ones left out; inside a
+/// lane, tasks by start, each in the first sub-row free when it starts.
+fn lanes(plan: &Plan, sched: &ScheduleReport) -> Vec<Lane> {
+    let mut lanes: Vec<Lane> = Vec::new();
+    let mut groups: Vec<(String, Option<usize>)> = plan
+        .teams
+        .iter()
+        .enumerate()
+        .map(|(k, t)| (t.id.clone(), Some(k)))
+        .collect();
+    groups.push(("no team".into(), None));
+    for (name, team) in groups {
+        let mut tasks: Vec<usize> = (0..plan.tasks.len())
+            .filter(|&j| plan.tasks[j].team == team)
+            .collect();
+        if tasks.is_empty() {
+            continue;
+        }
+        tasks.sort_by(|&a, &b| {
+            sched.tasks[a]
+                .start
+                .total_cmp(&sched.tasks[b].start)
+                .then(a.cmp(&b))
+        });
+        let mut rows: Vec<(f64, Vec<usize>)> = Vec::new();
+        for j in tasks {
+            let s = &sched.tasks[j];
+            match rows.iter_mut().find(|r| r.0 <= s.start + 1e-9) {
+                Some(r) => {
+                    r.0 = s.finish.max(s.start + 1e-6);
+                    r.1.push(j);
+                }
+                None => rows.push((s.finish.max(s.start + 1e-6), vec![j])),
+            }
+        }
+        lanes.push((name, team, rows.into_iter().map(|r| r.1).collect()));
+    }
+    lanes
+}
+
+/// A release's markers: (release, ready, deploy, late).
+type Mark<'a> = (&'a str, f64, Option<f64>, bool);
+
+fn release_marks<'a>(tl: &Timeline, sched: &'a ScheduleReport) -> Vec<Mark<'a>> {
+    sched
+        .releases
+        .iter()
+        .map(|r| {
+            let deploy = match (r.deploy_date, r.deploy) {
+                (Some(d), _) => Some(tl.day_of_date(d) as f64),
+                (None, Some(x)) => Some(x),
+                _ => None,
+            };
+            (r.id.as_str(), r.ready, deploy, r.on_time == Some(false))
+        })
+        .collect()
+}
+
+/// Every release's freeze periods that show before `hi`: (release, from, to), clipped.
+fn freezes<'a>(plan: &'a Plan, tl: &Timeline, hi: f64) -> Vec<(&'a str, f64, f64)> {
+    plan.releases
+        .iter()
+        .flat_map(|r| {
+            r.freeze.iter().filter_map(move |f| {
+                let a = offset(tl, f.from);
+                // Dated freezes are inclusive of their last day.
+                let b = offset(tl, f.to)
+                    + if matches!(f.to, When::Date(_)) {
+                        1.0
+                    } else {
+                        0.0
+                    };
+                (b > 0.0 && a < hi).then_some((r.id.as_str(), a.max(0.0), b.min(hi)))
+            })
+        })
+        .collect()
+}
+
+/// Task `j`'s bar in the sub-row at `y`: team-coloured, outlined red when critical, its id
+/// inside when it fits (a diamond for a milestone).
+fn lane_bar(
+    out: &mut String,
+    plan: &Plan,
+    sched: &ScheduleReport,
+    j: usize,
+    y: f64,
+    x: &dyn Fn(f64) -> f64,
+) {
+    let row_h = 20.0;
+    let t = &plan.tasks[j];
+    let s = &sched.tasks[j];
+    let tip = task_tip(t, s);
+    if t.kind == TaskKind::Milestone || s.finish <= s.start {
+        milestone(out, &t.id, x(s.start), y + row_h / 2.0, s.critical, &tip);
+        return;
+    }
+    let bw = (x(s.finish) - x(s.start)).max(1.0);
+    let stroke = if s.critical {
+        format!(" stroke=\"{}\" stroke-width=\"2\"", colors::CRITICAL)
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        out,
+        "<rect data-task=\"{}\" data-critical=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\"{stroke}><title>{}</title></rect>",
+        escape(&t.id),
+        s.critical,
+        c(x(s.start)),
+        c(y + 3.0),
+        c(bw),
+        c(row_h - 6.0),
+        team_color(t.team),
+        escape(&tip)
+    );
+    let fits = (bw / 6.5).floor() as usize;
+    if fits >= 3 {
+        text(
+            out,
+            x(s.start) + 3.0,
+            y + 14.0,
+            "start",
+            "#111111",
+            &cut(&t.id, fits),
+        );
+    }
+}
+
+/// Release `i`'s ready line (solid) and deploy line (dashed) with their caption; `plot` is
+/// (left, width, bottom) of the plot area.
+fn release_marker(
+    out: &mut String,
+    i: usize,
+    mark: &Mark<'_>,
+    plot: (f64, f64, f64),
+    x: &dyn Fn(f64) -> f64,
+) {
+    let (label_w, plot_w, bottom) = plot;
+    let (id, ready, deploy, late) = *mark;
+    let ly = 14.0 + 14.0 * (i % 6) as f64;
+    let color = if late {
+        colors::CRITICAL
+    } else {
+        colors::MILESTONE
+    };
+    let _ = write!(
+        out,
+        "<line data-ready=\"{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"><title>{}</title></line>",
+        escape(id),
+        c(x(ready)),
+        c(ly + 2.0),
+        c(x(ready)),
+        c(bottom),
+        colors::P50,
+        escape(&format!("{id} ready"))
+    );
+    let mut caption = format!("{} ready", cut(id, 16));
+    if let Some(d) = deploy {
+        line(
+            out,
+            x(d),
+            ly + 2.0,
+            x(d),
+            bottom,
+            color,
+            &format!(" stroke-dasharray=\"4 3\" data-deploy=\"{}\"", escape(id)),
+        );
+        caption.push_str(" · deploy");
+    }
+    let anchor = if x(ready) > label_w + plot_w * 0.7 {
+        "end"
+    } else {
+        "start"
+    };
+    text(out, x(ready) + 3.0, ly, anchor, color, &caption);
 }
 
 /// The windows plan's load: one row per team, one column per window (up to one past the last

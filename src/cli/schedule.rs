@@ -4,9 +4,10 @@ use clap::{Args, ValueEnum};
 use shipdate_engine::dispatch::{self, Method};
 use shipdate_engine::leveling::exact::ExactOptions;
 use shipdate_engine::leveling::Options;
-use shipdate_engine::model::{Plan, When};
-use shipdate_engine::report::{self, number};
-use shipdate_engine::schedule::ScheduleReport;
+use shipdate_engine::model::Plan;
+use shipdate_engine::report;
+use shipdate_engine::schedule::{ScheduleReport, SearchSummary};
+use shipdate_engine::view::{self, number, ReleaseStatus};
 
 use super::table::{Align, Table};
 
@@ -85,17 +86,9 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
     super::emit(&text)
 }
 
-fn when(w: When) -> String {
-    match w {
-        When::Date(d) => d.to_string(),
-        When::Period(p) => number(p),
-    }
-}
-
 /// The table a release manager reads: tasks in start order, then releases.
 pub fn table(plan: &Plan, s: &ScheduleReport) -> String {
-    let dated = s.start_date.is_some();
-    let unit = if dated { "working days" } else { "periods" };
+    let unit = view::time_unit(s.start_date.is_some());
     let mut out = match (s.start_date, s.finish_date) {
         (Some(a), Some(b)) => format!(
             "{}: {a} to {b}, {} {unit}\n\n",
@@ -104,6 +97,19 @@ pub fn table(plan: &Plan, s: &ScheduleReport) -> String {
         ),
         _ => format!("{}: makespan {} {unit}\n\n", plan.name, number(s.makespan)),
     };
+    out.push_str(&tasks(plan, s));
+    if let Some(q) = &s.search {
+        out.push_str(&search(q));
+    }
+    if !s.releases.is_empty() {
+        out.push('\n');
+        out.push_str(&releases(s));
+    }
+    out
+}
+
+/// The tasks in start order (then finish, then plan order).
+fn tasks(plan: &Plan, s: &ScheduleReport) -> String {
     let mut order: Vec<usize> = (0..s.tasks.len()).collect();
     order.sort_by(|&a, &b| {
         let (x, y) = (&s.tasks[a], &s.tasks[b]);
@@ -124,10 +130,7 @@ pub fn table(plan: &Plan, s: &ScheduleReport) -> String {
     ]);
     for j in order {
         let r = &s.tasks[j];
-        let (start, finish) = match (r.start_date, r.finish_date) {
-            (Some(a), Some(b)) => (a.to_string(), b.to_string()),
-            _ => (number(r.start), number(r.finish)),
-        };
+        let (start, finish) = view::task_times(r);
         let task = &plan.tasks[j];
         t.row(vec![
             r.id.clone(),
@@ -144,70 +147,55 @@ pub fn table(plan: &Plan, s: &ScheduleReport) -> String {
             },
         ]);
     }
-    out.push_str(&t.render());
-    if let Some(q) = &s.search {
-        let proof = match (q.optimal, q.gap) {
-            (true, _) => "proven optimal".to_string(),
-            (false, Some(g)) => format!("not proven optimal (gap {:.1}%)", 100.0 * g),
-            (false, None) => format!("makespan lower bound {}", number(q.makespan_bound)),
-        };
-        out.push_str(&format!(
-            "\nsearch: {}, {} schedules{}, {proof}{}\n",
-            q.method,
-            q.schedules,
-            q.seed.map_or(String::new(), |x| format!(", seed {x}")),
-            if q.stopped_early {
-                ", stopped by the time limit"
-            } else {
-                ""
-            }
-        ));
-    }
-    if !s.releases.is_empty() {
-        out.push('\n');
-        let mut t = Table::new(&[
-            ("release", Align::Left),
-            ("ready", Align::Right),
-            ("deploy", Align::Right),
-            ("target", Align::Right),
-            ("status", Align::Left),
-        ]);
-        for r in &s.releases {
-            let ready = match r.ready_date {
-                Some(d) => d.to_string(),
-                None => number(r.ready),
-            };
-            let deploy = match (r.deploy_date, r.deploy) {
-                (Some(d), _) => d.to_string(),
-                (None, Some(x)) => number(x),
-                (None, None) => "-".into(),
-            };
-            let status = if r.unscheduled {
-                "UNSCHEDULED: no open window left".to_string()
-            } else {
-                match (r.on_time, r.target, r.deploy_date, r.deploy) {
-                    (Some(true), _, _, _) => "on time".into(),
-                    (Some(false), Some(When::Date(t)), Some(d), _) => {
-                        format!("LATE by {} days", (d - t).num_days())
-                    }
-                    (Some(false), Some(When::Period(t)), _, Some(x)) => {
-                        format!("LATE by {} periods", number(x - t))
-                    }
-                    (Some(false), _, _, _) => "LATE".into(),
-                    (None, _, _, _) => "no target".into(),
-                }
-            };
-            t.row(vec![
-                r.id.clone(),
-                ready,
-                deploy,
-                r.target.map(when).unwrap_or_else(|| "-".into()),
-                status,
-            ]);
+    t.render()
+}
+
+/// How the schedule was searched for, and how good it is known to be.
+fn search(q: &SearchSummary) -> String {
+    let proof = match (q.optimal, q.gap) {
+        (true, _) => "proven optimal".to_string(),
+        (false, Some(g)) => format!("not proven optimal (gap {:.1}%)", 100.0 * g),
+        (false, None) => format!("makespan lower bound {}", number(q.makespan_bound)),
+    };
+    format!(
+        "\nsearch: {}, {} schedules{}, {proof}{}\n",
+        q.method,
+        q.schedules,
+        q.seed.map_or(String::new(), |x| format!(", seed {x}")),
+        if q.stopped_early {
+            ", stopped by the time limit"
+        } else {
+            ""
         }
-        out.push_str(&t.render());
+    )
+}
+
+/// The releases: ready, deploy, target and status.
+fn releases(s: &ScheduleReport) -> String {
+    let mut t = Table::new(&[
+        ("release", Align::Left),
+        ("ready", Align::Right),
+        ("deploy", Align::Right),
+        ("target", Align::Right),
+        ("status", Align::Left),
+    ]);
+    for r in &s.releases {
+        let row = view::ScheduledRelease::of(r);
+        let status = match &row.status {
+            ReleaseStatus::Unscheduled => "UNSCHEDULED: no open window left".to_string(),
+            ReleaseStatus::Late(Some(by)) => format!("LATE by {by}"),
+            ReleaseStatus::Late(None) => "LATE".into(),
+            other => other.word().into(),
+        };
+        t.row(vec![
+            r.id.clone(),
+            row.ready,
+            row.deploy.unwrap_or_else(|| "-".into()),
+            row.target.unwrap_or_else(|| "-".into()),
+            status,
+        ]);
     }
-    out
+    t.render()
 }
 
 fn truncate(s: &str, max: usize) -> String {

@@ -4,12 +4,11 @@ use std::fmt::Write as _;
 
 use clap::{Args, ValueEnum};
 use shipdate_engine::calendar::Timeline;
-use shipdate_engine::model::{Plan, When};
-use shipdate_engine::report::number;
+use shipdate_engine::model::Plan;
 use shipdate_engine::simulate::{
-    self, Options, Percentiles, PriorityOrder, Sampling, SimMode, Simulation, DEFAULT_ITERATIONS,
-    DEFAULT_SEED,
+    self, Options, PriorityOrder, Sampling, SimMode, Simulation, DEFAULT_ITERATIONS, DEFAULT_SEED,
 };
+use shipdate_engine::view::{self, number, odds, Ranking};
 
 use super::table::{Align, Table};
 
@@ -107,29 +106,6 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
     super::emit(&text)
 }
 
-/// A probability as a whole percentage ("<1%" and ">99%" at the ends, so that nothing that
-/// can happen reads as impossible or certain).
-fn pct(p: f64) -> String {
-    if p <= 0.0 {
-        "0%".into()
-    } else if p >= 1.0 {
-        "100%".into()
-    } else if p < 0.005 {
-        "<1%".into()
-    } else if p > 0.995 {
-        ">99%".into()
-    } else {
-        format!("{:.0}%", p * 100.0)
-    }
-}
-
-fn when(w: When) -> String {
-    match w {
-        When::Date(d) => d.to_string(),
-        When::Period(p) => number(p),
-    }
-}
-
 /// A horizontal bar of `frac` of `width` characters, in eighths.
 fn bar(frac: f64, width: usize) -> String {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
@@ -144,10 +120,22 @@ fn bar(frac: f64, width: usize) -> String {
 /// The report a release manager reads: when each release ships at what odds, which windows,
 /// what drives the finish, and the shape of the finish distribution.
 pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
-    let dated = sim.start_date.is_some();
-    let unit = if dated { "working days" } else { "periods" };
-    let timeline = Timeline::new(plan);
     let mut out = String::new();
+    heading(&mut out, plan, sim);
+    finish(&mut out, sim);
+    if !sim.releases.is_empty() {
+        releases(&mut out, sim);
+        windows(&mut out, sim);
+    }
+    task_drivers(&mut out, plan, sim);
+    risk_drivers(&mut out, sim);
+    histogram(&mut out, plan, sim);
+    footer(&mut out, sim, path);
+    out
+}
+
+/// What was simulated: the plan, the iterations, the mode and the seed.
+fn heading(out: &mut String, plan: &Plan, sim: &Simulation) {
     let mode = match sim.mode {
         SimMode::ResourceAware => "re-scheduled under team capacity in every iteration",
         SimMode::CriticalPath => "critical path only, team capacity ignored",
@@ -162,241 +150,215 @@ pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
         plan.name, sim.iterations, sim.seed
     );
     let _ = writeln!(out);
+}
 
-    // The project's finish.
-    let m = &sim.makespan;
+/// The project's finish: P50, P80 and P95 (dates and times in dated plans).
+fn finish(out: &mut String, sim: &Simulation) {
+    let unit = view::time_unit(sim.start_date.is_some());
+    let f = view::finish(sim);
     match &sim.finish_date {
-        Some(f) => {
+        Some(_) => {
             let _ = writeln!(
                 out,
                 "All work done by:  50% likely {}   80% likely {}   95% likely {}",
-                f.p50, f.p80, f.p95
+                f.p50.text(),
+                f.p80.text(),
+                f.p95.text()
             );
             let _ = writeln!(
                 out,
                 "                   (P50 {} / P80 {} / P95 {} {unit} from {}; mean {})",
-                number(m.p50),
-                number(m.p80),
-                number(m.p95),
+                number(f.p50.time),
+                number(f.p80.time),
+                number(f.p95.time),
                 sim.start_date.map(|d| d.to_string()).unwrap_or_default(),
-                number(m.mean),
+                number(f.mean),
             );
         }
         None => {
             let _ = writeln!(
                 out,
                 "All work done by:  50% likely {}   80% likely {}   95% likely {} {unit} (mean {})",
-                number(m.p50),
-                number(m.p80),
-                number(m.p95),
-                number(m.mean)
+                number(f.p50.time),
+                number(f.p80.time),
+                number(f.p95.time),
+                number(f.mean)
             );
         }
     }
+}
 
-    // Releases.
-    if !sim.releases.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "Releases: when each deploys, and the odds of making its target"
-        );
-        let mut t = Table::new(&[
-            ("release", Align::Left),
-            ("target", Align::Left),
-            ("on time", Align::Right),
-            ("50% by", Align::Right),
-            ("80% by", Align::Right),
-            ("95% by", Align::Right),
-            ("no window left", Align::Right),
+/// Each release's deploy percentiles and odds of making its target.
+fn releases(out: &mut String, sim: &Simulation) {
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Releases: when each deploys, and the odds of making its target"
+    );
+    let mut t = Table::new(&[
+        ("release", Align::Left),
+        ("target", Align::Left),
+        ("on time", Align::Right),
+        ("50% by", Align::Right),
+        ("80% by", Align::Right),
+        ("95% by", Align::Right),
+        ("no window left", Align::Right),
+    ]);
+    for r in sim.releases.iter().map(view::release_odds) {
+        t.row(vec![
+            r.id,
+            r.target.unwrap_or_else(|| "-".into()),
+            r.on_time.map(odds).unwrap_or_else(|| "-".into()),
+            r.p50,
+            r.p80,
+            r.p95,
+            odds(r.unscheduled),
         ]);
-        for r in &sim.releases {
-            let deploy: Percentiles<String> = match (&r.deploy_date, &r.deploy) {
-                (Some(d), _) => d.map(|x| x.map_or("unscheduled".into(), |d| d.to_string())),
-                (None, Some(d)) => d.map(|x| x.map_or("unscheduled".into(), number)),
-                (None, None) => Percentiles {
-                    p10: String::new(),
-                    p50: String::new(),
-                    p80: String::new(),
-                    p90: String::new(),
-                    p95: String::new(),
-                },
-            };
-            t.row(vec![
-                r.id.clone(),
-                r.target.map(when).unwrap_or_else(|| "-".into()),
-                r.on_time_probability.map(pct).unwrap_or_else(|| "-".into()),
-                deploy.p50,
-                deploy.p80,
-                deploy.p95,
-                pct(r.unscheduled_probability),
-            ]);
-        }
-        out.push_str(&t.render());
-
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "Deploy window odds (chance of shipping in each window; cumulative)"
-        );
-        for r in &sim.releases {
-            if r.windows.is_empty() {
-                let how = if r.deploy_date.is_some() || r.deploy.is_some() {
-                    "no deploy windows: ships the day it is ready"
-                } else {
-                    "no deploy windows"
-                };
-                let _ = writeln!(out, "  {}: {how}", r.id);
-                continue;
-            }
-            let _ = writeln!(out, "  {}:", r.id);
-            let mut cum = 0.0;
-            let shown: Vec<_> = r
-                .windows
-                .iter()
-                .filter(|w| w.probability >= 0.005)
-                .collect();
-            let hidden = r.windows.len() - shown.len();
-            for w in &r.windows {
-                cum += w.probability;
-                if w.probability < 0.005 {
-                    continue;
-                }
-                let label = match (w.date, w.period) {
-                    (Some(d), _) => d.to_string(),
-                    (None, Some(p)) => number(p),
-                    _ => String::new(),
-                };
-                let late = match (r.target, w.date, w.period) {
-                    (Some(When::Date(t)), Some(d), _) if d > t => "  (late)",
-                    (Some(When::Period(t)), _, Some(p)) if p > t => "  (late)",
-                    _ => "",
-                };
-                let _ = writeln!(
-                    out,
-                    "    {label:>10}  {:>4}  {:>4}  {}{late}",
-                    pct(w.probability),
-                    pct(cum),
-                    bar(w.probability, 30)
-                );
-            }
-            if hidden > 0 {
-                let (what, each) = if hidden == 1 {
-                    ("window", "")
-                } else {
-                    ("windows", " each")
-                };
-                let _ = writeln!(out, "    ({hidden} more {what} under 1%{each})");
-            }
-            if r.unscheduled_probability > 0.0 {
-                let _ = writeln!(
-                    out,
-                    "    {:>10}  {:>4}        no open window left",
-                    "none",
-                    pct(r.unscheduled_probability)
-                );
-            }
-        }
     }
+    out.push_str(&t.render());
+}
 
-    // Drivers: tasks whose duration varies, by how closely it tracks the finish.
-    let mut tasks: Vec<usize> = (0..sim.tasks.len())
-        .filter(|&j| sim.tasks[j].sensitivity.abs() >= 0.005)
-        .collect();
-    tasks.sort_by(|&a, &b| {
-        let (x, y) = (&sim.tasks[a], &sim.tasks[b]);
-        y.sensitivity
-            .abs()
-            .total_cmp(&x.sensitivity.abs())
-            .then(y.criticality.total_cmp(&x.criticality))
-            .then(a.cmp(&b))
-    });
-    tasks.truncate(8);
-    if !tasks.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "Top task drivers (critical: share of futures in which the task is on the critical \
-             path; sensitivity: how closely its duration tracks the finish, -1 to 1)"
-        );
-        let mut t = Table::new(&[
-            ("task", Align::Left),
-            ("name", Align::Left),
-            ("critical", Align::Right),
-            ("sensitivity", Align::Right),
-        ]);
-        for j in tasks {
-            let tr = &sim.tasks[j];
-            t.row(vec![
-                tr.id.clone(),
-                plan.tasks[j].name.clone().unwrap_or_default(),
-                pct(tr.criticality),
-                format!("{:.2}", tr.sensitivity),
-            ]);
-        }
-        out.push_str(&t.render());
-    }
-    if !sim.risks.is_empty() {
-        let _ = writeln!(out);
-        let _ = writeln!(
-            out,
-            "Risk drivers (how much each risk moves the 80%-likely finish: same futures, with \
-             and without it)"
-        );
-        let mut order: Vec<usize> = (0..sim.risks.len()).collect();
-        order.sort_by(|&a, &b| {
-            let e = |k: usize| sim.risks[k].p80_effect.unwrap_or(0.0);
-            e(b).total_cmp(&e(a)).then(a.cmp(&b))
-        });
-        let mut header = vec![
-            ("risk", Align::Left),
-            ("fires", Align::Right),
-            ("moves P80 finish", Align::Right),
-        ];
-        let rel_cols: Vec<String> = sim
-            .releases
-            .iter()
-            .map(|r| format!("P80 {}", r.id))
-            .collect();
-        for c in &rel_cols {
-            header.push((c.as_str(), Align::Right));
-        }
-        let mut t = Table::new(&header);
-        let days = |x: f64| {
-            if x.abs() < 0.05 {
-                "0".to_string()
+/// Each release's odds per deploy window, with the cumulative odds and a bar.
+fn windows(out: &mut String, sim: &Simulation) {
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Deploy window odds (chance of shipping in each window; cumulative)"
+    );
+    for r in &sim.releases {
+        if r.windows.is_empty() {
+            let how = if r.deploy_date.is_some() || r.deploy.is_some() {
+                "no deploy windows: ships the day it is ready"
             } else {
-                format!("{x:+.1}")
-            }
-        };
-        for k in order {
-            let r = &sim.risks[k];
-            let mut row = vec![
-                r.id.clone(),
-                pct(r.fired),
-                r.p80_effect
-                    .map(|x| format!("{} {unit}", days(x)))
-                    .unwrap_or_default(),
-            ];
-            row.extend(r.releases.iter().map(|e| days(e.p80_effect)));
-            t.row(row);
+                "no deploy windows"
+            };
+            let _ = writeln!(out, "  {}: {how}", r.id);
+            continue;
         }
-        out.push_str(&t.render());
+        let _ = writeln!(out, "  {}:", r.id);
+        let rows = view::window_rows(r);
+        let hidden = rows.iter().filter(|w| w.probability < 0.005).count();
+        for w in rows.iter().filter(|w| w.probability >= 0.005) {
+            let _ = writeln!(
+                out,
+                "    {:>10}  {:>4}  {:>4}  {}{}",
+                w.label,
+                odds(w.probability),
+                odds(w.cumulative),
+                bar(w.probability, 30),
+                if w.late { "  (late)" } else { "" }
+            );
+        }
+        if hidden > 0 {
+            let (what, each) = if hidden == 1 {
+                ("window", "")
+            } else {
+                ("windows", " each")
+            };
+            let _ = writeln!(out, "    ({hidden} more {what} under 1%{each})");
+        }
+        if r.unscheduled_probability > 0.0 {
+            let _ = writeln!(
+                out,
+                "    {:>10}  {:>4}        no open window left",
+                "none",
+                odds(r.unscheduled_probability)
+            );
+        }
     }
+}
 
-    // Histogram of the finish.
+/// Tasks whose duration varies, by how closely it tracks the finish.
+fn task_drivers(out: &mut String, plan: &Plan, sim: &Simulation) {
+    let drivers = view::task_drivers(plan, sim, Ranking::Sensitivity, view::CLI_DRIVERS);
+    if drivers.is_empty() {
+        return;
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Top task drivers (critical: share of futures in which the task is on the critical \
+         path; sensitivity: how closely its duration tracks the finish, -1 to 1)"
+    );
+    let mut t = Table::new(&[
+        ("task", Align::Left),
+        ("name", Align::Left),
+        ("critical", Align::Right),
+        ("sensitivity", Align::Right),
+    ]);
+    for d in drivers {
+        t.row(vec![
+            d.id,
+            d.name.unwrap_or_default(),
+            odds(d.criticality),
+            view::correlation(d.sensitivity),
+        ]);
+    }
+    out.push_str(&t.render());
+}
+
+/// Risks by how much each moves the 80%-likely finish, overall and per release.
+fn risk_drivers(out: &mut String, sim: &Simulation) {
+    if sim.risks.is_empty() {
+        return;
+    }
+    let unit = view::time_unit(sim.start_date.is_some());
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Risk drivers (how much each risk moves the 80%-likely finish: same futures, with \
+         and without it)"
+    );
+    let mut header = vec![
+        ("risk", Align::Left),
+        ("fires", Align::Right),
+        ("moves P80 finish", Align::Right),
+    ];
+    let rel_cols: Vec<String> = sim
+        .releases
+        .iter()
+        .map(|r| format!("P80 {}", r.id))
+        .collect();
+    for c in &rel_cols {
+        header.push((c.as_str(), Align::Right));
+    }
+    let mut t = Table::new(&header);
+    let days = |x: f64| {
+        if x.abs() < 0.05 {
+            "0".to_string()
+        } else {
+            format!("{x:+.1}")
+        }
+    };
+    for k in view::risk_drivers(sim) {
+        let r = &sim.risks[k];
+        let mut row = vec![
+            r.id.clone(),
+            odds(r.fired),
+            r.p80_effect
+                .map(|x| format!("{} {unit}", days(x)))
+                .unwrap_or_default(),
+        ];
+        row.extend(r.releases.iter().map(|e| days(e.p80_effect)));
+        t.row(row);
+    }
+    out.push_str(&t.render());
+}
+
+/// The histogram of the finish, from the first bin holding 0.1% of the futures to the one
+/// reaching 99.9%, with the cumulative share and the P50, P80 and P95 rows marked.
+fn histogram(out: &mut String, plan: &Plan, sim: &Simulation) {
+    let dated = sim.start_date.is_some();
+    let timeline = Timeline::new(plan);
     let h = &sim.histogram;
     let total: u64 = h.counts.iter().sum();
     let peak = h.counts.iter().copied().max().unwrap_or(1).max(1);
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "When all work is done ({} per row; cumulative share on the right)",
-        if dated {
-            format!("{} working days", number(h.width))
-        } else {
-            format!("{} periods", number(h.width))
-        }
+        "When all work is done ({} {} per row; cumulative share on the right)",
+        number(h.width),
+        view::time_unit(dated)
     );
     let label = |x: f64| -> String {
         if dated {
@@ -408,7 +370,6 @@ pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
             number(x)
         }
     };
-    // Rows from the first bin holding 0.1% of the futures to the one reaching 99.9%.
     let mut cum = 0u64;
     let mut marks = vec![(0.5, "P50"), (0.8, "P80"), (0.95, "P95")]
         .into_iter()
@@ -445,7 +406,7 @@ pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
             "  {:>10}  {:<40}  {:>4}  {}",
             label(lo),
             bar(c as f64 / peak as f64, 40),
-            pct(share),
+            odds(share),
             mark
         );
         let _ = writeln!(out, "{}", line.trim_end());
@@ -459,7 +420,10 @@ pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
             break;
         }
     }
+}
 
+/// How exact the odds are, the engine's notes, and how to get the same numbers again.
+fn footer(out: &mut String, sim: &Simulation, path: &str) {
     let _ = writeln!(out);
     let worst_se = sim
         .releases
@@ -497,5 +461,4 @@ pub fn table(plan: &Plan, sim: &Simulation, path: &str) -> String {
             ""
         }
     );
-    out
 }

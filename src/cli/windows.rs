@@ -1,9 +1,9 @@
 //! `shipdate windows`: release scope and window planning.
 
 use clap::{Args, ValueEnum};
-use shipdate_engine::model::{Plan, When};
+use shipdate_engine::model::Plan;
 use shipdate_engine::optimize::{self, WindowsOptions, WindowsReport, DEFAULT_TIME_LIMIT};
-use shipdate_engine::report::number;
+use shipdate_engine::view::{number, when};
 
 use super::table::{Align, Table};
 
@@ -46,13 +46,6 @@ pub fn run(args: &WindowsArgs) -> anyhow::Result<()> {
     super::emit(&text)
 }
 
-fn when(w: When) -> String {
-    match w {
-        When::Date(d) => d.to_string(),
-        When::Period(p) => number(p),
-    }
-}
-
 /// A text bar of `work` against `capacity`, `width` characters for a full bucket; work above
 /// the bucket's own capacity (done earlier, on capacity carried forward) shows as `+`.
 fn bar(work: f64, capacity: f64, width: usize) -> String {
@@ -75,8 +68,35 @@ fn bar(work: f64, capacity: f64, width: usize) -> String {
 /// The tables a release manager reads: where each release ships and what is cut, how loaded
 /// each team is per window, and what capacity is missing when the work does not fit.
 pub fn table(plan: &Plan, r: &WindowsReport) -> String {
-    let mut out = String::new();
-    let status = if r.status.optimal && r.status.solves == 0 {
+    let mut out = format!(
+        "{}: {} window{}, {} release{}; {}\n\n",
+        plan.name,
+        r.windows.len(),
+        if r.windows.len() == 1 { "" } else { "s" },
+        r.releases.len(),
+        if r.releases.len() == 1 { "" } else { "s" },
+        status(r),
+    );
+    out.push_str(&releases(r));
+    out.push_str(&left_out(r));
+    if !r.load.is_empty() {
+        out.push('\n');
+        out.push_str(&load(r));
+    }
+    if !r.overload.is_empty() {
+        out.push_str(
+            "\nThe required work does not fit. The smallest extra capacity that would make every release schedulable:\n",
+        );
+        for o in &r.overload {
+            out.push_str(&format!("  {}\n", o.message));
+        }
+    }
+    out
+}
+
+/// Whether the plan is proven optimal, or where the solver stopped.
+fn status(r: &WindowsReport) -> String {
+    if r.status.optimal && r.status.solves == 0 {
         "proven optimal (the starting plan already meets every bound)".to_string()
     } else if r.status.optimal {
         format!(
@@ -95,16 +115,11 @@ pub fn table(plan: &Plan, r: &WindowsReport) -> String {
                 "time limit reached while optimising {level}: best plan found, no bound yet"
             ),
         }
-    };
-    out.push_str(&format!(
-        "{}: {} window{}, {} release{}; {status}\n\n",
-        plan.name,
-        r.windows.len(),
-        if r.windows.len() == 1 { "" } else { "s" },
-        r.releases.len(),
-        if r.releases.len() == 1 { "" } else { "s" },
-    ));
+    }
+}
 
+/// Each release: its window, target, status and the tasks cut from it.
+fn releases(r: &WindowsReport) -> String {
     let mut t = Table::new(&[
         ("release", Align::Left),
         ("window", Align::Right),
@@ -134,8 +149,11 @@ pub fn table(plan: &Plan, r: &WindowsReport) -> String {
             rel.cut.join(", "),
         ]);
     }
-    out.push_str(&t.render());
+    t.render()
+}
 
+/// The tasks cut or not placed that no release needs (empty when there are none).
+fn left_out(r: &WindowsReport) -> String {
     let in_release: Vec<&str> = r
         .releases
         .iter()
@@ -147,68 +165,61 @@ pub fn table(plan: &Plan, r: &WindowsReport) -> String {
         .filter(|t| (t.cut || t.unplaced) && !in_release.contains(&t.id.as_str()))
         .map(|t| t.id.as_str())
         .collect();
-    if !other.is_empty() {
-        out.push_str(&format!(
+    if other.is_empty() {
+        String::new()
+    } else {
+        format!(
             "\nalso left out (no release needs them): {}\n",
             other.join(", ")
+        )
+    }
+}
+
+/// Each team's work against its capacity per window, up to the last window anything ships in.
+fn load(r: &WindowsReport) -> String {
+    let mut t = Table::new(&[
+        ("team", Align::Left),
+        ("window", Align::Right),
+        ("work", Align::Right),
+        ("capacity", Align::Right),
+        ("spare", Align::Right),
+        ("load", Align::Left),
+    ]);
+    // Windows after the last one anything ships in only carry spare capacity: elided.
+    let last_used = r
+        .load
+        .iter()
+        .filter(|l| l.work > 0.0)
+        .map(|l| l.window_number)
+        .chain(r.releases.iter().filter_map(|rel| rel.window_number))
+        .max()
+        .unwrap_or(1);
+    for l in r.load.iter().filter(|l| l.window_number <= last_used) {
+        t.row(vec![
+            l.team.clone(),
+            when(l.window),
+            number(l.work),
+            number(l.capacity),
+            number(l.cumulative_capacity - l.cumulative_work),
+            bar(l.work, l.capacity, 20),
+        ]);
+    }
+    let mut out = t.render();
+    if last_used < r.windows.len() {
+        out.push_str(&format!(
+            "({} later window{} with nothing shipping not shown)\n",
+            r.windows.len() - last_used,
+            if r.windows.len() - last_used == 1 {
+                ""
+            } else {
+                "s"
+            }
         ));
     }
-
-    if !r.load.is_empty() {
-        out.push('\n');
-        let mut t = Table::new(&[
-            ("team", Align::Left),
-            ("window", Align::Right),
-            ("work", Align::Right),
-            ("capacity", Align::Right),
-            ("spare", Align::Right),
-            ("load", Align::Left),
-        ]);
-        // Windows after the last one anything ships in only carry spare capacity: elided.
-        let last_used = r
-            .load
-            .iter()
-            .filter(|l| l.work > 0.0)
-            .map(|l| l.window_number)
-            .chain(r.releases.iter().filter_map(|rel| rel.window_number))
-            .max()
-            .unwrap_or(1);
-        for l in r.load.iter().filter(|l| l.window_number <= last_used) {
-            t.row(vec![
-                l.team.clone(),
-                when(l.window),
-                number(l.work),
-                number(l.capacity),
-                number(l.cumulative_capacity - l.cumulative_work),
-                bar(l.work, l.capacity, 20),
-            ]);
-        }
-        out.push_str(&t.render());
-        if last_used < r.windows.len() {
-            out.push_str(&format!(
-                "({} later window{} with nothing shipping not shown)\n",
-                r.windows.len() - last_used,
-                if r.windows.len() - last_used == 1 {
-                    ""
-                } else {
-                    "s"
-                }
-            ));
-        }
-        out.push_str(
-            "work: what ships in that window; capacity: the team's own in the time before it; \
-             spare: capacity left over so far (carried forward); + marks work done earlier.\n",
-        );
-    }
-
-    if !r.overload.is_empty() {
-        out.push_str(
-            "\nThe required work does not fit. The smallest extra capacity that would make every release schedulable:\n",
-        );
-        for o in &r.overload {
-            out.push_str(&format!("  {}\n", o.message));
-        }
-    }
+    out.push_str(
+        "work: what ships in that window; capacity: the team's own in the time before it; \
+         spare: capacity left over so far (carried forward); + marks work done earlier.\n",
+    );
     out
 }
 

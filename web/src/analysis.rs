@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use shipdate_engine::io::{self, Format};
 use shipdate_engine::model::{Plan, When};
 use shipdate_engine::optimize::{self, WindowsOptions, WindowsReport};
-use shipdate_engine::report::number;
 use shipdate_engine::simulate::{self, Options, Simulation};
+use shipdate_engine::view::{self, number, when, ReleaseStatus};
 use shipdate_engine::{svg, views};
 
 /// A job for the worker.
@@ -167,95 +167,59 @@ pub struct RiskView {
     pub tornado_risks_svg: String,
     /// Per release, in plan order.
     pub releases: Vec<ReleaseOdds>,
-    /// Tasks critical in some iteration, most often first (at most 15).
+    /// Tasks critical in some iteration, most often first (at most
+    /// [`view::BROWSER_DRIVERS`]).
     pub critical: Vec<CriticalRow>,
     /// The engine's notes about the run.
     pub warnings: Vec<String>,
 }
 
-fn pct(p: f64) -> String {
-    format!("{}%", number((p * 1000.0).round() / 10.0))
-}
-
 impl RiskView {
-    /// The view of `sim`, a simulation of `plan`.
+    /// The view of `sim`, a simulation of `plan`: the engine's view model
+    /// ([`shipdate_engine::view`]) with its charts.
     pub fn of(plan: &Plan, sim: &Simulation) -> Self {
         let label = svg::time_labels(plan);
-        let point = |value: f64, date: Option<chrono::NaiveDate>| Point {
-            value,
-            date: date.map(|d| d.to_string()),
+        let point = |m: view::Moment| Point {
+            value: m.time,
+            date: m.date.map(|d| d.to_string()),
         };
-        let fd = sim.finish_date.as_ref();
+        let finish = view::finish(sim);
         let releases = sim
             .releases
             .iter()
             .map(|rr| {
-                let deploy_p80 = match (&rr.deploy_date, &rr.deploy) {
-                    (Some(d), _) => d.p80.map_or("unscheduled".into(), |d| d.to_string()),
-                    (None, Some(t)) => t.p80.map_or("unscheduled".into(), number),
-                    _ => String::new(),
-                };
+                let row = view::release_odds(rr);
                 ReleaseOdds {
-                    id: rr.id.clone(),
-                    on_time: rr.on_time_probability,
-                    deploy_p80,
+                    id: row.id,
+                    on_time: row.on_time,
+                    deploy_p80: row.p80,
                     svg: svg::release_window_odds(rr),
                 }
             })
             .collect();
-        let tasks: Vec<(String, f64)> = sim
-            .tasks
-            .iter()
-            .zip(&plan.tasks)
-            .map(|(r, t)| (t.label().to_string(), r.sensitivity))
-            .collect();
-        let risks: Vec<(String, f64)> = sim
-            .risks
-            .iter()
-            .filter_map(|r| r.p80_effect.map(|e| (r.id.clone(), e)))
-            .collect();
-        let unit = if plan.is_dated() { "days" } else { "periods" };
-        let mut crit: Vec<usize> = (0..sim.tasks.len())
-            .filter(|&j| sim.tasks[j].criticality > 0.0)
-            .collect();
-        crit.sort_by(|&a, &b| {
-            sim.tasks[b]
-                .criticality
-                .total_cmp(&sim.tasks[a].criticality)
-                .then(a.cmp(&b))
-        });
-        crit.truncate(15);
+        let critical =
+            view::task_drivers(plan, sim, view::Ranking::Criticality, view::BROWSER_DRIVERS)
+                .into_iter()
+                .map(|d| CriticalRow {
+                    id: d.id,
+                    label: d.label,
+                    team: d.team.unwrap_or_default(),
+                    criticality: view::percent(d.criticality),
+                    sensitivity: view::correlation(d.sensitivity),
+                })
+                .collect();
         RiskView {
             iterations: sim.iterations,
             seed: sim.seed,
-            p50: point(sim.makespan.p50, fd.map(|d| d.p50)),
-            p80: point(sim.makespan.p80, fd.map(|d| d.p80)),
-            p95: point(sim.makespan.p95, fd.map(|d| d.p95)),
+            p50: point(finish.p50),
+            p80: point(finish.p80),
+            p95: point(finish.p95),
             histogram_svg: svg::histogram(&sim.histogram, &sim.makespan, &label),
             s_curve_svg: svg::s_curve(&sim.histogram, &sim.makespan, &label),
-            tornado_tasks_svg: svg::tornado(
-                "Tasks: rank correlation with the finish",
-                &tasks,
-                12,
-                &|v| format!("{v:.2}"),
-            ),
-            tornado_risks_svg: svg::tornado("Risks: effect on the P80 finish", &risks, 12, &|v| {
-                format!("{} {unit}", number(v))
-            }),
+            tornado_tasks_svg: svg::task_tornado(plan, sim),
+            tornado_risks_svg: svg::risk_tornado(plan, sim),
             releases,
-            critical: crit
-                .into_iter()
-                .map(|j| {
-                    let t = &plan.tasks[j];
-                    CriticalRow {
-                        id: t.id.clone(),
-                        label: t.label().to_string(),
-                        team: t.team.map_or(String::new(), |k| plan.teams[k].id.clone()),
-                        criticality: pct(sim.tasks[j].criticality),
-                        sensitivity: format!("{:.2}", sim.tasks[j].sensitivity),
-                    }
-                })
-                .collect(),
+            critical,
             warnings: sim.warnings.clone(),
         }
     }
@@ -291,13 +255,6 @@ pub struct ScopeView {
     pub status: String,
 }
 
-fn when(w: When) -> String {
-    match w {
-        When::Date(d) => d.to_string(),
-        When::Period(p) => number(p),
-    }
-}
-
 impl ScopeView {
     /// The view of `report`, the windows plan of `plan`.
     pub fn of(plan: &Plan, report: &WindowsReport) -> Self {
@@ -306,17 +263,18 @@ impl ScopeView {
             .iter()
             .map(|r| ScopeRelease {
                 id: r.id.clone(),
-                window: r.window.map_or("unscheduled".into(), when),
+                window: r.window.map_or(view::UNSCHEDULED.into(), when),
                 target: r.target.map(when).unwrap_or_default(),
                 status: if r.unscheduled {
-                    "unscheduled"
+                    ReleaseStatus::Unscheduled
                 } else if r.target.is_none() {
-                    "no target"
+                    ReleaseStatus::NoTarget
                 } else if r.on_time {
-                    "on time"
+                    ReleaseStatus::OnTime
                 } else {
-                    "late"
+                    ReleaseStatus::Late(None)
                 }
+                .word()
                 .into(),
                 cut: r.cut.clone(),
             })
@@ -329,7 +287,7 @@ impl ScopeView {
             .collect();
         let dated = plan.is_dated();
         let label = move |w: When| match w {
-            When::Date(d) if dated => d.format("%b %d").to_string(),
+            When::Date(d) if dated => view::short_date(d),
             w => when(w),
         };
         let status = if report.status.optimal {
@@ -340,7 +298,7 @@ impl ScopeView {
                 report
                     .status
                     .gap
-                    .map(|g| format!(" (gap {})", pct(g)))
+                    .map(|g| format!(" (gap {})", view::percent(g)))
                     .unwrap_or_default()
             )
         };

@@ -7,8 +7,9 @@
 use shipdate_engine::diag::{Diagnostic, Severity};
 use shipdate_engine::dispatch;
 use shipdate_engine::io::{self, Format};
-use shipdate_engine::model::{Plan, TaskKind, When};
+use shipdate_engine::model::{Plan, TaskKind};
 use shipdate_engine::schedule::ScheduleReport;
+use shipdate_engine::view::{self, ReleaseStatus};
 
 /// The plan the planner opens with: the repository's example.
 pub const EXAMPLE_PLAN: &str = include_str!("../../examples/checkout.toml");
@@ -107,30 +108,10 @@ pub struct ScheduleView {
     pub releases: Vec<ReleaseRow>,
 }
 
-/// A number of days (periods) without needless decimals: `3`, `2.5`, `-1.25`.
-pub fn fmt_days(x: f64) -> String {
-    if !x.is_finite() {
-        return x.to_string();
-    }
-    let r = (x * 100.0).round() / 100.0;
-    let s = format!("{r:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
 impl ScheduleView {
-    /// The view of an engine schedule of `plan`.
+    /// The view of an engine schedule of `plan`: times, dates and statuses written by the
+    /// engine's view model ([`view`]), as the CLI and the report write them.
     pub fn of(plan: &Plan, report: &ScheduleReport) -> Self {
-        let dated = plan.is_dated();
-        // Dated plans show dates; undated ones (and a date the engine could not give) offsets.
-        let when = |offset: f64, date: Option<String>| match date {
-            Some(d) if dated => d,
-            _ => fmt_days(offset),
-        };
         let tasks = report
             .tasks
             .iter()
@@ -142,14 +123,15 @@ impl ScheduleView {
                         _ => task.estimate.point(),
                     }
                 });
+                let (start, finish) = view::task_times(t);
                 TaskRow {
                     id: t.id.clone(),
                     name: t.name.clone().unwrap_or_default(),
                     team: t.team.clone().unwrap_or_default(),
-                    start: when(t.start, t.start_date.map(|d| d.to_string())),
-                    finish: when(t.finish, t.finish_date.map(|d| d.to_string())),
-                    duration: duration.map(fmt_days).unwrap_or_default(),
-                    slack: fmt_days(t.slack),
+                    start,
+                    finish,
+                    duration: duration.map(view::number).unwrap_or_default(),
+                    slack: view::number(t.slack),
                     critical: t.critical,
                 }
             })
@@ -158,38 +140,23 @@ impl ScheduleView {
             .releases
             .iter()
             .map(|r| {
-                let status = if r.unscheduled {
-                    "unscheduled"
-                } else {
-                    match r.on_time {
-                        Some(true) => "on time",
-                        Some(false) => "late",
-                        None => "no target",
-                    }
-                };
-                let deploy = match (r.deploy_date, r.deploy) {
-                    _ if r.unscheduled => "unscheduled".to_string(),
-                    (Some(d), _) => d.to_string(),
-                    (None, Some(t)) => fmt_days(t),
-                    (None, None) => String::new(),
-                };
+                let row = view::ScheduledRelease::of(r);
                 ReleaseRow {
                     id: r.id.clone(),
-                    ready: when(r.ready, r.ready_date.map(|d| d.to_string())),
-                    deploy,
-                    target: match r.target {
-                        Some(When::Date(d)) => d.to_string(),
-                        Some(When::Period(p)) => fmt_days(p),
-                        None => String::new(),
+                    ready: row.ready,
+                    deploy: match row.status {
+                        ReleaseStatus::Unscheduled => view::UNSCHEDULED.to_string(),
+                        _ => row.deploy.unwrap_or_default(),
                     },
-                    status,
+                    target: row.target.unwrap_or_default(),
+                    status: row.status.word(),
                 }
             })
             .collect();
         ScheduleView {
-            dated,
-            finish: when(report.makespan, report.finish_date.map(|d| d.to_string())),
-            makespan: fmt_days(report.makespan),
+            dated: plan.is_dated(),
+            finish: view::time_text(report.makespan, report.finish_date),
+            makespan: view::number(report.makespan),
             tasks,
             releases,
         }
@@ -321,12 +288,33 @@ mod tests {
     use shipdate_engine::diag::Pos;
 
     #[test]
-    fn days_drop_needless_decimals() {
-        assert_eq!(fmt_days(3.0), "3");
-        assert_eq!(fmt_days(2.5), "2.5");
-        assert_eq!(fmt_days(-1.25), "-1.25");
-        assert_eq!(fmt_days(1.0 / 3.0), "0.33");
-        assert_eq!(fmt_days(-0.001), "0");
+    fn the_tables_write_numbers_as_the_cli_does() {
+        // Durations and slack without needless decimals, three at most, no `-0`: the
+        // engine's one rule for every front end.
+        let p = Planner::new(
+            "[plan]\nname = \"n\"\n[[tasks]]\nid = \"a\"\nestimate = 2.5\n\
+[[tasks]]\nid = \"b\"\nestimate = 0.3333333\n\
+[[releases]]\nid = \"v\"\ntasks = [\"a\"]\ntarget = 2\n"
+                .to_string(),
+        );
+        let s = p.schedule.as_ref().unwrap();
+        let durations: Vec<&str> = s.tasks.iter().map(|t| t.duration.as_str()).collect();
+        assert_eq!(durations, ["2.5", "0.333"]);
+        assert_eq!(s.tasks[1].slack, "2.167");
+        assert_eq!(s.makespan, "2.5");
+        let r = &s.releases[0];
+        assert_eq!(
+            (
+                r.ready.as_str(),
+                r.deploy.as_str(),
+                r.target.as_str(),
+                r.status
+            ),
+            ("2.5", "2.5", "2", "late")
+        );
+        let plan = p.plan.as_ref().unwrap();
+        let cli = shipdate_engine::dispatch::schedule(plan);
+        assert_eq!(s.tasks[1].slack, view::number(cli.tasks[1].slack));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use shipdate_engine::model::{LinkKind, Plan, TaskKind, When};
-use shipdate_engine::report::number;
+use shipdate_engine::view::number;
 
 use crate::edit::{format_estimate, Edit};
 

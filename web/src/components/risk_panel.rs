@@ -233,7 +233,7 @@ pub fn RiskPanel(
                 view_of()
                     .map(|v| {
                         let unit = |p: &crate::analysis::Point| {
-                            p.date.clone().unwrap_or_else(|| shipdate_engine::report::number(p.value))
+                            p.date.clone().unwrap_or_else(|| shipdate_engine::view::number(p.value))
                         };
                         let (p50, p80, p95) = (unit(&v.p50), unit(&v.p80), unit(&v.p95));
                         let (v50, v80, v95) = (
@@ -271,7 +271,7 @@ pub fn RiskPanel(
                                             <tr data-release=r.id.clone()>
                                                 <th scope="row">{r.id.clone()}</th>
                                                 <td>{r.deploy_p80.clone()}</td>
-                                                <td class="num">{r.on_time.map(|p| format!("{:.1}%", p * 100.0)).unwrap_or_else(|| "no target".into())}</td>
+                                                <td class="num">{r.on_time.map(shipdate_engine::view::percent).unwrap_or_else(|| "no target".into())}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

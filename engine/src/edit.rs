@@ -1,0 +1,630 @@
+//! Plan edits as data: rename, delete, re-link, re-estimate, cut.
+//!
+//! An [`Edit`] is a value the engine applies to a plan ([`apply`]): on a copy, which is then
+//! checked by the same validation as a parsed plan, so an edit can never produce a plan the
+//! engine would not accept from a file. An edit that cannot be made, or whose result breaks
+//! a rule of the plan, is refused with the reason ([`Refusal`]) and the plan is left as it
+//! was. The browser's editing tables, a scenario's patch (replace a team, task, risk or
+//! release field; cut a task with its links) and a replayed diff all use these values.
+//!
+//! The tables write some values as text; [`parse_estimate`], [`format_estimate`],
+//! [`parse_task_ids`] and [`parse_target`] read and write them the one way the engine knows.
+//!
+//! ```
+//! use shipdate_engine::edit::{apply, Edit};
+//! use shipdate_engine::io::{parse_str, Format};
+//! use shipdate_engine::model::Estimate;
+//! let plan = parse_str(
+//!     "[plan]\nname = \"p\"\n[[tasks]]\nid = \"a\"\nestimate = 3\n[[tasks]]\nid = \"b\"\nestimate = 2\nafter = [\"a\"]\n",
+//!     Format::Toml,
+//! ).unwrap();
+//! let longer = apply(&plan, &Edit::SetTaskEstimate { task: 0, estimate: Estimate::Fixed { value: 5.0 } }).unwrap();
+//! assert_eq!(shipdate_engine::dispatch::schedule(&longer).makespan, 7.0);
+//! // A link from b to a closes a cycle: refused, with the engine's reason.
+//! let refused = apply(&plan, &Edit::AddLink { pred: 1, succ: 0 }).unwrap_err();
+//! assert!(refused.to_string().contains("cycle"));
+//! ```
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::io::{self, Format};
+use crate::model::{Estimate, Link, LinkKind, Plan, Release, Risk, Task, TaskKind, Team, When};
+use crate::view::number;
+
+/// One change to a plan. Rows are named by their index in the plan's lists (teams, tasks,
+/// risks, releases; a link by its successor and its place in the successor's `after`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Edit {
+    /// A new team with a free id (`team1`, `team2`, ...) and capacity 1.
+    AddTeam,
+    /// Renames a team (its tasks keep it).
+    RenameTeam {
+        /// The team.
+        team: usize,
+        /// Its new id.
+        id: String,
+    },
+    /// Sets a team's capacity (at least 1).
+    SetTeamCapacity {
+        /// The team.
+        team: usize,
+        /// Its new capacity.
+        capacity: u32,
+    },
+    /// Deletes a team; its tasks are left without one.
+    DeleteTeam(usize),
+    /// A new task with a free id (`task1`, ...) and a fixed estimate of 1.
+    AddTask,
+    /// Renames a task (links, risks and releases follow it).
+    RenameTask {
+        /// The task.
+        task: usize,
+        /// Its new id.
+        id: String,
+    },
+    /// Sets or clears a task's name.
+    SetTaskName {
+        /// The task.
+        task: usize,
+        /// Its new name (none: the id is shown).
+        name: Option<String>,
+    },
+    /// Sets or clears a task's team.
+    SetTaskTeam {
+        /// The task.
+        task: usize,
+        /// Its new team.
+        team: Option<usize>,
+    },
+    /// Re-estimates a task.
+    SetTaskEstimate {
+        /// The task.
+        task: usize,
+        /// Its new estimate.
+        estimate: Estimate,
+    },
+    /// Sets a task's kind; a milestone takes no time (its estimate becomes 0).
+    SetTaskKind {
+        /// The task.
+        task: usize,
+        /// Its new kind.
+        kind: TaskKind,
+    },
+    /// Marks a task optional (scope planning may cut it) or required.
+    SetTaskOptional {
+        /// The task.
+        task: usize,
+        /// Whether it may be cut.
+        optional: bool,
+    },
+    /// Deletes (cuts) a task with its links and every reference to it: its successors keep
+    /// their other links, and it leaves its releases, risks and correlations.
+    DeleteTask(usize),
+    /// A finish-to-start link without lag from `pred` to `succ`.
+    AddLink {
+        /// The predecessor.
+        pred: usize,
+        /// The successor.
+        succ: usize,
+    },
+    /// Sets the type and lag of link `link` of task `task`.
+    SetLink {
+        /// The successor.
+        task: usize,
+        /// Its link's place in `after`.
+        link: usize,
+        /// The link's type.
+        kind: LinkKind,
+        /// Its lag (working days or periods; may be negative).
+        lag: f64,
+    },
+    /// Deletes link `link` of task `task`.
+    DeleteLink {
+        /// The successor.
+        task: usize,
+        /// Its link's place in `after`.
+        link: usize,
+    },
+    /// A new risk with a free id (`risk1`, ...) on the first task.
+    AddRisk,
+    /// Renames a risk.
+    RenameRisk {
+        /// The risk.
+        risk: usize,
+        /// Its new id.
+        id: String,
+    },
+    /// Sets a risk's probability.
+    SetRiskProbability {
+        /// The risk.
+        risk: usize,
+        /// Its new probability.
+        probability: f64,
+    },
+    /// Sets a risk's impact.
+    SetRiskImpact {
+        /// The risk.
+        risk: usize,
+        /// Its new impact.
+        impact: Estimate,
+    },
+    /// Sets the tasks a risk delays.
+    SetRiskTasks {
+        /// The risk.
+        risk: usize,
+        /// Its tasks.
+        tasks: Vec<usize>,
+    },
+    /// Deletes a risk.
+    DeleteRisk(usize),
+    /// A new release with a free id (`release-1`, ...) shipping the last task.
+    AddRelease,
+    /// Renames a release.
+    RenameRelease {
+        /// The release.
+        release: usize,
+        /// Its new id.
+        id: String,
+    },
+    /// Sets the tasks a release ships.
+    SetReleaseTasks {
+        /// The release.
+        release: usize,
+        /// Its tasks.
+        tasks: Vec<usize>,
+    },
+    /// Sets or clears a release's target.
+    SetReleaseTarget {
+        /// The release.
+        release: usize,
+        /// Its new target.
+        target: Option<When>,
+    },
+    /// Deletes a release.
+    DeleteRelease(usize),
+}
+
+/// Why an edit was not made.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The edit names a row the plan does not have.
+    NoSuch {
+        /// `team`, `task`, `link`, `risk` or `release`.
+        what: &'static str,
+        /// The index given.
+        index: usize,
+        /// How many there are.
+        count: usize,
+    },
+    /// The edit is wrong in itself (a capacity of 0, a text that is no estimate, a link
+    /// that already exists).
+    Value(String),
+    /// The edited plan breaks a rule of the plan: the engine's errors about it.
+    Invalid(Vec<Diagnostic>),
+}
+
+impl Refusal {
+    /// One line per reason, as a table shows them next to the row.
+    pub fn reasons(&self) -> Vec<String> {
+        match self {
+            Refusal::Invalid(diags) => diags
+                .iter()
+                .map(|d| match &d.help {
+                    Some(h) => format!("{} ({h})", d.message),
+                    None => d.message.clone(),
+                })
+                .collect(),
+            other => vec![other.to_string()],
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NoSuch { what, index, count } => {
+                write!(f, "no {what} number {index}: the plan has {count}")
+            }
+            Refusal::Value(why) => f.write_str(why),
+            Refusal::Invalid(_) => f.write_str(&self.reasons().join("; ")),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+/// Applies `edit` to a copy of `plan`: the edited plan, validated like a parsed one, or why
+/// the edit was refused.
+pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, Refusal> {
+    let mut p = plan.clone();
+    change(&mut p, edit)?;
+    // Validation: the edited plan is written and read back, so that every rule the reader
+    // checks holds for it.
+    let text = io::to_toml(&p);
+    io::parse_str(&text, Format::Toml).map_err(|diags| {
+        Refusal::Invalid(
+            diags
+                .into_iter()
+                .filter(|d| d.severity == Severity::Error)
+                .collect(),
+        )
+    })
+}
+
+/// Applies `edits` in order; the first refusal stops it, with the edit's place in the list.
+pub fn apply_all(plan: &Plan, edits: &[Edit]) -> Result<Plan, (usize, Refusal)> {
+    let mut p = plan.clone();
+    for (i, e) in edits.iter().enumerate() {
+        p = apply(&p, e).map_err(|r| (i, r))?;
+    }
+    Ok(p)
+}
+
+fn row<'a, T>(rows: &'a mut [T], what: &'static str, index: usize) -> Result<&'a mut T, Refusal> {
+    let count = rows.len();
+    rows.get_mut(index)
+        .ok_or(Refusal::NoSuch { what, index, count })
+}
+
+fn check(count: usize, what: &'static str, index: usize) -> Result<(), Refusal> {
+    if index < count {
+        Ok(())
+    } else {
+        Err(Refusal::NoSuch { what, index, count })
+    }
+}
+
+fn free_id(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
+    (1..)
+        .map(|k| format!("{prefix}{k}"))
+        .find(|id| !taken(id))
+        .expect("some id is free")
+}
+
+fn change(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
+    match edit {
+        Edit::AddTeam
+        | Edit::RenameTeam { .. }
+        | Edit::SetTeamCapacity { .. }
+        | Edit::DeleteTeam(_) => change_team(p, edit),
+        Edit::AddRisk
+        | Edit::RenameRisk { .. }
+        | Edit::SetRiskProbability { .. }
+        | Edit::SetRiskImpact { .. }
+        | Edit::SetRiskTasks { .. }
+        | Edit::DeleteRisk(_) => change_risk(p, edit),
+        Edit::AddRelease
+        | Edit::RenameRelease { .. }
+        | Edit::SetReleaseTasks { .. }
+        | Edit::SetReleaseTarget { .. }
+        | Edit::DeleteRelease(_) => change_release(p, edit),
+        Edit::AddLink { .. } | Edit::SetLink { .. } | Edit::DeleteLink { .. } => {
+            change_link(p, edit)
+        }
+        _ => change_task(p, edit),
+    }
+}
+
+fn change_team(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
+    match edit {
+        Edit::AddTeam => {
+            let id = free_id("team", |id| p.team_index(id).is_some());
+            let mut team = Team::new(id, 1);
+            team.calendar = p.default_calendar;
+            p.teams.push(team);
+        }
+        Edit::RenameTeam { team, id } => row(&mut p.teams, "team", *team)?.id = id.trim().into(),
+        Edit::SetTeamCapacity { team, capacity } => {
+            if *capacity < 1 {
+                return Err(Refusal::Value(format!(
+                    "capacity `{capacity}` must be a whole number of at least 1"
+                )));
+            }
+            row(&mut p.teams, "team", *team)?.capacity = *capacity;
+        }
+        Edit::DeleteTeam(k) => {
+            let k = *k;
+            check(p.teams.len(), "team", k)?;
+            p.teams.remove(k);
+            let fix = |x: usize| if x > k { x - 1 } else { x };
+            for t in &mut p.tasks {
+                t.team = t.team.filter(|&x| x != k).map(fix);
+                t.extra_demands.retain(|d| d.0 != k);
+                t.extra_demands.iter_mut().for_each(|d| d.0 = fix(d.0));
+            }
+        }
+        _ => unreachable!("a team edit"),
+    }
+    Ok(())
+}
+
+fn change_task(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
+    let teams = p.teams.len();
+    match edit {
+        Edit::AddTask => {
+            let id = free_id("task", |id| p.task_index(id).is_some());
+            // Demand 1, ready for a team (the plan format's default once it has one).
+            let mut task = Task::new(id, Estimate::Fixed { value: 1.0 });
+            task.demand = 1;
+            p.tasks.push(task);
+        }
+        Edit::RenameTask { task, id } => row(&mut p.tasks, "task", *task)?.id = id.trim().into(),
+        Edit::SetTaskName { task, name } => {
+            let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            row(&mut p.tasks, "task", *task)?.name = name.map(String::from);
+        }
+        Edit::SetTaskTeam { task, team } => {
+            if let Some(k) = team {
+                check(teams, "team", *k)?;
+            }
+            row(&mut p.tasks, "task", *task)?.team = *team;
+        }
+        Edit::SetTaskEstimate { task, estimate } => {
+            row(&mut p.tasks, "task", *task)?.estimate = *estimate;
+        }
+        Edit::SetTaskKind { task, kind } => {
+            let t = row(&mut p.tasks, "task", *task)?;
+            t.kind = *kind;
+            if *kind == TaskKind::Milestone {
+                t.estimate = Estimate::Fixed { value: 0.0 };
+            }
+        }
+        Edit::SetTaskOptional { task, optional } => {
+            row(&mut p.tasks, "task", *task)?.optional = *optional;
+        }
+        Edit::DeleteTask(j) => {
+            check(p.tasks.len(), "task", *j)?;
+            remove_task(p, *j);
+        }
+        _ => unreachable!("a task edit"),
+    }
+    Ok(())
+}
+
+/// Removes task `j` and every reference to it, renumbering the others.
+fn remove_task(plan: &mut Plan, j: usize) {
+    plan.tasks.remove(j);
+    let fix = |x: usize| if x > j { x - 1 } else { x };
+    let unlist = |tasks: &mut Vec<usize>| {
+        tasks.retain(|&x| x != j);
+        tasks.iter_mut().for_each(|x| *x = fix(*x));
+    };
+    for t in &mut plan.tasks {
+        t.after.retain(|l| l.pred != j);
+        t.after.iter_mut().for_each(|l| l.pred = fix(l.pred));
+    }
+    plan.risks.iter_mut().for_each(|r| unlist(&mut r.tasks));
+    plan.correlations
+        .iter_mut()
+        .for_each(|c| unlist(&mut c.tasks));
+    plan.correlations.retain(|c| c.tasks.len() >= 2);
+    plan.releases.iter_mut().for_each(|r| unlist(&mut r.tasks));
+}
+
+fn change_link(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
+    let n = p.tasks.len();
+    match edit {
+        Edit::AddLink { pred, succ } => {
+            let (a, b) = (*pred, *succ);
+            check(n, "task", a)?;
+            check(n, "task", b)?;
+            if p.tasks[b].after.iter().any(|l| l.pred == a) {
+                return Err(Refusal::Value(format!(
+                    "`{}` already follows `{}`",
+                    p.tasks[b].id, p.tasks[a].id
+                )));
+            }
+            p.tasks[b].after.push(Link {
+                pred: a,
+                kind: LinkKind::FS,
+                lag: 0.0,
+                pos: None,
+            });
+        }
+        Edit::SetLink {
+            task,
+            link,
+            kind,
+            lag,
+        } => {
+            if !lag.is_finite() {
+                return Err(Refusal::Value(format!("lag `{lag}` is not a number")));
+            }
+            let l = row(&mut row(&mut p.tasks, "task", *task)?.after, "link", *link)?;
+            l.kind = *kind;
+            l.lag = *lag;
+        }
+        Edit::DeleteLink { task, link } => {
+            let after = &mut row(&mut p.tasks, "task", *task)?.after;
+            check(after.len(), "link", *link)?;
+            after.remove(*link);
+        }
+        _ => unreachable!("a link edit"),
+    }
+    Ok(())
+}
+
+fn change_risk(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
+    let n = p.tasks.len();
+    match edit {
+        Edit::AddRisk => {
+            if p.tasks.is_empty() {
+                return Err(Refusal::Value(
+                    "add a task first: a risk delays tasks".into(),
+                ));
+            }
+            let id = free_id("risk", |id| p.risks.iter().any(|r| r.id == id));
+            p.risks.push(Risk {
+                id,
+                probability: 0.2,
+                impact: Estimate::Pert {
+                    low: 1.0,
+                    likely: 2.0,
+                    high: 5.0,
+                },
+                tasks: vec![0],
+                pos: None,
+            });
+        }
+        Edit::RenameRisk { risk, id } => row(&mut p.risks, "risk", *risk)?.id = id.trim().into(),
+        Edit::SetRiskProbability { risk, probability } => {
+            row(&mut p.risks, "risk", *risk)?.probability = *probability;
+        }
+        Edit::SetRiskImpact { risk, impact } => row(&mut p.risks, "risk", *risk)?.impact = *impact,
+        Edit::SetRiskTasks { risk, tasks } => {
+            tasks.iter().try_for_each(|&j| check(n, "task", j))?;
+            row(&mut p.risks, "risk", *risk)?.tasks = tasks.clone();
+        }
+        Edit::DeleteRisk(r) => {
+            check(p.risks.len(), "risk", *r)?;
+            p.risks.remove(*r);
+        }
+        _ => unreachable!("a risk edit"),
+    }
+    Ok(())
+}
+
+fn change_release(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
+    let n = p.tasks.len();
+    let dated = p.is_dated();
+    match edit {
+        Edit::AddRelease => {
+            if p.tasks.is_empty() {
+                return Err(Refusal::Value(
+                    "add a task first: a release ships tasks".into(),
+                ));
+            }
+            let id = free_id("release-", |id| p.releases.iter().any(|r| r.id == id));
+            p.releases.push(Release::new(id, vec![n - 1]));
+        }
+        Edit::RenameRelease { release, id } => {
+            row(&mut p.releases, "release", *release)?.id = id.trim().into();
+        }
+        Edit::SetReleaseTasks { release, tasks } => {
+            tasks.iter().try_for_each(|&j| check(n, "task", j))?;
+            row(&mut p.releases, "release", *release)?.tasks = tasks.clone();
+        }
+        Edit::SetReleaseTarget { release, target } => {
+            match (target, dated) {
+                (Some(When::Period(_)), true) => {
+                    return Err(Refusal::Value(
+                        "a dated plan's target is a date (YYYY-MM-DD)".into(),
+                    ))
+                }
+                (Some(When::Date(_)), false) => {
+                    return Err(Refusal::Value(
+                        "an undated plan's target is a period, not a date".into(),
+                    ))
+                }
+                _ => {}
+            }
+            row(&mut p.releases, "release", *release)?.target = *target;
+        }
+        Edit::DeleteRelease(r) => {
+            check(p.releases.len(), "release", *r)?;
+            p.releases.remove(*r);
+        }
+        _ => unreachable!("a release edit"),
+    }
+    Ok(())
+}
+
+/// An estimate as the tables write it: `5` (fixed), `3/5/10` (Beta-PERT low/likely/high),
+/// `tri 3/5/10`, `uni 2/6`, `logn 5/9` (median/p90).
+pub fn format_estimate(e: &Estimate) -> String {
+    match *e {
+        Estimate::Fixed { value } => number(value),
+        Estimate::Pert { low, likely, high } => {
+            format!("{}/{}/{}", number(low), number(likely), number(high))
+        }
+        Estimate::Triangular { low, likely, high } => {
+            format!("tri {}/{}/{}", number(low), number(likely), number(high))
+        }
+        Estimate::Uniform { low, high } => format!("uni {}/{}", number(low), number(high)),
+        Estimate::Lognormal { median, p90 } => format!("logn {}/{}", number(median), number(p90)),
+    }
+}
+
+/// Reads an estimate written as [`format_estimate`] writes it (numbers may also be separated
+/// by commas); [`apply`] then checks its order and signs.
+pub fn parse_estimate(text: &str) -> Result<Estimate, Refusal> {
+    let t = text.trim();
+    let (kind, rest) = match t.split_once(' ') {
+        Some((k, r)) if k.chars().all(|c| c.is_ascii_alphabetic()) => (k, r.trim()),
+        _ => ("", t),
+    };
+    let bad = || {
+        Refusal::Value(format!(
+            "`{text}` is not an estimate: write 5, 3/5/10 (low/likely/high), tri 3/5/10, uni 2/6 or logn 5/9"
+        ))
+    };
+    let n: Vec<f64> = rest
+        .split(['/', ','])
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    if n.iter().any(|x| !x.is_finite()) {
+        return Err(bad());
+    }
+    Ok(match (kind, n.as_slice()) {
+        ("", [v]) => Estimate::Fixed { value: *v },
+        ("" | "pert", [low, likely, high]) => Estimate::Pert {
+            low: *low,
+            likely: *likely,
+            high: *high,
+        },
+        ("tri", [low, likely, high]) => Estimate::Triangular {
+            low: *low,
+            likely: *likely,
+            high: *high,
+        },
+        ("uni", [low, high]) => Estimate::Uniform {
+            low: *low,
+            high: *high,
+        },
+        ("logn", [median, p90]) => Estimate::Lognormal {
+            median: *median,
+            p90: *p90,
+        },
+        _ => return Err(bad()),
+    })
+}
+
+/// The tasks named in `text` (ids separated by commas or spaces), as indices of `plan`.
+pub fn parse_task_ids(plan: &Plan, text: &str) -> Result<Vec<usize>, Refusal> {
+    text.split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|id| {
+            plan.task_index(id)
+                .ok_or_else(|| Refusal::Value(format!("no task `{id}` in the plan")))
+        })
+        .collect()
+}
+
+/// A release target as a table writes it: a date (`YYYY-MM-DD`) in dated plans, a period
+/// otherwise; empty for none.
+pub fn parse_target(plan: &Plan, text: &str) -> Result<Option<When>, Refusal> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else if plan.is_dated() {
+        t.parse::<NaiveDate>()
+            .map(|d| Some(When::Date(d)))
+            .map_err(|_| Refusal::Value(format!("target `{t}` is not a date (YYYY-MM-DD)")))
+    } else {
+        t.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(|x| Some(When::Period(x)))
+            .ok_or_else(|| Refusal::Value(format!("target `{t}` is not a number")))
+    }
+}
+
+#[cfg(test)]
+mod tests;
