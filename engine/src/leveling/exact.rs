@@ -168,7 +168,7 @@ pub fn solve_until(
     let net = problem.network();
     let durations = problem.point_durations();
     let (mut fwd, bwd) =
-        Grid::pair(plan, problem, &net, durations).ok_or(ExactError::NotIntegral)?;
+        Grid::pair(plan, problem, net, durations).ok_or(ExactError::NotIntegral)?;
     drop(bwd);
     let obj = Objective::new(plan);
     let m = obj.len();
@@ -266,7 +266,7 @@ pub fn solve_until(
                     if !adopt(
                         plan,
                         problem,
-                        &net,
+                        net,
                         &obj,
                         &mut fwd,
                         &mut orderer,
@@ -332,7 +332,7 @@ pub fn solve_until(
                         improved = adopt(
                             plan,
                             problem,
-                            &net,
+                            net,
                             &obj,
                             &mut fwd,
                             &mut orderer,
@@ -356,7 +356,7 @@ pub fn solve_until(
                                 if !adopt(
                                     plan,
                                     problem,
-                                    &net,
+                                    net,
                                     &obj,
                                     &mut fwd,
                                     &mut orderer,

@@ -203,7 +203,7 @@ pub fn level_until(
     let obj = Objective::new(plan);
     let durations = problem.point_durations();
     let net = problem.network();
-    let grids = Grid::pair(plan, problem, &net, durations);
+    let grids = Grid::pair(plan, problem, net, durations);
     let lb = lower_bounds(problem, &obj, grids.as_ref());
     let budget = options
         .schedules
@@ -215,7 +215,7 @@ pub fn level_until(
         Some((fwd, bwd)) => {
             let mut search = Search::new(
                 GridDecoder { fwd, bwd },
-                &net,
+                net,
                 &obj,
                 &lb,
                 &seed_list,
@@ -233,10 +233,10 @@ pub fn level_until(
             let (mut s, mut f) = (vec![0.0; n], vec![0.0; n]);
             sgs.run(problem, durations, &seed_list, &mut s, &mut f);
             let makespan = f.iter().copied().fold(0.0, f64::max);
-            let dec = SgsDecoder::new(plan, problem, &net, durations, 2.0 * makespan + 1.0);
+            let dec = SgsDecoder::new(plan, problem, net, durations, 2.0 * makespan + 1.0);
             let mut search = Search::new(
                 dec,
-                &net,
+                net,
                 &obj,
                 &lb,
                 &seed_list,

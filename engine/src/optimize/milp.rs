@@ -61,6 +61,9 @@
 
 use std::collections::BTreeMap;
 
+/// Extra capacity by team, then by bucket.
+type Overload = Vec<Vec<f64>>;
+
 use good_lp::{
     microlp, variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
     SolverModel, Variable, WithInitialSolution, WithTimeLimit,
@@ -1055,7 +1058,7 @@ impl<'a> Driver<'a> {
     /// The elastic model: the least extra capacity that lets everything in. `None` when none
     /// is needed after all (the incumbent then fits everything); otherwise the extra capacity
     /// per team and bucket, needed as late as possible, and whether its minimum is proven.
-    fn smallest_overload(&mut self) -> Result<Option<(Vec<Vec<f64>>, bool)>, String> {
+    fn smallest_overload(&mut self) -> Result<Option<(Overload, bool)>, String> {
         let inst = self.inst;
         let elastic = Model::new(inst, Mode::Elastic);
         let seed = greedy::elastic_start(inst);

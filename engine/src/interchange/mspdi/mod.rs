@@ -26,8 +26,8 @@
 //!   `Exceptions` form; base calendars resolved) as holidays. A resource calendar whose
 //!   weekdays differ from its base becomes a calendar of its own; its own non-working
 //!   exceptions become the team's time off (capacity 0).
-//! - Resources: every work resource becomes a team with capacity `MaxUnits` (rounded, at least
-//!   1) and the resource's name as its display name (`name`); availability periods below it
+//! - Resources: every work resource becomes a team with capacity `MaxUnits` (rounded, at
+//!   least one) and the resource's name as its display name (`name`); availability periods below it
 //!   become time off. A task's assignments give its team and demand (`Units`, rounded, at
 //!   least 1: demands are whole numbers, so fractional units such as 0.5 are noted with the
 //!   task and the units).

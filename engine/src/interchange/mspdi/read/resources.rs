@@ -1,5 +1,5 @@
-//! Resources: every work resource becomes a team with capacity `MaxUnits` (rounded, at least
-//! 1) and its display name; its calendar's own non-working days and its availability periods
+//! Resources: every work resource becomes a team with capacity `MaxUnits` (rounded, at
+//! least one) and its display name; its calendar's own non-working days and its availability periods
 //! below `MaxUnits` become time off.
 
 use std::collections::{HashMap, HashSet};
