@@ -720,11 +720,15 @@ impl Cx<'_> {
         // Time only runs on the plan calendar's working days: a team whose calendar shares
         // none of them could never work, and its tasks would never finish.
         for (t, team) in raw_teams.iter().zip(&teams) {
-            let (own, plan_days) = (
-                calendars[team.calendar].workdays,
-                calendars[default_calendar].workdays,
-            );
-            if dated && !(0..7).any(|d| own[d] && plan_days[d]) {
+            // An unknown calendar (already reported) resolves to index 0, which does not
+            // exist when the plan defines no calendar.
+            let (Some(own), Some(plan_cal)) = (
+                calendars.get(team.calendar),
+                calendars.get(default_calendar),
+            ) else {
+                continue;
+            };
+            if dated && !(0..7).any(|d| own.workdays[d] && plan_cal.workdays[d]) {
                 let who = Who::new("team", Some(&t.id), 0);
                 let at = t.calendar.as_ref().map_or(t.at, |c| c.at);
                 self.err_help(
@@ -732,7 +736,7 @@ impl Cx<'_> {
                     &who,
                     format!(
                         "its calendar `{}` shares no working weekday with the plan calendar `{}`, so it could never work",
-                        calendars[team.calendar].id, calendars[default_calendar].id
+                        own.id, plan_cal.id
                     ),
                     Some("give the team's calendar at least one of the plan's working weekdays".into()),
                 );
