@@ -2,6 +2,7 @@
 //! Each module is declared here; add yours with one `mod name;` line.
 mod checker;
 mod cli;
+mod files;
 mod interchange;
 mod leveling;
 mod parse;
