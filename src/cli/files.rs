@@ -1,16 +1,19 @@
-//! Reading inputs: bounded in size, regular files (or `-`) only, decoded from UTF-8 or
-//! UTF-16.
+//! Reading inputs and writing outputs so that nothing is ever lost: inputs are bounded in
+//! size and must be regular files (or `-`), an output that is an input of the same run is
+//! refused, and every output file is written to a temporary file beside it and renamed into
+//! place, so a failed or killed run leaves the old file as it was.
 
-use std::fs::{self, File};
-use std::io::Read;
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use shipdate_engine::io::text::{self, MAX_INPUT_BYTES};
 
 use super::PlanError;
 
-/// An input that this run refuses, before any work on the plan (exit 2): one over the size
-/// limit.
+/// An input or output that this run refuses, before any work on the plan (exit 2): an input
+/// over the size limit, an output that is an input.
 #[derive(Debug)]
 pub struct Refused(pub String);
 
@@ -112,4 +115,105 @@ fn kind_of(meta: &fs::Metadata) -> &'static str {
         }
     }
     "it is not a regular file"
+}
+
+/// Refuses an output path that names one of the run's inputs: the same path, or another
+/// name (a link, `./`, `..`) for the same file. `-` and outputs that do not exist yet never
+/// clash.
+pub fn check_output(output: Option<&str>, inputs: &[&str]) -> anyhow::Result<()> {
+    let Some(out) = output.filter(|o| *o != "-") else {
+        return Ok(());
+    };
+    let Ok(out_meta) = fs::metadata(out) else {
+        return Ok(());
+    };
+    for input in inputs.iter().filter(|i| **i != "-") {
+        let Ok(in_meta) = fs::metadata(input) else {
+            continue;
+        };
+        if same_file(&out_meta, &in_meta, out, input) {
+            return Err(anyhow::Error::new(Refused(format!(
+                "{out}: error: the output is the input `{input}` of this run: refusing to overwrite it (choose another output file)"
+            ))));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata, _: &str, _: &str) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::Metadata, _: &fs::Metadata, a: &str, b: &str) -> bool {
+    match (fs::canonicalize(a), fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Writes `text` to `path` all at once: into a new temporary file in the same folder, flushed
+/// to disk, then renamed over `path`. A run that fails or is killed before the rename leaves
+/// `path` as it was (a kill may leave the temporary file, named `.NAME.shipdate-*.tmp`). An
+/// existing `path` keeps its permissions; a symbolic link is followed, not replaced.
+pub fn write_atomically(path: &str, text: &str) -> anyhow::Result<()> {
+    let target = resolve_target(Path::new(path));
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .with_context(|| format!("cannot write {path}: not a file name"))?
+        .to_string_lossy()
+        .into_owned();
+    let (tmp, mut file) =
+        create_temp(&dir, &name).with_context(|| format!("cannot write {path}"))?;
+    let written = (|| -> std::io::Result<()> {
+        file.write_all(text.as_bytes())?;
+        if let Ok(old) = fs::metadata(&target) {
+            file.set_permissions(old.permissions())?;
+        }
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, &target)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {path}"));
+    }
+    Ok(())
+}
+
+/// The file a write to `path` should replace: the end of its chain of symbolic links.
+fn resolve_target(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match fs::read_link(&p) {
+            Ok(next) => {
+                p = match p.parent() {
+                    Some(dir) if next.is_relative() => dir.join(next),
+                    _ => next,
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    p
+}
+
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
+    let pid = std::process::id();
+    let mut last = None;
+    for n in 0..100u32 {
+        let tmp = dir.join(format!(".{name}.shipdate-{pid}-{n}.tmp"));
+        match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }

@@ -35,6 +35,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
+    super::files::check_output(args.output.as_deref(), &[&args.file])?;
     let src = super::read_source(&args.file)?;
     let plan_err = |diagnostics: Vec<Diagnostic>| {
         anyhow::Error::new(PlanError {

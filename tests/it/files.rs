@@ -1,4 +1,4 @@
-//! Inputs bounded, text decoded: the `shipdate` binary's file handling.
+//! Nothing lost, inputs bounded, text decoded: the `shipdate` binary's file handling.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -64,6 +64,190 @@ fn run_with_deadline(dir: &Path, args: &[&str], stdin: Stdio, limit: Duration) -
     let _ = child.kill();
     let _ = child.wait();
     None
+}
+
+fn no_temp_files(dir: &Path) {
+    let left: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".shipdate-"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+#[test]
+fn an_output_that_is_an_input_is_refused_and_the_input_kept() {
+    let dir = scratch("same");
+    let csv = std::fs::read(data("interchange/jira.csv")).unwrap();
+    std::fs::write(dir.join("jira.csv"), &csv).unwrap();
+    std::fs::copy(EXAMPLE, dir.join("plan.toml")).unwrap();
+    let plan = std::fs::read(dir.join("plan.toml")).unwrap();
+    std::fs::hard_link(dir.join("plan.toml"), dir.join("link.toml")).unwrap();
+    std::os::unix::fs::symlink("jira.csv", dir.join("sym.csv")).unwrap();
+    for args in [
+        &["import", "jira.csv", "-o", "jira.csv"][..],
+        &["import", "jira.csv", "-o", "./jira.csv"],
+        &["import", "sym.csv", "-o", "jira.csv"],
+        &["import", "jira.csv", "-o", "sym.csv"],
+        &["export", "plan.toml", "--to", "toml", "-o", "plan.toml"],
+        &["export", "plan.toml", "--to", "json", "-o", "link.toml"],
+        &["report", "plan.toml", "-o", "plan.toml"],
+    ] {
+        let r = run_in(&dir, args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("is the input") && r.stderr.contains("refusing to overwrite"),
+            "{args:?}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            std::fs::read(dir.join("jira.csv")).unwrap(),
+            csv,
+            "{args:?}"
+        );
+        assert_eq!(
+            std::fs::read(dir.join("plan.toml")).unwrap(),
+            plan,
+            "{args:?}"
+        );
+    }
+    assert!(std::fs::symlink_metadata(dir.join("sym.csv"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // A different output is fine, and so is standard output.
+    let r = run_in(&dir, &["import", "jira.csv", "-o", "jira.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_in(&dir, &["import", "jira.csv", "-o", "-"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("[[tasks]]"));
+    no_temp_files(&dir);
+}
+
+#[test]
+fn outputs_replace_files_whole_keep_permissions_and_follow_links() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = scratch("atomic");
+    std::fs::write(dir.join("out.toml"), "old").unwrap();
+    std::fs::set_permissions(dir.join("out.toml"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink("out.toml", dir.join("via-link.toml")).unwrap();
+    let r = run_in(
+        &dir,
+        &["export", EXAMPLE, "--to", "toml", "-o", "via-link.toml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let written = std::fs::read_to_string(dir.join("out.toml")).unwrap();
+    let direct = run_in(&dir, &["export", EXAMPLE, "--to", "toml"]).stdout;
+    assert_eq!(written, direct);
+    let meta = std::fs::metadata(dir.join("out.toml")).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::symlink_metadata(dir.join("via-link.toml"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    // A failing run (a plan error) leaves the old output alone.
+    std::fs::write(dir.join("out.json"), "old").unwrap();
+    let bad = data("bad-four-errors.toml");
+    let r = run_in(
+        &dir,
+        &[
+            "export",
+            bad.to_str().unwrap(),
+            "--to",
+            "json",
+            "-o",
+            "out.json",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("out.json")).unwrap(),
+        "old"
+    );
+    // An output in a folder that does not exist: an error, nothing written.
+    let r = run_in(
+        &dir,
+        &[
+            "export",
+            EXAMPLE,
+            "--to",
+            "json",
+            "-o",
+            "no/such/dir/x.json",
+        ],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("cannot write no/such/dir/x.json"),
+        "{}",
+        r.stderr
+    );
+    no_temp_files(&dir);
+}
+
+/// A plan of `n` tasks in a chain: big enough that writing its export takes a while.
+fn big_plan(n: usize) -> String {
+    let mut s = String::from("[plan]\nname = \"big\"\n[teams.t]\ncapacity = 4\n");
+    for j in 0..n {
+        s.push_str(&format!(
+            "[[tasks]]\nid = \"task-{j}\"\nname = \"A task with a longer name to make the output larger {j}\"\nteam = \"t\"\nestimate = {{ low = 1, likely = 2, high = 4 }}\n"
+        ));
+        if j > 0 {
+            s.push_str(&format!("after = [\"task-{}\"]\n", j - 1));
+        }
+    }
+    s
+}
+
+/// Runs killed at many moments, up to after they would have finished: the output is always
+/// the old file or the whole new one, never a part.
+#[test]
+fn a_run_killed_while_writing_leaves_the_old_output_intact() {
+    let dir = scratch("kill");
+    std::fs::write(dir.join("big.toml"), big_plan(20_000)).unwrap();
+    let old = "the old output\n".repeat(1000);
+    let args = ["export", "big.toml", "--to", "json", "-o", "out.json"];
+    // The whole new output, and how long a run takes.
+    let t0 = Instant::now();
+    let r = run_in(&dir, &args);
+    let full = t0.elapsed();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let new = std::fs::read(dir.join("out.json")).unwrap();
+    assert!(new.len() > 3_000_000, "{}", new.len());
+    let mut outcomes = [0usize; 2];
+    for i in 0..30u32 {
+        std::fs::write(dir.join("out.json"), &old).unwrap();
+        let mut child = Command::new(BIN)
+            .current_dir(&dir)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // From 40% of a run's time to 20% past it, where the writing happens.
+        std::thread::sleep(full.mul_f64(0.4 + 0.8 * f64::from(i) / 30.0));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = std::fs::read(dir.join("out.json")).unwrap();
+        if now == old.as_bytes() {
+            outcomes[0] += 1;
+        } else {
+            assert!(
+                now == new,
+                "kill {i}: a partial output of {} bytes",
+                now.len()
+            );
+            outcomes[1] += 1;
+        }
+        // A killed run may leave its temporary file; never the target half-written.
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            if name.contains(".shipdate-") {
+                std::fs::remove_file(dir.join(name)).unwrap();
+            }
+        }
+    }
+    eprintln!("old kept {}, new whole {}", outcomes[0], outcomes[1]);
 }
 
 #[test]
