@@ -16,6 +16,7 @@ pub mod schedule;
 pub mod simulate;
 pub mod table;
 pub mod validate;
+pub mod warnings;
 pub mod windows;
 
 /// A plan that failed to parse or validate: its diagnostics, already located.

@@ -469,3 +469,44 @@ fn a_binary_ms_project_file_says_to_save_it_as_xml() {
         );
     }
 }
+
+/// A plan of `n` unlinked tasks in one release that needs only the first: every other task
+/// has no predecessor, no successor and is outside every release.
+fn loose_plan(n: usize) -> String {
+    let mut s = String::from("[plan]\nname = \"loose\"\n");
+    for j in 0..n {
+        s.push_str(&format!("[[tasks]]\nid = \"t{j}\"\nestimate = 1\n"));
+    }
+    s.push_str("[[releases]]\nid = \"r\"\ntasks = [\"t0\"]\n");
+    s
+}
+
+#[test]
+fn many_warnings_are_grouped_by_kind() {
+    let dir = scratch("grouped");
+    std::fs::write(dir.join("p.toml"), loose_plan(2000)).unwrap();
+    let r = run_in(&dir, &["validate", "p.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "p.toml:6:1: warning: task `t1` has no predecessor: it can start on day 0 (link it to what it waits for (`after`), or to a start milestone)",
+            "p.toml: warning: 1998 more like it: `t2` (9:1), `t3` (12:1), `t4` (15:1), `t5` (18:1), `t6` (21:1), and 1993 more (--all-warnings lists each)",
+            "p.toml:6:1: warning: task `t1` has no successor: it can slip without moving anything (make a later task or a release depend on it)",
+            "p.toml: warning: 1998 more like it: `t2` (9:1), `t3` (12:1), `t4` (15:1), `t5` (18:1), `t6` (21:1), and 1993 more (--all-warnings lists each)",
+            "p.toml:6:1: warning: task `t1` is outside every release: no release needs it (add it (or a task that depends on it) to a release's `tasks`)",
+            "p.toml: warning: 1998 more like it: `t2` (9:1), `t3` (12:1), `t4` (15:1), `t5` (18:1), `t6` (21:1), and 1993 more (--all-warnings lists each)",
+        ]
+    );
+    assert!(r.stdout.starts_with("p.toml: ok"));
+    let all = run_in(&dir, &["validate", "p.toml", "--all-warnings"]);
+    assert_eq!(all.code, 0);
+    assert_eq!(all.stderr.lines().count(), 3 * 1999);
+    assert_eq!(all.stdout, r.stdout);
+    // Five of a kind are still listed one by one, as before.
+    std::fs::write(dir.join("s.toml"), loose_plan(6)).unwrap();
+    let small = run_in(&dir, &["validate", "s.toml"]);
+    assert_eq!(small.stderr.lines().count(), 15);
+    assert!(!small.stderr.contains("more like it"));
+}
