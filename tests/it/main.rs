@@ -3,6 +3,7 @@
 mod checker;
 mod cli;
 mod files;
+mod fuzz;
 mod interchange;
 mod leveling;
 mod parse;
