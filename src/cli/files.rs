@@ -160,31 +160,72 @@ fn same_file(_: &fs::Metadata, _: &fs::Metadata, a: &str, b: &str) -> bool {
 /// existing `path` keeps its permissions; a symbolic link is followed, not replaced.
 pub fn write_atomically(path: &str, text: &str) -> anyhow::Result<()> {
     let target = resolve_target(Path::new(path));
+    let like = fs::metadata(&target).ok().map(|old| old.permissions());
+    let tmp = write_temp(&target, text, like).with_context(|| format!("cannot write {path}"))?;
+    if let Err(e) = fs::rename(&tmp, &target) {
+        let _ = fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("cannot write {path}"));
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path`, which must not exist (an error of kind `AlreadyExists` if it
+/// does), all at once: into a temporary file in the same folder, flushed to disk, then
+/// linked to `path` (a link never replaces a file) and the temporary name removed, so a
+/// killed run leaves no part of `path`. On a file system without hard links, `path` is
+/// created and written directly.
+pub fn write_new(path: &str, text: &str) -> std::io::Result<()> {
+    let target = Path::new(path);
+    if fs::symlink_metadata(target).is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    let tmp = write_temp(target, text, None)?;
+    let linked = fs::hard_link(&tmp, target);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(target)?;
+            file.write_all(text.as_bytes())
+        }
+        other => other,
+    }
+}
+
+/// A new temporary file beside `target` holding `text` (with permissions `like`, if given),
+/// flushed to disk and closed: its path. Nothing is left behind on an error.
+fn write_temp(
+    target: &Path,
+    text: &str,
+    like: Option<fs::Permissions>,
+) -> std::io::Result<PathBuf> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let name = target
         .file_name()
-        .with_context(|| format!("cannot write {path}: not a file name"))?
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?
         .to_string_lossy()
         .into_owned();
-    let (tmp, mut file) =
-        create_temp(&dir, &name).with_context(|| format!("cannot write {path}"))?;
+    let (tmp, mut file) = create_temp(&dir, &name)?;
     let written = (|| -> std::io::Result<()> {
         file.write_all(text.as_bytes())?;
-        if let Ok(old) = fs::metadata(&target) {
-            file.set_permissions(old.permissions())?;
+        if let Some(permissions) = like {
+            file.set_permissions(permissions)?;
         }
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, &target)
+        file.sync_all()
     })();
-    if let Err(e) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {path}"));
+    drop(file);
+    match written {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
     }
-    Ok(())
 }
 
 /// The file a write to `path` should replace: the end of its chain of symbolic links.

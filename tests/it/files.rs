@@ -185,6 +185,41 @@ fn outputs_replace_files_whole_keep_permissions_and_follow_links() {
     no_temp_files(&dir);
 }
 
+#[test]
+fn init_writes_a_new_file_whole_and_never_replaces_one() {
+    let dir = scratch("init");
+    let r = run_in(&dir, &["init", "plan.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let written = std::fs::read_to_string(dir.join("plan.toml")).unwrap();
+    assert!(
+        written.starts_with("# A shipdate release plan."),
+        "{written}"
+    );
+    let r = run_in(&dir, &["validate", "plan.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // An existing file, and a symbolic link to none, are left alone.
+    std::os::unix::fs::symlink("nowhere.toml", dir.join("dangling.toml")).unwrap();
+    for name in ["plan.toml", "dangling.toml"] {
+        let r = run_in(&dir, &["init", name]);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("plan.toml")).unwrap(),
+        written
+    );
+    assert!(!dir.join("nowhere.toml").exists());
+    // A folder that does not exist: an error, nothing written.
+    let r = run_in(&dir, &["init", "no/such/dir/plan.toml"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("cannot write no/such/dir/plan.toml"),
+        "{}",
+        r.stderr
+    );
+    no_temp_files(&dir);
+}
+
 /// A plan of `n` tasks in a chain: big enough that writing its export takes a while.
 fn big_plan(n: usize) -> String {
     let mut s = String::from("[plan]\nname = \"big\"\n[teams.t]\ncapacity = 4\n");
