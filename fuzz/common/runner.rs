@@ -64,6 +64,10 @@ pub fn files_in(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The last panic of a thread without a name (one a target started, such as a rayon
+/// worker): the fuzz worker waiting for that target reports it.
+static UNNAMED_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
 thread_local! {
     /// The last panic of this thread, as the hook recorded it (each worker reads its own, so
     /// targets fuzzed at the same time never mix their reports).
@@ -74,15 +78,17 @@ thread_local! {
 const WORKER: &str = "fuzz-worker";
 
 /// Installs (once) a panic hook that records the message and location of a panic on a fuzz
-/// worker thread quietly (the runner reports them). A panic on any other thread (a failing
-/// assertion of a test running beside the fuzzer) goes to the hook that was there before, so
-/// its message is printed as usual.
+/// worker thread, or on a thread without a name that a target started, quietly (the runner
+/// reports them). A panic on any other named thread (a failing assertion of a test running
+/// beside the fuzzer) goes to the hook that was there before, so its message is printed as
+/// usual.
 pub fn quiet_panics() {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() != Some(WORKER) {
+            let name = std::thread::current().name().map(str::to_string);
+            if name.as_deref().is_some_and(|n| n != WORKER) {
                 previous(info);
                 return;
             }
@@ -97,8 +103,14 @@ pub fn quiet_panics() {
                 String::from("(no message)")
             };
             let first_line = msg.lines().next().unwrap_or("").to_string();
-            LAST_PANIC
-                .with(|last| *last.borrow_mut() = Some(format!("panic at {loc}: {first_line}")));
+            let what = format!("panic at {loc}: {first_line}");
+            if name.is_none() {
+                if let Ok(mut last) = UNNAMED_PANIC.lock() {
+                    *last = Some(what);
+                }
+            } else {
+                LAST_PANIC.with(|last| *last.borrow_mut() = Some(what));
+            }
         }));
     });
 }
@@ -124,6 +136,7 @@ impl Worker {
                     let r = std::panic::catch_unwind(|| run(target, &input)).map_err(|_| {
                         LAST_PANIC
                             .with(|l| l.borrow_mut().take())
+                            .or_else(|| UNNAMED_PANIC.lock().ok().and_then(|mut l| l.take()))
                             .unwrap_or_else(|| "panic".to_string())
                     });
                     if done_tx.send(r).is_err() {
