@@ -34,6 +34,7 @@ pub struct ExportArgs {
 
 /// Runs the command.
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
+    super::files::check_output(args.output.as_deref(), &[&args.plan])?;
     let plan = super::load_plan(&args.plan)?;
     let text = match args.to {
         ExportFormat::Toml => io::to_toml(&plan),
@@ -45,14 +46,13 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     write_output(args.output.as_deref(), &text)
 }
 
-/// Writes `text` to `path`, or to standard output for `None` or `-`; says where on standard
-/// error when it is a file.
+/// Writes `text` to `path` (all at once, see [`super::files::write_atomically`]), or to
+/// standard output for `None` or `-`; says where on standard error when it is a file.
 pub fn write_output(path: Option<&str>, text: &str) -> anyhow::Result<()> {
-    use anyhow::Context as _;
     match path {
         None | Some("-") => super::emit(text),
         Some(p) => {
-            std::fs::write(p, text).with_context(|| format!("cannot write {p}"))?;
+            super::files::write_atomically(p, text)?;
             eprintln!("wrote {p}");
             Ok(())
         }

@@ -21,6 +21,10 @@ pub struct ImportArgs {
     /// The plan's start date, YYYY-MM-DD (CSV; default: an undated plan in periods).
     #[arg(long)]
     pub start: Option<String>,
+    /// List every import note (by default a kind with more than five is shown as its first
+    /// note and a count with the first few others).
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 fn stem(path: &str) -> String {
@@ -35,6 +39,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
+    super::files::check_output(args.output.as_deref(), &[&args.file])?;
     let src = super::read_source(&args.file)?;
     let plan_err = |diagnostics: Vec<Diagnostic>| {
         anyhow::Error::new(PlanError {
@@ -83,8 +88,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
     if let (Some(name), false) = (&args.name, ext == "csv") {
         plan.name = name.clone();
     }
-    for n in &notes {
-        eprintln!("{}", n.render(&args.file));
+    for line in super::warnings::warning_lines(&notes, &args.file, args.all_warnings) {
+        eprintln!("{line}");
     }
     let json = args
         .output

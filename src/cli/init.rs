@@ -1,7 +1,5 @@
 //! `shipdate init`: write a commented starter plan.
 
-use std::io::Write as _;
-
 use anyhow::Context as _;
 use clap::Args;
 
@@ -128,22 +126,16 @@ pub fn run(args: &InitArgs) -> anyhow::Result<()> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| (d.as_secs() / 86_400) as i64);
     let text = starter(&args.file, today);
-    let mut f = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&args.file)
-    {
-        Ok(f) => f,
+    match super::files::write_new(&args.file, &text) {
+        Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             anyhow::bail!(
                 "{} already exists; not overwriting it (choose another name)",
                 args.file
             )
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot create {}", args.file)),
-    };
-    f.write_all(text.as_bytes())
-        .with_context(|| format!("cannot write {}", args.file))?;
+        Err(e) => return Err(e).with_context(|| format!("cannot write {}", args.file)),
+    }
     eprintln!(
         "wrote {}: a starter plan. Next: shipdate validate {}",
         args.file, args.file

@@ -1,6 +1,6 @@
 //! One module per command; shared plan loading and error reporting.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -8,6 +8,7 @@ use shipdate_engine::io::{self, Format};
 use shipdate_engine::{Diagnostic, Plan, Severity};
 
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod init;
 pub mod report;
@@ -15,6 +16,7 @@ pub mod schedule;
 pub mod simulate;
 pub mod table;
 pub mod validate;
+pub mod warnings;
 pub mod windows;
 
 /// A plan that failed to parse or validate: its diagnostics, already located.
@@ -53,17 +55,11 @@ pub fn load_plan(path: &str) -> anyhow::Result<Plan> {
     })
 }
 
-/// The text of a file, or of standard input for `-`.
+/// The text of a file, or of standard input for `-`: at most
+/// [`shipdate_engine::io::text::MAX_INPUT_BYTES`], a regular file, decoded from UTF-8 or
+/// UTF-16 (see [`files::read_text`]).
 pub fn read_source(path: &str) -> anyhow::Result<String> {
-    if path == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading the plan from standard input")?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))
-    }
+    files::read_text(path)
 }
 
 /// Writes `text` to standard output, treating a closed pipe as success.
@@ -88,6 +84,10 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
             let _ = writeln!(stderr, "{}", d.render(&plan_err.file));
         }
         let _ = writeln!(stderr, "{plan_err}");
+        return ExitCode::from(2);
+    }
+    if let Some(refused) = err.downcast_ref::<files::Refused>() {
+        eprintln!("{refused}");
         return ExitCode::from(2);
     }
     eprintln!("error: {err:#}");

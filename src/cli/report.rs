@@ -28,6 +28,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     if args.iterations == 0 {
         anyhow::bail!("--iterations must be at least 1");
     }
+    super::files::check_output(Some(&args.output), &[&args.plan])?;
     let plan = super::load_plan(&args.plan)?;
     let sched = dispatch::schedule(&plan);
     let sim = simulate::simulate(

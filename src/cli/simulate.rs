@@ -42,7 +42,7 @@ pub struct SimulateArgs {
     /// platform.
     #[arg(long, default_value_t = DEFAULT_SEED)]
     pub seed: u64,
-    /// Worker threads (default: one per core). Does not change the results.
+    /// Worker threads (default: one per core; at most 256). Does not change the results.
     #[arg(long)]
     pub threads: Option<usize>,
     /// Critical-path simulation: ignore team capacity (links, lags and calendars still hold).
@@ -60,6 +60,10 @@ pub struct SimulateArgs {
 /// critical-path mode is about 50 times faster).
 const LONG_RUN: usize = 3_000_000;
 
+/// The most worker threads `--threads` may ask for: more only adds start-up time and memory
+/// (each thread keeps its own scratch space), and a huge count would not finish starting.
+pub const MAX_THREADS: usize = 256;
+
 /// Runs the command.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
     if args.iterations == 0 {
@@ -67,6 +71,11 @@ pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
     }
     if args.threads == Some(0) {
         anyhow::bail!("--threads must be at least 1");
+    }
+    if let Some(t) = args.threads.filter(|&t| t > MAX_THREADS) {
+        anyhow::bail!(
+            "--threads {t} is more than {MAX_THREADS}, the most shipdate starts (the results are the same on any thread count)"
+        );
     }
     let plan = super::load_plan(&args.plan)?;
     let options = Options {

@@ -10,13 +10,18 @@ use shipdate_engine::model::{Estimate, Plan, When};
 pub struct ValidateArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// List every plan-quality warning (by default a kind with more than five is shown as its
+    /// first warning and a count with the first few others).
+    #[arg(long)]
+    pub all_warnings: bool,
 }
 
 /// Runs the command.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<()> {
     let plan = super::load_plan(&args.plan)?;
-    for w in shipdate_engine::lint::lint(&plan) {
-        eprintln!("{}", w.render(&args.plan));
+    let warnings = shipdate_engine::lint::lint(&plan);
+    for line in super::warnings::warning_lines(&warnings, &args.plan, args.all_warnings) {
+        eprintln!("{line}");
     }
     super::emit(&summary(&plan, &args.plan))
 }

@@ -4,6 +4,8 @@
 #[path = "../../engine/tests/behaviour/checker.rs"]
 mod checker;
 mod cli;
+mod files;
+mod fuzz;
 mod fuzz_findings;
 mod interchange;
 mod leveling_cli;

@@ -11,6 +11,7 @@
 mod convert;
 mod json;
 mod psplib;
+pub mod text;
 mod toml_tree;
 mod tree;
 mod write;

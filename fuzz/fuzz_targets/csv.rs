@@ -1,0 +1,9 @@
+//! libFuzzer target: the csv reader on arbitrary bytes (`cargo +nightly fuzz run csv`).
+#![no_main]
+
+#[path = "../common/mod.rs"]
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    common::run(common::Target::Csv, data);
+});
