@@ -2,16 +2,16 @@
 //!
 //! Every loop over plan time (finding the day on which enough work is done, walking a team's
 //! capacity changes across a task, building the tables of irregular days) is bounded by the
-//! values a plan may hold. [`check`] refuses, at validation, the values past those limits, so
-//! that a plan that validates is scheduled and simulated in bounded time and every date the
-//! engine prints has four digits:
+//! values a plan may hold. The field limits of [`crate::validate`] come first (no duration or
+//! lag past [`MAX_SPAN`], dates from 1900 to 2199); [`check`] then refuses, at validation, what
+//! only the time axis can judge, so that a plan that validates is scheduled and simulated in
+//! bounded time:
 //!
-//! - no single duration or lag (an estimate's parameters, a risk's impact, a link's lag) is
-//!   longer than [`MAX_SPAN`] working days (periods when undated), nor a lognormal's 99th
-//!   percentile;
-//! - every date of a dated plan lies within [`HORIZON`] calendar days of the plan start, and the
-//!   start is early enough that the horizon ends by [`LAST_DATE`]; every period of an undated
-//!   plan (windows, targets, time off, freezes, cadences) lies within [`HORIZON`] periods of 0;
+//! - no lognormal (an estimate or a risk's impact) has its 99th percentile past [`MAX_SPAN`]
+//!   working days (periods when undated);
+//! - every date of a dated plan lies within [`HORIZON`] calendar days of the plan start; every
+//!   period of an undated plan (windows, targets, time off, freezes, cadences) lies within
+//!   [`HORIZON`] periods of 0;
 //! - no team, and not the plan calendar, goes more than [`MAX_GAP`] calendar days (periods) in a
 //!   row without a working day.
 //!
@@ -22,9 +22,7 @@
 //! than [`MAX_SPAN`] is cut to [`MAX_SPAN`]. Since a valid lognormal's 99th percentile lies
 //! within [`MAX_SPAN`], the cut never moves a reported percentile up to P99.
 
-use chrono::NaiveDate;
-
-use super::{add_days, TeamCalendar, Timeline};
+use super::{TeamCalendar, Timeline};
 use crate::model::{Cadence, Estimate, Plan, When, Z90};
 
 /// The longest single duration or lag a plan may hold, in working days (periods when
@@ -42,12 +40,6 @@ pub const HORIZON: i64 = 36_525;
 /// The most consecutive calendar days (periods when undated) that a team or the plan calendar
 /// may go without a working day: each must work at least once in every `MAX_GAP + 1` days.
 pub const MAX_GAP: i64 = 366;
-
-/// The last date the engine serves (dates keep four-digit years).
-pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
-    Some(d) => d,
-    None => panic!("9999-12-31 is a date"),
-};
 
 /// One step of a path into the plan's structure: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,20 +96,16 @@ fn number(v: f64) -> String {
     }
 }
 
-/// The latest plan start whose horizon ends by [`LAST_DATE`].
-pub fn last_start() -> NaiveDate {
-    add_days(LAST_DATE, -HORIZON).unwrap_or(LAST_DATE)
-}
-
 /// Checks a plan against the time axis's limits (see the module documentation) and returns
 /// every value past them, in plan order.
 ///
-/// The values (durations, lags, dates, periods) are checked on any plan, however it was built;
-/// the working stretches only when those pass and the plan is otherwise valid (its calendar
-/// and team indices in range), since they are read from its [`Timeline`].
+/// Meant for a plan within the field limits ([`crate::validate::validate`] calls it then). The
+/// values (lognormal tails, dates, periods) are checked on any plan, however it was built; the
+/// working stretches only when those pass and the plan is otherwise valid (its calendar and
+/// team indices in range), since they are read from its [`Timeline`].
 ///
 /// ```
-/// use shipdate_engine::calendar::limits::{check, Key, MAX_SPAN};
+/// use shipdate_engine::calendar::limits::{check, Key};
 /// let plan = shipdate_engine::io::parse_str(
 ///     "[plan]\nname = \"p\"\n[[tasks]]\nid = \"a\"\nestimate = 5\n",
 ///     shipdate_engine::io::Format::Toml,
@@ -125,7 +113,8 @@ pub fn last_start() -> NaiveDate {
 /// .unwrap();
 /// assert!(check(&plan).is_empty());
 /// let mut long = plan.clone();
-/// long.tasks[0].estimate = shipdate_engine::model::Estimate::Fixed { value: 2.0 * MAX_SPAN };
+/// // Median 20, p90 300: the 99th percentile is 2728 days, past the span.
+/// long.tasks[0].estimate = shipdate_engine::model::Estimate::Lognormal { median: 20.0, p90: 300.0 };
 /// let errors = check(&long);
 /// assert_eq!(errors.len(), 1);
 /// assert_eq!(errors[0].path[0], Key::Name("tasks".into()));
@@ -141,7 +130,6 @@ pub fn check(plan: &Plan) -> Vec<LimitError> {
 /// The value checks of [`check`] alone: safe on any plan, even one with indices out of range.
 pub fn check_values(plan: &Plan) -> Vec<LimitError> {
     let mut out = Vec::new();
-    check_start(plan, &mut out);
     check_calendars(plan, &mut out);
     check_teams(plan, &mut out);
     check_tasks(plan, &mut out);
@@ -161,24 +149,6 @@ fn push(out: &mut Vec<LimitError>, path: Vec<Key>, subject: Option<&str>, messag
         subject: subject.map(str::to_string),
         message,
     });
-}
-
-fn check_start(plan: &Plan, out: &mut Vec<LimitError>) {
-    if let Some(start) = plan.start {
-        if start > last_start() {
-            push(
-                out,
-                path!["plan", "start"],
-                None,
-                format!(
-                    "[plan]: `start` {start} is too late: a plan's dates reach {HORIZON} days \
-                     (100 years) past its start and shipdate serves dates up to {LAST_DATE}, \
-                     so the start must be on or before {}",
-                    last_start()
-                ),
-            );
-        }
-    }
 }
 
 /// Why `when` lies outside the horizon, if it does.
@@ -242,56 +212,6 @@ fn check_teams(plan: &Plan, out: &mut Vec<LimitError>) {
     }
 }
 
-/// The parameters of an estimate with their keys in the plan format.
-fn parameters(e: &Estimate) -> Vec<(&'static str, f64)> {
-    match *e {
-        Estimate::Fixed { value } => vec![("value", value)],
-        Estimate::Uniform { low, high } => vec![("low", low), ("high", high)],
-        Estimate::Pert { low, likely, high } | Estimate::Triangular { low, likely, high } => {
-            vec![("low", low), ("likely", likely), ("high", high)]
-        }
-        Estimate::Lognormal { median, p90 } => vec![("median", median), ("p90", p90)],
-    }
-}
-
-/// Errors for the estimate parameters longer than [`MAX_SPAN`].
-fn check_estimate(
-    e: &Estimate,
-    at: Vec<Key>,
-    label: &str,
-    field: &str,
-    subject: Option<&str>,
-    out: &mut Vec<LimitError>,
-) {
-    let before = out.len();
-    for (key, v) in parameters(e) {
-        if v.abs() > MAX_SPAN {
-            let mut path = at.clone();
-            if !matches!(e, Estimate::Fixed { .. }) {
-                path.push(Key::from(key));
-            }
-            let name = if matches!(e, Estimate::Fixed { .. }) {
-                format!("`{field}`")
-            } else {
-                format!("`{field}` `{key}`")
-            };
-            push(
-                out,
-                path,
-                subject,
-                format!(
-                    "{label}: {name} is {}, longer than the longest duration shipdate \
-                     schedules ({MAX_SPAN} working days, about 8 years)",
-                    number(v)
-                ),
-            );
-        }
-    }
-    if out.len() == before {
-        check_tail(e, at, label, field, subject, out);
-    }
-}
-
 /// The standard normal 99th percentile.
 const Z99: f64 = 2.326_347_874_040_840_8;
 
@@ -308,7 +228,8 @@ fn lognormal_p99(e: &Estimate) -> Option<f64> {
 }
 
 /// The error for a lognormal whose tail reaches past [`MAX_SPAN`] before its 99th percentile,
-/// where the simulation's cut would change what it reports.
+/// where the simulation's cut would change what it reports. (Its parameters are within the
+/// span: the field limits checked them.)
 fn check_tail(
     e: &Estimate,
     mut path: Vec<Key>,
@@ -350,7 +271,7 @@ fn check_tasks(plan: &Plan, out: &mut Vec<LimitError>) {
     for (j, task) in plan.tasks.iter().enumerate() {
         let label = task_label(plan, j);
         let subject = Some(task.id.as_str());
-        check_estimate(
+        check_tail(
             &task.estimate,
             path!["tasks", j, "estimate"],
             &label,
@@ -358,20 +279,6 @@ fn check_tasks(plan: &Plan, out: &mut Vec<LimitError>) {
             subject,
             out,
         );
-        for (k, link) in task.after.iter().enumerate() {
-            if link.lag.abs() > MAX_SPAN {
-                push(
-                    out,
-                    path!["tasks", j, "after", k, "lag"],
-                    subject,
-                    format!(
-                        "{label}: `lag` is {}, longer than the longest lag shipdate \
-                         schedules ({MAX_SPAN} working days either way, about 8 years)",
-                        number(link.lag)
-                    ),
-                );
-            }
-        }
     }
 }
 
@@ -382,7 +289,7 @@ fn check_risks(plan: &Plan, out: &mut Vec<LimitError>) {
         } else {
             format!("risk `{}`", risk.id)
         };
-        check_estimate(
+        check_tail(
             &risk.impact,
             path!["risks", r, "impact"],
             &label,

@@ -67,25 +67,19 @@ pub(crate) fn convert(src: &str, root: &Node) -> Result<Plan, Vec<Diagnostic>> {
         spans: Spans::default(),
     };
     let plan = cx.plan(root);
-    let mut errs = cx.errs;
-    errs.extend(validate_with(&plan, &cx.spans));
-    if errs.is_empty() {
-        // The time axis: a plan within the field limits can still span more working time
-        // than the calendars can serve.
-        let mut cx = Cx {
-            loc: Locator::new(src),
-            errs: Vec::new(),
-            spans: Spans::default(),
-        };
+    let found = validate_with(&plan, &cx.spans);
+    cx.errs.extend(found);
+    if cx.errs.is_empty() {
+        // The time axis: a plan within the field limits can still reach past what the
+        // calendars serve (see validate::validate, which adds the same without positions).
         for e in crate::calendar::limits::check(&plan) {
             cx.raw(locate(root, &e.path), e.subject.as_deref(), e.message, None);
         }
-        errs = cx.errs;
     }
-    if errs.is_empty() {
+    if cx.errs.is_empty() {
         Ok(plan)
     } else {
-        Err(super::sorted(errs))
+        Err(super::sorted(cx.errs))
     }
 }
 
