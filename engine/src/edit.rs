@@ -419,12 +419,7 @@ fn change_link(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
                     p.tasks[b].id, p.tasks[a].id
                 )));
             }
-            p.tasks[b].after.push(Link {
-                pred: a,
-                kind: LinkKind::FS,
-                lag: 0.0,
-                pos: None,
-            });
+            p.tasks[b].after.push(Link::new(a, LinkKind::FS, 0.0));
         }
         Edit::SetLink {
             task,
@@ -459,17 +454,12 @@ fn change_risk(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
                 ));
             }
             let id = free_id("risk", |id| p.risks.iter().any(|r| r.id == id));
-            p.risks.push(Risk {
-                id,
-                probability: 0.2,
-                impact: Estimate::Pert {
-                    low: 1.0,
-                    likely: 2.0,
-                    high: 5.0,
-                },
-                tasks: vec![0],
-                pos: None,
-            });
+            let impact = Estimate::Pert {
+                low: 1.0,
+                likely: 2.0,
+                high: 5.0,
+            };
+            p.risks.push(Risk::new(id, 0.2, impact, vec![0]));
         }
         Edit::RenameRisk { risk, id } => row(&mut p.risks, "risk", *risk)?.id = id.trim().into(),
         Edit::SetRiskProbability { risk, probability } => {

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::diag::{suggest, Diagnostic, Pos};
-use crate::model::{Calendar, Estimate, Link, LinkKind, Plan, Release, Task, TaskKind, Team};
+use crate::model::{Estimate, Link, LinkKind, Plan, Release, Task, Team};
 
 /// What the CSV does not say: the plan's name and start date.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -191,21 +191,15 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
         errs.sort_by_key(|d| (d.pos.is_none(), d.pos));
         return Err(errs);
     }
-    let plan = Plan {
-        name: if options.name.trim().is_empty() {
-            "Imported plan".into()
-        } else {
-            options.name.clone()
-        },
-        start: options.start,
-        calendars: vec![Calendar::standard()],
-        default_calendar: 0,
-        teams,
-        tasks,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases,
-    };
+    let mut plan = Plan::new(if options.name.trim().is_empty() {
+        "Imported plan"
+    } else {
+        options.name.as_str()
+    });
+    plan.start = options.start;
+    plan.teams = teams;
+    plan.tasks = tasks;
+    plan.releases = releases;
     super::revalidate(&plan)
 }
 
@@ -489,14 +483,7 @@ impl Reader<'_> {
         for r in parsed {
             let team = r.team.as_ref().map(|name| {
                 teams.iter().position(|t| &t.id == name).unwrap_or_else(|| {
-                    teams.push(Team {
-                        id: name.clone(),
-                        name: None,
-                        capacity: 1,
-                        calendar: 0,
-                        time_off: Vec::new(),
-                        pos: None,
-                    });
+                    teams.push(Team::new(name.clone(), 1));
                     teams.len() - 1
                 })
             });
@@ -516,18 +503,12 @@ impl Reader<'_> {
                     None => releases.push(Release::new(rel.clone(), vec![j])),
                 }
             }
-            tasks.push(Task {
-                id: r.id.clone(),
-                name: r.name.clone().filter(|n| !n.is_empty()),
-                team,
-                demand,
-                extra_demands: Vec::new(),
-                estimate: r.estimate,
-                after,
-                kind: TaskKind::Work,
-                optional: false,
-                pos: None,
-            });
+            let mut task = Task::new(r.id.clone(), r.estimate);
+            task.name = r.name.clone().filter(|n| !n.is_empty());
+            task.team = team;
+            task.demand = demand;
+            task.after = after;
+            tasks.push(task);
         }
         (teams, tasks, releases)
     }
@@ -543,12 +524,7 @@ impl Reader<'_> {
                         .with_subject(&r.id);
                     self.errs.push(d);
                 }
-                Some(&p) => after.push(Link {
-                    pred: p,
-                    kind: LinkKind::FS,
-                    lag: 0.0,
-                    pos: None,
-                }),
+                Some(&p) => after.push(Link::new(p, LinkKind::FS, 0.0)),
                 None => {
                     let mut d = Diagnostic::error(
                         self.pos(c.at),

@@ -120,12 +120,7 @@ fn add_link(
             19 | 20 => raw_lag / 100.0 * leaves.tasks[p].estimate.point(),
             f => cx.working_days(raw_lag / 10.0, Some(f)),
         };
-        let link = Link {
-            pred: p,
-            kind,
-            lag: tidy(lag),
-            pos: None,
-        };
+        let link = Link::new(p, kind, tidy(lag));
         if !links
             .iter()
             .any(|l| l.pred == p && l.kind == kind && l.lag == link.lag)

@@ -92,14 +92,12 @@ fn team(cx: &mut Cx, r: &Element, name: &str, id: String, cals: &mut Calendars) 
     if let Some(ap) = r.child("AvailabilityPeriods") {
         time_off.extend(availability(ap, max_units, capacity));
     }
-    Team {
-        name: (name != id).then(|| name.to_string()),
-        id,
-        capacity,
-        calendar,
-        time_off,
-        pos: None,
-    }
+    let display = (name != id).then(|| name.to_string());
+    let mut team = Team::new(id, capacity);
+    team.name = display;
+    team.calendar = calendar;
+    team.time_off = time_off;
+    team
 }
 
 /// Runs of consecutive days off as time off with capacity 0.

@@ -199,22 +199,15 @@ pub(super) fn leaves<'a, 'o>(
         out.index.insert(t.uid, out.tasks.len());
         out.raw.push(t);
         out.spans.push(span);
-        out.tasks.push(Task {
-            id,
-            name,
-            team: None,
-            demand: 0,
-            extra_demands: Vec::new(),
-            estimate: if kind == TaskKind::Milestone {
-                Estimate::Fixed { value: 0.0 }
-            } else {
-                estimate(cx, el, days)
-            },
-            after: Vec::new(),
-            kind,
-            optional: false,
-            pos: None,
-        });
+        let estimate = if kind == TaskKind::Milestone {
+            Estimate::Fixed { value: 0.0 }
+        } else {
+            estimate(cx, el, days)
+        };
+        let mut task = Task::new(id, estimate);
+        task.name = name;
+        task.kind = kind;
+        out.tasks.push(task);
     }
     let summaries = outline.raw.iter().filter(|t| t.summary).count();
     if summaries > 0 {
