@@ -164,248 +164,352 @@ pub fn solve_until(
     options: &ExactOptions,
     stop: Option<&dyn Fn() -> bool>,
 ) -> Result<Exact, ExactError> {
-    let stop_now = || stop.is_some_and(|f| f());
-    let net = problem.network();
     let durations = problem.point_durations();
-    let (mut fwd, bwd) =
-        Grid::pair(plan, problem, net, durations).ok_or(ExactError::NotIntegral)?;
+    let (fwd, bwd) =
+        Grid::pair(plan, problem, problem.network(), durations).ok_or(ExactError::NotIntegral)?;
     drop(bwd);
-    let obj = Objective::new(plan);
-    let m = obj.len();
-    let mut best = super::level_until(plan, problem, &options.heuristic, stop);
-    let mut ub: Vec<i64> = best.fitness.iter().map(|&x| x.round() as i64).collect();
-    let mut lb: Vec<i64> = best
-        .lower_bound
-        .iter()
-        .map(|&x| (x - 1e-6).ceil() as i64)
-        .collect();
-    // The time limit counts the solver's own time (microlp measures it, on wasm too).
-    let mut spent = 0.0f64;
-    let remaining = |spent: f64| options.time_limit.map(|s| (s - spent).max(0.0));
-    let n = plan.tasks.len();
-    let topo = problem.topological_order();
-    let mut stopped = None;
-    let (mut solves, mut nodes, mut search_nodes, mut branch_nodes) = (0usize, 0u64, 0u64, 0u64);
-    let mut fixed: Vec<i64> = Vec::new();
-    let mut orderer = Orderer::default();
-    // Beyond every schedule the serial scheme makes: the latest release time plus the sum
-    // of durations and positive lags.
-    let horizon = fwd.releases().iter().copied().max().unwrap_or(0).max(0)
-        + fwd.durations().iter().sum::<i64>()
-        + (0..n)
-            .flat_map(|j| fwd.links(j).map(|l| l.2.max(0)).collect::<Vec<_>>())
-            .sum::<i64>()
-        + 1;
-    let grid_copy = fwd.clone();
-    let mut propagator = Propagator::new(&grid_copy, topo);
+    let best = super::level_until(plan, problem, &options.heuristic, stop);
+    let horizon = horizon(&fwd, plan.tasks.len());
+    // The searches read the grid as it was; `fwd` decodes each schedule found.
+    let grid = fwd.clone();
+    let mut propagator = Propagator::new(&grid, problem.topological_order());
     propagator.stop = stop;
-    'components: for c in 0..m {
+    let mut proof = Proof {
+        plan,
+        problem,
+        options,
+        stop,
+        obj: Objective::new(plan),
+        grid: &grid,
+        propagator,
+        horizon,
+        fwd,
+        orderer: Orderer::default(),
+        ub: rounded(&best.fitness),
+        lb: best
+            .lower_bound
+            .iter()
+            .map(|&x| (x - 1e-6).ceil() as i64)
+            .collect(),
+        best,
+        fixed: Vec::new(),
+        spent: 0.0,
+        solves: 0,
+        nodes: 0,
+        search_nodes: 0,
+        branch_nodes: 0,
+    };
+    let mut stopped = None;
+    for c in 0..proof.obj.len() {
+        if let Err(why) = proof.settle(c) {
+            stopped = Some(why);
+            break;
+        }
+        proof.fixed.push(proof.ub[c]);
+    }
+    Ok(proof.finish(stopped))
+}
+
+/// Beyond every schedule the serial scheme makes: the latest release time plus the sum of
+/// durations and positive lags.
+fn horizon(g: &Grid, n: usize) -> i64 {
+    let lags: i64 = (0..n)
+        .flat_map(|j| g.links(j).map(|l| l.2.max(0)).collect::<Vec<_>>())
+        .sum();
+    g.releases().iter().copied().max().unwrap_or(0).max(0)
+        + g.durations().iter().sum::<i64>()
+        + lags
+        + 1
+}
+
+/// An objective vector as whole numbers (on the grid, every component is one).
+fn rounded(fitness: &[f64]) -> Vec<i64> {
+    fitness.iter().map(|&x| x.round() as i64).collect()
+}
+
+/// What one question about a component ended with.
+enum Step {
+    /// The component is settled: its upper bound is proven.
+    Settled,
+    /// A better schedule was adopted: ask again below it.
+    Improved,
+    /// The question stayed open; the model is next.
+    Open,
+}
+
+/// One proof in progress: the incumbent, the bounds of each objective component, the
+/// components already fixed at their optimum, and the effort spent.
+struct Proof<'a> {
+    plan: &'a Plan,
+    problem: &'a Problem,
+    options: &'a ExactOptions,
+    stop: Option<&'a dyn Fn() -> bool>,
+    obj: Objective,
+    /// The grid as the heuristic left it, read by the searches.
+    grid: &'a Grid,
+    propagator: Propagator<'a>,
+    horizon: i64,
+    /// The grid that decodes each schedule found.
+    fwd: Grid,
+    orderer: Orderer,
+    best: Leveled,
+    ub: Vec<i64>,
+    lb: Vec<i64>,
+    fixed: Vec<i64>,
+    /// The solver's own time (microlp measures it, on wasm too): the time limit counts it.
+    spent: f64,
+    solves: usize,
+    nodes: u64,
+    search_nodes: u64,
+    branch_nodes: u64,
+}
+
+impl Proof<'_> {
+    fn stop_now(&self) -> bool {
+        self.stop.is_some_and(|f| f())
+    }
+
+    fn remaining(&self) -> Option<f64> {
+        self.options.time_limit.map(|s| (s - self.spent).max(0.0))
+    }
+
+    /// Asks "is there a schedule better on component `c`?" until it is settled; `Err` when a
+    /// limit or the solver stops the proof.
+    fn settle(&mut self, c: usize) -> Result<(), Stop> {
         loop {
-            if ub[c] <= lb[c] {
-                lb[c] = ub[c];
-                break;
+            if self.ub[c] <= self.lb[c] {
+                self.lb[c] = self.ub[c];
+                return Ok(());
             }
-            if remaining(spent) == Some(0.0) || stop_now() {
-                stopped = Some(Stop::TimeLimit);
-                break 'components;
+            if self.remaining() == Some(0.0) || self.stop_now() {
+                return Err(Stop::TimeLimit);
             }
-            // Raise the bound first where shaving alone rules a value out (destructive bound).
-            while lb[c] < ub[c] {
-                if stop_now() {
-                    stopped = Some(Stop::TimeLimit);
-                    break 'components;
-                }
-                let (_, _, deadline) = Model::scope(plan, &obj, topo, &fixed, c, lb[c], horizon);
-                let mut w = Windows {
-                    es: fwd.releases().to_vec(),
-                    lf: deadline,
-                };
-                if propagator.shave(&mut w, 2) {
-                    break;
-                }
-                lb[c] += 1;
+            self.raise_bound(c)?;
+            if self.ub[c] <= self.lb[c] {
+                self.lb[c] = self.ub[c];
+                return Ok(());
             }
-            if ub[c] <= lb[c] {
-                lb[c] = ub[c];
-                break;
+            self.question(c)?;
+        }
+    }
+
+    /// Raises the lower bound first where shaving alone rules a value out (destructive bound).
+    fn raise_bound(&mut self, c: usize) -> Result<(), Stop> {
+        let topo = self.problem.topological_order();
+        while self.lb[c] < self.ub[c] {
+            if self.stop_now() {
+                return Err(Stop::TimeLimit);
             }
-            let target = ub[c] - 1;
-            let (member, goal, deadline) =
-                Model::scope(plan, &obj, topo, &fixed, c, target, horizon);
+            let scope = Model::scope(
+                self.plan,
+                &self.obj,
+                topo,
+                &self.fixed,
+                c,
+                self.lb[c],
+                self.horizon,
+            );
             let mut w = Windows {
-                es: fwd.releases().to_vec(),
-                lf: deadline,
+                es: self.fwd.releases().to_vec(),
+                lf: scope.2,
             };
-            if !propagator.shave(&mut w, 4) {
-                // Propagation empties a window: nothing meets the target.
-                lb[c] = ub[c];
+            if self.propagator.shave(&mut w, 2) {
                 break;
             }
-            // The branch and bound over delaying alternatives where the links allow it, then
-            // (or else) a short propagation search: they settle most questions in milliseconds.
-            let mut answer = Err(());
-            if let Some(mut bnb) =
-                Dh::new(&grid_copy, topo, &member, &w, options.branch_nodes, stop)
-            {
-                answer = bnb.solve();
-                branch_nodes += bnb.nodes;
+            self.lb[c] += 1;
+        }
+        Ok(())
+    }
+
+    /// One question: can component `c` be one better than the incumbent? Settles it, adopts a
+    /// better schedule, or leaves it to the next round.
+    fn question(&mut self, c: usize) -> Result<(), Stop> {
+        let target = self.ub[c] - 1;
+        let topo = self.problem.topological_order();
+        let (member, goal, deadline) = Model::scope(
+            self.plan,
+            &self.obj,
+            topo,
+            &self.fixed,
+            c,
+            target,
+            self.horizon,
+        );
+        let mut w = Windows {
+            es: self.fwd.releases().to_vec(),
+            lf: deadline,
+        };
+        if !self.propagator.shave(&mut w, 4) {
+            // Propagation empties a window: nothing meets the target.
+            self.lb[c] = self.ub[c];
+            return Ok(());
+        }
+        match self.quick_answer(c, &member, &w)? {
+            Step::Settled | Step::Improved => return Ok(()),
+            Step::Open => {}
+        }
+        let d = self.fwd.durations();
+        let binaries: usize = (0..self.plan.tasks.len())
+            .filter(|&j| member[j])
+            .map(|j| (w.lf[j] - d[j] - w.es[j] + 1).max(0) as usize)
+            .sum();
+        let outcome = if binaries > self.options.max_binaries {
+            // Too large for the solver in reasonable time: straight to the search.
+            Outcome::Done {
+                starts: None,
+                optimal: false,
+                bound: None,
+                nodes: 0,
+                seconds: 0.0,
+                reason: Some(Stop::ModelTooLarge(binaries)),
             }
-            if answer.is_err() && !stop_now() {
-                let mut k = 0;
-                answer = propagator
-                    .search(&w, &mut k, options.search_nodes / 20)
-                    .map(|found| found.map(|ws| starts_of(&member, &ws)));
-                search_nodes += k;
+        } else {
+            self.solves += 1;
+            Model::build(&self.fwd, topo, &member, &goal, &w, target, self.lb[c])
+                .solve(self.options.node_limit, self.remaining())
+        };
+        self.take(c, outcome, &member, &w)
+    }
+
+    /// The branch and bound over delaying alternatives where the links allow it, then (or
+    /// else) a short propagation search: they settle most questions in milliseconds.
+    fn quick_answer(&mut self, c: usize, member: &[bool], w: &Windows) -> Result<Step, Stop> {
+        let mut answer = Err(());
+        let nodes = self.options.branch_nodes;
+        let topo = self.problem.topological_order();
+        if let Some(mut bnb) = Dh::new(self.grid, topo, member, w, nodes, self.stop) {
+            answer = bnb.solve();
+            self.branch_nodes += bnb.nodes;
+        }
+        if answer.is_err() && !self.stop_now() {
+            let mut k = 0;
+            answer = self
+                .propagator
+                .search(w, &mut k, self.options.search_nodes / 20)
+                .map(|found| found.map(|ws| starts_of(member, &ws)));
+            self.search_nodes += k;
+        }
+        match answer {
+            Ok(None) => {
+                self.lb[c] = self.ub[c];
+                Ok(Step::Settled)
             }
-            match answer {
-                Ok(None) => {
-                    lb[c] = ub[c];
-                    break;
-                }
-                Ok(Some(starts)) => {
-                    if !adopt(
-                        plan,
-                        problem,
-                        net,
-                        &obj,
-                        &mut fwd,
-                        &mut orderer,
-                        &starts,
-                        &mut best,
-                    ) {
-                        // Cannot happen on the grid (the scheme never starts a task later).
-                        stopped = Some(Stop::Solver("a found schedule did not decode".into()));
-                        break 'components;
-                    }
-                    ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
-                    continue;
-                }
-                Err(()) if stop_now() => {
-                    stopped = Some(Stop::TimeLimit);
-                    break 'components;
-                }
-                Err(()) => {}
+            Ok(Some(starts)) => self.adopt(&starts).map(|_| Step::Improved),
+            Err(()) if self.stop_now() => Err(Stop::TimeLimit),
+            Err(()) => Ok(Step::Open),
+        }
+    }
+
+    /// Takes in what the model's solve found; where its budget ran out without progress,
+    /// settles the same question by search.
+    fn take(
+        &mut self,
+        c: usize,
+        outcome: Outcome,
+        member: &[bool],
+        w: &Windows,
+    ) -> Result<(), Stop> {
+        let (starts, optimal, bound, k, seconds, reason) = match outcome {
+            Outcome::Infeasible => {
+                self.lb[c] = self.ub[c];
+                return Ok(());
             }
-            let d = fwd.durations();
-            let binaries: usize = (0..n)
-                .filter(|&j| member[j])
-                .map(|j| (w.lf[j] - d[j] - w.es[j] + 1).max(0) as usize)
-                .sum();
-            let outcome = if binaries > options.max_binaries {
-                // Too large for the solver in reasonable time: straight to the search.
-                Outcome::Done {
-                    starts: None,
-                    optimal: false,
-                    bound: None,
-                    nodes: 0,
-                    seconds: 0.0,
-                    reason: Some(Stop::ModelTooLarge(binaries)),
-                }
-            } else {
-                solves += 1;
-                Model::build(&fwd, topo, &member, &goal, &w, target, lb[c])
-                    .solve(options.node_limit, remaining(spent))
-            };
-            match outcome {
-                Outcome::Infeasible => {
-                    lb[c] = ub[c];
-                }
-                Outcome::Failed(msg) => {
-                    stopped = Some(Stop::Solver(msg));
-                    break 'components;
-                }
-                Outcome::Done {
-                    starts,
-                    optimal,
-                    bound,
-                    nodes: k,
-                    seconds,
-                    reason,
-                } => {
-                    nodes += k;
-                    spent += seconds;
-                    if let Some(b) = bound {
-                        lb[c] = lb[c].max((b - 1e-6).ceil() as i64);
-                    }
-                    let mut improved = false;
-                    if let Some(starts) = starts {
-                        improved = adopt(
-                            plan,
-                            problem,
-                            net,
-                            &obj,
-                            &mut fwd,
-                            &mut orderer,
-                            &starts,
-                            &mut best,
-                        );
-                        ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
-                        if optimal {
-                            lb[c] = ub[c];
-                        }
-                    }
-                    if reason.is_some() && ub[c] > lb[c] && !improved {
-                        // The solver's budget ran out: settle the same question by search.
-                        let mut k = 0;
-                        let found = propagator.search(&w, &mut k, options.search_nodes);
-                        search_nodes += k;
-                        match found {
-                            Ok(None) => lb[c] = ub[c],
-                            Ok(Some(ws)) => {
-                                let starts = starts_of(&member, &ws);
-                                if !adopt(
-                                    plan,
-                                    problem,
-                                    net,
-                                    &obj,
-                                    &mut fwd,
-                                    &mut orderer,
-                                    &starts,
-                                    &mut best,
-                                ) {
-                                    // Cannot happen on the grid (the scheme never starts a task later).
-                                    stopped = Some(Stop::Solver(
-                                        "a found schedule did not decode".into(),
-                                    ));
-                                    break 'components;
-                                }
-                                ub = best.fitness.iter().map(|&x| x.round() as i64).collect();
-                            }
-                            Err(()) => {
-                                stopped = if stop_now() {
-                                    Some(Stop::TimeLimit)
-                                } else {
-                                    reason
-                                };
-                                break 'components;
-                            }
-                        }
-                    }
-                }
+            Outcome::Failed(msg) => return Err(Stop::Solver(msg)),
+            Outcome::Done {
+                starts,
+                optimal,
+                bound,
+                nodes,
+                seconds,
+                reason,
+            } => (starts, optimal, bound, nodes, seconds, reason),
+        };
+        self.nodes += k;
+        self.spent += seconds;
+        if let Some(b) = bound {
+            self.lb[c] = self.lb[c].max((b - 1e-6).ceil() as i64);
+        }
+        let mut improved = false;
+        if let Some(starts) = starts {
+            improved = adopt(
+                self.plan,
+                self.problem,
+                self.problem.network(),
+                &self.obj,
+                &mut self.fwd,
+                &mut self.orderer,
+                &starts,
+                &mut self.best,
+            );
+            self.ub = rounded(&self.best.fitness);
+            if optimal {
+                self.lb[c] = self.ub[c];
             }
         }
-        fixed.push(ub[c]);
+        if reason.is_none() || self.ub[c] <= self.lb[c] || improved {
+            return Ok(());
+        }
+        let mut k = 0;
+        let found = self.propagator.search(w, &mut k, self.options.search_nodes);
+        self.search_nodes += k;
+        match found {
+            Ok(None) => {
+                self.lb[c] = self.ub[c];
+                Ok(())
+            }
+            Ok(Some(ws)) => self.adopt(&starts_of(member, &ws)),
+            Err(()) if self.stop_now() => Err(Stop::TimeLimit),
+            Err(()) => Err(reason.expect("checked above")),
+        }
     }
-    let proven = (0..m).all(|c| ub[c] <= lb[c]);
-    let gap = (0..m)
-        .find(|&c| ub[c] > lb[c])
-        .map_or(0.0, |c| (ub[c] - lb[c]) as f64 / ub[c].max(1) as f64);
-    best.lower_bound = best
-        .lower_bound
-        .iter()
-        .zip(&lb)
-        .map(|(&a, &b)| a.max(b as f64))
-        .collect();
-    best.optimal = proven;
-    Ok(Exact {
-        best,
-        gap,
-        stopped: if proven { None } else { stopped },
-        solves,
-        nodes,
-        search_nodes,
-        branch_nodes,
-    })
+
+    /// Adopts a schedule a search found: it is better than the incumbent by construction.
+    fn adopt(&mut self, starts: &[(usize, i64)]) -> Result<(), Stop> {
+        let better = adopt(
+            self.plan,
+            self.problem,
+            self.problem.network(),
+            &self.obj,
+            &mut self.fwd,
+            &mut self.orderer,
+            starts,
+            &mut self.best,
+        );
+        if !better {
+            // Cannot happen on the grid (the scheme never starts a task later).
+            return Err(Stop::Solver("a found schedule did not decode".into()));
+        }
+        self.ub = rounded(&self.best.fitness);
+        Ok(())
+    }
+
+    /// The outcome: the incumbent with the proven bounds, and why the proof stopped if it is
+    /// not complete.
+    fn finish(mut self, stopped: Option<Stop>) -> Exact {
+        let m = self.obj.len();
+        let (ub, lb) = (&self.ub, &self.lb);
+        let proven = (0..m).all(|c| ub[c] <= lb[c]);
+        let gap = (0..m)
+            .find(|&c| ub[c] > lb[c])
+            .map_or(0.0, |c| (ub[c] - lb[c]) as f64 / ub[c].max(1) as f64);
+        self.best.lower_bound = self
+            .best
+            .lower_bound
+            .iter()
+            .zip(lb)
+            .map(|(&a, &b)| a.max(b as f64))
+            .collect();
+        self.best.optimal = proven;
+        Exact {
+            best: self.best,
+            gap,
+            stopped: if proven { None } else { stopped },
+            solves: self.solves,
+            nodes: self.nodes,
+            search_nodes: self.search_nodes,
+            branch_nodes: self.branch_nodes,
+        }
+    }
 }
 
 /// The modelled tasks' starts in windows that are all single starts, as (task, start).
