@@ -158,16 +158,35 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
     }
     // A plan within the field limits must still fit the time axis the calendars serve (the
     // readers check this too, locating each finding at its field in the text).
-    crate::calendar::limits::check(plan)
+    let out = crate::calendar::limits::check(plan)
         .into_iter()
         .map(|e| {
-            let d = Diagnostic::error(None, e.message);
+            let d = Diagnostic::error(entity_pos(plan, &e.path), e.message);
             match e.subject {
                 Some(s) => d.with_subject(s),
                 None => d,
             }
         })
-        .collect()
+        .collect();
+    sort_by_position(out)
+}
+
+/// The position stored on the entity a time-axis limit's `path` starts in (a task, team, risk
+/// or release that a reader located), if any.
+fn entity_pos(plan: &Plan, path: &[crate::calendar::limits::Key]) -> Option<Pos> {
+    use crate::calendar::limits::Key;
+    match path {
+        [Key::Name(list), Key::Index(i), ..] => match list.as_str() {
+            "tasks" => plan.tasks.get(*i)?.pos,
+            "risks" => plan.risks.get(*i)?.pos,
+            "releases" => plan.releases.get(*i)?.pos,
+            _ => None,
+        },
+        [Key::Name(list), Key::Name(id), ..] if list == "teams" => {
+            plan.teams.iter().find(|t| &t.id == id)?.pos
+        }
+        _ => None,
+    }
 }
 
 /// [`validate`]'s field rules, locating each finding at the field recorded in `spans` (else at

@@ -200,7 +200,7 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
     plan.teams = teams;
     plan.tasks = tasks;
     plan.releases = releases;
-    super::revalidate(&plan)
+    super::checked(plan)
 }
 
 /// The header's columns (lower-cased name to index, the first of a repeated name); an error
@@ -508,6 +508,7 @@ impl Reader<'_> {
             task.team = team;
             task.demand = demand;
             task.after = after;
+            task.pos = self.pos(r.at);
             tasks.push(task);
         }
         (teams, tasks, releases)
@@ -524,7 +525,11 @@ impl Reader<'_> {
                         .with_subject(&r.id);
                     self.errs.push(d);
                 }
-                Some(&p) => after.push(Link::new(p, LinkKind::FS, 0.0)),
+                Some(&p) => {
+                    let mut link = Link::new(p, LinkKind::FS, 0.0);
+                    link.pos = self.pos(c.at);
+                    after.push(link);
+                }
                 None => {
                     let mut d = Diagnostic::error(
                         self.pos(c.at),

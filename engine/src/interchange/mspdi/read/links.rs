@@ -120,7 +120,8 @@ fn add_link(
             19 | 20 => raw_lag / 100.0 * leaves.tasks[p].estimate.point(),
             f => cx.working_days(raw_lag / 10.0, Some(f)),
         };
-        let link = Link::new(p, kind, tidy(lag));
+        let mut link = Link::new(p, kind, tidy(lag));
+        link.pos = cx.at(pl);
         if !links
             .iter()
             .any(|l| l.pred == p && l.kind == kind && l.lag == link.lag)

@@ -256,17 +256,12 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
         .or_else(|| root.text_of("Name").map(|n| n.trim_end_matches(".xml")))
         .unwrap_or("Imported from MS Project")
         .to_string();
-    let mut plan = Plan {
-        name,
-        start,
-        calendars: cals.list,
-        default_calendar: 0,
-        teams: teams.list,
-        tasks: leaves.tasks,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases,
-    };
+    let mut plan = Plan::new(name);
+    plan.start = start;
+    plan.calendars = cals.list;
+    plan.teams = teams.list;
+    plan.tasks = leaves.tasks;
+    plan.releases = releases;
     if plan.start.is_none() {
         // No date anywhere: keep the plan undated (time in periods); calendars mean nothing.
         plan.calendars.truncate(1);
@@ -276,7 +271,7 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
             t.time_off.clear();
         }
     }
-    let plan = crate::interchange::revalidate(&plan)?;
+    let plan = crate::interchange::checked(plan)?;
     Ok(Imported {
         plan,
         notes: cx.notes,

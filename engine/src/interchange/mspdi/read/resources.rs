@@ -97,6 +97,7 @@ fn team(cx: &mut Cx, r: &Element, name: &str, id: String, cals: &mut Calendars) 
     team.name = display;
     team.calendar = calendar;
     team.time_off = time_off;
+    team.pos = cx.at(r);
     team
 }
 

@@ -207,6 +207,7 @@ pub(super) fn leaves<'a, 'o>(
         let mut task = Task::new(id, estimate);
         task.name = name;
         task.kind = kind;
+        task.pos = cx.at(el);
         out.tasks.push(task);
     }
     let summaries = outline.raw.iter().filter(|t| t.summary).count();
