@@ -26,14 +26,10 @@ fn calendar(id: &str, workdays: [bool; 7], holidays: Vec<NaiveDate>) -> Calendar
 const MON_FRI: [bool; 7] = [true, true, true, true, true, false, false];
 
 fn team(id: &str, capacity: u32, calendar: usize, time_off: Vec<TimeOff>) -> Team {
-    Team {
-        id: id.into(),
-        name: None,
-        capacity,
-        calendar,
-        time_off,
-        pos: None,
-    }
+    let mut team = Team::new(id, capacity);
+    team.calendar = calendar;
+    team.time_off = time_off;
+    team
 }
 
 fn off(from: When, to: When, capacity: u32) -> TimeOff {
@@ -41,30 +37,19 @@ fn off(from: When, to: When, capacity: u32) -> TimeOff {
 }
 
 fn plan(start: Option<NaiveDate>, calendars: Vec<Calendar>, teams: Vec<Team>) -> Plan {
-    Plan {
-        name: "test".into(),
-        start,
-        calendars,
-        default_calendar: 0,
-        teams,
-        tasks: vec![],
-        risks: vec![],
-        correlations: vec![],
-        releases: vec![],
-    }
+    let mut plan = Plan::new("test");
+    plan.start = start;
+    plan.calendars = calendars;
+    plan.teams = teams;
+    plan
 }
 
 fn release(windows: Vec<When>, cadence: Option<Cadence>, freeze: Vec<Freeze>) -> Release {
-    Release {
-        id: "r".into(),
-        tasks: vec![],
-        target: None,
-        windows,
-        cadence,
-        freeze,
-        value: 1.0,
-        pos: None,
-    }
+    let mut release = Release::new("r", Vec::new());
+    release.windows = windows;
+    release.cadence = cadence;
+    release.freeze = freeze;
+    release
 }
 
 fn d(day: NaiveDate) -> When {

@@ -168,14 +168,10 @@ fn mirror_plan(plan: &Plan, problem: &Problem, net: &Net, durations: &[f64], h: 
                 }
                 k2 = end + 1;
             }
-            Team {
-                id: t.id.clone(),
-                name: t.name.clone(),
-                capacity: t.capacity,
-                calendar: 0,
-                time_off,
-                pos: None,
-            }
+            let mut team = Team::new(t.id.clone(), t.capacity);
+            team.name = t.name.clone();
+            team.time_off = time_off;
+            team
         })
         .collect();
     let n = plan.tasks.len();
@@ -187,60 +183,28 @@ fn mirror_plan(plan: &Plan, problem: &Problem, net: &Net, durations: &[f64], h: 
             let mut after: Vec<Link> = net
                 .succs(j)
                 .iter()
-                .map(|a| Link {
-                    pred: a.other,
-                    kind: crate::network::link::mirrored(a.kind),
-                    lag: a.lag,
-                    pos: None,
-                })
+                .map(|a| Link::new(a.other, crate::network::link::mirrored(a.kind), a.lag))
                 .collect();
-            after.push(Link {
-                pred: n,
-                kind: LinkKind::FS,
-                lag: 0.0,
-                pos: None,
-            });
-            Task {
-                id: t.id.clone(),
-                name: None,
-                team: t.team,
-                demand: t.demand,
-                extra_demands: t.extra_demands.clone(),
-                estimate: Estimate::Fixed {
+            after.push(Link::new(n, LinkKind::FS, 0.0));
+            let mut task = Task::new(
+                t.id.clone(),
+                Estimate::Fixed {
                     value: durations[j],
                 },
-                after,
-                kind: if durations[j] == 0.0 {
-                    TaskKind::Milestone
-                } else {
-                    TaskKind::Work
-                },
-                optional: false,
-                pos: None,
+            );
+            task.team = t.team;
+            task.demand = t.demand;
+            task.extra_demands = t.extra_demands.clone();
+            task.after = after;
+            if durations[j] == 0.0 {
+                task.kind = TaskKind::Milestone;
             }
+            task
         })
         .collect();
-    tasks.push(Task {
-        id: "\u{0}origin".into(),
-        name: None,
-        team: None,
-        demand: 0,
-        extra_demands: Vec::new(),
-        estimate: Estimate::Fixed { value: 0.0 },
-        after: Vec::new(),
-        kind: TaskKind::Work,
-        optional: false,
-        pos: None,
-    });
-    Plan {
-        name: plan.name.clone(),
-        start: None,
-        calendars: vec![crate::model::Calendar::standard()],
-        default_calendar: 0,
-        teams,
-        tasks,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases: Vec::new(),
-    }
+    tasks.push(Task::new("\u{0}origin", Estimate::Fixed { value: 0.0 }));
+    let mut reversed = Plan::new(plan.name.clone());
+    reversed.teams = teams;
+    reversed.tasks = tasks;
+    reversed
 }

@@ -180,14 +180,7 @@ fn rcpsp_plan(
 ) -> Plan {
     let total = dur.len();
     let teams = (0..4)
-        .map(|k| Team {
-            id: format!("R{}", k + 1),
-            name: None,
-            capacity: caps[k],
-            calendar: 0,
-            time_off: Vec::new(),
-            pos: None,
-        })
+        .map(|k| Team::new(format!("R{}", k + 1), caps[k]))
         .collect();
     let tasks = (0..total)
         .map(|j| {
@@ -199,45 +192,29 @@ fn rcpsp_plan(
                 Some((&(k, q), rest)) => (Some(k), q, rest.to_vec()),
                 None => (None, 0, Vec::new()),
             };
-            Task {
-                id: (j + 1).to_string(),
-                name: None,
-                team,
-                demand,
-                extra_demands: extra,
-                estimate: Estimate::Fixed {
+            let mut task = Task::new(
+                (j + 1).to_string(),
+                Estimate::Fixed {
                     value: f64::from(dur[j]),
                 },
-                after: preds[j]
-                    .iter()
-                    .map(|&i| Link {
-                        pred: i,
-                        kind: LinkKind::FS,
-                        lag: 0.0,
-                        pos: None,
-                    })
-                    .collect(),
-                kind: if dur[j] == 0 {
-                    TaskKind::Milestone
-                } else {
-                    TaskKind::Work
-                },
-                optional: false,
-                pos: None,
+            );
+            task.team = team;
+            task.demand = demand;
+            task.extra_demands = extra;
+            task.after = preds[j]
+                .iter()
+                .map(|&i| Link::new(i, LinkKind::FS, 0.0))
+                .collect();
+            if dur[j] == 0 {
+                task.kind = TaskKind::Milestone;
             }
+            task
         })
         .collect();
-    Plan {
-        name: format!("rcpsp-{n}-{seed}"),
-        start: None,
-        calendars: vec![Calendar::standard()],
-        default_calendar: 0,
-        teams,
-        tasks,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases: Vec::new(),
-    }
+    let mut plan = Plan::new(format!("rcpsp-{n}-{seed}"));
+    plan.teams = teams;
+    plan.tasks = tasks;
+    plan
 }
 
 /// Whether `to` is reachable from `from` along `succs`.
@@ -270,18 +247,15 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
         .iter()
         .map(|&d| day(d))
         .collect();
-    let calendars = vec![
-        Calendar {
-            id: "standard".into(),
-            workdays: [true, true, true, true, true, false, false],
-            holidays: holidays.clone(),
-        },
-        Calendar {
-            id: "four-day".into(),
-            workdays: [true, true, true, true, false, false, false],
-            holidays,
-        },
-    ];
+    let standard = Calendar {
+        holidays,
+        ..Calendar::standard()
+    };
+    let four_day = Calendar {
+        id: "four-day".into(),
+        workdays: [true, true, true, true, false, false, false],
+        ..standard.clone()
+    };
     let team_list: Vec<Team> = (0..teams.max(1))
         .map(|k| {
             let capacity = 2 + rng.below(4) as u32;
@@ -295,14 +269,10 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
                     }
                 })
                 .collect();
-            Team {
-                id: format!("team{k}"),
-                name: None,
-                capacity,
-                calendar: usize::from(k == 1),
-                time_off,
-                pos: None,
-            }
+            let mut team = Team::new(format!("team{k}"), capacity);
+            team.calendar = usize::from(k == 1);
+            team.time_off = time_off;
+            team
         })
         .collect();
     let kinds = [LinkKind::FS, LinkKind::SS, LinkKind::FF, LinkKind::SF];
@@ -330,27 +300,14 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
                     } else {
                         0.0
                     };
-                    after.push(Link {
-                        pred,
-                        kind,
-                        lag,
-                        pos: None,
-                    });
+                    after.push(Link::new(pred, kind, lag));
                 }
             }
             let demand = 1 + u32::from(rng.below(4) == 0);
-            Task {
-                id: format!("t{j}"),
-                name: None,
-                team: Some(team),
-                demand: demand.min(team_list[team].capacity),
-                extra_demands: Vec::new(),
-                estimate,
-                after,
-                kind: TaskKind::Work,
-                optional: false,
-                pos: None,
-            }
+            let mut task = Task::new(format!("t{j}"), estimate)
+                .on_team(team, demand.min(team_list[team].capacity));
+            task.after = after;
+            task
         })
         .collect();
     let r = releases.max(1).min(tasks.max(1));
@@ -362,15 +319,11 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
         })
         .filter(|r| !r.tasks.is_empty())
         .collect();
-    Plan {
-        name: format!("synthetic-{tasks}-{seed}"),
-        start: Some(start),
-        calendars,
-        default_calendar: 0,
-        teams: team_list,
-        tasks: task_list,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases: release_list,
-    }
+    let mut plan = Plan::new(format!("synthetic-{tasks}-{seed}"));
+    plan.start = Some(start);
+    plan.calendars = vec![standard, four_day];
+    plan.teams = team_list;
+    plan.tasks = task_list;
+    plan.releases = release_list;
+    plan
 }

@@ -14,21 +14,17 @@ use crate::model::{Calendar, Estimate, Link, LinkKind, Plan, Task, TaskKind, Tea
 fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
     let mut rng = Rng::new(seed);
     let teams: Vec<Team> = (0..1 + rng.below(3))
-        .map(|k| Team {
-            id: format!("r{k}"),
-            name: None,
-            capacity: 1 + rng.below(3) as u32,
-            calendar: usize::from(timed && k == 0),
-            time_off: if timed && rng.below(2) == 0 {
-                vec![TimeOff {
+        .map(|k| {
+            let mut team = Team::new(format!("r{k}"), 1 + rng.below(3) as u32);
+            team.calendar = usize::from(timed && k == 0);
+            if timed && rng.below(2) == 0 {
+                team.time_off = vec![TimeOff {
                     from: When::Date(chrono::NaiveDate::from_ymd_opt(2027, 1, 6).unwrap()),
                     to: When::Date(chrono::NaiveDate::from_ymd_opt(2027, 1, 8).unwrap()),
                     capacity: rng.below(2) as u32,
-                }]
-            } else {
-                Vec::new()
-            },
-            pos: None,
+                }];
+            }
+            team
         })
         .collect();
     let kinds = [LinkKind::FS, LinkKind::SS, LinkKind::FF, LinkKind::SF];
@@ -46,59 +42,41 @@ fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
                 if after.iter().any(|l| l.pred == pred) {
                     continue;
                 }
-                after.push(Link {
-                    pred,
-                    kind: kinds[rng.below(4)],
-                    lag: rng.below(5) as f64 - 2.0,
-                    pos: None,
-                });
+                let kind = kinds[rng.below(4)];
+                after.push(Link::new(pred, kind, rng.below(5) as f64 - 2.0));
             }
             let d = rng.below(6) as f64;
-            Task {
-                id: format!("t{j}"),
-                name: None,
-                team,
-                demand,
-                extra_demands: match team {
-                    Some(t) if teams.len() > 1 && rng.below(3) == 0 => {
-                        let other = (t + 1) % teams.len();
-                        vec![(other, 1)]
-                    }
-                    _ => Vec::new(),
-                },
-                estimate: Estimate::Fixed { value: d },
-                after,
-                kind: if d == 0.0 {
-                    TaskKind::Milestone
-                } else {
-                    TaskKind::Work
-                },
-                optional: false,
-                pos: None,
+            let mut task = Task::new(format!("t{j}"), Estimate::Fixed { value: d });
+            task.team = team;
+            task.demand = demand;
+            task.extra_demands = match team {
+                Some(t) if teams.len() > 1 && rng.below(3) == 0 => {
+                    let other = (t + 1) % teams.len();
+                    vec![(other, 1)]
+                }
+                _ => Vec::new(),
+            };
+            task.after = after;
+            if d == 0.0 {
+                task.kind = TaskKind::Milestone;
             }
+            task
         })
         .collect();
     let releases = (0..rng.below(3))
         .map(|r| crate::model::Release::new(format!("rel{r}"), vec![rng.below(n)]))
         .collect();
-    Plan {
-        name: "random".into(),
-        start: timed.then(|| chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()),
-        calendars: vec![
-            Calendar::standard(),
-            Calendar {
-                id: "team".into(),
-                workdays: [true, true, true, true, true, false, false],
-                holidays: vec![chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()],
-            },
-        ],
-        default_calendar: 0,
-        teams,
-        tasks,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases,
-    }
+    let mut plan = Plan::new("random");
+    plan.start = timed.then(|| chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap());
+    plan.calendars.push(Calendar {
+        id: "team".into(),
+        holidays: vec![chrono::NaiveDate::from_ymd_opt(2027, 1, 5).unwrap()],
+        ..Calendar::standard()
+    });
+    plan.teams = teams;
+    plan.tasks = tasks;
+    plan.releases = releases;
+    plan
 }
 
 /// A random precedence-feasible list.

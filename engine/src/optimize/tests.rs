@@ -7,40 +7,22 @@ use proptest::prelude::*;
 
 use super::instance::{Assignment, Instance};
 use super::*;
-use crate::model::{Calendar, Estimate, Link, LinkKind, Release, Task, TaskKind, Team, TimeOff};
+use crate::model::{Calendar, Estimate, Link, LinkKind, Release, Task, Team, TimeOff};
 
 fn team(id: &str, capacity: u32) -> Team {
-    Team {
-        id: id.into(),
-        name: None,
-        capacity,
-        calendar: 0,
-        time_off: Vec::new(),
-        pos: None,
-    }
+    Team::new(id, capacity)
 }
 
 fn task(id: &str, team: Option<usize>, demand: u32, duration: f64, preds: &[usize]) -> Task {
-    Task {
-        id: id.into(),
-        name: None,
-        team,
-        demand: if team.is_some() { demand } else { 0 },
-        extra_demands: Vec::new(),
-        estimate: Estimate::Fixed { value: duration },
-        after: preds
-            .iter()
-            .map(|&pred| Link {
-                pred,
-                kind: LinkKind::FS,
-                lag: 0.0,
-                pos: None,
-            })
-            .collect(),
-        kind: TaskKind::Work,
-        optional: false,
-        pos: None,
+    let mut task = Task::new(id, Estimate::Fixed { value: duration });
+    if let Some(k) = team {
+        task = task.on_team(k, demand);
     }
+    task.after = preds
+        .iter()
+        .map(|&pred| Link::new(pred, LinkKind::FS, 0.0))
+        .collect();
+    task
 }
 
 fn release(
@@ -50,16 +32,11 @@ fn release(
     target: Option<When>,
     value: f64,
 ) -> Release {
-    Release {
-        id: id.into(),
-        tasks: tasks.to_vec(),
-        target,
-        windows,
-        cadence: None,
-        freeze: Vec::new(),
-        value,
-        pos: None,
-    }
+    let mut release = Release::new(id, tasks.to_vec());
+    release.target = target;
+    release.windows = windows;
+    release.value = value;
+    release
 }
 
 fn plan(
@@ -68,17 +45,12 @@ fn plan(
     tasks: Vec<Task>,
     releases: Vec<Release>,
 ) -> Plan {
-    Plan {
-        name: "test".into(),
-        start,
-        calendars: vec![Calendar::standard()],
-        default_calendar: 0,
-        teams,
-        tasks,
-        risks: Vec::new(),
-        correlations: Vec::new(),
-        releases,
-    }
+    let mut plan = Plan::new("test");
+    plan.start = start;
+    plan.teams = teams;
+    plan.tasks = tasks;
+    plan.releases = releases;
+    plan
 }
 
 fn p(x: f64) -> When {

@@ -1035,13 +1035,10 @@ mod tests {
     fn random_plan(seed: u64, n: usize) -> Plan {
         let mut g = Gen(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let teams = (0..2)
-            .map(|k| Team {
-                id: format!("team{k}"),
-                name: None,
-                capacity: 2,
-                calendar: k,
-                time_off: Vec::new(),
-                pos: None,
+            .map(|k| {
+                let mut team = Team::new(format!("team{k}"), 2);
+                team.calendar = k;
+                team
             })
             .collect();
         let kinds = [LinkKind::FS, LinkKind::SS, LinkKind::FF, LinkKind::SF];
@@ -1060,42 +1057,25 @@ mod tests {
                 for _ in 0..g.below(4).min(j) {
                     let pred = j - 1 - g.below(j.min(8));
                     if after.iter().all(|l| l.pred != pred) {
-                        after.push(Link {
-                            pred,
-                            kind: kinds[g.below(4)],
-                            lag: lags[g.below(lags.len())],
-                            pos: None,
-                        });
+                        let kind = kinds[g.below(4)];
+                        after.push(Link::new(pred, kind, lags[g.below(lags.len())]));
                     }
                 }
                 let milestone = j > 0 && g.below(12) == 0;
-                Task {
-                    id: format!("t{j}"),
-                    name: None,
-                    team: Some(g.below(2)),
-                    demand: 1,
-                    extra_demands: Vec::new(),
-                    estimate: if milestone {
-                        Estimate::Fixed { value: 0.0 }
-                    } else {
-                        estimate
-                    },
-                    after,
-                    kind: if milestone {
-                        TaskKind::Milestone
-                    } else {
-                        TaskKind::Work
-                    },
-                    optional: false,
-                    pos: None,
-                }
+                let team = g.below(2);
+                let mut task = if milestone {
+                    Task::milestone(format!("t{j}"))
+                } else {
+                    Task::new(format!("t{j}"), estimate)
+                };
+                task = task.on_team(team, 1);
+                task.after = after;
+                task
             })
             .collect();
         let risks = (0..5)
-            .map(|r| Risk {
-                id: format!("risk{r}"),
-                probability: 0.2 + 0.1 * r as f64,
-                impact: if r == 4 {
+            .map(|r| {
+                let impact = if r == 4 {
                     Estimate::Uniform {
                         low: -1.0,
                         high: 3.0,
@@ -1106,36 +1086,33 @@ mod tests {
                         likely: 2.0,
                         high: 6.0,
                     }
-                },
-                tasks: (0..1 + g.below(3)).map(|_| g.below(n)).collect(),
-                pos: None,
+                };
+                let tasks = (0..1 + g.below(3)).map(|_| g.below(n)).collect();
+                Risk::new(format!("risk{r}"), 0.2 + 0.1 * r as f64, impact, tasks)
             })
             .collect();
         let releases = (0..3)
             .map(|r| Release::new(format!("rel{r}"), (0..3).map(|_| g.below(n)).collect()))
             .collect();
-        Plan {
-            name: "random".into(),
-            start: chrono::NaiveDate::from_ymd_opt(2027, 1, 4),
-            calendars: vec![
-                Calendar {
-                    id: "weekdays".into(),
-                    workdays: [true, true, true, true, true, false, false],
-                    holidays: vec![chrono::NaiveDate::from_ymd_opt(2027, 1, 13).unwrap()],
-                },
-                Calendar {
-                    id: "always".into(),
-                    workdays: [true; 7],
-                    holidays: Vec::new(),
-                },
-            ],
-            default_calendar: 0,
-            teams,
-            tasks,
-            risks,
-            correlations: Vec::new(),
-            releases,
-        }
+        let mut plan = Plan::new("random");
+        plan.start = chrono::NaiveDate::from_ymd_opt(2027, 1, 4);
+        plan.calendars = vec![
+            Calendar {
+                id: "weekdays".into(),
+                holidays: vec![chrono::NaiveDate::from_ymd_opt(2027, 1, 13).unwrap()],
+                ..Calendar::standard()
+            },
+            Calendar {
+                id: "always".into(),
+                workdays: [true; 7],
+                holidays: Vec::new(),
+            },
+        ];
+        plan.teams = teams;
+        plan.tasks = tasks;
+        plan.risks = risks;
+        plan.releases = releases;
+        plan
     }
 
     /// Runs batch `b` of `len` iterations of `plan` in critical-path or resource mode.
