@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test: formatting, clippy, the native tests, the wasm build, the engine's tests inside
-# headless Chromium (wasm-bindgen-test), and the planner's Playwright tests in Chromium.
+# Every test: formatting, clippy, the native tests, the engine docs (no rustdoc warnings), the
+# wasm build, the engine's tests inside headless Chromium (wasm-bindgen-test), and the
+# planner's Playwright tests in Chromium.
 # Every step runs even when an earlier one fails (the browser steps need the wasm build);
 # the summary at the end lists each step, and the exit status is non-zero if any failed.
 set -euo pipefail
@@ -54,6 +55,8 @@ run_step "cargo fmt --check" cargo fmt --all --check
 run_step "cargo clippy --workspace --all-targets -- -D warnings" \
   cargo clippy --workspace --all-targets -- -D warnings
 run_step "native tests" native_tests
+run_step "engine docs without warnings (cargo doc)" \
+  env RUSTDOCFLAGS="-D warnings" cargo doc -p shipdate-engine --no-deps
 run_step "wasm build (scripts/build-web.sh)" bash scripts/build-web.sh
 run_step "engine tests in headless Chromium (wasm-bindgen-test)" wasm_engine_tests
 # The report test runs the CLI; reuse the binary the native tests just built rather than

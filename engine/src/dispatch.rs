@@ -3,7 +3,7 @@
 //! This module sits above the algorithms it chooses between: the priority rule
 //! ([`Problem::priority_order`]), the leveller ([`crate::leveling`]) and exact mode
 //! ([`crate::leveling::exact`]), all of which work on the compiled [`Problem`] of
-//! [`crate::schedule`]. It imports them; none of them imports it.
+//! [`crate::schedule`](mod@crate::schedule). It imports them; none of them imports it.
 //!
 //! ```
 //! use shipdate_engine::dispatch::{schedule, schedule_with, Method};

@@ -174,7 +174,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
 /// `schedule_with(plan, &Method::default(), None)`; see [`schedule_with`] for the other
 /// methods and for how slack and release dates are found.
 ///
-/// The plan must have no error ([`parse`] gives such plans; for others, see [`validate`]).
+/// The plan must have no error ([`parse`] gives such plans; for others, see [`validate()`]).
 ///
 /// ```
 /// let plan = shipdate_engine::parse(
@@ -196,7 +196,7 @@ pub fn schedule(plan: &Plan) -> ScheduleReport {
 /// seed and options give the same result on any thread count and in WebAssembly. This is
 /// [`simulate::simulate`](fn@simulate::simulate); see [`mod@simulate`] for the method.
 ///
-/// The plan must have no error (see [`validate`]).
+/// The plan must have no error (see [`validate()`]).
 ///
 /// ```
 /// use shipdate_engine::{parse, simulate, Format, SimulateOptions};
@@ -223,7 +223,7 @@ pub fn simulate(plan: &Plan, options: &SimulateOptions) -> Result<Simulation, Si
 /// solved exactly up to [`WindowsOptions::time_limit`]). This is [`optimize::plan_windows`];
 /// the crate documentation has an example.
 ///
-/// The plan must have no error (see [`validate`]).
+/// The plan must have no error (see [`validate()`]).
 ///
 /// # Errors
 ///

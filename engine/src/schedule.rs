@@ -265,6 +265,10 @@ type Profile = Vec<(f64, u32)>;
 /// its whole run; candidate times are its precedence earliest start, then the times at which
 /// the usage of a team drops (finishes of tasks already placed) or its capacity changes
 /// ([`TeamCalendar::next_change`]). The scratch buffers keep their memory between runs.
+///
+/// Internal: public only for the project's own tests and benchmarks (hidden from the docs, no
+/// compatibility promise); crate users schedule through [`crate::dispatch`].
+#[doc(hidden)]
 #[derive(Debug, Clone)]
 pub struct Sgs {
     profiles: Vec<Profile>,

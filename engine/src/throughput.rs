@@ -166,7 +166,7 @@ fn normalise(header: &str) -> String {
 /// Reads a tracker's CSV export of work items: the completion date of each finished row.
 ///
 /// `column` names the completion column (case and spacing ignored); without it the first
-/// header in [`COMPLETION_COLUMNS`] order is used. `day_first` says how to read numeric slash
+/// header in `COMPLETION_COLUMNS` order (the usual names in Jira, Linear, Azure DevOps and GitHub exports) is used. `day_first` says how to read numeric slash
 /// dates (`05/12/2026`); `None` decides from the file (a first number above 12 means day first,
 /// a second one above 12 month first; if every date could be either, month first, with a
 /// warning). Rows with an empty completion cell are not finished and are counted apart.

@@ -2,7 +2,7 @@
 //!
 //! Every loop over plan time (finding the day on which enough work is done, walking a team's
 //! capacity changes across a task, building the tables of irregular days) is bounded by the
-//! values a plan may hold. The field limits of [`crate::validate`] come first (no duration or
+//! values a plan may hold. The field limits of [`crate::validate`](mod@crate::validate) come first (no duration or
 //! lag past [`MAX_SPAN`], dates from 1900 to 2199); [`check`] then refuses, at validation, what
 //! only the time axis can judge, so that a plan that validates is scheduled and simulated in
 //! bounded time:

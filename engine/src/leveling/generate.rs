@@ -1,5 +1,8 @@
 //! Synthetic plans for benchmarks and tests, from a seed.
 //!
+//! Internal: public only for the project's own tests, benchmarks and examples (hidden from the
+//! docs, no compatibility promise).
+//!
 //! - [`rcpsp`]: a ProGen-like resource-constrained project (Kolisch, Sprecher and Drexl 1995):
 //!   a dummy start and end job, `jobs` real jobs with durations 1 to 10, a random acyclic
 //!   network with about `complexity` arcs per job (at most three successors per job), four

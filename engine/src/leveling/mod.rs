@@ -62,6 +62,7 @@
 // Index loops over tasks, teams and time slots read more plainly than zipped iterators here.
 
 pub mod exact;
+#[doc(hidden)]
 pub mod generate;
 
 mod bounds;

@@ -5,8 +5,8 @@
 //! lists with link type and lag (compressed rows), point durations, team demands, each task's
 //! calendar on the plan's time axis ([`Timeline`]) and each task's release time: the earliest
 //! moment it may start, 0 today. The critical-path method ([`crate::graph`]), the serial
-//! schedule generation scheme ([`crate::schedule`]), both Monte Carlo kernels
-//! ([`crate::simulate`]), the leveller and exact mode ([`crate::leveling`]) all read the plan
+//! schedule generation scheme ([`crate::schedule`](mod@crate::schedule)), both Monte Carlo kernels
+//! ([`crate::simulate`](mod@crate::simulate)), the leveller and exact mode ([`crate::leveling`]) all read the plan
 //! through it, and read its links through the rules of [`link`], which are written once.
 //!
 //! # Where a start bound goes
