@@ -2,8 +2,7 @@
 
 use chrono::NaiveDate;
 use shipdate_engine::model::{
-    Cadence, Calendar, Correlation, Estimate, Link, LinkKind, Plan, Release, Risk, Task, TaskKind,
-    Team,
+    Cadence, Correlation, Estimate, Link, LinkKind, Plan, Release, Risk, Task, Team,
 };
 
 /// A small deterministic generator for the synthetic plans (xorshift64*).
@@ -32,14 +31,7 @@ pub fn synthetic_plan(n: usize, teams: usize, seed: u64) -> Plan {
     let mut g = Gen(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     let team_list: Vec<Team> = (0..teams)
-        .map(|k| Team {
-            id: format!("team{k}"),
-            name: None,
-            capacity: 2 + (k % 3) as u32,
-            calendar: 0,
-            time_off: Vec::new(),
-            pos: None,
-        })
+        .map(|k| Team::new(format!("team{k}"), 2 + (k % 3) as u32))
         .collect();
     let tasks: Vec<Task> = (0..n)
         .map(|j| {
@@ -69,78 +61,121 @@ pub fn synthetic_plan(n: usize, teams: usize, seed: u64) -> Plan {
                         1 => (LinkKind::FF, 0.5),
                         _ => (LinkKind::FS, 0.0),
                     };
-                    after.push(Link {
-                        pred,
-                        kind,
-                        lag,
-                        pos: None,
-                    });
+                    after.push(Link::new(pred, kind, lag));
                 }
             }
-            Task {
-                id: format!("t{j}"),
-                name: None,
-                team: Some(g.below(teams)),
-                demand: 1,
-                extra_demands: Vec::new(),
-                estimate,
-                after,
-                kind: TaskKind::Work,
-                optional: false,
-                pos: None,
-            }
+            let mut task = Task::new(format!("t{j}"), estimate).on_team(g.below(teams), 1);
+            task.after = after;
+            task
         })
         .collect();
     let risks = (0..10)
-        .map(|r| Risk {
-            id: format!("risk{r}"),
-            probability: 0.1 + 0.03 * r as f64,
-            impact: Estimate::Pert {
+        .map(|r| {
+            let impact = Estimate::Pert {
                 low: 1.0,
                 likely: 3.0,
                 high: 8.0,
-            },
-            tasks: (0..1 + g.below(3)).map(|_| g.below(n)).collect(),
-            pos: None,
+            };
+            let tasks = (0..1 + g.below(3)).map(|_| g.below(n)).collect();
+            Risk::new(format!("risk{r}"), 0.1 + 0.03 * r as f64, impact, tasks)
         })
         .collect();
     let correlations = (0..5)
         .map(|_| {
             let a = g.below(n);
-            Correlation {
-                tasks: vec![a, (a + 1 + g.below(5)) % n, (a + 7 + g.below(5)) % n],
-                coefficient: 0.5,
-                pos: None,
-            }
+            let b = (a + 1 + g.below(5)) % n;
+            Correlation::new(vec![a, b, (a + 7 + g.below(5)) % n], 0.5)
         })
         .collect();
     let releases = (0..3)
-        .map(|r| Release {
-            id: format!("r{r}"),
-            tasks: (0..20)
+        .map(|r| {
+            let tasks = (0..20)
                 .map(|_| (n * (r + 1) / 3).saturating_sub(1 + g.below(60)))
-                .collect(),
-            target: None,
-            windows: Vec::new(),
-            cadence: Some(Cadence::Weekly {
+                .collect();
+            let mut release = Release::new(format!("r{r}"), tasks);
+            release.cadence = Some(Cadence::Weekly {
                 weekdays: [false, true, false, true, false, false, false],
                 every_weeks: 1,
                 from: start,
-            }),
-            freeze: Vec::new(),
-            value: 1.0,
-            pos: None,
+            });
+            release
         })
         .collect();
-    Plan {
-        name: format!("synthetic {n}"),
-        start: Some(start),
-        calendars: vec![Calendar::standard()],
-        default_calendar: 0,
-        teams: team_list,
-        tasks,
-        risks,
-        correlations,
-        releases,
-    }
+    let mut plan = Plan::new(format!("synthetic {n}"));
+    plan.start = Some(start);
+    plan.teams = team_list;
+    plan.tasks = tasks;
+    plan.risks = risks;
+    plan.correlations = correlations;
+    plan.releases = releases;
+    plan
+}
+
+/// A plan shaped like a real one, for whole-process timings (`benches/cli.sh`): `n` tasks,
+/// each with its own three-point estimate (no two alike); 1 to 3 predecessors among the 40
+/// tasks before it, on any of 8 teams of capacity 2 to 6, so most links cross teams; one risk
+/// per 50 tasks (40 for 2,000), each of probability 5% to 30% on 1 to 3 tasks; 3 releases on a
+/// biweekly Thursday cadence, each needing the last tasks of its third of the plan.
+#[allow(dead_code)]
+pub fn realistic_plan(n: usize, seed: u64) -> Plan {
+    let mut g = Gen(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let start = NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    let teams: Vec<Team> = (0..8)
+        .map(|k| Team::new(format!("team{k}"), 2 + g.below(5) as u32))
+        .collect();
+    let tasks: Vec<Task> = (0..n)
+        .map(|j| {
+            let low = 0.5 + 4.0 * g.unit();
+            let likely = low + 0.5 + 6.0 * g.unit();
+            let high = likely + 1.0 + 10.0 * g.unit();
+            let estimate = match g.below(10) {
+                0 | 1 => Estimate::Triangular { low, likely, high },
+                _ => Estimate::Pert { low, likely, high },
+            };
+            let team = g.below(teams.len());
+            let demand = 1 + u32::from(g.below(5) == 0);
+            let mut task = Task::new(format!("t{j}"), estimate).on_team(team, demand);
+            if j > 0 {
+                for _ in 0..1 + g.below(3) {
+                    let pred = j - 1 - g.below(j.min(40));
+                    if task.after.iter().all(|l| l.pred != pred) {
+                        task.after.push(Link::new(pred, LinkKind::FS, 0.0));
+                    }
+                }
+            }
+            task
+        })
+        .collect();
+    let risks = (0..(n / 50).max(1))
+        .map(|r| {
+            let impact = Estimate::Pert {
+                low: 1.0 + g.unit(),
+                likely: 3.0 + 2.0 * g.unit(),
+                high: 8.0 + 6.0 * g.unit(),
+            };
+            let probability = 0.05 + 0.25 * g.unit();
+            let on = (0..1 + g.below(3)).map(|_| g.below(n)).collect();
+            Risk::new(format!("risk{r}"), probability, impact, on)
+        })
+        .collect();
+    let releases = (0..3)
+        .map(|r| {
+            let end = n * (r + 1) / 3;
+            let on = (end.saturating_sub(10)..end).collect();
+            let mut release = Release::new(format!("2027.{}", r + 1), on);
+            release.cadence = Some(Cadence::Weekly {
+                weekdays: [false, false, false, true, false, false, false],
+                every_weeks: 2,
+                from: start,
+            });
+            release
+        })
+        .collect();
+    let mut plan = Plan::new(format!("realistic {n}"));
+    plan.start = Some(start);
+    plan.teams = teams;
+    plan.tasks = tasks;
+    plan.risks = risks;
+    plan.releases = releases;
+    plan
 }
