@@ -96,6 +96,11 @@ pub(crate) struct Ctx<'a> {
     end_candidates: Vec<usize>,
     /// Whether a task is one of `end_candidates`.
     is_end: Vec<bool>,
+    /// Task `j`'s successors' topological positions are
+    /// `succ_pos[succ_pos_start[j]..succ_pos_start[j + 1]]`: what a risk re-run marks dirty,
+    /// one load per successor.
+    succ_pos_start: Vec<usize>,
+    succ_pos: Vec<usize>,
     /// Resource mode: each task's position in the priority list.
     rank: Vec<usize>,
 }
@@ -194,6 +199,13 @@ impl<'a> Ctx<'a> {
         }
         let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
         let is_end = (0..n).map(|j| !dominated[j]).collect();
+        let (mut succ_pos_start, mut succ_pos) = (Vec::with_capacity(n + 1), Vec::new());
+        for j in 0..n {
+            succ_pos_start.push(succ_pos.len());
+            let pos = net.topological_positions();
+            succ_pos.extend(net.succs(j).iter().map(|a| pos[a.other]));
+        }
+        succ_pos_start.push(succ_pos.len());
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
         let mut rank = vec![0usize; n];
         if let Mode::Resource { order, .. } = &mode {
@@ -221,6 +233,8 @@ impl<'a> Ctx<'a> {
             release_tasks,
             end_candidates,
             is_end,
+            succ_pos_start,
+            succ_pos,
             rank,
         }
     }
@@ -797,8 +811,7 @@ impl<'a> Ctx<'a> {
                     changed[j] = true;
                     touched.push(j);
                     end_moved |= self.is_end[j];
-                    for a in net.succs(j) {
-                        let k = topo_pos[a.other];
+                    for &k in &self.succ_pos[self.succ_pos_start[j]..self.succ_pos_start[j + 1]] {
                         dirty[k / 64] |= 1 << (k % 64);
                     }
                 }
