@@ -8,6 +8,7 @@ mod files;
 mod fuzz;
 mod fuzz_findings;
 mod interchange;
+mod layers;
 mod leveling_cli;
 mod parse;
 mod report;
