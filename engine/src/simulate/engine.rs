@@ -56,6 +56,11 @@ pub(crate) struct RiskC {
     impact: Sampler,
     /// Tasks delayed (milestones excluded: they take no time), as listed.
     tasks: Vec<usize>,
+    /// Whether its effect on the P80s is found from the iterations that can move them only
+    /// (see [`Ctx::needs_rerun`]): critical-path mode, an impact that is never negative,
+    /// and no task at or after the risk's tasks with a finish-to-finish or start-to-finish
+    /// predecessor link. Then no task finishes later without the risk than with it.
+    pub(crate) pruned: bool,
 }
 
 /// How iterations are scheduled.
@@ -115,7 +120,7 @@ impl<'a> Ctx<'a> {
         warnings: &mut Vec<String>,
     ) -> Ctx<'a> {
         let n = plan.tasks.len();
-        let finish_links = (0..n)
+        let finish_links: Vec<bool> = (0..n)
             .map(|j| {
                 net.preds(j)
                     .iter()
@@ -164,6 +169,7 @@ impl<'a> Ctx<'a> {
                     p: r.probability,
                     impact: Sampler::new(&r.impact),
                     tasks,
+                    pruned: false,
                 }
             })
             .collect();
@@ -200,13 +206,14 @@ impl<'a> Ctx<'a> {
         }
         let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
         let is_end = (0..n).map(|j| !dominated[j]).collect();
-        let (mut succ_pos_start, mut succ_pos) = (Vec::with_capacity(n + 1), Vec::new());
-        for j in 0..n {
-            succ_pos_start.push(succ_pos.len());
-            let pos = net.topological_positions();
-            succ_pos.extend(net.succs(j).iter().map(|a| pos[a.other]));
+        let (succ_pos_start, succ_pos) = successor_positions(net);
+        let mut risks = risks;
+        if matches!(mode, Mode::CriticalPath) {
+            for (risk, r) in risks.iter_mut().zip(&plan.risks) {
+                risk.pruned =
+                    r.impact.min() >= 0.0 && !reaches_finish_link(net, &risk.tasks, &finish_links);
+            }
         }
-        succ_pos_start.push(succ_pos.len());
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
         let mut rank = vec![0usize; n];
         if let Mode::Resource { order, .. } = &mode {
@@ -417,18 +424,14 @@ impl<'a> Ctx<'a> {
     }
 
     /// Runs batch `b` of `len` iterations.
-    pub(crate) fn run_batch(&self, s: &mut Scratch, b: usize, len: usize) -> BatchOut {
+    ///
+    /// With `defer`, the pruned risks' re-runs ([`RiskC::pruned`]) are left to
+    /// [`Ctx::rerun_needed`] (their `without` holds the batch's own values meanwhile); without
+    /// it, every risk is re-run in every iteration in which it fired.
+    pub(crate) fn run_batch(&self, s: &mut Scratch, b: usize, len: usize, defer: bool) -> BatchOut {
         let nrel = self.release_tasks.len();
-        let mut out = BatchOut {
-            len,
-            makespan: vec![0.0; len],
-            ready: vec![0.0; nrel * len],
-            crit: vec![0; self.n],
-            fired: vec![0; self.risks.len()],
-            keys: Vec::with_capacity(self.n_keys * len),
-            durs: vec![0.0; self.n_durs * len],
-            without: Vec::new(),
-        };
+        let mut out = BatchOut::empty(len, self);
+        debug_assert_eq!(out.ready.len(), nrel * len);
         self.sample(s, b, len, &mut out);
         match &self.mode {
             Mode::CriticalPath => {
@@ -448,10 +451,51 @@ impl<'a> Ctx<'a> {
         }
         if self.risk_effects {
             out.without = (0..self.risks.len())
-                .map(|r| self.without_risk(s, len, r, &out))
+                .map(|r| {
+                    if defer && self.risks[r].pruned {
+                        // Filled in by `rerun_needed` once every batch's results are known.
+                        out.fired_lanes
+                            .extend_from_slice(&s.fired[r * BATCH..r * BATCH + len]);
+                        Without {
+                            makespan: out.makespan.clone(),
+                            ready: out.ready.clone(),
+                        }
+                    } else {
+                        self.without_risk(s, len, r, &out)
+                    }
+                })
                 .collect();
         }
         out
+    }
+
+    /// The risks whose re-runs wait for every batch's results ([`RiskC::pruned`]).
+    pub(crate) fn pruned_risks(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.risks.len()).filter(|&r| self.risk_effects && self.risks[r].pruned)
+    }
+
+    /// Second pass for the pruned risks of batch `b`: draws the batch again (the same
+    /// numbers), runs the forward pass, and re-runs without each pruned risk only the lanes
+    /// that `need[(k, i)]` marks (`k` counting the pruned risks), writing into `out.without`.
+    pub(crate) fn rerun_needed(
+        &self,
+        s: &mut Scratch,
+        b: usize,
+        out: &mut BatchOut,
+        need: &dyn Fn(usize, usize) -> bool,
+    ) {
+        let len = out.len;
+        let pruned: Vec<usize> = self.pruned_risks().collect();
+        if !(0..pruned.len()).any(|k| (0..len).any(|i| need(k, i))) {
+            return;
+        }
+        let mut scratch_out = BatchOut::empty(len, self);
+        self.sample(s, b, len, &mut scratch_out);
+        self.forward(s, len, &mut scratch_out.makespan);
+        for (k, &r) in pruned.iter().enumerate() {
+            let lanes: Vec<bool> = (0..len).map(|i| need(k, i)).collect();
+            self.rerun_cpm(s, len, r, &lanes, &mut out.without[r]);
+        }
     }
 
     /// The critical-path forward pass over a batch (mirrors [`crate::graph::forward_pass`]).
@@ -691,7 +735,10 @@ impl<'a> Ctx<'a> {
             ready: out.ready.clone(),
         };
         match &self.mode {
-            Mode::CriticalPath => self.rerun_cpm(s, len, r, &mut w),
+            Mode::CriticalPath => {
+                let lanes: Vec<bool> = s.fired[r * BATCH..r * BATCH + len].to_vec();
+                self.rerun_cpm(s, len, r, &lanes, &mut w);
+            }
             Mode::Resource { problem, order } => {
                 for i in 0..len {
                     if !s.fired[r * BATCH + i] {
@@ -740,7 +787,7 @@ impl<'a> Ctx<'a> {
     /// goes through the forward pass's arithmetic (same operations, same order), so the result
     /// has the same bits as a full pass; a change usually dies out within a few tasks, as
     /// slack absorbs it.
-    fn rerun_cpm(&self, s: &mut Scratch, len: usize, r: usize, w: &mut Without) {
+    fn rerun_cpm(&self, s: &mut Scratch, len: usize, r: usize, lanes: &[bool], w: &mut Without) {
         let Scratch {
             base,
             dur,
@@ -755,13 +802,14 @@ impl<'a> Ctx<'a> {
             touched,
             ..
         } = s;
+        debug_assert!((0..len).all(|i| !lanes[i] || fired[r * BATCH + i]));
         let risk = &self.risks[r];
         let net = self.net;
         let (topo, topo_pos) = (net.topological_order(), net.topological_positions());
         let Some(first) = risk.tasks.iter().map(|&j| topo_pos[j]).min() else {
             return;
         };
-        for i in (0..len).filter(|&i| fired[r * BATCH + i]) {
+        for i in (0..len).filter(|&i| lanes[i]) {
             for &j in &risk.tasks {
                 let k = topo_pos[j];
                 dirty[k / 64] |= 1 << (k % 64);
@@ -849,16 +897,7 @@ impl<'a> Ctx<'a> {
 
     /// Samples batch `b` only (no scheduling) and returns its durations, iteration-major.
     pub(crate) fn sample_only(&self, s: &mut Scratch, b: usize, len: usize) -> Vec<Vec<f64>> {
-        let mut out = BatchOut {
-            len,
-            makespan: Vec::new(),
-            ready: Vec::new(),
-            crit: Vec::new(),
-            fired: vec![0; self.risks.len()],
-            keys: Vec::with_capacity(self.n_keys * len),
-            durs: vec![0.0; self.n_durs * len],
-            without: Vec::new(),
-        };
+        let mut out = BatchOut::empty(len, self);
         self.sample(s, b, len, &mut out);
         (0..len)
             .map(|i| (0..self.n).map(|j| s.dur[j * BATCH + i]).collect())
@@ -1022,6 +1061,57 @@ pub(crate) struct BatchOut {
     pub(crate) durs: Vec<f32>,
     /// Per risk: the batch without it.
     pub(crate) without: Vec<Without>,
+    /// Per pruned risk ([`RiskC::pruned`], in risk order): `fired_lanes[k * len + i]`, whether
+    /// it fired in iteration `i`.
+    pub(crate) fired_lanes: Vec<bool>,
+}
+
+impl BatchOut {
+    /// A batch's results before anything is drawn.
+    fn empty(len: usize, ctx: &Ctx<'_>) -> BatchOut {
+        BatchOut {
+            len,
+            makespan: vec![0.0; len],
+            ready: vec![0.0; ctx.release_tasks.len() * len],
+            crit: vec![0; ctx.n],
+            fired: vec![0; ctx.risks.len()],
+            keys: Vec::with_capacity(ctx.n_keys * len),
+            durs: vec![0.0; ctx.n_durs * len],
+            without: Vec::new(),
+            fired_lanes: Vec::new(),
+        }
+    }
+}
+
+/// Every task's successors' topological positions, flat: task `j`'s are
+/// `list[start[j]..start[j + 1]]`. Returns `(start, list)`.
+fn successor_positions(net: &Network) -> (Vec<usize>, Vec<usize>) {
+    let pos = net.topological_positions();
+    let (mut start, mut list) = (Vec::with_capacity(net.len() + 1), Vec::new());
+    for j in 0..net.len() {
+        start.push(list.len());
+        list.extend(net.succs(j).iter().map(|a| pos[a.other]));
+    }
+    start.push(list.len());
+    (start, list)
+}
+
+/// Whether some task at or after `tasks` (along links) has a finish-to-finish or
+/// start-to-finish predecessor link: its start can then move later when a duration before it
+/// shrinks.
+fn reaches_finish_link(net: &Network, tasks: &[usize], finish_links: &[bool]) -> bool {
+    let mut seen = vec![false; net.len()];
+    let mut stack: Vec<usize> = tasks.to_vec();
+    while let Some(j) = stack.pop() {
+        if std::mem::replace(&mut seen[j], true) {
+            continue;
+        }
+        if finish_links[j] {
+            return true;
+        }
+        stack.extend(net.succs(j).iter().map(|a| a.other));
+    }
+    false
 }
 
 #[cfg(test)]
@@ -1151,7 +1241,7 @@ mod tests {
             (&own, Mode::CriticalPath)
         };
         let ctx = Ctx::new(plan, net, mode, &options, &mut Vec::new());
-        ctx.run_batch(&mut ctx.scratch(), b, len)
+        ctx.run_batch(&mut ctx.scratch(), b, len, false)
     }
 
     #[test]
@@ -1184,5 +1274,59 @@ mod tests {
         }
         // The risks do move the finish: the comparison is not between unchanged runs.
         assert!(lanes_moved > 1000, "{lanes_moved}");
+    }
+
+    #[test]
+    fn pruned_risk_effects_equal_those_of_every_rerun() {
+        // `simulate` re-runs a pruned risk only in the iterations that can move a P80; a run
+        // split into parts re-runs every firing. Every P80 without a risk must agree to the
+        // bit, on plans where pruning applies (FS and SS links, impacts never negative) and
+        // where it does not (FF and SF links, an impact that can be negative).
+        use crate::simulate::{batch_count, merge_parts, simulate, simulate_part};
+        let mut pruned = 0;
+        let mut effects = 0;
+        for seed in 0..16 {
+            let mut plan = random_plan(seed, 40 + 7 * seed as usize);
+            if seed % 4 != 3 {
+                for t in &mut plan.tasks {
+                    for l in &mut t.after {
+                        if matches!(l.kind, LinkKind::FF | LinkKind::SF) {
+                            l.kind = LinkKind::FS;
+                        }
+                    }
+                }
+                plan.risks[4].impact = Estimate::Uniform {
+                    low: 0.0,
+                    high: 3.0,
+                };
+            }
+            for r in &mut plan.risks {
+                r.probability = 0.05 + 0.1 * (seed % 3) as f64 + r.probability / 4.0;
+            }
+            let options = Options {
+                iterations: 1500 + 100 * seed as usize,
+                seed,
+                ignore_capacity: true,
+                ..Options::default()
+            };
+            let net = Network::new(&plan);
+            let ctx = Ctx::new(&plan, &net, Mode::CriticalPath, &options, &mut Vec::new());
+            pruned += ctx.pruned_risks().count();
+            let one = simulate(&plan, &options).unwrap();
+            let b = batch_count(options.iterations);
+            let parts = vec![
+                simulate_part(&plan, &options, 0..b / 2, &|_| {}).unwrap(),
+                simulate_part(&plan, &options, b / 2..b, &|_| {}).unwrap(),
+            ];
+            let all = merge_parts(&plan, &options, parts).unwrap();
+            assert_eq!(one.risks, all.risks, "seed {seed}");
+            effects += one
+                .risks
+                .iter()
+                .filter(|r| r.p80_effect.is_some_and(|e| e != 0.0))
+                .count();
+        }
+        assert!(pruned >= 40, "only {pruned} risks were pruned");
+        assert!(effects >= 20, "only {effects} risks moved a P80");
     }
 }
