@@ -88,6 +88,8 @@ pub fn synthetic_plan(n: usize, teams: usize, seed: u64) -> Plan {
                 kind: TaskKind::Work,
                 optional: false,
                 pos: None,
+                actual: Default::default(),
+                dates: Default::default(),
             }
         })
         .collect();
@@ -102,6 +104,7 @@ pub fn synthetic_plan(n: usize, teams: usize, seed: u64) -> Plan {
             },
             tasks: (0..1 + g.below(3)).map(|_| g.below(n)).collect(),
             pos: None,
+            status: Default::default(),
         })
         .collect();
     let correlations = (0..5)
@@ -130,6 +133,7 @@ pub fn synthetic_plan(n: usize, teams: usize, seed: u64) -> Plan {
             freeze: Vec::new(),
             value: 1.0,
             pos: None,
+            deployed: None,
         })
         .collect();
     Plan {
@@ -142,5 +146,6 @@ pub fn synthetic_plan(n: usize, teams: usize, seed: u64) -> Plan {
         risks,
         correlations,
         releases,
+        status: None,
     }
 }

@@ -51,6 +51,7 @@ fn plan(start: Option<NaiveDate>, calendars: Vec<Calendar>, teams: Vec<Team>) ->
         risks: vec![],
         correlations: vec![],
         releases: vec![],
+        status: None,
     }
 }
 
@@ -64,6 +65,7 @@ fn release(windows: Vec<When>, cadence: Option<Cadence>, freeze: Vec<Freeze>) ->
         freeze,
         value: 1.0,
         pos: None,
+        deployed: None,
     }
 }
 

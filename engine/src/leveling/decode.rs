@@ -217,6 +217,8 @@ fn mirror_plan(plan: &Plan, problem: &Problem, net: &Net, durations: &[f64], h: 
                 },
                 optional: false,
                 pos: None,
+                actual: Default::default(),
+                dates: Default::default(),
             }
         })
         .collect();
@@ -231,6 +233,8 @@ fn mirror_plan(plan: &Plan, problem: &Problem, net: &Net, durations: &[f64], h: 
         kind: TaskKind::Work,
         optional: false,
         pos: None,
+        actual: Default::default(),
+        dates: Default::default(),
     });
     Plan {
         name: plan.name.clone(),
@@ -242,5 +246,6 @@ fn mirror_plan(plan: &Plan, problem: &Problem, net: &Net, durations: &[f64], h: 
         risks: Vec::new(),
         correlations: Vec::new(),
         releases: Vec::new(),
+        status: None,
     }
 }

@@ -224,6 +224,8 @@ fn rcpsp_plan(
                 },
                 optional: false,
                 pos: None,
+                actual: Default::default(),
+                dates: Default::default(),
             }
         })
         .collect();
@@ -237,6 +239,7 @@ fn rcpsp_plan(
         risks: Vec::new(),
         correlations: Vec::new(),
         releases: Vec::new(),
+        status: None,
     }
 }
 
@@ -350,6 +353,8 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
                 kind: TaskKind::Work,
                 optional: false,
                 pos: None,
+                actual: Default::default(),
+                dates: Default::default(),
             }
         })
         .collect();
@@ -372,5 +377,6 @@ pub fn release_plan(tasks: usize, teams: usize, releases: usize, seed: u64) -> P
         risks: Vec::new(),
         correlations: Vec::new(),
         releases: release_list,
+        status: None,
     }
 }

@@ -75,6 +75,8 @@ fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
                 },
                 optional: false,
                 pos: None,
+                actual: Default::default(),
+                dates: Default::default(),
             }
         })
         .collect();
@@ -98,6 +100,7 @@ fn random_plan(seed: u64, n: usize, timed: bool) -> Plan {
         risks: Vec::new(),
         correlations: Vec::new(),
         releases,
+        status: None,
     }
 }
 

@@ -40,6 +40,8 @@ fn task(id: &str, team: Option<usize>, demand: u32, duration: f64, preds: &[usiz
         kind: TaskKind::Work,
         optional: false,
         pos: None,
+        actual: Default::default(),
+        dates: Default::default(),
     }
 }
 
@@ -59,6 +61,7 @@ fn release(
         freeze: Vec::new(),
         value,
         pos: None,
+        deployed: None,
     }
 }
 
@@ -78,6 +81,7 @@ fn plan(
         risks: Vec::new(),
         correlations: Vec::new(),
         releases,
+        status: None,
     }
 }
 

@@ -266,6 +266,7 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
         risks: Vec::new(),
         correlations: Vec::new(),
         releases,
+        status: None,
     };
     if plan.start.is_none() {
         // No date anywhere: keep the plan undated (time in periods); calendars mean nothing.
