@@ -117,19 +117,22 @@ impl<'a> Ctx<'a> {
                     .any(|l| link::to_end(l.kind) == End::Finish)
             })
             .collect();
+        let progress = net.progress();
         let samplers: Vec<Sampler> = plan
             .tasks
             .iter()
-            .map(|t| match t.kind {
+            .enumerate()
+            .map(|(j, t)| match t.kind {
                 TaskKind::Milestone => Sampler::Fixed(0.0),
-                _ => Sampler::new(&t.estimate),
+                _ => Sampler::of_work(progress.work(j)),
             })
             .collect();
         let random: Vec<bool> = samplers.iter().map(|s| !s.is_fixed()).collect();
         let may_be_negative = plan
             .tasks
             .iter()
-            .map(|t| t.kind != TaskKind::Milestone && t.estimate.min() < 0.0)
+            .enumerate()
+            .map(|(j, t)| t.kind != TaskKind::Milestone && progress.work(j).min() < 0.0)
             .collect();
         let comps = correlation::components(plan, &random, warnings);
         let mut correlated = vec![false; n];
@@ -144,18 +147,22 @@ impl<'a> Ctx<'a> {
         let risks: Vec<RiskC> = plan
             .risks
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
+                // Done work takes no risk (SPEC section 6).
                 let tasks: Vec<usize> = r
                     .tasks
                     .iter()
                     .copied()
-                    .filter(|&j| plan.tasks[j].kind != TaskKind::Milestone)
+                    .filter(|&j| {
+                        plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).takes_risks()
+                    })
                     .collect();
                 for &j in &tasks {
                     risk_task[j] = true;
                 }
                 RiskC {
-                    p: r.probability,
+                    p: progress.risk_probability(i),
                     impact: Sampler::new(&r.impact),
                     tasks,
                 }
@@ -181,14 +188,13 @@ impl<'a> Ctx<'a> {
         }
         // A task can finish last only if no finish-to-start successor (lag >= 0) always takes
         // time: such a successor finishes strictly later.
-        let takes_time = |j: usize| {
-            plan.tasks[j].kind != TaskKind::Milestone && plan.tasks[j].estimate.min() > 0.0
-        };
+        let takes_time =
+            |j: usize| plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).min() > 0.0;
         let mut dominated = vec![false; n];
-        for (s, t) in plan.tasks.iter().enumerate() {
-            for l in &t.after {
+        for s in 0..n {
+            for l in net.preds(s) {
                 if link::holds_until_finished(l.kind, l.lag) && takes_time(s) {
-                    dominated[l.pred] = true;
+                    dominated[l.other] = true;
                 }
             }
         }
@@ -223,6 +229,11 @@ impl<'a> Ctx<'a> {
             is_end,
             rank,
         }
+    }
+
+    /// The compiled network it samples and schedules.
+    pub(crate) fn network(&self) -> &Network {
+        self.net
     }
 
     /// Number of tasks.
@@ -412,6 +423,7 @@ impl<'a> Ctx<'a> {
             fired: vec![0; self.risks.len()],
             keys: Vec::with_capacity(self.n_keys * len),
             durs: vec![0.0; self.n_durs * len],
+            due: vec![0; self.n],
             without: Vec::new(),
         };
         self.sample(s, b, len, &mut out);
@@ -429,6 +441,14 @@ impl<'a> Ctx<'a> {
             let ready = &mut out.ready[r * len..(r + 1) * len];
             for &j in tasks {
                 max_into(ready, &s.finish[j * BATCH..j * BATCH + len], 0.0);
+            }
+        }
+        // Deadlines: a finish on or before the end of the `due` day meets it.
+        let progress = self.net.progress();
+        for j in 0..self.n {
+            if let Some(due) = progress.due(j) {
+                let f = &s.finish[j * BATCH..j * BATCH + len];
+                out.due[j] = f.iter().filter(|&&x| x <= due + 1e-9).count() as u32;
             }
         }
         if self.risk_effects {
@@ -843,6 +863,7 @@ impl<'a> Ctx<'a> {
             fired: vec![0; self.risks.len()],
             keys: Vec::with_capacity(self.n_keys * len),
             durs: vec![0.0; self.n_durs * len],
+            due: Vec::new(),
             without: Vec::new(),
         };
         self.sample(s, b, len, &mut out);
@@ -1006,6 +1027,8 @@ pub(crate) struct BatchOut {
     pub(crate) keys: Vec<u8>,
     /// Per `Slot::Dur` task `k`: `durs[k * len + i]`, the duration.
     pub(crate) durs: Vec<f32>,
+    /// Per task: iterations in which it finished by its `due` date (0 without one).
+    pub(crate) due: Vec<u32>,
     /// Per risk: the batch without it.
     pub(crate) without: Vec<Without>,
 }
@@ -1088,6 +1111,8 @@ mod tests {
                     },
                     optional: false,
                     pos: None,
+                    actual: Default::default(),
+                    dates: Default::default(),
                 }
             })
             .collect();
@@ -1109,6 +1134,7 @@ mod tests {
                 },
                 tasks: (0..1 + g.below(3)).map(|_| g.below(n)).collect(),
                 pos: None,
+                status: Default::default(),
             })
             .collect();
         let releases = (0..3)
@@ -1135,6 +1161,7 @@ mod tests {
             risks,
             correlations: Vec::new(),
             releases,
+            status: None,
         }
     }
 
