@@ -10,6 +10,7 @@ mod fuzz_findings;
 mod interchange;
 mod leveling_cli;
 mod parse;
+mod progress;
 mod report;
 mod schedule;
 mod simulate;

@@ -323,3 +323,41 @@ fn the_errors_of_section_6_are_located_and_name_the_task() {
         assert!(e.help.is_some(), "the fix: {e:?}");
     }
 }
+
+#[test]
+fn every_scheduling_method_honours_history_the_status_time_and_not_before() {
+    // One person. `a` is done over [0, 3); `b` started at 2 with 3 left from the status 4;
+    // `c` then `d` are waiting; `e` may not start before 12. From 4 on, the person does
+    // b, c and d one after another (4 + 3 + 2 + 1 = 10) and e over [12, 13).
+    let p = plan(
+        "[plan]\nname = \"p\"\nstatus = 4\n[teams.be]\ncapacity = 1\n\
+         [[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 3\nstarted = 0\ndone = 3\n\
+         [[tasks]]\nid = \"b\"\nteam = \"be\"\nestimate = 5\nstarted = 2\nremaining = 3\n\
+         [[tasks]]\nid = \"c\"\nteam = \"be\"\nestimate = 2\nafter = [\"a\"]\n\
+         [[tasks]]\nid = \"d\"\nteam = \"be\"\nestimate = 1\nafter = [\"c\"]\n\
+         [[tasks]]\nid = \"e\"\nteam = \"be\"\nestimate = 1\nnot_before = 12\n",
+    );
+    let methods = [
+        Method::PriorityRule,
+        Method::default(),
+        Method::Exact(shipdate_engine::leveling::exact::ExactOptions::default()),
+    ];
+    for m in &methods {
+        let s = schedule_with(&p, m, None).expect("a schedule");
+        let t = |id: &str| task(&s, id);
+        assert_eq!((t("a").start, t("a").finish), (0.0, 3.0), "{m:?}");
+        assert_eq!(t("b").start, 2.0, "{m:?}: b keeps its actual start");
+        assert!(t("e").start >= 12.0, "{m:?}");
+        // From the status time on, the person works on one task at a time.
+        let mut spans: Vec<(f64, f64)> = ["b", "c", "d", "e"]
+            .iter()
+            .map(|id| (t(id).finish - t(id).remaining.unwrap(), t(id).finish))
+            .collect();
+        spans.sort_by(|x, y| x.0.total_cmp(&y.0));
+        assert!(spans[0].0 >= 4.0, "{m:?}: {spans:?}");
+        for w in spans.windows(2) {
+            assert!(w[0].1 <= w[1].0 + 1e-9, "{m:?}: overlap in {spans:?}");
+        }
+        assert_eq!(s.makespan, 13.0, "{m:?}");
+    }
+}
