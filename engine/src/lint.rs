@@ -16,6 +16,9 @@
 //!   nor through a task that depends on it: nothing tracks when it finishes.
 //! - **Zero range**: a ranged estimate whose low equals its high has no uncertainty; write the
 //!   number, or give it a range.
+//! - **Progress out of sequence** (SPEC section 6): a task started or done while a
+//!   finish-to-start predecessor is not done.
+//! - **Deployed but unfinished**: a release with `deployed` whose tasks are not all done.
 //! - **Overloaded team**: a team whose work (single-point duration times demand, over every
 //!   task it takes part in) exceeds its capacity-days (capacity on each of its working days,
 //!   time off counted) from the start up to the latest release target: no schedule can meet
