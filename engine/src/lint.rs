@@ -16,6 +16,9 @@
 //!   nor through a task that depends on it: nothing tracks when it finishes.
 //! - **Zero range**: a ranged estimate whose low equals its high has no uncertainty; write the
 //!   number, or give it a range.
+//! - **Progress out of sequence** (SPEC section 6): a task started or done while a
+//!   finish-to-start predecessor is not done.
+//! - **Deployed but unfinished**: a release with `deployed` whose tasks are not all done.
 //! - **Overloaded team**: a team whose work (single-point duration times demand, over every
 //!   task it takes part in) exceeds its capacity-days (capacity on each of its working days,
 //!   time off counted) from the start up to the latest release target: no schedule can meet
@@ -23,7 +26,7 @@
 
 use crate::calendar::Timeline;
 use crate::diag::Diagnostic;
-use crate::model::{Estimate, Plan, TaskKind, When};
+use crate::model::{Estimate, LinkKind, Plan, TaskKind, TaskState, When};
 use crate::report::number;
 
 /// Lags longer than this many working days (periods), either way, are flagged.
@@ -153,7 +156,72 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
         }
     }
 
+    out.extend(progress_warnings(plan));
     out.extend(overloaded_teams(plan));
+    out
+}
+
+/// SPEC section 6's warnings: progress out of sequence (a task started or done while a
+/// finish-to-start predecessor is not done) and a deployed release with unfinished tasks.
+fn progress_warnings(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let done = |j: usize| plan.tasks[j].actual.done.is_some();
+    for t in &plan.tasks {
+        let what = match t.actual.state() {
+            TaskState::Done => "done",
+            TaskState::InProgress => "started",
+            TaskState::NotStarted => continue,
+        };
+        for l in t
+            .after
+            .iter()
+            .filter(|l| l.kind == LinkKind::FS && !done(l.pred))
+        {
+            let pred = &plan.tasks[l.pred].id;
+            out.push(
+                Diagnostic::warning(
+                    l.pos.or(t.pos),
+                    format!(
+                        "task `{}` is {what} but its predecessor `{pred}` is not done: progress out of sequence",
+                        t.id
+                    ),
+                )
+                .with_subject(&t.id)
+                .with_help(format!(
+                    "record `done` on `{pred}`, or change the link if `{}` does not wait for it",
+                    t.id
+                )),
+            );
+        }
+    }
+    for r in plan.releases.iter().filter(|r| r.deployed.is_some()) {
+        let open: Vec<&str> = r
+            .tasks
+            .iter()
+            .filter(|&&j| !done(j))
+            .map(|&j| plan.tasks[j].id.as_str())
+            .collect();
+        if let Some(first) = open.first() {
+            let more = if open.len() > 1 {
+                format!(" and {} more", open.len() - 1)
+            } else {
+                String::new()
+            };
+            out.push(
+                Diagnostic::warning(
+                    r.pos,
+                    format!(
+                        "release `{}` is deployed but task `{first}`{more} is not done",
+                        r.id
+                    ),
+                )
+                .with_subject(&r.id)
+                .with_help(
+                    "record `done` on its tasks, or remove `deployed` if it has not shipped",
+                ),
+            );
+        }
+    }
     out
 }
 

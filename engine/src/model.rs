@@ -34,6 +34,9 @@ pub struct Plan {
     pub correlations: Vec<Correlation>,
     /// Releases, in file order (earlier releases are scheduled first).
     pub releases: Vec<Release>,
+    /// The status date (`status_date`; `status` in undated plans): what lies before it is
+    /// history, and the plan is forecast from it (SPEC section 6). `None`: planned from scratch.
+    pub status: Option<When>,
 }
 
 /// A working calendar: which weekdays are worked, and which dates are holidays.
@@ -276,8 +279,59 @@ pub struct Task {
     pub kind: TaskKind,
     /// Whether scope planning may cut it.
     pub optional: bool,
+    /// What has happened to it by the status date (SPEC section 6).
+    pub actual: Actual,
+    /// Date constraints: `not_before` and `due`.
+    pub dates: TaskDates,
     /// Where the task is defined.
     pub pos: Option<Pos>,
+}
+
+/// A task's recorded progress (SPEC section 6): all `None` for work not started.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Actual {
+    /// The day (time, undated) work started.
+    pub started: Option<When>,
+    /// The last working day it worked (undated: the time it finished): the task is done.
+    pub done: Option<When>,
+    /// Work left from the status date, in working days (any estimate form).
+    pub remaining: Option<Estimate>,
+    /// The share of the work done, in [0, 1): remaining = (1 - progress) x the estimate.
+    pub progress: Option<f64>,
+}
+
+/// A task's date constraints (SPEC section 6).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct TaskDates {
+    /// It starts no earlier than the start of this day (time, undated).
+    pub not_before: Option<When>,
+    /// A deadline on its finish date: met when it finishes on or before it.
+    pub due: Option<When>,
+}
+
+/// Where a task stands at the status date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskState {
+    /// Finished: history.
+    Done,
+    /// Started, not finished.
+    InProgress,
+    /// Neither started nor done.
+    NotStarted,
+}
+
+impl Actual {
+    /// Where the task stands: done, in progress or not started.
+    pub fn state(&self) -> TaskState {
+        if self.done.is_some() {
+            TaskState::Done
+        } else if self.started.is_some() {
+            TaskState::InProgress
+        } else {
+            TaskState::NotStarted
+        }
+    }
 }
 
 impl Task {
@@ -294,6 +348,8 @@ impl Task {
             after: Vec::new(),
             kind: TaskKind::Work,
             optional: false,
+            actual: Actual::default(),
+            dates: TaskDates::default(),
             pos: None,
         }
     }
@@ -339,8 +395,24 @@ pub struct Risk {
     pub impact: Estimate,
     /// Indices of the tasks it delays.
     pub tasks: Vec<usize>,
+    /// Open, closed or occurred (SPEC section 6).
+    pub status: RiskStatus,
     /// Where the risk is defined.
     pub pos: Option<Pos>,
+}
+
+/// Whether a risk can still fire (SPEC section 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RiskStatus {
+    /// It may fire, with its probability.
+    #[default]
+    Open,
+    /// It can no longer fire.
+    Closed,
+    /// It has fired: its impact applies in every iteration, and `schedule` adds its
+    /// single-point impact to its tasks.
+    Occurred,
 }
 
 impl Risk {
@@ -356,6 +428,7 @@ impl Risk {
             probability,
             impact,
             tasks,
+            status: RiskStatus::Open,
             pos: None,
         }
     }
@@ -431,6 +504,8 @@ pub struct Release {
     pub freeze: Vec<Freeze>,
     /// Worth of shipping it on time, for scope planning (default 1).
     pub value: f64,
+    /// When it shipped (SPEC section 6): reported as such, not forecast.
+    pub deployed: Option<When>,
     /// Where the release is defined.
     pub pos: Option<Pos>,
 }
@@ -447,6 +522,7 @@ impl Release {
             cadence: None,
             freeze: Vec::new(),
             value: 1.0,
+            deployed: None,
             pos: None,
         }
     }
@@ -466,7 +542,15 @@ impl Plan {
             risks: Vec::new(),
             correlations: Vec::new(),
             releases: Vec::new(),
+            status: None,
         }
+    }
+
+    /// Whether any task has recorded progress (`started` or `done`).
+    pub fn has_progress(&self) -> bool {
+        self.tasks
+            .iter()
+            .any(|t| t.actual.started.is_some() || t.actual.done.is_some())
     }
 
     /// Whether the plan has a start date (time in working days) or not (time in periods).

@@ -47,7 +47,7 @@ use serde::Serialize;
 
 use crate::calendar::{self, TeamCalendar, Timeline};
 use crate::graph::{self, CRITICAL_EPS};
-use crate::model::{Plan, When};
+use crate::model::{Plan, TaskState, When};
 use crate::network::link::{self, Axis, Plain};
 use crate::network::{Demand, Network};
 
@@ -608,6 +608,20 @@ pub struct TaskSchedule {
     /// The last working day on which it works (its start date for a milestone; dated plans).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finish_date: Option<NaiveDate>,
+    /// Where it stands at the status date (plans with a status date). A started task's
+    /// `start` is its actual start; its remaining work runs from the status date on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<TaskState>,
+    /// Its single-point work left from the status date, in working days (plans with a status
+    /// date; 0 when done).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<f64>,
+    /// Its deadline (`due`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<When>,
+    /// Whether its finish date is on or before `due_date` (absent without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_met: Option<bool>,
 }
 
 /// A release in the deterministic schedule.
@@ -637,11 +651,18 @@ pub struct ReleaseSchedule {
     pub on_time: Option<bool>,
     /// True when no open deploy window is left after it is ready.
     pub unscheduled: bool,
+    /// When it shipped (`deployed`), as written: reported as such, not forecast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployed_date: Option<When>,
 }
 
 /// The deterministic, resource-feasible schedule of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScheduleReport {
+    /// The status date ("as of", SPEC section 6), when the plan has one: the schedule is a
+    /// forecast from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<When>,
     /// The largest finish (0 with no task).
     pub makespan: f64,
     /// The plan's first working day (dated plans).
@@ -696,27 +717,39 @@ pub fn report(plan: &Plan, p: &Problem, order: &[usize]) -> ScheduleReport {
     let (late_start, _) =
         graph::backward_pass(&p.network, p.point_durations(), order, &links, makespan);
     let tl = p.timeline();
+    let progress = p.network.progress();
     let tasks: Vec<TaskSchedule> = plan
         .tasks
         .iter()
         .enumerate()
         .map(|(j, t)| {
             let slack = (late_start[j] - start[j]).max(0.0);
+            // A started task keeps its actual start; its remaining work is what was placed.
+            let shown = progress.actual_start(j).unwrap_or(start[j]).min(start[j]);
+            let state = progress.status().map(|_| progress.state(j));
+            let remaining = state.map(|s| match s {
+                TaskState::Done => 0.0,
+                _ => p.point_durations()[j],
+            });
             TaskSchedule {
                 id: t.id.clone(),
                 name: t.name.clone(),
                 team: t.team.map(|k| plan.teams[k].id.clone()),
-                start: start[j],
+                start: shown,
                 finish: finish[j],
                 slack,
                 critical: slack < CRITICAL_EPS,
                 // A zero-length task is dated by the day it is reached, like its finish.
-                start_date: if finish[j] <= start[j] {
-                    tl.moment_date(start[j])
+                start_date: if finish[j] <= shown {
+                    tl.moment_date(shown)
                 } else {
-                    tl.start_date(start[j])
+                    tl.start_date(shown)
                 },
-                finish_date: tl.finish_date(start[j], finish[j]),
+                finish_date: tl.finish_date(shown, finish[j]),
+                state,
+                remaining,
+                due_date: t.dates.due,
+                due_met: progress.due(j).map(|due| finish[j] <= due + 1e-9),
             }
         })
         .collect();
@@ -769,11 +802,13 @@ pub fn report(plan: &Plan, p: &Problem, order: &[usize]) -> ScheduleReport {
                 target: r.target,
                 on_time,
                 unscheduled: deploy.is_none(),
+                deployed_date: r.deployed,
             }
         })
         .collect();
 
     ScheduleReport {
+        status_date: plan.status,
         makespan,
         start_date,
         finish_date,

@@ -284,6 +284,23 @@ pub(crate) fn every_problem(v: f64) -> Option<String> {
 
 /// A number as a message shows it: whole numbers plainly, very large or small ones in
 /// scientific notation (so 1e308 does not print 309 digits).
+/// Whether `a` comes after `b` (points of the same kind; mixed kinds are the `when` rule's).
+fn later(a: When, b: When) -> bool {
+    match (a, b) {
+        (When::Date(a), When::Date(b)) => a > b,
+        (When::Period(a), When::Period(b)) => a > b,
+        _ => false,
+    }
+}
+
+/// A point in plan time as the plan writes it.
+fn when_text(w: When) -> String {
+    match w {
+        When::Date(d) => d.to_string(),
+        When::Period(p) => show(p),
+    }
+}
+
 fn show(v: f64) -> String {
     if v != 0.0 && (v.abs() >= 1e9 || v.abs() < 1e-6) {
         format!("{v:e}")
@@ -510,6 +527,11 @@ impl V<'_> {
         if let Some(start) = p.start {
             let at = self.at(Item::Plan, "start", None);
             self.date(start, at, "[plan]", None, "start");
+        }
+        if let Some(status) = p.status {
+            let key = if self.dated { "status_date" } else { "status" };
+            let at = self.at(Item::Plan, "status", None);
+            self.when(status, at, "[plan]", None, key);
         }
     }
 
@@ -769,6 +791,155 @@ impl V<'_> {
         }
         for (l, link) in t.after.iter().enumerate() {
             self.link(j, l, link, &who, sub);
+        }
+        self.task_dates(j, t, &who);
+        self.task_progress(j, t, &who);
+    }
+
+    /// `not_before` and `due`: points in the plan's time.
+    fn task_dates(&mut self, j: usize, t: &Task, who: &str) {
+        let item = Item::Task(j);
+        let sub = subject(&t.id);
+        for (key, w) in [("not_before", t.dates.not_before), ("due", t.dates.due)] {
+            if let Some(w) = w {
+                if !self.spans.is_reported(item, key) {
+                    self.when(w, self.at(item, key, t.pos), who, sub, key);
+                }
+            }
+        }
+    }
+
+    /// The rules of SPEC section 6 on a task's progress (each located at its field, with the
+    /// fix in the message).
+    fn task_progress(&mut self, j: usize, t: &Task, who: &str) {
+        let item = Item::Task(j);
+        let sub = subject(&t.id);
+        let a = &t.actual;
+        let at = |v: &Self, key: &'static str| v.at(item, key, t.pos);
+        for (key, w) in [("started", a.started), ("done", a.done)] {
+            let Some(w) = w else { continue };
+            if self.spans.is_reported(item, key) {
+                continue;
+            }
+            self.when(w, at(self, key), who, sub, key);
+            match self.plan.status {
+                None => {
+                    let (status, example) = if self.dated {
+                        ("status_date", "status_date = YYYY-MM-DD")
+                    } else {
+                        ("status", "status = N")
+                    };
+                    let msg =
+                        format!("{who}: `{key}` needs a status date: the plan has no `{status}`");
+                    let help = Some(format!(
+                        "add `{example}` to [plan] (the \"as of\" of the progress)"
+                    ));
+                    self.push(at(self, key), sub, msg, help);
+                }
+                Some(s) if later(w, s) => {
+                    let msg = format!(
+                        "{who}: `{key}` {} is after the status date {}",
+                        when_text(w),
+                        when_text(s)
+                    );
+                    let help = Some(format!(
+                        "move the status date on, or remove `{key}` if the work is still to come"
+                    ));
+                    self.push(at(self, key), sub, msg, help);
+                }
+                Some(_) => {}
+            }
+        }
+        if let (Some(st), Some(dn)) = (a.started, a.done) {
+            if later(st, dn) && !self.spans.is_reported(item, "done") {
+                let msg = format!(
+                    "{who}: `done` {} is before `started` {}",
+                    when_text(dn),
+                    when_text(st)
+                );
+                let help = Some("a task finishes on or after the day it started".into());
+                self.push(at(self, "done"), sub, msg, help);
+            }
+        }
+        if let Some(p) = a.progress {
+            if !(0.0..1.0).contains(&p) && !self.spans.is_reported(item, "progress") {
+                let msg = format!("{who}: `progress` is {}; it must be in [0, 1)", show(p));
+                let help = Some(
+                    "give the share done as a fraction (0.6 for 60%); a finished task takes `done = DATE`"
+                        .into(),
+                );
+                self.push(at(self, "progress"), sub, msg, help);
+            }
+        }
+        if let Some(r) = &a.remaining {
+            if !self.spans.is_reported(item, "remaining") {
+                self.estimate(r, at(self, "remaining"), who, sub, "remaining");
+            }
+            if a.progress.is_some() {
+                let msg = format!("{who}: `remaining` and `progress` are both given");
+                let help =
+                    Some("keep one: `remaining` (work left) or `progress` (share done)".into());
+                self.push(at(self, "progress"), sub, msg, help);
+            }
+        }
+        self.overrun(j, t, who);
+    }
+
+    /// A started task with neither `remaining` nor `progress` that has run at least its
+    /// estimate's upper limit: the rule "the estimate given that it is not done" has no answer.
+    fn overrun(&mut self, j: usize, t: &Task, who: &str) {
+        let a = &t.actual;
+        let (Some(started), None, None, None, Some(status)) =
+            (a.started, a.done, a.remaining, a.progress, self.plan.status)
+        else {
+            return;
+        };
+        if t.kind == TaskKind::Milestone || later(started, status) {
+            return;
+        }
+        let Some(high) = crate::network::progress::upper_limit(&t.estimate) else {
+            return;
+        };
+        let elapsed = self.elapsed(started, status);
+        if elapsed >= high {
+            let msg = format!(
+                "{who}: started {} and not done, it has run {} working days, at least its estimate's upper limit ({})",
+                when_text(started),
+                show(elapsed),
+                show(high)
+            );
+            let help = Some(
+                "give `remaining` (the work left, e.g. `remaining = 3`) or `done = DATE` if it is finished"
+                    .into(),
+            );
+            let item = Item::Task(j);
+            self.push(self.at(item, "started", t.pos), subject(&t.id), msg, help);
+        }
+    }
+
+    /// Working days (periods) from `from` to `to` on the plan's default calendar: what the
+    /// time axis counts between their offsets.
+    fn elapsed(&self, from: When, to: When) -> f64 {
+        match (from, to) {
+            (When::Period(a), When::Period(b)) => b - a,
+            (When::Date(a), When::Date(b)) => {
+                use chrono::Datelike;
+                let cal = &self.plan.calendars[self.plan.default_calendar];
+                let days = (b - a).num_days().max(0);
+                let per_week = cal.workdays.iter().filter(|&&w| w).count() as i64;
+                let first = a.weekday().num_days_from_monday() as i64;
+                let rest = (0..days % 7)
+                    .filter(|k| cal.workdays[((first + k) % 7) as usize])
+                    .count() as i64;
+                let lo = cal.holidays.partition_point(|h| *h < a);
+                let hi = cal.holidays.partition_point(|h| *h < b);
+                let off = cal.holidays[lo..hi]
+                    .iter()
+                    .filter(|h| cal.workdays[h.weekday().num_days_from_monday() as usize])
+                    .count() as i64;
+                (days / 7 * per_week + rest - off) as f64
+            }
+            _ => 0.0,
         }
     }
 
@@ -1043,6 +1214,11 @@ impl V<'_> {
         self.tasks_list(item, &r.tasks, 1, &who, sub, r.pos);
         if let Some(t) = r.target {
             self.when(t, self.at(item, "target", r.pos), &who, sub, "target");
+        }
+        if let Some(d) = r.deployed {
+            if !self.spans.is_reported(item, "deployed") {
+                self.when(d, self.at(item, "deployed", r.pos), &who, sub, "deployed");
+            }
         }
         let wat = self.at(item, "windows", r.pos);
         self.list_len(r.windows.len(), wat, &who, sub, "windows");

@@ -22,7 +22,7 @@
 
 use chrono::NaiveDate;
 
-use crate::model::{Plan, When};
+use crate::model::{Plan, TaskState, When};
 use crate::schedule::{ReleaseSchedule, TaskSchedule};
 use crate::simulate::{ReleaseRisk, Simulation};
 
@@ -68,6 +68,28 @@ pub fn when(w: When) -> String {
 /// engine time ([`number`]).
 pub fn time_text(time: f64, date: Option<NaiveDate>) -> String {
     date.map_or_else(|| number(time), |d| d.to_string())
+}
+
+/// The "as of" of a re-forecast (SPEC section 6): `as of 2027-02-01` (`as of 12` undated);
+/// `None` for a plan without a status date.
+///
+/// ```
+/// use shipdate_engine::model::When;
+/// use shipdate_engine::view::as_of;
+/// assert_eq!(as_of(Some(When::Period(12.0))).as_deref(), Some("as of 12"));
+/// assert_eq!(as_of(None), None);
+/// ```
+pub fn as_of(status: Option<When>) -> Option<String> {
+    status.map(|w| format!("as of {}", when(w)))
+}
+
+/// A task's state at the status date in words: `done`, `in progress`, `not started`.
+pub fn state_word(s: TaskState) -> &'static str {
+    match s {
+        TaskState::Done => "done",
+        TaskState::InProgress => "in progress",
+        TaskState::NotStarted => "not started",
+    }
 }
 
 /// A date as chart axes and window labels write it: `Mar 02`.
@@ -415,6 +437,8 @@ pub struct ScheduledRelease {
     pub target: Option<String>,
     /// Where it stands.
     pub status: ReleaseStatus,
+    /// When it shipped (`deployed`, [`when`]), if it has.
+    pub deployed: Option<String>,
 }
 
 impl ScheduledRelease {
@@ -429,6 +453,7 @@ impl ScheduledRelease {
             },
             target: r.target.map(when),
             status: release_status(r),
+            deployed: r.deployed_date.map(when),
         }
     }
 }

@@ -89,13 +89,13 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
 /// The table a release manager reads: tasks in start order, then releases.
 pub fn table(plan: &Plan, s: &ScheduleReport) -> String {
     let unit = view::time_unit(s.start_date.is_some());
+    let name = match view::as_of(s.status_date) {
+        Some(as_of) => format!("{} {as_of}", plan.name),
+        None => plan.name.clone(),
+    };
     let mut out = match (s.start_date, s.finish_date) {
-        (Some(a), Some(b)) => format!(
-            "{}: {a} to {b}, {} {unit}\n\n",
-            plan.name,
-            number(s.makespan)
-        ),
-        _ => format!("{}: makespan {} {unit}\n\n", plan.name, number(s.makespan)),
+        (Some(a), Some(b)) => format!("{name}: {a} to {b}, {} {unit}\n\n", number(s.makespan)),
+        _ => format!("{name}: makespan {} {unit}\n\n", number(s.makespan)),
     };
     out.push_str(&tasks(plan, s));
     if let Some(q) = &s.search {
@@ -118,34 +118,48 @@ fn tasks(plan: &Plan, s: &ScheduleReport) -> String {
             .then(x.finish.total_cmp(&y.finish))
             .then(a.cmp(&b))
     });
-    let mut t = Table::new(&[
+    // With a status date, "days" is the work left and a column says where each task stands.
+    let progress = s.status_date.is_some();
+    let mut columns = vec![
         ("task", Align::Left),
         ("name", Align::Left),
         ("team", Align::Left),
         ("start", Align::Right),
         ("finish", Align::Right),
-        ("days", Align::Right),
+        (if progress { "left" } else { "days" }, Align::Right),
         ("slack", Align::Right),
-        ("", Align::Left),
-    ]);
+    ];
+    if progress {
+        columns.push(("state", Align::Left));
+    }
+    columns.push(("", Align::Left));
+    let mut t = Table::new(&columns);
     for j in order {
         let r = &s.tasks[j];
         let (start, finish) = view::task_times(r);
         let task = &plan.tasks[j];
-        t.row(vec![
+        let mut row = vec![
             r.id.clone(),
             truncate(task.name.as_deref().unwrap_or(""), 32),
             r.team.clone().unwrap_or_else(|| "-".into()),
             start,
             finish,
-            number(task.estimate.point()),
+            number(r.remaining.unwrap_or_else(|| task.estimate.point())),
             number(r.slack),
-            if r.critical {
-                "critical".into()
-            } else {
-                String::new()
-            },
-        ]);
+        ];
+        if let Some(state) = r.state {
+            row.push(view::state_word(state).into());
+        }
+        let mut flags: Vec<String> = Vec::new();
+        if r.critical {
+            flags.push("critical".into());
+        }
+        if let (Some(due), Some(met)) = (r.due_date, r.due_met) {
+            let word = if met { "due" } else { "MISSES due" };
+            flags.push(format!("{word} {}", view::when(due)));
+        }
+        row.push(flags.join(", "));
+        t.row(row);
     }
     t.render()
 }
@@ -186,6 +200,10 @@ fn releases(s: &ScheduleReport) -> String {
             ReleaseStatus::Late(Some(by)) => format!("LATE by {by}"),
             ReleaseStatus::Late(None) => "LATE".into(),
             other => other.word().into(),
+        };
+        let status = match &row.deployed {
+            Some(d) => format!("deployed {d}"),
+            None => status,
         };
         t.row(vec![
             r.id.clone(),

@@ -153,10 +153,14 @@ fn heading(out: &mut String, plan: &Plan, sim: &Simulation) {
         Sampling::MonteCarlo => "",
         Sampling::LatinHypercube => ", Latin hypercube sampling",
     };
+    let name = match view::as_of(sim.status_date) {
+        Some(as_of) => format!("{} {as_of}", plan.name),
+        None => plan.name.clone(),
+    };
     let _ = writeln!(
         out,
-        "{}: {} simulated futures ({mode}{sampling}), seed {}",
-        plan.name, sim.iterations, sim.seed
+        "{name}: {} simulated futures ({mode}{sampling}), seed {}",
+        sim.iterations, sim.seed
     );
     let _ = writeln!(out);
 }

@@ -11,6 +11,7 @@ mod interchange;
 mod layers;
 mod leveling_cli;
 mod parse;
+mod progress;
 mod report;
 mod schedule;
 mod simulate;

@@ -119,18 +119,9 @@ impl DateAxis {
 ///
 /// ```
 /// use shipdate_engine::calendar::Timeline;
-/// use shipdate_engine::model::{Calendar, Plan};
-/// let plan = Plan {
-///     name: "demo".into(),
-///     start: chrono::NaiveDate::from_ymd_opt(2027, 1, 2), // a Saturday
-///     calendars: vec![Calendar::standard()],
-///     default_calendar: 0,
-///     teams: vec![],
-///     tasks: vec![],
-///     risks: vec![],
-///     correlations: vec![],
-///     releases: vec![],
-/// };
+/// use shipdate_engine::model::Plan;
+/// let mut plan = Plan::new("demo");
+/// plan.start = chrono::NaiveDate::from_ymd_opt(2027, 1, 2); // a Saturday
 /// let time = Timeline::new(&plan);
 /// // Day 0 is Monday 4 January; a 5-day piece of work over [0, 5) ends on Friday the 8th.
 /// assert_eq!(time.date_of_day(0), chrono::NaiveDate::from_ymd_opt(2027, 1, 4));

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use super::tree::{Entry, Locator, Node, Val};
 use crate::diag::{suggest, Diagnostic, Pos};
 use crate::model::{
-    Cadence, Calendar, Correlation, Estimate, Freeze, Link, LinkKind, Plan, Release, Risk, Task,
-    TaskKind, Team, TimeOff, When,
+    Actual, Cadence, Calendar, Correlation, Estimate, Freeze, Link, LinkKind, Plan, Release, Risk,
+    RiskStatus, Task, TaskDates, TaskKind, Team, TimeOff, When,
 };
 use crate::validate::{self, validate_with, Item, Spans};
 
@@ -21,7 +21,7 @@ const TOP_KEYS: &[&str] = &[
     "correlations",
     "releases",
 ];
-const PLAN_KEYS: &[&str] = &["name", "start", "calendar"];
+const PLAN_KEYS: &[&str] = &["name", "start", "calendar", "status_date", "status"];
 const CALENDAR_KEYS: &[&str] = &["workdays", "holidays"];
 const TEAM_KEYS: &[&str] = &["name", "capacity", "calendar", "time_off"];
 const TIME_OFF_KEYS: &[&str] = &["from", "to", "capacity"];
@@ -35,13 +35,20 @@ const TASK_KEYS: &[&str] = &[
     "after",
     "kind",
     "optional",
+    "started",
+    "done",
+    "remaining",
+    "progress",
+    "not_before",
+    "due",
 ];
 const EXTRA_DEMAND_KEYS: &[&str] = &["team", "demand"];
 const LINK_KEYS: &[&str] = &["task", "type", "lag"];
-const RISK_KEYS: &[&str] = &["id", "probability", "impact", "tasks"];
+const RISK_KEYS: &[&str] = &["id", "probability", "impact", "tasks", "status"];
+const RISK_STATUSES: &[&str] = &["open", "closed", "occurred"];
 const CORRELATION_KEYS: &[&str] = &["tasks", "coefficient"];
 const RELEASE_KEYS: &[&str] = &[
-    "id", "tasks", "target", "windows", "cadence", "freeze", "value",
+    "id", "tasks", "target", "windows", "cadence", "freeze", "value", "deployed",
 ];
 const CADENCE_KEYS: &[&str] = &["weekdays", "every_weeks", "from", "every"];
 const FREEZE_KEYS: &[&str] = &["from", "to"];
@@ -144,6 +151,8 @@ struct Head {
     calendar: Option<Name>,
     /// Whether `start` is given (even if it is not a valid date).
     dated: bool,
+    /// The status date (`status` in undated plans).
+    status: Option<When>,
 }
 
 /// Task and team names and their indices.
@@ -212,6 +221,8 @@ struct RawTask {
     after: Vec<RawLink>,
     kind: TaskKind,
     optional: bool,
+    actual: Actual,
+    dates: TaskDates,
     at: usize,
 }
 
@@ -630,7 +641,7 @@ impl Cx<'_> {
         let head = self.head(root, top);
         let mut calendars = self.calendars(top);
         let raw_teams = self.raw_teams(top, head.dated);
-        let raw_tasks = self.raw_tasks(top);
+        let raw_tasks = self.raw_tasks(top, head.dated);
         let names = Names::new(&raw_tasks, &raw_teams);
 
         // Calendars: the implicit `standard` is added when named and not defined.
@@ -654,6 +665,7 @@ impl Cx<'_> {
         plan.risks = self.risks(top, &names);
         plan.correlations = self.correlations(top, &names);
         plan.releases = self.releases(top, &names, head.dated, head.start);
+        plan.status = head.status;
         plan
     }
 
@@ -665,6 +677,7 @@ impl Cx<'_> {
             start: None,
             calendar: None,
             dated: false,
+            status: None,
         };
         let Some(p) = field(top, "plan") else {
             self.raw(
@@ -715,7 +728,39 @@ impl Cx<'_> {
                 at: n.start,
             });
         }
+        head.status = self.status(es, &pw, head.dated);
         head
+    }
+
+    /// `status_date` (dated plans) or `status` (undated): the "as of" of progress.
+    fn status(&mut self, es: &[Entry], pw: &Who, dated: bool) -> Option<When> {
+        let (key, wrong) = if dated {
+            ("status_date", "status")
+        } else {
+            ("status", "status_date")
+        };
+        if let Some(n) = field(es, wrong) {
+            let help = if dated {
+                "write `status_date = YYYY-MM-DD` (the plan has a start date)"
+            } else {
+                "write `status = N` (a time: the plan has no start date)"
+            };
+            self.err_help(
+                n.start,
+                pw,
+                format!("`{wrong}` does not apply to this plan"),
+                Some(help.into()),
+            );
+            self.spans.mark_reported(Item::Plan, "status");
+            return None;
+        }
+        let n = field(es, key)?;
+        self.span(Item::Plan, "status", n.start);
+        let w = self.when(n, pw, key, dated);
+        if w.is_none() {
+            self.spans.mark_reported(Item::Plan, "status");
+        }
+        w
     }
 
     /// `[calendars.NAME]`.
@@ -751,12 +796,12 @@ impl Cx<'_> {
     }
 
     /// `[[tasks]]`, names not yet resolved.
-    fn raw_tasks(&mut self, top: &[Entry]) -> Vec<RawTask> {
+    fn raw_tasks(&mut self, top: &[Entry], dated: bool) -> Vec<RawTask> {
         let mut raw_tasks = Vec::new();
         if let Some(n) = field(top, "tasks") {
             if let Some(items) = self.array(n, &Who::plain("plan"), "tasks") {
                 for (i, it) in items.iter().enumerate() {
-                    raw_tasks.push(self.task(it, i));
+                    raw_tasks.push(self.task(it, i, dated));
                 }
             }
         }
@@ -877,6 +922,8 @@ impl Cx<'_> {
             task.after = self.links(ti, t, names);
             task.kind = t.kind;
             task.optional = t.optional;
+            task.actual = t.actual;
+            task.dates = t.dates;
             task.pos = self.pos(t.at);
             tasks.push(task);
         }
@@ -993,10 +1040,36 @@ impl Cx<'_> {
                 impact.unwrap_or(Estimate::Fixed { value: 0.0 }),
                 tasks,
             );
+            if let Some(n) = field(es, "status") {
+                risk.status = self.risk_status(n, &who).unwrap_or_default();
+            }
             risk.pos = self.pos(it.start);
             risks.push(risk);
         }
         risks
+    }
+
+    /// A risk's `status`: "open", "closed" or "occurred".
+    fn risk_status(&mut self, n: &Node, who: &Who) -> Option<RiskStatus> {
+        let s = self.string(n, who, "status")?;
+        match s {
+            "open" => Some(RiskStatus::Open),
+            "closed" => Some(RiskStatus::Closed),
+            "occurred" => Some(RiskStatus::Occurred),
+            _ => {
+                let help = did_you_mean(suggest(s, RISK_STATUSES.iter().copied()))
+                    .or_else(|| Some("write \"open\", \"closed\" or \"occurred\"".into()));
+                self.err_help(
+                    n.start,
+                    who,
+                    format!(
+                        "unknown risk status `{s}`: it is \"open\", \"closed\" or \"occurred\""
+                    ),
+                    help,
+                );
+                None
+            }
+        }
     }
 
     /// The `tasks` of a risk, correlation or release, resolved; the list is marked reported
@@ -1302,7 +1375,7 @@ impl Cx<'_> {
         (from, to)
     }
 
-    fn task(&mut self, it: &Node, index: usize) -> RawTask {
+    fn task(&mut self, it: &Node, index: usize, dated: bool) -> RawTask {
         let mut t = RawTask {
             who: Who::new("task", None, index),
             id: String::new(),
@@ -1314,6 +1387,8 @@ impl Cx<'_> {
             after: Vec::new(),
             kind: TaskKind::Work,
             optional: false,
+            actual: Actual::default(),
+            dates: TaskDates::default(),
             at: it.start,
         };
         let Some(es) = self.table(it, &t.who, "tasks") else {
@@ -1368,7 +1443,48 @@ impl Cx<'_> {
                 }
             }
         }
+        self.task_progress(es, &who, index, dated, &mut t);
         t
+    }
+
+    /// A task's progress (`started`, `done`, `remaining`, `progress`) and date constraints
+    /// (`not_before`, `due`); the rules across them are [`validate_with`]'s.
+    fn task_progress(
+        &mut self,
+        es: &[Entry],
+        who: &Who,
+        index: usize,
+        dated: bool,
+        t: &mut RawTask,
+    ) {
+        let item = Item::Task(index);
+        let when = |cx: &mut Self, key: &'static str| {
+            let n = field(es, key)?;
+            cx.span(item, key, n.start);
+            let w = cx.when(n, who, key, dated);
+            if w.is_none() {
+                cx.spans.mark_reported(item, key);
+            }
+            w
+        };
+        t.actual.started = when(self, "started");
+        t.actual.done = when(self, "done");
+        t.dates.not_before = when(self, "not_before");
+        t.dates.due = when(self, "due");
+        if let Some(n) = field(es, "remaining") {
+            self.span(item, "remaining", n.start);
+            t.actual.remaining = self.estimate(n, who, "remaining");
+            if t.actual.remaining.is_none() {
+                self.spans.mark_reported(item, "remaining");
+            }
+        }
+        if let Some(n) = field(es, "progress") {
+            self.span(item, "progress", n.start);
+            t.actual.progress = self.num(n, who, "progress");
+            if t.actual.progress.is_none() {
+                self.spans.mark_reported(item, "progress");
+            }
+        }
     }
 
     /// A task's `extra_demands`: (team name, demand, where the demand is written).
@@ -1536,6 +1652,13 @@ impl Cx<'_> {
     ) -> Release {
         let item = Item::Release(i);
         let mut r = Release::new(String::new(), Vec::new());
+        if let Some(n) = field(es, "deployed") {
+            self.span(item, "deployed", n.start);
+            r.deployed = self.when(n, who, "deployed", dated);
+            if r.deployed.is_none() {
+                self.spans.mark_reported(item, "deployed");
+            }
+        }
         if let Some(n) = field(es, "target") {
             self.span(item, "target", n.start);
             r.target = self.when(n, who, "target", dated);

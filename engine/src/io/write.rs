@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    Cadence, Calendar, Estimate, LinkKind, Plan, Release, Task, TaskKind, Team, When,
+    Cadence, Calendar, Estimate, LinkKind, Plan, Release, RiskStatus, Task, TaskKind, Team, When,
 };
 
 /// An ordered value, rendered as TOML or JSON.
@@ -94,12 +94,18 @@ fn tree(plan: &Plan) -> Out {
     );
     let ids = |v: &[usize]| task_ids(plan, v);
     let risks = plan.risks.iter().map(|r| {
-        Out::Tab(vec![
+        let mut o = vec![
             ("id".into(), s(&r.id)),
             ("probability".into(), Out::Num(r.probability)),
             ("impact".into(), estimate(&r.impact)),
             ("tasks".into(), ids(&r.tasks)),
-        ])
+        ];
+        match r.status {
+            RiskStatus::Open => {}
+            RiskStatus::Closed => o.push(("status".into(), s("closed"))),
+            RiskStatus::Occurred => o.push(("status".into(), s("occurred"))),
+        }
+        Out::Tab(o)
     });
     section("risks", Out::Arr(risks.collect()));
     let correlations = plan.correlations.iter().map(|c| {
@@ -127,6 +133,14 @@ fn head(plan: &Plan) -> Out {
     let default = &plan.calendars[plan.default_calendar].id;
     if default != "standard" {
         head.push(("calendar".into(), s(default)));
+    }
+    if let Some(w) = plan.status {
+        let key = if plan.is_dated() {
+            "status_date"
+        } else {
+            "status"
+        };
+        head.push((key.into(), when(w)));
     }
     Out::Tab(head)
 }
@@ -217,6 +231,24 @@ fn task(plan: &Plan, t: &Task) -> Out {
     if t.optional {
         o.push(("optional".into(), Out::Bool(true)));
     }
+    let a = &t.actual;
+    let points = [
+        ("started", a.started),
+        ("done", a.done),
+        ("not_before", t.dates.not_before),
+        ("due", t.dates.due),
+    ];
+    for (key, w) in points {
+        if let Some(w) = w {
+            o.push((key.into(), when(w)));
+        }
+    }
+    if let Some(r) = &a.remaining {
+        o.push(("remaining".into(), estimate(r)));
+    }
+    if let Some(p) = a.progress {
+        o.push(("progress".into(), Out::Num(p)));
+    }
     Out::Tab(o)
 }
 
@@ -268,6 +300,9 @@ fn release(plan: &Plan, r: &Release) -> Out {
     }
     if r.value != 1.0 {
         o.push(("value".into(), Out::Num(r.value)));
+    }
+    if let Some(d) = r.deployed {
+        o.push(("deployed".into(), when(d)));
     }
     Out::Tab(o)
 }

@@ -82,9 +82,10 @@ impl Grid {
         }
         let mut dem_start = Vec::with_capacity(n + 1);
         let mut dems = Vec::new();
-        for t in &plan.tasks {
+        for j in 0..n {
             dem_start.push(dems.len() as u32);
-            for (k, q) in t.demands() {
+            for d in problem.network().demands(j) {
+                let (k, q) = (d.team, d.units);
                 if cap[k] == 0 || q > cap[k] {
                     return None;
                 }

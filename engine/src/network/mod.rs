@@ -22,12 +22,15 @@
 //! [`crate::model`] and [`crate::calendar`].
 
 pub mod link;
+pub mod progress;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use crate::calendar::{TeamCalendar, Timeline};
-use crate::model::{LinkKind, Plan, TaskKind};
+use crate::model::{LinkKind, Plan, RiskStatus, TaskState};
+
+pub use progress::{Progress, Work};
 
 /// A link seen from one end: the task at the other end, its type and lag.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -71,6 +74,8 @@ pub struct Network {
     demands: Vec<Demand>,
     /// Per task: the earliest moment it may start (the one place a start bound goes).
     release: Vec<f64>,
+    /// The plan's progress on the axis (states, work left, history).
+    progress: Progress,
     /// Per task: its calendar works on every day (its capacity may still vary).
     every_day: Vec<bool>,
     /// Per task: its calendar works on every day at one capacity.
@@ -87,7 +92,13 @@ impl Network {
     /// Compiles a validated plan on `timeline`, which must be [`Timeline::new`] of it.
     pub fn with_timeline(plan: &Plan, timeline: Timeline) -> Network {
         let n = plan.tasks.len();
-        let (pred_start, preds, succ_start, succs) = link_lists(plan);
+        let progress = Progress::new(plan, &timeline);
+        // Done work is history: it keeps no incoming link, holds no capacity and runs on the
+        // plan's own axis (the free calendar).
+        let done: Vec<bool> = (0..n)
+            .map(|j| progress.state(j) == TaskState::Done)
+            .collect();
+        let (pred_start, preds, succ_start, succs) = link_lists(plan, &done);
         let topo = topological_sort(n, |i| {
             succs[succ_start[i]..succ_start[i + 1]]
                 .iter()
@@ -97,18 +108,14 @@ impl Network {
         for (k, &j) in topo.iter().enumerate() {
             topo_pos[j] = k;
         }
-        let durations = plan
-            .tasks
-            .iter()
-            .map(|t| match t.kind {
-                TaskKind::Milestone => 0.0,
-                _ => t.estimate.point().max(0.0),
-            })
-            .collect();
+        let durations = point_durations(plan, &progress);
         let mut demand_start = Vec::with_capacity(n + 1);
         let mut demands = Vec::new();
-        for task in &plan.tasks {
+        for (j, task) in plan.tasks.iter().enumerate() {
             demand_start.push(demands.len());
+            if done[j] {
+                continue;
+            }
             demands.extend(task.demands().map(|(team, units)| Demand {
                 team,
                 units,
@@ -116,7 +123,12 @@ impl Network {
             }));
         }
         demand_start.push(demands.len());
-        let team: Vec<Option<usize>> = plan.tasks.iter().map(|t| t.team).collect();
+        let team: Vec<Option<usize>> = plan
+            .tasks
+            .iter()
+            .zip(&done)
+            .map(|(t, &d)| if d { None } else { t.team })
+            .collect();
         let per_calendar = |f: fn(&TeamCalendar) -> bool| -> Vec<bool> {
             let teams: Vec<bool> = (0..plan.teams.len()).map(|k| f(timeline.team(k))).collect();
             let free = f(timeline.free());
@@ -136,7 +148,8 @@ impl Network {
             team,
             demand_start,
             demands,
-            release: vec![0.0; n],
+            release: (0..n).map(|j| progress.release_time(j)).collect(),
+            progress,
             every_day,
             constant,
             timeline,
@@ -194,7 +207,8 @@ impl Network {
     }
 
     /// The earliest moment task `j` may start: every kernel's forward pass starts there
-    /// (see [where a start bound goes](self#where-a-start-bound-goes)). 0 today.
+    /// (see [where a start bound goes](self#where-a-start-bound-goes)). 0 for a plan without
+    /// status date or `not_before`; see [`Progress::release_time`].
     #[inline]
     pub fn release_time(&self, j: usize) -> f64 {
         self.release[j]
@@ -204,6 +218,12 @@ impl Network {
     #[inline]
     pub fn release_times(&self) -> &[f64] {
         &self.release
+    }
+
+    /// The plan's progress on the time axis: each task's state, work left and actual start.
+    #[inline]
+    pub fn progress(&self) -> &Progress {
+        &self.progress
     }
 
     /// The team whose calendar task `j` runs on (`None`: the free calendar).
@@ -242,16 +262,44 @@ impl Network {
     }
 }
 
+/// Every task's single-point duration: its work's point ([`Work::point`]), plus the
+/// single-point impact of each occurred risk on it unless it is done (milestones take none).
+fn point_durations(plan: &Plan, progress: &Progress) -> Vec<f64> {
+    let mut d: Vec<f64> = (0..plan.tasks.len())
+        .map(|j| progress.work(j).point())
+        .collect();
+    for r in plan
+        .risks
+        .iter()
+        .filter(|r| r.status == RiskStatus::Occurred)
+    {
+        for &j in &r.tasks {
+            let t = &plan.tasks[j];
+            if t.kind != crate::model::TaskKind::Milestone && progress.work(j).takes_risks() {
+                d[j] = (d[j] + r.impact.point()).max(0.0);
+            }
+        }
+    }
+    d
+}
+
 /// The predecessor and successor lists of every task (compressed rows): `(pred_start, preds,
 /// succ_start, succs)`.
-fn link_lists(plan: &Plan) -> (Vec<usize>, Vec<Arc>, Vec<usize>, Vec<Arc>) {
+fn link_lists(plan: &Plan, done: &[bool]) -> (Vec<usize>, Vec<Arc>, Vec<usize>, Vec<Arc>) {
     let n = plan.tasks.len();
     let mut pred_start = Vec::with_capacity(n + 1);
     let mut preds = Vec::new();
     let mut succ_count = vec![0usize; n + 1];
-    for t in &plan.tasks {
+    let kept = |j: usize| {
+        if done[j] {
+            &[][..]
+        } else {
+            &plan.tasks[j].after[..]
+        }
+    };
+    for j in 0..n {
         pred_start.push(preds.len());
-        for l in &t.after {
+        for l in kept(j) {
             preds.push(Arc {
                 other: l.pred,
                 kind: l.kind,
@@ -274,8 +322,8 @@ fn link_lists(plan: &Plan) -> (Vec<usize>, Vec<Arc>, Vec<usize>, Vec<Arc>) {
         };
         preds.len()
     ];
-    for (j, t) in plan.tasks.iter().enumerate() {
-        for l in &t.after {
+    for j in 0..n {
+        for l in kept(j) {
             succs[fill[l.pred]] = Arc {
                 other: j,
                 kind: l.kind,

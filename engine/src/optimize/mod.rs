@@ -63,6 +63,7 @@ use serde::Serialize;
 
 use crate::calendar::{self, TeamCalendar, Timeline};
 use crate::model::{Plan, When};
+use crate::network::Network;
 
 use instance::{Assignment, IRelease, ITask, Instance};
 
@@ -286,28 +287,34 @@ fn build_instance(plan: &Plan, timeline: &Timeline) -> Result<Setup, WindowsErro
     for i in 1..bounds.len() {
         bounds[i] = bounds[i].max(bounds[i - 1]);
     }
+    // Progress (SPEC section 6): capacity counts from the status time on; each task's work is
+    // what the compiled network holds (done work none, started work what is left).
+    let net = Network::with_timeline(plan, timeline.clone());
+    let from = net.progress().status().unwrap_or(0.0);
     let cap = (0..plan.teams.len())
         .map(|k| {
             let team = timeline.team(k);
             (0..nb)
-                .map(|b| capacity_between(team, bounds[b], bounds[b + 1]))
+                .map(|b| capacity_between(team, bounds[b].max(from), bounds[b + 1]))
                 .collect()
         })
         .collect();
     let tasks = plan
         .tasks
         .iter()
-        .map(|t| {
-            let duration = t.estimate.point().max(0.0);
+        .enumerate()
+        .map(|(j, t)| {
+            let duration = net.point_durations()[j];
             let mut work: Vec<(usize, f64)> = Vec::new();
-            for (team, demand) in t.demands() {
+            for d in net.demands(j) {
+                let (team, demand) = (d.team, d.units);
                 let w = duration * demand as f64;
                 match work.iter_mut().find(|(k, _)| *k == team) {
                     Some((_, acc)) => *acc += w,
                     None => work.push((team, w)),
                 }
             }
-            let mut preds: Vec<usize> = t.after.iter().map(|l| l.pred).collect();
+            let mut preds: Vec<usize> = net.preds(j).iter().map(|l| l.other).collect();
             preds.sort_unstable();
             preds.dedup();
             ITask {

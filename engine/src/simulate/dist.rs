@@ -28,6 +28,7 @@ use std::sync::OnceLock;
 
 use crate::calendar::limits::MAX_SPAN;
 use crate::model::{Estimate, Z90};
+use crate::network::progress::{scaled, Work};
 
 /// Cells of a tabulated Beta quantile (its knots are `u = k / PERT_CELLS`, `k = 0..=PERT_CELLS`).
 pub(crate) const PERT_CELLS: usize = 1024;
@@ -58,6 +59,14 @@ pub(crate) enum Sampler {
         width: f64,
         pair: &'static PertPair,
         w: f64,
+    },
+    /// The upper tail of `inner` from its quantile `from` on, less `shift`: `inner` given that
+    /// it exceeds `shift` (where `from` is its distribution function), minus `shift`, at least
+    /// 0 (SPEC section 6: a started task's remaining work without `remaining` or `progress`).
+    Tail {
+        inner: Box<Sampler>,
+        from: f64,
+        shift: f64,
     },
 }
 
@@ -121,6 +130,39 @@ impl Sampler {
         }
     }
 
+    /// The sampler of a task's work (SPEC section 6): its estimate, its history, `remaining`,
+    /// the scaled estimate or the estimate's tail past the time already worked.
+    pub(crate) fn of_work(w: &Work) -> Sampler {
+        match *w {
+            Work::Estimate(e) | Work::Remaining(e) => Sampler::new(&e),
+            Work::History(d) => Sampler::Fixed(d),
+            Work::Scaled(e, f) => Sampler::new(&scaled(&e, f)),
+            Work::Conditional(e, elapsed) => {
+                let inner = Sampler::new(&e);
+                if let Sampler::Fixed(v) = inner {
+                    return Sampler::Fixed((v - elapsed).max(0.0));
+                }
+                // The inner distribution function at `elapsed`, by bisection on its quantile.
+                let (mut lo, mut hi) = (0.0f64, 1.0f64);
+                for _ in 0..60 {
+                    let mid = 0.5 * (lo + hi);
+                    let mut x = [0.0];
+                    inner.sample_into(&[mid], &mut x);
+                    if x[0] < elapsed {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                Sampler::Tail {
+                    inner: Box::new(inner),
+                    from: 0.5 * (lo + hi),
+                    shift: elapsed,
+                }
+            }
+        }
+    }
+
     /// Whether every sample is the same value.
     pub(crate) fn is_fixed(&self) -> bool {
         matches!(self, Sampler::Fixed(_))
@@ -177,6 +219,17 @@ impl Sampler {
             } => {
                 for (o, &x) in out.iter_mut().zip(u) {
                     *o = low + width * pair.quantile(x, w);
+                }
+            }
+            Sampler::Tail {
+                ref inner,
+                from,
+                shift,
+            } => {
+                let tail: Vec<f64> = u.iter().map(|&x| from + x * (1.0 - from)).collect();
+                inner.sample_into(&tail, out);
+                for o in out.iter_mut() {
+                    *o = (*o - shift).max(0.0);
                 }
             }
         }

@@ -129,18 +129,17 @@ impl<'a> Ctx<'a> {
             .collect();
         // Each task's quantile table is its own (Beta-PERT tables take most of the set-up), so
         // they are built in parallel when enabled; the result is the same on any thread count.
-        let samplers: Vec<Sampler> = super::map_indices(n, |j| {
-            let t = &plan.tasks[j];
-            match t.kind {
-                TaskKind::Milestone => Sampler::Fixed(0.0),
-                _ => Sampler::new(&t.estimate),
-            }
+        let progress = net.progress();
+        let samplers: Vec<Sampler> = super::map_indices(n, |j| match plan.tasks[j].kind {
+            TaskKind::Milestone => Sampler::Fixed(0.0),
+            _ => Sampler::of_work(progress.work(j)),
         });
         let random: Vec<bool> = samplers.iter().map(|s| !s.is_fixed()).collect();
         let may_be_negative = plan
             .tasks
             .iter()
-            .map(|t| t.kind != TaskKind::Milestone && t.estimate.min() < 0.0)
+            .enumerate()
+            .map(|(j, t)| t.kind != TaskKind::Milestone && progress.work(j).min() < 0.0)
             .collect();
         let comps = correlation::components(plan, &random, warnings);
         let mut correlated = vec![false; n];
@@ -155,18 +154,22 @@ impl<'a> Ctx<'a> {
         let risks: Vec<RiskC> = plan
             .risks
             .iter()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
+                // Done work takes no risk (SPEC section 6).
                 let tasks: Vec<usize> = r
                     .tasks
                     .iter()
                     .copied()
-                    .filter(|&j| plan.tasks[j].kind != TaskKind::Milestone)
+                    .filter(|&j| {
+                        plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).takes_risks()
+                    })
                     .collect();
                 for &j in &tasks {
                     risk_task[j] = true;
                 }
                 RiskC {
-                    p: r.probability,
+                    p: progress.risk_probability(i),
                     impact: Sampler::new(&r.impact),
                     tasks,
                     pruned: false,
@@ -193,14 +196,13 @@ impl<'a> Ctx<'a> {
         }
         // A task can finish last only if no finish-to-start successor (lag >= 0) always takes
         // time: such a successor finishes strictly later.
-        let takes_time = |j: usize| {
-            plan.tasks[j].kind != TaskKind::Milestone && plan.tasks[j].estimate.min() > 0.0
-        };
+        let takes_time =
+            |j: usize| plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).min() > 0.0;
         let mut dominated = vec![false; n];
-        for (s, t) in plan.tasks.iter().enumerate() {
-            for l in &t.after {
+        for s in 0..n {
+            for l in net.preds(s) {
                 if link::holds_until_finished(l.kind, l.lag) && takes_time(s) {
-                    dominated[l.pred] = true;
+                    dominated[l.other] = true;
                 }
             }
         }
@@ -245,6 +247,11 @@ impl<'a> Ctx<'a> {
             succ_pos,
             rank,
         }
+    }
+
+    /// The compiled network it samples and schedules.
+    pub(crate) fn network(&self) -> &Network {
+        self.net
     }
 
     /// Number of tasks.
@@ -447,6 +454,14 @@ impl<'a> Ctx<'a> {
             let ready = &mut out.ready[r * len..(r + 1) * len];
             for &j in tasks {
                 max_into(ready, &s.finish[j * BATCH..j * BATCH + len], 0.0);
+            }
+        }
+        // Deadlines: a finish on or before the end of the `due` day meets it.
+        let progress = self.net.progress();
+        for j in 0..self.n {
+            if let Some(due) = progress.due(j) {
+                let f = &s.finish[j * BATCH..j * BATCH + len];
+                out.due[j] = f.iter().filter(|&&x| x <= due + 1e-9).count() as u32;
             }
         }
         if self.risk_effects {
@@ -1059,6 +1074,8 @@ pub(crate) struct BatchOut {
     pub(crate) keys: Vec<u8>,
     /// Per `Slot::Dur` task `k`: `durs[k * len + i]`, the duration.
     pub(crate) durs: Vec<f32>,
+    /// Per task: iterations in which it finished by its `due` date (0 without one).
+    pub(crate) due: Vec<u32>,
     /// Per risk: the batch without it.
     pub(crate) without: Vec<Without>,
     /// Per pruned risk ([`RiskC::pruned`], in risk order): `fired_lanes[k * len + i]`, whether
@@ -1077,6 +1094,7 @@ impl BatchOut {
             fired: vec![0; ctx.risks.len()],
             keys: Vec::with_capacity(ctx.n_keys * len),
             durs: vec![0.0; ctx.n_durs * len],
+            due: vec![0; ctx.n],
             without: Vec::new(),
             fired_lanes: Vec::new(),
         }

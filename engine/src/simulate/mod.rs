@@ -201,6 +201,10 @@ pub struct Simulation {
     pub mode: SimMode,
     /// Iterations per seeded batch.
     pub batch_size: usize,
+    /// The status date ("as of", SPEC section 6), when the plan has one: every simulated date
+    /// is a forecast from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_date: Option<When>,
     /// The plan's first working day (dated plans).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_date: Option<NaiveDate>,
@@ -252,6 +256,9 @@ pub struct ReleaseRisk {
     pub unscheduled_se: f64,
     /// The probability of each deploy window (those with a nonzero probability, in order).
     pub windows: Vec<WindowOdds>,
+    /// When it shipped (`deployed`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployed_date: Option<When>,
 }
 
 /// The probability that a release deploys in one window.
@@ -280,6 +287,19 @@ pub struct TaskRisk {
     pub criticality_se: f64,
     /// Spearman rank correlation between its sampled duration and the project finish.
     pub sensitivity: f64,
+    /// Where it stands at the status date (plans with a status date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<crate::model::TaskState>,
+    /// Its single-point work left from the status date (plans with a status date; 0 when
+    /// done).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<f64>,
+    /// Its deadline (`due`), as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<When>,
+    /// The share of iterations whose finish date is on or before `due_date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_probability: Option<f64>,
 }
 
 /// A risk event's share in the risk.
@@ -620,7 +640,11 @@ fn summarise(
     let mut makespan = Vec::with_capacity(n);
     let mut ready = vec![Vec::with_capacity(n); nrel];
     let mut crit = vec![0u64; ctx.len()];
+    let mut due = vec![0u64; ctx.len()];
     for o in outs {
+        for (d, &x) in due.iter_mut().zip(&o.due) {
+            *d += u64::from(x);
+        }
         makespan.extend_from_slice(&o.makespan);
         for (r, rel) in ready.iter_mut().enumerate() {
             rel.extend_from_slice(&o.ready[r * o.len..(r + 1) * o.len]);
@@ -658,11 +682,20 @@ fn summarise(
         .enumerate()
         .map(|(j, t)| {
             let c = crit[j] as f64 / n as f64;
+            let progress = ctx.network().progress();
+            let state = progress.status().map(|_| progress.state(j));
             TaskRisk {
                 id: t.id.clone(),
                 criticality: c,
                 criticality_se: stats::binomial_se(c, n),
                 sensitivity: sensitivity[j],
+                state,
+                remaining: state.map(|s| match s {
+                    crate::model::TaskState::Done => 0.0,
+                    _ => ctx.network().point_durations()[j],
+                }),
+                due_date: t.dates.due,
+                due_probability: t.dates.due.map(|_| due[j] as f64 / n.max(1) as f64),
             }
         })
         .collect();
@@ -680,6 +713,7 @@ fn summarise(
             SimMode::ResourceAware
         },
         batch_size: BATCH,
+        status_date: plan.status,
         start_date: timeline.date_of_day(0),
         makespan: summary,
         finish_date: dated.then(|| day_percentiles(&summary)),
@@ -918,5 +952,6 @@ fn release_risk(
         unscheduled_probability: unscheduled,
         unscheduled_se: stats::binomial_se(unscheduled, n),
         windows: window_odds,
+        deployed_date: rel.deployed,
     }
 }

@@ -165,6 +165,7 @@ pub fn merge_parts(
             .count();
         let fits = outs.iter().all(|o| {
             o.crit.len() == ctx.len()
+                && o.due.len() == ctx.len()
                 && o.fired.len() == plan.risks.len()
                 && o.ready.len() == o.len * plan.releases.len()
                 && o.keys.len() == o.len * keys
@@ -240,6 +241,7 @@ impl Part {
             put_vec(&mut out, &o.fired, u32::to_le_bytes);
             put_vec(&mut out, &o.keys, u8::to_le_bytes);
             put_vec(&mut out, &o.durs, f32::to_le_bytes);
+            put_vec(&mut out, &o.due, u32::to_le_bytes);
             put_len(&mut out, o.without.len());
             for w in &o.without {
                 put_vec(&mut out, &w.makespan, f64::to_le_bytes);
@@ -270,6 +272,7 @@ impl Part {
             let fired = r.vec(u32::from_le_bytes)?;
             let keys = r.vec(u8::from_le_bytes)?;
             let durs = r.vec(f32::from_le_bytes)?;
+            let due = r.vec(u32::from_le_bytes)?;
             let nw = r.len(1)?;
             let mut without = Vec::with_capacity(nw);
             for _ in 0..nw {
@@ -293,6 +296,7 @@ impl Part {
                 fired,
                 keys,
                 durs,
+                due,
                 without,
                 fired_lanes: Vec::new(),
             });

@@ -8,5 +8,6 @@
 mod checker;
 mod checker_tests;
 mod leveling;
+mod progress;
 mod psplib;
 mod util;
