@@ -312,7 +312,7 @@ fn skipped(number: u8, key: &'static str, name: &'static str, threshold: &str, w
     }
 }
 
-/// 1. Tasks without a predecessor or without a successor, besides the starts (milestones
+/// Check 1: Tasks without a predecessor or without a successor, besides the starts (milestones
 /// without predecessors) and the ends (milestones, and the tasks a release ships).
 fn logic(ctx: &Context) -> Check {
     let ends: HashSet<usize> = ctx
@@ -350,7 +350,7 @@ fn logic(ctx: &Context) -> Check {
     )
 }
 
-/// 2. Links with a negative lag.
+/// Check 2: Links with a negative lag.
 fn leads(ctx: &Context) -> Check {
     let subjects = ctx
         .links()
@@ -368,7 +368,7 @@ fn leads(ctx: &Context) -> Check {
     )
 }
 
-/// 3. Links with a positive lag.
+/// Check 3: Links with a positive lag.
 fn lags(ctx: &Context) -> Check {
     let subjects = ctx
         .links()
@@ -386,7 +386,7 @@ fn lags(ctx: &Context) -> Check {
     )
 }
 
-/// 4. Links other than finish-to-start.
+/// Check 4: Links other than finish-to-start.
 fn relationship_types(ctx: &Context) -> Check {
     let subjects = ctx
         .links()
@@ -404,7 +404,7 @@ fn relationship_types(ctx: &Context) -> Check {
     )
 }
 
-/// 6. Tasks whose total float to the project's finish is above the long threshold.
+/// Check 6: Tasks whose total float to the project's finish is above the long threshold.
 fn high_float(ctx: &Context, options: &CheckOptions) -> Check {
     let subjects = ctx
         .plan
@@ -446,7 +446,7 @@ fn float_to_targets(ctx: &Context) -> Vec<f64> {
         .collect()
 }
 
-/// 7. Tasks with negative total float against the release targets.
+/// Check 7: Tasks with negative total float against the release targets.
 fn negative_float(ctx: &Context) -> Check {
     let float = float_to_targets(ctx);
     let subjects = ctx
@@ -472,7 +472,7 @@ fn negative_float(ctx: &Context) -> Check {
     c
 }
 
-/// 8. Tasks longer than the long threshold.
+/// Check 8: Tasks longer than the long threshold.
 fn high_duration(ctx: &Context, options: &CheckOptions) -> Check {
     let work: Vec<usize> = (0..ctx.plan.tasks.len())
         .filter(|&j| ctx.plan.tasks[j].kind != TaskKind::Milestone)
@@ -496,7 +496,7 @@ fn high_duration(ctx: &Context, options: &CheckOptions) -> Check {
     )
 }
 
-/// 10. Work with a duration but no team (gates and milestones need none).
+/// Check 10: Work with a duration but no team (gates and milestones need none).
 fn resources(ctx: &Context) -> Check {
     let work: Vec<&Task> = ctx
         .plan
@@ -522,7 +522,7 @@ fn resources(ctx: &Context) -> Check {
     )
 }
 
-/// 12. Lengthen the first critical task (in topological order) by the delay: the project's
+/// Check 12: Lengthen the first critical task (in topological order) by the delay: the project's
 /// finish must move as far as that task's own finish.
 fn critical_path_test(ctx: &Context, options: &CheckOptions) -> Check {
     let threshold = format!(
@@ -576,7 +576,7 @@ fn critical_path_test(ctx: &Context, options: &CheckOptions) -> Check {
     }
 }
 
-/// 13. Per release with a target: (critical path length + float to the target) / critical
+/// Check 13: Per release with a target: (critical path length + float to the target) / critical
 /// path length, that is the target over the time its work needs, capacity ignored.
 fn cpli(ctx: &Context) -> Check {
     let threshold = format!("at least {CPLI_THRESHOLD} per release with a target");
