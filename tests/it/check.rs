@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::util::{data, shipdate, shipdate_stdin, EXAMPLE};
+use crate::util::{data, scratch, shipdate, shipdate_stdin, EXAMPLE};
 
 /// A plan that passes every check that runs.
 const CLEAN: &str = "[plan]\nname = \"clean\"\n[teams.be]\ncapacity = 1\n\
@@ -149,4 +149,27 @@ fn a_plan_with_errors_exits_2() {
     let r = shipdate(&["check", &data("bad-four-errors.toml")]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn the_html_report_has_the_same_checks() {
+    let dir = scratch("check-report");
+    let out = dir.join("report.html");
+    let r = shipdate(&["report", EXAMPLE, "-n", "100", "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = std::fs::read_to_string(&out).unwrap();
+    let at = page
+        .find("<section id=\"health\">")
+        .expect("a health section");
+    let section = &page[at..at + page[at..].find("</section>").unwrap()];
+    assert!(
+        section.contains("9 passed, 1 failed, 4 skipped"),
+        "{section}"
+    );
+    assert_eq!(section.matches("<tr><td class=\"num\">").count(), 14);
+    assert!(section.contains("Leads (negative lags)"), "{section}");
+    assert!(
+        section.contains("checkout.toml:257:10</code> Leads (negative lags): <code>dunning</code> FS -2 from `billing`"),
+        "{section}"
+    );
 }
