@@ -399,3 +399,20 @@ fn the_first_fuzz_runs_other_findings_are_located_errors() {
         );
     }
 }
+
+/// MS Project XML nested 150,000 elements deep and never closed (the closed case imports:
+/// `interchange::mspdi_nested_150000_deep_neither_overflows_on_import_nor_on_drop`): through
+/// the CLI's ordinary main thread, a located error, not a stack overflow.
+#[test]
+fn mspdi_unclosed_150000_deep_is_a_located_error_through_the_cli() {
+    let scratch = Scratch::new("deep");
+    let open = "<Project xmlns=\"http://schemas.microsoft.com/project\">";
+    let xml = format!("<?xml version=\"1.0\"?>\n{}", open.repeat(150_000));
+    std::fs::write(scratch.path().join("deep.xml"), xml).unwrap();
+    let r = run(&["import", "deep.xml"], scratch.path());
+    let errors = assert_located(&r, "deep.xml", "deep.xml");
+    assert!(
+        errors[0].contains("the document ends inside an element"),
+        "{errors:?}"
+    );
+}
