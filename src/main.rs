@@ -1,7 +1,8 @@
 //! `shipdate`: release planning from the command line.
 //!
 //! `main` parses arguments, runs one command, prints errors once, and maps them to exit codes:
-//! 0 on success, 2 on a plan error, 1 on any other failure.
+//! 0 on success, 2 on a plan error, 3 when `check --strict` finds a failed check, 1 on any other
+//! failure.
 
 use std::process::ExitCode;
 
@@ -26,6 +27,8 @@ enum Command {
     Schedule(cli::schedule::ScheduleArgs),
     /// Monte Carlo simulation of delay risk.
     Simulate(cli::simulate::SimulateArgs),
+    /// Schedule health check: the DCMA 14-point assessment of the plan's logic.
+    Check(cli::check::CheckArgs),
     /// Release scope and window planning (mixed-integer programming).
     Windows(cli::windows::WindowsArgs),
     /// Write a self-contained HTML report with charts.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => cli::validate::run(&a),
         Command::Schedule(a) => cli::schedule::run(&a),
         Command::Simulate(a) => cli::simulate::run(&a),
+        Command::Check(a) => cli::check::run(&a),
         Command::Windows(a) => cli::windows::run(&a),
         Command::Report(a) => cli::report::run(&a),
         Command::Import(a) => cli::import::run(&a),

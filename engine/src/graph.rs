@@ -218,9 +218,23 @@ pub fn backward_pass(
     extra_fs: &[(usize, usize)],
     deadline: f64,
 ) -> (Vec<f64>, Vec<f64>) {
+    backward_pass_to(net, durations, order, extra_fs, &vec![deadline; net.len()])
+}
+
+/// [`backward_pass`] with a deadline per task: task `j` finishes by `deadlines[j]` (such as a
+/// release target for the tasks a release ships, the project's finish for the others), and so
+/// do its predecessors through the links. A deadline before a task's earliest finish gives it
+/// a latest start before its earliest start: negative total float.
+pub fn backward_pass_to(
+    net: &Network,
+    durations: &[f64],
+    order: &[usize],
+    extra_fs: &[(usize, usize)],
+    deadlines: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
     let n = net.len();
     // For each task, the tightest bound on its finish and on its start.
-    let mut fin_bound = vec![deadline; n];
+    let mut fin_bound = deadlines.to_vec();
     let mut start_bound_v = vec![f64::INFINITY; n];
     let mut extra_preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(i, j) in extra_fs {

@@ -3,7 +3,7 @@
 //! It holds the deterministic schedule (Gantt and table), the simulated finish (histogram and
 //! S-curve with P50, P80 and P95), per-release dates, on-time odds and deploy-window odds, the
 //! tornado of tasks (rank correlation with the finish) and of risks (effect on the P80), and
-//! the plan's quality warnings. Charts are the engine's own SVG ([`crate::svg`]), inline.
+//! the plan's quality warnings and the schedule health check ([`crate::check`]). Charts are the engine's own SVG ([`crate::svg`]), inline.
 //!
 //! Architecture invariant: the page makes no request and runs no script. It has inline CSS and
 //! inline SVG only, and a Content-Security-Policy (`default-src 'none'`) that would block
@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use crate::check::{self, CheckOptions, Status};
 use crate::diag::Diagnostic;
 use crate::model::Plan;
 use crate::schedule::{ReleaseSchedule, ScheduleReport};
@@ -106,6 +107,7 @@ pub fn report(input: &ReportInput<'_>) -> String {
         drivers(&mut out, input.plan, sim);
     }
     warnings(&mut out, input);
+    health(&mut out, input);
     tasks(&mut out, input);
     out.push_str("<footer>Made by shipdate from ");
     out.push_str(&escape(input.source));
@@ -379,6 +381,60 @@ fn warnings(out: &mut String, input: &ReportInput<'_>) {
         out.push_str("</ul>");
     }
     out.push_str("</section>\n");
+}
+
+/// The schedule health check (DCMA 14-point, [`crate::check`] with its default thresholds):
+/// one row per check, the failed checks' offenders located in the plan's file.
+fn health(out: &mut String, input: &ReportInput<'_>) {
+    let report = check::check(input.plan, &CheckOptions::default());
+    let _ = write!(
+        out,
+        "<section id=\"health\"><h2>Schedule health check</h2><p>The DCMA 14-point assessment of the plan's logic (capacity ignored): {} passed, {} failed, {} skipped.</p>",
+        report.passed, report.failed, report.skipped
+    );
+    out.push_str("<table><thead><tr><th class=\"num\">#</th><th>Check</th><th>Threshold</th><th class=\"num\">Count</th><th class=\"num\">Share</th><th>Result</th><th>Tasks</th></tr></thead><tbody>");
+    let rows = view::health_rows(&report);
+    for row in &rows {
+        let class = match (row.failed, row.result) {
+            (true, _) => " class=\"late\"",
+            (false, "pass") => " class=\"ok\"",
+            _ => "",
+        };
+        let _ = write!(
+            out,
+            "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td{class}>{}</td><td>{}</td></tr>",
+            row.number,
+            escape(row.name),
+            escape(&row.threshold),
+            escape(&row.count),
+            escape(&row.share),
+            row.result,
+            escape(&row.subjects)
+        );
+    }
+    out.push_str("</tbody></table><ul class=\"warnings\">");
+    for row in &rows {
+        if let Some(note) = &row.note {
+            let _ = write!(out, "<li>{}: {}</li>", escape(row.name), escape(note));
+        }
+    }
+    for c in report.checks.iter().filter(|c| c.status == Status::Fail) {
+        for s in &c.subjects {
+            let loc = match s.pos {
+                Some(p) => format!("{}:{}:{}", input.source, p.line, p.column),
+                None => input.source.to_string(),
+            };
+            let _ = write!(
+                out,
+                "<li><code>{}</code> {}: <code>{}</code> {}</li>",
+                escape(&loc),
+                escape(c.name),
+                escape(&s.id),
+                escape(&s.detail)
+            );
+        }
+    }
+    out.push_str("</ul></section>\n");
 }
 
 /// Every task with its planned dates, folded.

@@ -75,6 +75,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod check;
 pub mod diag;
 pub mod dispatch;
 pub mod edit;

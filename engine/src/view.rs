@@ -17,11 +17,15 @@
 //!   percentiles and odds ([`release_odds`], [`window_rows`]), and a scheduled release's
 //!   times and status ([`release_status`], [`ScheduledRelease`]).
 //!
+//! - **How the health check reads.** [`health_rows`]: per check its count, share, result
+//!   word and first offenders ([`crate::check`]).
+//!
 //! Each front end renders these in its own medium (aligned text, HTML, Leptos views) and
 //! formats no number itself.
 
 use chrono::NaiveDate;
 
+use crate::check::{Check, HealthReport, Status};
 use crate::model::{Plan, TaskState, When};
 use crate::schedule::{ReleaseSchedule, TaskSchedule};
 use crate::simulate::{ReleaseRisk, Simulation};
@@ -463,6 +467,71 @@ pub fn task_times(t: &TaskSchedule) -> (String, String) {
     match (t.start_date, t.finish_date) {
         (Some(a), Some(b)) => (a.to_string(), b.to_string()),
         _ => (number(t.start), number(t.finish)),
+    }
+}
+
+/// Offenders a health-check row names before "and N more".
+pub const HEALTH_SHOWN: usize = 3;
+
+/// One row of the schedule health check as every front end shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthRow {
+    /// The check's DCMA number, 1 to 14.
+    pub number: u8,
+    /// Its name.
+    pub name: &'static str,
+    /// Its threshold in words.
+    pub threshold: String,
+    /// `count/total`, or `-` when skipped.
+    pub count: String,
+    /// The share in percent ([`percent`]), or `-`.
+    pub share: String,
+    /// `pass`, `FAIL` or `skipped`.
+    pub result: &'static str,
+    /// Whether it failed.
+    pub failed: bool,
+    /// The first [`HEALTH_SHOWN`] offenders' ids, and how many more.
+    pub subjects: String,
+    /// Why it was skipped, or what it measured.
+    pub note: Option<String>,
+}
+
+/// The rows of a health check, in DCMA order.
+pub fn health_rows(r: &HealthReport) -> Vec<HealthRow> {
+    r.checks.iter().map(health_row).collect()
+}
+
+fn health_row(c: &Check) -> HealthRow {
+    let mut ids: Vec<&str> = Vec::new();
+    for s in &c.subjects {
+        if !ids.contains(&s.id.as_str()) {
+            ids.push(&s.id);
+        }
+    }
+    let more = ids.len().saturating_sub(HEALTH_SHOWN);
+    let mut subjects = ids[..ids.len().min(HEALTH_SHOWN)].join(", ");
+    if more > 0 {
+        subjects.push_str(&format!(" and {more} more"));
+    }
+    let skipped = c.status == Status::Skipped;
+    HealthRow {
+        number: c.number,
+        name: c.name,
+        threshold: c.threshold.clone(),
+        count: if skipped {
+            "-".into()
+        } else {
+            format!("{}/{}", c.count, c.total)
+        },
+        share: c.share.map_or("-".into(), percent),
+        result: match c.status {
+            Status::Pass => "pass",
+            Status::Fail => "FAIL",
+            Status::Skipped => "skipped",
+        },
+        failed: c.status == Status::Fail,
+        subjects,
+        note: c.note.clone(),
     }
 }
 

@@ -16,7 +16,7 @@ use shipdate_engine::io::{self, text, Format};
 use shipdate_engine::model::Plan;
 use shipdate_engine::optimize::{self, WindowsOptions};
 use shipdate_engine::simulate::{self, Options};
-use shipdate_engine::{dispatch, lint};
+use shipdate_engine::{check, dispatch, lint};
 
 /// One fuzz target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,12 +185,30 @@ pub fn pipeline(plan: &Plan) {
             },
         );
     }
-    let _ = optimize::plan_windows(
+    let windows = optimize::plan_windows(
         plan,
         &WindowsOptions {
             time_limit: Some(2.0),
         },
     );
+    if let Err(e) = windows {
+        // Every way windows planning can refuse a valid plan is the plan's fault, located.
+        assert!(
+            matches!(e, optimize::WindowsError::NoWindows) && !e.diagnostics(plan).is_empty(),
+            "windows failed: {e}"
+        );
+    }
+    let health = check::check(plan, &check::CheckOptions::default());
+    assert_eq!(health.checks.len(), 14);
+    for c in &health.checks {
+        assert!(
+            c.count <= c.total,
+            "check `{}`: {} of {}",
+            c.key,
+            c.count,
+            c.total
+        );
+    }
 }
 
 /// A small, portable pseudo-random generator (SplitMix64): the same seed gives the same

@@ -7,6 +7,7 @@ use anyhow::Context;
 use shipdate_engine::io::{self, Format};
 use shipdate_engine::{Diagnostic, Plan, Severity};
 
+pub mod check;
 pub mod export;
 pub mod files;
 pub mod import;
@@ -89,6 +90,10 @@ pub fn report_error(err: &anyhow::Error) -> ExitCode {
     if let Some(refused) = err.downcast_ref::<files::Refused>() {
         eprintln!("{refused}");
         return ExitCode::from(2);
+    }
+    if let Some(failed) = err.downcast_ref::<check::ChecksFailed>() {
+        eprintln!("{failed}");
+        return ExitCode::from(3);
     }
     eprintln!("error: {err:#}");
     ExitCode::from(1)

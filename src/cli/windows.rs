@@ -38,7 +38,17 @@ pub fn run(args: &WindowsArgs) -> anyhow::Result<()> {
     let options = WindowsOptions {
         time_limit: Some(args.time_limit),
     };
-    let report = optimize::plan_windows(&plan, &options)?;
+    let report = optimize::plan_windows(&plan, &options).map_err(|e| {
+        let diagnostics = e.diagnostics(&plan);
+        if diagnostics.is_empty() {
+            anyhow::Error::new(e)
+        } else {
+            anyhow::Error::new(super::PlanError {
+                file: args.plan.clone(),
+                diagnostics,
+            })
+        }
+    })?;
     let text = match args.format {
         WindowsFormat::Table => table(&plan, &report),
         WindowsFormat::Json => serde_json::to_string_pretty(&report)? + "\n",

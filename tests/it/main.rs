@@ -1,6 +1,7 @@
 //! Integration tests: one test binary, one module per area.
 //! Each module is declared here; add yours with one `mod name;` line.
 // The independent schedule checker lives with the engine's behaviour tests.
+mod check;
 #[path = "../../engine/tests/behaviour/checker.rs"]
 mod checker;
 mod cli;

@@ -153,11 +153,35 @@ fn example_plan_solves_within_a_zero_time_limit() {
 }
 
 #[test]
-fn plan_errors_exit_2_and_a_plan_without_windows_exits_1() {
+fn plan_errors_and_plans_without_windows_exit_2_located() {
     let (code, _, err) = run(&["windows", &data("bad-four-errors.toml")], None);
     assert_eq!(code, 2, "{err}");
+    // No release at all: an error at the top of the file.
     let plan = "[plan]\nname = \"x\"\n[[tasks]]\nid = \"a\"\nestimate = 1\n";
+    let (code, out, err) = run(&["windows", "-"], Some(plan));
+    assert_eq!(code, 2, "{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.starts_with("-:1:1: error: the plan has no release"),
+        "{err}"
+    );
+    // A release without a window rule, and one whose only window is frozen: each located at
+    // its own `[[releases]]`.
+    let plan = "[plan]\nname = \"x\"\n[[tasks]]\nid = \"a\"\nestimate = 1\n\
+                [[releases]]\nid = \"r1\"\ntasks = [\"a\"]\n\
+                [[releases]]\nid = \"r2\"\ntasks = [\"a\"]\nwindows = [5]\n\
+                freeze = [{ from = 4, to = 6 }]\n";
     let (code, _, err) = run(&["windows", "-"], Some(plan));
-    assert_eq!(code, 1);
-    assert!(err.contains("no open deploy windows"), "{err}");
+    assert_eq!(code, 2, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines[0].starts_with("-:6:1: error: release `r1` has neither `windows` nor a `cadence`"),
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("-:9:1: error: release `r2` has no open deploy window"),
+        "{err}"
+    );
+    assert_eq!(lines[2], "-: 2 error(s) in the plan");
 }

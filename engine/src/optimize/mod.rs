@@ -62,6 +62,7 @@ mod milp;
 use serde::Serialize;
 
 use crate::calendar::{self, TeamCalendar, Timeline};
+use crate::diag::{Diagnostic, Pos};
 use crate::model::{Plan, When};
 use crate::network::Network;
 
@@ -96,6 +97,41 @@ pub enum WindowsError {
     /// The MIP solver reported an error (not a time limit: that returns the best plan).
     #[error("{0}")]
     Solver(String),
+}
+
+impl WindowsError {
+    /// The error as located diagnostics, for a caller that prints plan errors: for
+    /// [`WindowsError::NoWindows`], one error per release at its definition saying why it
+    /// has no open window (or, in a plan without releases, one at the top of the file); for
+    /// [`WindowsError::Solver`], none (it is not a fault of the plan).
+    pub fn diagnostics(&self, plan: &Plan) -> Vec<Diagnostic> {
+        match self {
+            WindowsError::NoWindows if plan.releases.is_empty() => vec![Diagnostic::error(
+                Some(Pos { line: 1, column: 1 }),
+                "the plan has no release: window planning needs a release with `windows` or a `cadence`",
+            )],
+            WindowsError::NoWindows => plan
+                .releases
+                .iter()
+                .map(|r| {
+                    let why = if r.windows.is_empty() && r.cadence.is_none() {
+                        "has neither `windows` nor a `cadence`"
+                    } else {
+                        "has no open deploy window (its windows and cadence dates are all frozen, holidays or past the cadence horizon)"
+                    };
+                    Diagnostic::error(
+                        r.pos,
+                        format!(
+                            "release `{}` {why}: window planning needs at least one open window",
+                            r.id
+                        ),
+                    )
+                    .with_subject(r.id.clone())
+                })
+                .collect(),
+            WindowsError::Solver(_) => Vec::new(),
+        }
+    }
 }
 
 /// The answer of [`plan_windows`].
