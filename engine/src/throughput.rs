@@ -421,6 +421,29 @@ pub struct History {
     pub items: usize,
 }
 
+impl History {
+    /// The weeks of the window, oldest first: for each, its last day and the positions of its
+    /// samples (a week's working days, or its one weekly sample). Weeks end on the window's
+    /// last day of the week: with `to` on a Friday, Saturday to Friday.
+    pub fn weeks(&self) -> Vec<(NaiveDate, std::ops::Range<usize>)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut end = self.from + TimeDelta::days(6);
+        while end <= self.to {
+            let stop = start + self.periods[start..].partition_point(|p| *p <= end);
+            out.push((end, start..stop));
+            start = stop;
+            end += TimeDelta::days(7);
+        }
+        out
+    }
+}
+
+/// A date with its weekday, as output shows it: `Fri 2026-12-04`.
+pub fn day_text(date: NaiveDate) -> String {
+    format!("{} {date}", weekday(date))
+}
+
 /// Counts completions over the `weeks` weeks that end on `end` (inclusive): one sample per
 /// working day of `calendar` (an item finished on a day off counts on the next working day, as
 /// time in a plan does) or one per week of 7 calendar days. Completions outside the window are
@@ -1027,15 +1050,15 @@ fn window_warnings(done: &Completions, history: &History) -> Vec<Diagnostic> {
         ));
     }
     if let Some(&first) = done.dates.iter().min() {
-        if first > history.from {
-            let days = (first - history.from).num_days();
+        let leading = history.periods.iter().filter(|p| **p < first).count();
+        if leading > 0 {
             out.push(
                 Diagnostic::warning(
                     None,
                     format!(
-                        "the window starts {days} day(s) before the first completion in the file \
-                     ({first}): its zeros before then may be days before the team used the \
-                     tracker"
+                        "the first {leading} sample(s) of the window come before the first \
+                         completion in the file ({first}): their zeros may be from before the \
+                         team used the tracker"
                     ),
                 )
                 .with_help("give fewer --weeks if so"),
@@ -1171,6 +1194,15 @@ mod tests {
         // The Saturday completion is in the second week (Sat 28th to Fri 4th).
         assert_eq!(w.samples, vec![2.0, 2.0]);
         assert_eq!(w.periods, vec![d(2026, 11, 27), d(2026, 12, 4)]);
+        assert_eq!(
+            w.weeks(),
+            vec![(d(2026, 11, 27), 0..1), (d(2026, 12, 4), 1..2)]
+        );
+        assert_eq!(
+            h.weeks(),
+            vec![(d(2026, 11, 27), 0..5), (d(2026, 12, 4), 5..10)]
+        );
+        assert_eq!(day_text(d(2026, 12, 4)), "Fri 2026-12-04");
     }
 
     #[test]
@@ -1352,10 +1384,9 @@ mod tests {
         let a = analyse(csv, &Request::default()).unwrap();
         assert_eq!(a.history.samples.len(), 60);
         assert!(!a.few_samples);
-        assert!(a
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("before the first completion")));
+        assert!(a.warnings.iter().any(|w| w
+            .message
+            .starts_with("the first 54 sample(s) of the window")));
     }
 
     #[test]

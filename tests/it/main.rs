@@ -14,5 +14,6 @@ mod report;
 mod schedule;
 mod simulate;
 mod simulate_cli;
+mod throughput_cli;
 mod util;
 mod windows;
