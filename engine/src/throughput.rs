@@ -1068,6 +1068,142 @@ fn window_warnings(done: &Completions, history: &History) -> Vec<Diagnostic> {
     out
 }
 
+/// The size of [`run_chart`]'s drawing: width and height, and the plot area's left, top,
+/// width and height.
+pub const CHART: [f64; 6] = [720.0, 280.0, 48.0, 24.0, 576.0, 216.0];
+
+/// The run chart of the samples (an XmR chart's X half): one point per sample, oldest first,
+/// joined by a line, with the mean and the natural process limits across; a point outside
+/// the limits is red. A standalone SVG element (see [`crate::svg`]); its parts carry classes
+/// (`sample`, `run`, `mean`, `upper-limit`, `lower-limit`) so that tests and pages can find
+/// them. The value axis runs from 0 to a round number above the largest sample and the upper
+/// limit ([`CHART`] gives the plot area).
+pub fn run_chart(analysis: &Analysis) -> String {
+    use crate::svg::{c, colors, line, nice_step, open, text};
+    use std::fmt::Write as _;
+
+    let h = &analysis.history;
+    let [w, ht, x0, y0, pw, ph] = CHART;
+    let n = h.samples.len().max(1);
+    let top = h
+        .samples
+        .iter()
+        .copied()
+        .chain(analysis.limits.map(|l| l.upper))
+        .fold(1.0, f64::max);
+    let step = nice_step(top, 5);
+    let y_max = (top / step).ceil() * step;
+    let x = |i: usize| x0 + (i as f64 + 0.5) * pw / n as f64;
+    let y = |v: f64| y0 + ph * (1.0 - v / y_max);
+    let mut out = String::new();
+    let unit = match h.per {
+        Per::Day => "working day",
+        Per::Week => "week",
+    };
+    open(
+        &mut out,
+        w,
+        ht,
+        &format!(
+            "Items finished per {unit}, {} to {}",
+            day_text(h.from),
+            day_text(h.to)
+        ),
+    );
+    let mut v = 0.0;
+    while v <= y_max + 1e-9 {
+        line(&mut out, x0, y(v), x0 + pw, y(v), colors::GRID, "");
+        text(
+            &mut out,
+            x0 - 6.0,
+            y(v) + 4.0,
+            "end",
+            colors::INK,
+            &crate::view::number(v),
+        );
+        v += step;
+    }
+    // Week ends along the time axis, at most about 12 labels.
+    let weeks = h.weeks();
+    let every = weeks.len().div_ceil(12).max(1);
+    for (k, (end, range)) in weeks.iter().enumerate() {
+        if (weeks.len() - 1 - k) % every != 0 || range.is_empty() {
+            continue;
+        }
+        let at = x(range.end - 1);
+        line(&mut out, at, y0 + ph, at, y0 + ph + 4.0, colors::INK, "");
+        text(
+            &mut out,
+            at,
+            y0 + ph + 16.0,
+            "middle",
+            colors::INK,
+            &crate::view::short_date(*end),
+        );
+    }
+    let mut marks = vec![("mean", analysis.mean, colors::P50, "")];
+    if let Some(l) = analysis.limits {
+        marks.push((
+            "upper-limit",
+            l.upper,
+            colors::CRITICAL,
+            " stroke-dasharray=\"6 4\"",
+        ));
+        marks.push((
+            "lower-limit",
+            l.lower,
+            colors::CRITICAL,
+            " stroke-dasharray=\"6 4\"",
+        ));
+    }
+    for (class, value, color, dash) in marks {
+        let _ = write!(
+            out,
+            "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{color}\" \
+             stroke-width=\"1.5\"{dash}/>",
+            c(x0),
+            c(y(value)),
+            c(x0 + pw),
+            c(y(value))
+        );
+        let name = class.replace("-limit", " limit");
+        let label = format!("{name} {}", crate::view::number(value));
+        text(
+            &mut out,
+            x0 + pw + 6.0,
+            y(value) + 4.0,
+            "start",
+            color,
+            &label,
+        );
+    }
+    let points: Vec<String> = (0..h.samples.len())
+        .map(|i| format!("{},{}", c(x(i)), c(y(h.samples[i]))))
+        .collect();
+    let _ = write!(
+        out,
+        "<polyline class=\"run\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+        points.join(" "),
+        colors::BAR
+    );
+    for (i, &v) in h.samples.iter().enumerate() {
+        let outside = analysis.outside.contains(&i);
+        let _ = write!(
+            out,
+            "<circle class=\"sample{}\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>{}: {}{}</title></circle>",
+            if outside { " outside" } else { "" },
+            c(x(i)),
+            c(y(v)),
+            if outside { colors::CRITICAL } else { colors::BAR },
+            day_text(h.periods[i]),
+            crate::view::number(v),
+            if outside { " (outside the process limits)" } else { "" }
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// The weekday name of a date, for output (`Mon`).
 pub fn weekday(date: NaiveDate) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -1458,6 +1594,77 @@ mod tests {
         assert_eq!(
             (a.stability, a.outside.clone()),
             (Stability::NotStable, vec![14])
+        );
+    }
+
+    /// The value of attribute `name` in each element that starts with `tag`.
+    fn attrs(svg: &str, tag: &str, name: &str) -> Vec<String> {
+        svg.split(tag)
+            .skip(1)
+            .map(|rest| {
+                let at = rest.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                rest[at..rest[at..].find('"').unwrap() + at].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_run_chart_draws_each_sample_the_mean_and_the_limits() {
+        let csv = "key,Resolved\na,2026-11-23\nb,2026-11-23\nc,2026-11-25\nd,2026-11-28\n\
+                   e,2026-12-01\nf,2026-12-01\ng,2026-12-01\nh,2026-12-04\n";
+        let a = analyse(
+            csv,
+            &Request {
+                weeks: 2,
+                ..Request::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            a.history.samples,
+            vec![2.0, 0.0, 1.0, 0.0, 0.0, 1.0, 3.0, 0.0, 0.0, 1.0]
+        );
+        let svg = run_chart(&a);
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+        // The upper limit 0.8 + 2.66 x 11/9 = 4.05 sets the axis: 0 to 5 in steps of 1, so a
+        // value v is at y = 24 + 216 (1 - v / 5); sample i at x = 48 + (i + 0.5) 57.6.
+        let y = |v: f64| {
+            format!(
+                "{}",
+                (10.0 * (24.0 + 216.0 * (1.0 - v / 5.0))).round() / 10.0
+            )
+        };
+        let cx = attrs(&svg, "<circle class=\"sample", "cx");
+        let cy = attrs(&svg, "<circle class=\"sample", "cy");
+        assert_eq!(cx.len(), 10);
+        assert_eq!((cx[0].as_str(), cx[9].as_str()), ("76.8", "595.2"));
+        let want: Vec<String> = a.history.samples.iter().map(|&v| y(v)).collect();
+        assert_eq!(cy, want);
+        assert_eq!(attrs(&svg, "<line class=\"mean\"", "y1"), vec![y(0.8)]);
+        assert_eq!(
+            attrs(&svg, "<line class=\"upper-limit\"", "y1"),
+            vec!["65".to_string()]
+        );
+        assert_eq!(
+            attrs(&svg, "<line class=\"lower-limit\"", "y2"),
+            vec![y(0.0)]
+        );
+        assert!(svg.contains("<title>Tue 2026-12-01: 3</title>"));
+        assert!(!svg.contains("outside"));
+        // A spike above the upper limit is drawn red, and marked.
+        let mut spike = a.clone();
+        spike.outside = vec![6];
+        let svg = run_chart(&spike);
+        assert_eq!(
+            attrs(&svg, "<circle class=\"sample outside", "cy"),
+            vec![y(3.0)]
+        );
+        assert!(svg.contains("3 (outside the process limits)"));
+        // The run joins the points in order.
+        let run = &attrs(&svg, "<polyline class=\"run\"", "points")[0];
+        assert!(
+            run.starts_with(&format!("76.8,{} 134.4,{}", y(2.0), y(0.0))),
+            "{run}"
         );
     }
 }
