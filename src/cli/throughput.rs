@@ -73,6 +73,9 @@ pub struct ThroughputArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ThroughputFormat::Table)]
     pub format: ThroughputFormat,
+    /// Also write the run chart (the samples, their mean and process limits) to this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<String>,
 }
 
 /// Runs the command.
@@ -108,6 +111,7 @@ pub fn run(args: &ThroughputArgs) -> anyhow::Result<()> {
         iterations: args.iterations,
         seed: args.seed,
     };
+    super::files::check_output(args.chart.as_deref(), &[&args.file])?;
     let src = super::read_source(&args.file)?;
     let analysis = throughput::analyse(&src, &request).map_err(|diagnostics| {
         anyhow::Error::new(PlanError {
@@ -117,6 +121,9 @@ pub fn run(args: &ThroughputArgs) -> anyhow::Result<()> {
     })?;
     for line in super::warnings::warning_lines(&analysis.warnings, &args.file, false) {
         eprintln!("{line}");
+    }
+    if let Some(chart) = &args.chart {
+        super::export::write_output(Some(chart), &throughput::run_chart(&analysis))?;
     }
     let text = match args.format {
         ThroughputFormat::Json => serde_json::to_string_pretty(&analysis)? + "\n",

@@ -313,3 +313,30 @@ fn the_jira_example_reads_whole() {
     assert_eq!(v["history"]["to"], "2026-12-04");
     assert!(v["when"]["dates"]["p50"].is_string());
 }
+
+#[test]
+fn chart_writes_the_run_chart() {
+    let dir = scratch("throughput_cli_chart");
+    let input = dir.join("linear.csv");
+    std::fs::write(&input, KNOWN).expect("write csv");
+    let chart = dir.join("run.svg");
+    let (input, chart) = (input.to_str().unwrap(), chart.to_str().unwrap());
+    let r = shipdate(&["throughput", input, "--weeks", "2", "--chart", chart]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("wrote {chart}")), "{}", r.stderr);
+    let svg = std::fs::read_to_string(chart).expect("the chart");
+    assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+    assert_eq!(svg.matches("<circle class=\"sample").count(), 10);
+    for class in ["run", "mean", "upper-limit", "lower-limit"] {
+        assert_eq!(
+            svg.matches(&format!("class=\"{class}\"")).count(),
+            1,
+            "{class}"
+        );
+    }
+    assert!(svg.contains("<title>Tue 2026-12-01: 3</title>"));
+    // The chart may not replace the input.
+    let r = shipdate(&["throughput", input, "--chart", input]);
+    assert_eq!(r.code, 2);
+    assert_eq!(std::fs::read_to_string(input).unwrap(), KNOWN);
+}
