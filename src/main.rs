@@ -39,6 +39,9 @@ enum Command {
     Export(cli::export::ExportArgs),
     /// Write a commented starter plan.
     Init(cli::init::InitArgs),
+    /// Throughput history from a tracker's CSV export: the plan line, process limits, and
+    /// "when" and "how many" forecasts.
+    Throughput(cli::throughput::ThroughputArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Import(a) => cli::import::run(&a),
         Command::Export(a) => cli::export::run(&a),
         Command::Init(a) => cli::init::run(&a),
+        Command::Throughput(a) => cli::throughput::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

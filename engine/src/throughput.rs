@@ -263,15 +263,28 @@ fn find_column(src: &str, header: &[Cell], column: Option<&str>) -> Result<usize
                     None => d.with_help(format!("the columns are: {}", written.join(", "))),
                 }
             }
-            None => Diagnostic::error(
-                at,
-                "no completion-date column found (looked for Completed, Resolved, Done, Closed \
-                 Date, closed_at and the like)",
-            )
-            .with_help(format!(
-                "name it with --column; the columns are: {}",
-                written.join(", ")
-            )),
+            None => {
+                let d = Diagnostic::error(
+                    at,
+                    "no completion-date column found (looked for Completed, Resolved, Done, \
+                     Closed Date, closed_at and the like)",
+                );
+                // A header one typo away from a known name ("Resolvd") is probably the one.
+                let near = header.iter().zip(&names).find(|(_, n)| {
+                    suggest(n, COMPLETION_COLUMNS.iter().copied()).is_some_and(|s| s != n.as_str())
+                });
+                match near {
+                    Some((cell, _)) => d.with_help(format!(
+                        "did you mean --column {:?}? the columns are: {}",
+                        cell.text.trim(),
+                        written.join(", ")
+                    )),
+                    None => d.with_help(format!(
+                        "name it with --column; the columns are: {}",
+                        written.join(", ")
+                    )),
+                }
+            }
         };
         vec![d]
     })
@@ -406,6 +419,29 @@ pub struct History {
     pub to: NaiveDate,
     /// Items finished inside the window.
     pub items: usize,
+}
+
+impl History {
+    /// The weeks of the window, oldest first: for each, its last day and the positions of its
+    /// samples (a week's working days, or its one weekly sample). Weeks end on the window's
+    /// last day of the week: with `to` on a Friday, Saturday to Friday.
+    pub fn weeks(&self) -> Vec<(NaiveDate, std::ops::Range<usize>)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut end = self.from + TimeDelta::days(6);
+        while end <= self.to {
+            let stop = start + self.periods[start..].partition_point(|p| *p <= end);
+            out.push((end, start..stop));
+            start = stop;
+            end += TimeDelta::days(7);
+        }
+        out
+    }
+}
+
+/// A date with its weekday, as output shows it: `Fri 2026-12-04`.
+pub fn day_text(date: NaiveDate) -> String {
+    format!("{} {date}", weekday(date))
 }
 
 /// Counts completions over the `weeks` weeks that end on `end` (inclusive): one sample per
@@ -702,6 +738,472 @@ fn format_number(x: f64) -> String {
     }
 }
 
+/// What `shipdate throughput` is asked: how to read the export, which window to count, and
+/// which questions to answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// The completion column's name; `None` finds it by the usual names.
+    pub column: Option<String>,
+    /// How to read numeric slash dates; `None` decides from the file (see [`read_csv`]).
+    pub day_first: Option<bool>,
+    /// One sample per working day or per week.
+    pub per: Per,
+    /// How many weeks of history to count, ending on `end`.
+    pub weeks: u32,
+    /// The last day of the history; `None`: the day of the latest completion in the file, or
+    /// the next working day when that is a day off (where its items count).
+    pub end: Option<NaiveDate>,
+    /// "When will this many items be done?"
+    pub items: Option<u64>,
+    /// "How many items by this date?"
+    pub by: Option<NaiveDate>,
+    /// Which days are working days (weekends off: [`Calendar::standard`]).
+    pub calendar: Calendar,
+    /// Simulated futures per forecast.
+    pub iterations: usize,
+    /// The seed of the forecasts.
+    pub seed: u64,
+}
+
+/// The weeks of history `shipdate throughput` counts unless told otherwise.
+pub const DEFAULT_WEEKS: u32 = 12;
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            column: None,
+            day_first: None,
+            per: Per::Day,
+            weeks: DEFAULT_WEEKS,
+            end: None,
+            items: None,
+            by: None,
+            calendar: Calendar::standard(),
+            iterations: crate::simulate::DEFAULT_ITERATIONS,
+            seed: crate::simulate::DEFAULT_SEED,
+        }
+    }
+}
+
+/// Whether the samples came from a stable process, by the natural process limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stability {
+    /// Every sample is within the limits.
+    Stable,
+    /// At least one sample is outside them: the history is a weak guide to the future.
+    NotStable,
+    /// Fewer than two samples: no limits.
+    Unknown,
+}
+
+/// The answer to "when will `items` items be done?".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhenAnswer {
+    /// The number of items.
+    pub items: u64,
+    /// The dates by which they are done, 50%, 85% and 95% likely (`None`: not within
+    /// [`HORIZON_DAYS`]). Work starts on the first working day after the history ends.
+    pub dates: Likelihoods<Option<NaiveDate>>,
+}
+
+/// The answer to "how many items by `by`?".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HowManyAnswer {
+    /// The date asked about.
+    pub by: NaiveDate,
+    /// The working days from the day after the history ends up to and including `by`.
+    pub working_days: usize,
+    /// At least this many items done by `by`, 50%, 85% and 95% likely.
+    pub counts: Likelihoods<u64>,
+}
+
+/// Everything `shipdate throughput` shows about a tracker's export: what was read, the
+/// samples and their plan line, their mean, process limits and stability, and the forecasts
+/// asked for. The CLI's table and JSON are renderings of this.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    /// The header of the completion column, as written.
+    pub column: String,
+    /// Finished items in the file (rows with a completion date), inside the window or not.
+    pub finished: usize,
+    /// Rows with an empty completion cell.
+    pub unfinished: usize,
+    /// The samples and the window they cover.
+    pub history: History,
+    /// The `throughput = { ... }` line to paste into a team of a plan.
+    pub plan_line: String,
+    /// The mean of the samples (items per working day or per week).
+    pub mean: f64,
+    /// The natural process limits (`None` with fewer than two samples).
+    pub limits: Option<Limits>,
+    /// The positions of the samples outside the limits.
+    pub outside: Vec<usize>,
+    /// The verdict of the limits.
+    pub stability: Stability,
+    /// Whether there are fewer than [`FEW_SAMPLES`] samples.
+    pub few_samples: bool,
+    /// The chance that the next sample falls inside the range seen ([`coverage`]).
+    pub coverage: f64,
+    /// The answer to `--items`, if asked.
+    pub when: Option<WhenAnswer>,
+    /// The answer to `--by`, if asked.
+    pub how_many: Option<HowManyAnswer>,
+    /// Simulated futures per forecast.
+    pub iterations: usize,
+    /// The seed of the forecasts.
+    pub seed: u64,
+    /// Warnings about the input and the samples, in the order found.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads a tracker's CSV export and answers `request`: the whole of `shipdate throughput`.
+///
+/// ```
+/// use shipdate_engine::throughput::{analyse, Request, Stability};
+///
+/// // Items finished in the week ending Friday 4 December 2026 (the 28th is a Saturday).
+/// let csv = "Issue key,Resolved\n\
+///            A-1,2026-11-30\nA-2,2026-11-28\nA-3,2026-12-02\nA-4,2026-12-04\n";
+/// let request = Request { weeks: 1, items: Some(10), ..Request::default() };
+/// let a = analyse(csv, &request).unwrap();
+/// assert_eq!(a.plan_line, "throughput = { per = \"day\", samples = [2, 0, 1, 0, 1] }");
+/// assert_eq!((a.mean, a.stability), (0.8, Stability::Stable));
+/// assert!(a.few_samples);
+/// // Ten items at this pace: the 50%, 85% and 95% dates come in that order.
+/// let dates = a.when.unwrap().dates;
+/// assert!(dates.p50 <= dates.p85 && dates.p85 <= dates.p95);
+/// ```
+///
+/// # Errors
+///
+/// Every row whose date cannot be read, located; a missing completion column (with the
+/// near-miss header, if any); a window of no weeks; and forecasts that cannot be made (no
+/// item finished in the window, `--by` not after the window).
+pub fn analyse(src: &str, request: &Request) -> Result<Analysis, Vec<Diagnostic>> {
+    let done = read_csv(src, request.column.as_deref(), request.day_first)?;
+    if request.weeks == 0 {
+        return Err(vec![Diagnostic::error(
+            None,
+            "a window of 0 weeks has no samples: give --weeks 1 or more",
+        )]);
+    }
+    let end = match request.end {
+        Some(end) => end,
+        None => default_end(&done, &request.calendar)?,
+    };
+    let history = count(
+        &done.dates,
+        request.per,
+        end,
+        request.weeks,
+        &request.calendar,
+    );
+    let mut warnings = done.warnings.clone();
+    warnings.extend(window_warnings(&done, &history));
+    let limits = limits(&history.samples);
+    let outside = limits.map_or_else(Vec::new, |l| outside(&history.samples, &l));
+    let stability = match limits {
+        None => Stability::Unknown,
+        Some(_) if outside.is_empty() => Stability::Stable,
+        Some(_) => Stability::NotStable,
+    };
+    let n = history.samples.len();
+    let few_samples = n < FEW_SAMPLES;
+    if few_samples {
+        warnings.push(
+            Diagnostic::warning(
+                None,
+                format!(
+                    "only {n} sample(s): the next {} falls inside the range seen with probability \
+                 (n-1)/(n+1) = {:.0}%",
+                    request.per.as_str(),
+                    coverage(n) * 100.0
+                ),
+            )
+            .with_help(format!(
+                "{FEW_SAMPLES} or more make it 83%: count more weeks with --weeks"
+            )),
+        );
+    }
+    let mean = if n == 0 {
+        0.0
+    } else {
+        history.samples.iter().sum::<f64>() / n as f64
+    };
+    let forecast_error = |e: ForecastError| {
+        vec![
+            Diagnostic::error(None, format!("cannot forecast: {e}")).with_help(format!(
+                "the window {} to {} must hold finished items (see --end and --weeks)",
+                history.from, history.to
+            )),
+        ]
+    };
+    let when = match request.items {
+        Some(items) => Some(WhenAnswer {
+            items,
+            dates: when(
+                &history.samples,
+                request.per,
+                items,
+                end,
+                &request.calendar,
+                request.iterations,
+                request.seed,
+            )
+            .map_err(forecast_error)?,
+        }),
+        None => None,
+    };
+    let how_many = match request.by {
+        Some(by) if by <= end => {
+            return Err(vec![Diagnostic::error(
+                None,
+                format!("--by {by} is not after the end of the history ({end})"),
+            )
+            .with_help(
+                "ask about a later date, or end the history earlier with --end",
+            )])
+        }
+        Some(by) => Some(HowManyAnswer {
+            by,
+            working_days: working_days_between(end, by, &request.calendar),
+            counts: how_many(
+                &history.samples,
+                request.per,
+                end,
+                by,
+                &request.calendar,
+                request.iterations,
+                request.seed,
+            )
+            .map_err(forecast_error)?,
+        }),
+        None => None,
+    };
+    Ok(Analysis {
+        column: done.column,
+        finished: done.dates.len(),
+        unfinished: done.unfinished,
+        plan_line: plan_line(&history),
+        mean,
+        limits,
+        outside,
+        stability,
+        few_samples,
+        coverage: coverage(n),
+        when,
+        how_many,
+        iterations: request.iterations.max(1),
+        seed: request.seed,
+        warnings,
+        history,
+    })
+}
+
+/// The end of the history when none is given: the latest completion, moved to the next
+/// working day when it is a day off (items finished on a day off count on the next one).
+fn default_end(done: &Completions, calendar: &Calendar) -> Result<NaiveDate, Vec<Diagnostic>> {
+    let Some(&last) = done.dates.iter().max() else {
+        return Err(vec![Diagnostic::error(
+            Some(Pos { line: 1, column: 1 }),
+            format!(
+                "no finished item: every row's {:?} is empty, so there is no history to count",
+                done.column
+            ),
+        )]);
+    };
+    Ok(last
+        .iter_days()
+        .take(15)
+        .find(|d| calendar.is_workday(*d))
+        .unwrap_or(last))
+}
+
+/// Warnings about how the window sits on the file's completions: items after it, and a window
+/// that starts before the first completion (its leading zeros may be days before the team
+/// used the tracker).
+fn window_warnings(done: &Completions, history: &History) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let after = done.dates.iter().filter(|d| **d > history.to).count();
+    let counted_after = done.dates.len() - after;
+    let before = done.dates.iter().filter(|d| **d < history.from).count();
+    if after > 0 {
+        out.push(Diagnostic::warning(
+            None,
+            format!(
+                "{after} item(s) finished after the window ends ({}) are not counted",
+                history.to
+            ),
+        ));
+    }
+    // Items on days off after the window's last working day are neither before nor after it.
+    let dropped = counted_after - before - history.items;
+    if dropped > 0 {
+        out.push(Diagnostic::warning(
+            None,
+            format!(
+                "{dropped} item(s) finished on days off at the end of the window count on the \
+                 next working day, after {}: not counted",
+                history.to
+            ),
+        ));
+    }
+    if let Some(&first) = done.dates.iter().min() {
+        let leading = history.periods.iter().filter(|p| **p < first).count();
+        if leading > 0 {
+            out.push(
+                Diagnostic::warning(
+                    None,
+                    format!(
+                        "the first {leading} sample(s) of the window come before the first \
+                         completion in the file ({first}): their zeros may be from before the \
+                         team used the tracker"
+                    ),
+                )
+                .with_help("give fewer --weeks if so"),
+            );
+        }
+    }
+    out
+}
+
+/// The size of [`run_chart`]'s drawing: width and height, and the plot area's left, top,
+/// width and height.
+pub const CHART: [f64; 6] = [720.0, 280.0, 48.0, 24.0, 576.0, 216.0];
+
+/// The run chart of the samples (an XmR chart's X half): one point per sample, oldest first,
+/// joined by a line, with the mean and the natural process limits across; a point outside
+/// the limits is red. A standalone SVG element (see [`crate::svg`]); its parts carry classes
+/// (`sample`, `run`, `mean`, `upper-limit`, `lower-limit`) so that tests and pages can find
+/// them. The value axis runs from 0 to a round number above the largest sample and the upper
+/// limit ([`CHART`] gives the plot area).
+pub fn run_chart(analysis: &Analysis) -> String {
+    use crate::svg::{c, colors, line, nice_step, open, text};
+    use std::fmt::Write as _;
+
+    let h = &analysis.history;
+    let [w, ht, x0, y0, pw, ph] = CHART;
+    let n = h.samples.len().max(1);
+    let top = h
+        .samples
+        .iter()
+        .copied()
+        .chain(analysis.limits.map(|l| l.upper))
+        .fold(1.0, f64::max);
+    let step = nice_step(top, 5);
+    let y_max = (top / step).ceil() * step;
+    let x = |i: usize| x0 + (i as f64 + 0.5) * pw / n as f64;
+    let y = |v: f64| y0 + ph * (1.0 - v / y_max);
+    let mut out = String::new();
+    let unit = match h.per {
+        Per::Day => "working day",
+        Per::Week => "week",
+    };
+    open(
+        &mut out,
+        w,
+        ht,
+        &format!(
+            "Items finished per {unit}, {} to {}",
+            day_text(h.from),
+            day_text(h.to)
+        ),
+    );
+    let mut v = 0.0;
+    while v <= y_max + 1e-9 {
+        line(&mut out, x0, y(v), x0 + pw, y(v), colors::GRID, "");
+        text(
+            &mut out,
+            x0 - 6.0,
+            y(v) + 4.0,
+            "end",
+            colors::INK,
+            &crate::view::number(v),
+        );
+        v += step;
+    }
+    // Week ends along the time axis, at most about 12 labels.
+    let weeks = h.weeks();
+    let every = weeks.len().div_ceil(12).max(1);
+    for (k, (end, range)) in weeks.iter().enumerate() {
+        if (weeks.len() - 1 - k) % every != 0 || range.is_empty() {
+            continue;
+        }
+        let at = x(range.end - 1);
+        line(&mut out, at, y0 + ph, at, y0 + ph + 4.0, colors::INK, "");
+        text(
+            &mut out,
+            at,
+            y0 + ph + 16.0,
+            "middle",
+            colors::INK,
+            &crate::view::short_date(*end),
+        );
+    }
+    let mut marks = vec![("mean", analysis.mean, colors::P50, "")];
+    if let Some(l) = analysis.limits {
+        marks.push((
+            "upper-limit",
+            l.upper,
+            colors::CRITICAL,
+            " stroke-dasharray=\"6 4\"",
+        ));
+        marks.push((
+            "lower-limit",
+            l.lower,
+            colors::CRITICAL,
+            " stroke-dasharray=\"6 4\"",
+        ));
+    }
+    for (class, value, color, dash) in marks {
+        let _ = write!(
+            out,
+            "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{color}\" \
+             stroke-width=\"1.5\"{dash}/>",
+            c(x0),
+            c(y(value)),
+            c(x0 + pw),
+            c(y(value))
+        );
+        let name = class.replace("-limit", " limit");
+        let label = format!("{name} {}", crate::view::number(value));
+        text(
+            &mut out,
+            x0 + pw + 6.0,
+            y(value) + 4.0,
+            "start",
+            color,
+            &label,
+        );
+    }
+    let points: Vec<String> = (0..h.samples.len())
+        .map(|i| format!("{},{}", c(x(i)), c(y(h.samples[i]))))
+        .collect();
+    let _ = write!(
+        out,
+        "<polyline class=\"run\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+        points.join(" "),
+        colors::BAR
+    );
+    for (i, &v) in h.samples.iter().enumerate() {
+        let outside = analysis.outside.contains(&i);
+        let _ = write!(
+            out,
+            "<circle class=\"sample{}\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>{}: {}{}</title></circle>",
+            if outside { " outside" } else { "" },
+            c(x(i)),
+            c(y(v)),
+            if outside { colors::CRITICAL } else { colors::BAR },
+            day_text(h.periods[i]),
+            crate::view::number(v),
+            if outside { " (outside the process limits)" } else { "" }
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// The weekday name of a date, for output (`Mon`).
 pub fn weekday(date: NaiveDate) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -828,6 +1330,15 @@ mod tests {
         // The Saturday completion is in the second week (Sat 28th to Fri 4th).
         assert_eq!(w.samples, vec![2.0, 2.0]);
         assert_eq!(w.periods, vec![d(2026, 11, 27), d(2026, 12, 4)]);
+        assert_eq!(
+            w.weeks(),
+            vec![(d(2026, 11, 27), 0..1), (d(2026, 12, 4), 1..2)]
+        );
+        assert_eq!(
+            h.weeks(),
+            vec![(d(2026, 11, 27), 0..5), (d(2026, 12, 4), 5..10)]
+        );
+        assert_eq!(day_text(d(2026, 12, 4)), "Fri 2026-12-04");
     }
 
     #[test]
@@ -952,6 +1463,208 @@ mod tests {
                 items: 3,
             }),
             "throughput = { per = \"week\", samples = [3, 0.5] }"
+        );
+    }
+
+    #[test]
+    fn a_near_miss_header_is_suggested() {
+        let errs = read_csv(
+            "key,Created,Resolvd\nA-1,2026-12-01,2026-12-02\n",
+            None,
+            None,
+        )
+        .unwrap_err();
+        let help = errs[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("did you mean --column \"Resolvd\"?"),
+            "{help}"
+        );
+        let errs = read_csv("key,Created,Summary\nA-1,2026-12-01,x\n", None, None).unwrap_err();
+        let help = errs[0].help.as_deref().unwrap();
+        assert!(help.starts_with("name it with --column"), "{help}");
+    }
+
+    #[test]
+    fn analyse_ends_on_the_working_day_of_the_last_completion() {
+        // The last completion is on Saturday 5 December: it counts on Monday 7th.
+        let csv = "key,Resolved\nA-1,2026-11-30\nA-2,2026-12-05\n";
+        let a = analyse(
+            csv,
+            &Request {
+                weeks: 1,
+                ..Request::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(a.history.to, d(2026, 12, 7));
+        assert_eq!(a.history.samples, vec![0.0, 0.0, 0.0, 0.0, 1.0]);
+        // Monday 30th is before the window (Tue 1st to Mon 7th).
+        assert_eq!((a.finished, a.history.items), (2, 1));
+        assert!(a.few_samples);
+        assert!(a
+            .warnings
+            .iter()
+            .any(|w| w.message.starts_with("only 5 sample(s)")));
+        // Given an end on Friday 4th, the Saturday item is after the window.
+        let r = Request {
+            weeks: 1,
+            end: Some(d(2026, 12, 4)),
+            ..Request::default()
+        };
+        let a = analyse(csv, &r).unwrap();
+        assert_eq!(a.history.samples, vec![1.0, 0.0, 0.0, 0.0, 0.0]);
+        assert!(a.warnings[0]
+            .message
+            .starts_with("1 item(s) finished after the window"));
+        // A twelve-week window reaches before the first completion.
+        let a = analyse(csv, &Request::default()).unwrap();
+        assert_eq!(a.history.samples.len(), 60);
+        assert!(!a.few_samples);
+        assert!(a.warnings.iter().any(|w| w
+            .message
+            .starts_with("the first 54 sample(s) of the window")));
+    }
+
+    #[test]
+    fn analyse_refuses_what_it_cannot_answer() {
+        let csv = "key,Resolved\nA-1,2026-12-04\n";
+        let by = Request {
+            by: Some(d(2026, 12, 4)),
+            ..Request::default()
+        };
+        let errs = analyse(csv, &by).unwrap_err();
+        assert!(
+            errs[0].message.contains("not after the end"),
+            "{}",
+            errs[0].message
+        );
+        let zero = Request {
+            weeks: 0,
+            ..Request::default()
+        };
+        assert!(analyse(csv, &zero).is_err());
+        let empty = Request {
+            end: Some(d(2026, 11, 1)),
+            items: Some(3),
+            ..Request::default()
+        };
+        let errs = analyse(csv, &empty).unwrap_err();
+        assert!(
+            errs[0].message.starts_with("cannot forecast"),
+            "{}",
+            errs[0].message
+        );
+        let errs = analyse("key,Resolved\nA-1,\n", &Request::default()).unwrap_err();
+        assert!(errs[0].message.starts_with("no finished item"));
+    }
+
+    #[test]
+    fn analyse_gives_the_verdict_of_the_limits() {
+        // Two a day for three weeks, then a day of 30: outside the upper limit.
+        let mut csv = String::from("key,Resolved\n");
+        let start = d(2026, 11, 16);
+        for k in 0..19 {
+            let day = start + TimeDelta::days(k);
+            if Calendar::standard().is_workday(day) {
+                csv += &format!("a,{day}\nb,{day}\n");
+            }
+        }
+        let a = analyse(
+            &csv,
+            &Request {
+                weeks: 3,
+                ..Request::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(a.stability, Stability::Stable);
+        assert_eq!(a.outside, Vec::<usize>::new());
+        for _ in 0..28 {
+            csv += "c,2026-12-04\n";
+        }
+        let a = analyse(
+            &csv,
+            &Request {
+                weeks: 3,
+                ..Request::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(a.history.samples.last(), Some(&30.0));
+        assert_eq!(
+            (a.stability, a.outside.clone()),
+            (Stability::NotStable, vec![14])
+        );
+    }
+
+    /// The value of attribute `name` in each element that starts with `tag`.
+    fn attrs(svg: &str, tag: &str, name: &str) -> Vec<String> {
+        svg.split(tag)
+            .skip(1)
+            .map(|rest| {
+                let at = rest.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                rest[at..rest[at..].find('"').unwrap() + at].to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_run_chart_draws_each_sample_the_mean_and_the_limits() {
+        let csv = "key,Resolved\na,2026-11-23\nb,2026-11-23\nc,2026-11-25\nd,2026-11-28\n\
+                   e,2026-12-01\nf,2026-12-01\ng,2026-12-01\nh,2026-12-04\n";
+        let a = analyse(
+            csv,
+            &Request {
+                weeks: 2,
+                ..Request::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            a.history.samples,
+            vec![2.0, 0.0, 1.0, 0.0, 0.0, 1.0, 3.0, 0.0, 0.0, 1.0]
+        );
+        let svg = run_chart(&a);
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+        // The upper limit 0.8 + 2.66 x 11/9 = 4.05 sets the axis: 0 to 5 in steps of 1, so a
+        // value v is at y = 24 + 216 (1 - v / 5); sample i at x = 48 + (i + 0.5) 57.6.
+        let y = |v: f64| {
+            format!(
+                "{}",
+                (10.0 * (24.0 + 216.0 * (1.0 - v / 5.0))).round() / 10.0
+            )
+        };
+        let cx = attrs(&svg, "<circle class=\"sample", "cx");
+        let cy = attrs(&svg, "<circle class=\"sample", "cy");
+        assert_eq!(cx.len(), 10);
+        assert_eq!((cx[0].as_str(), cx[9].as_str()), ("76.8", "595.2"));
+        let want: Vec<String> = a.history.samples.iter().map(|&v| y(v)).collect();
+        assert_eq!(cy, want);
+        assert_eq!(attrs(&svg, "<line class=\"mean\"", "y1"), vec![y(0.8)]);
+        assert_eq!(
+            attrs(&svg, "<line class=\"upper-limit\"", "y1"),
+            vec!["65".to_string()]
+        );
+        assert_eq!(
+            attrs(&svg, "<line class=\"lower-limit\"", "y2"),
+            vec![y(0.0)]
+        );
+        assert!(svg.contains("<title>Tue 2026-12-01: 3</title>"));
+        assert!(!svg.contains("outside"));
+        // A spike above the upper limit is drawn red, and marked.
+        let mut spike = a.clone();
+        spike.outside = vec![6];
+        let svg = run_chart(&spike);
+        assert_eq!(
+            attrs(&svg, "<circle class=\"sample outside", "cy"),
+            vec![y(3.0)]
+        );
+        assert!(svg.contains("3 (outside the process limits)"));
+        // The run joins the points in order.
+        let run = &attrs(&svg, "<polyline class=\"run\"", "points")[0];
+        assert!(
+            run.starts_with(&format!("76.8,{} 134.4,{}", y(2.0), y(0.0))),
+            "{run}"
         );
     }
 }

@@ -16,6 +16,7 @@ pub mod report;
 pub mod schedule;
 pub mod simulate;
 pub mod table;
+pub mod throughput;
 pub mod validate;
 pub mod warnings;
 pub mod windows;

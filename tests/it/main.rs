@@ -17,5 +17,6 @@ mod report;
 mod schedule;
 mod simulate;
 mod simulate_cli;
+mod throughput_cli;
 mod util;
 mod windows;
