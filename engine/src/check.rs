@@ -38,10 +38,10 @@ use serde::Serialize;
 
 use crate::calendar::Timeline;
 use crate::diag::Pos;
+use crate::format::number as days;
 use crate::graph::{self, Cpm};
 use crate::model::{LinkKind, Plan, Task, TaskKind, When};
 use crate::network::Network;
-use crate::view::number as days;
 
 /// The thresholds that are not fixed by the standard.
 #[derive(Debug, Clone, Copy, PartialEq)]

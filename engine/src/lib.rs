@@ -79,6 +79,7 @@ pub mod check;
 pub mod diag;
 pub mod dispatch;
 pub mod edit;
+pub mod format;
 pub mod graph;
 pub mod html;
 pub mod interchange;

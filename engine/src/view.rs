@@ -41,24 +41,8 @@ pub const TORNADO_ROWS: usize = 12;
 /// What a deploy percentile reads when no open window is left.
 pub const UNSCHEDULED: &str = "unscheduled";
 
-/// A number as short as it can be written exactly enough: at most three decimals, no
-/// trailing zeros, no `-0`.
-///
-/// ```
-/// use shipdate_engine::view::number;
-/// assert_eq!((number(3.0), number(2.5), number(1.0 / 3.0), number(-0.0001)),
-///            ("3".into(), "2.5".into(), "0.333".into(), "0".into()));
-/// ```
-pub fn number(x: f64) -> String {
-    let r = (x * 1000.0).round() / 1000.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    if r.fract() == 0.0 {
-        format!("{r:.0}")
-    } else {
-        let s = format!("{r:.3}");
-        s.trim_end_matches('0').to_string()
-    }
-}
+/// A number as the engine writes it everywhere ([`crate::format::number`]).
+pub use crate::format::number;
 
 /// A point in plan time as written: its date (`2026-03-02`), or its period ([`number`]).
 pub fn when(w: When) -> String {
