@@ -4,8 +4,9 @@
 //! [`check`] runs the fourteen checks on a validated plan's logic, capacity ignored (the
 //! critical-path method of [`crate::graph`] on the compiled [`Network`], point durations), and
 //! returns per check its threshold, how many tasks, links or releases break it, their share,
-//! pass / fail / skipped and the offenders with their place in the file. Checks that need
-//! what the plan format does not record (task date constraints, progress) are skipped, with
+//! pass / fail / skipped and the offenders with their place in the file. Hard constraints are
+//! the unfinished tasks' `due` deadlines (SPEC section 6). Checks that need a baseline (the
+//! dates a task was planned to finish by, which the plan does not record) are skipped, with
 //! the reason.
 //!
 //! Float is measured in plan days (working days of the plan calendar; periods when undated),
@@ -153,18 +154,18 @@ pub fn check(plan: &Plan, options: &CheckOptions) -> HealthReport {
         leads(&ctx),
         lags(&ctx),
         relationship_types(&ctx),
-        skipped(
-            5,
-            "hard_constraints",
-            "Hard constraints",
-            "at most 5% of tasks",
-            "the plan format has no task date constraints (release targets are deadlines: \
-             they feed the negative float and CPLI checks)",
-        ),
+        hard_constraints(&ctx),
         high_float(&ctx, options),
         negative_float(&ctx),
         high_duration(&ctx, options),
-        skipped(9, "invalid_dates", "Invalid dates", "no task", NO_PROGRESS),
+        skipped(
+            9,
+            "invalid_dates",
+            "Invalid dates",
+            "no task",
+            "cannot occur in a valid plan: an actual date after the status date is an error, \
+             and forecasts start at the status date (SPEC section 6)",
+        ),
         resources(&ctx),
         skipped(
             11,
@@ -193,8 +194,8 @@ pub fn check(plan: &Plan, options: &CheckOptions) -> HealthReport {
     }
 }
 
-const NO_PROGRESS: &str =
-    "needs progress (actual starts and finishes, a status date), which the plan does not record";
+const NO_PROGRESS: &str = "needs a baseline (when each task was planned to start and finish), \
+     which the plan does not record";
 
 /// Tolerance on float and time comparisons.
 const EPS: f64 = 1e-9;
@@ -364,6 +365,38 @@ fn leads(ctx: &Context) -> Check {
         "no link".into(),
         0.0,
         ctx.links().count(),
+        subjects,
+    )
+}
+
+/// Check 5: Unfinished tasks with a hard date constraint: a `due` deadline (finish no later
+/// than). `not_before` (start no earlier than) is a soft constraint and does not count; nor do
+/// release targets (deadlines on releases, which feed the negative float and CPLI checks).
+fn hard_constraints(ctx: &Context) -> Check {
+    let open: Vec<&Task> = ctx
+        .plan
+        .tasks
+        .iter()
+        .filter(|t| t.actual.done.is_none())
+        .collect();
+    let subjects = open
+        .iter()
+        .filter_map(|t| {
+            let due = t.dates.due?;
+            let text = match due {
+                crate::model::When::Date(d) => d.to_string(),
+                crate::model::When::Period(p) => days(p),
+            };
+            Some(task_subject(t, format!("due {text}")))
+        })
+        .collect();
+    share_check(
+        5,
+        "hard_constraints",
+        "Hard constraints",
+        "at most 5% of unfinished tasks".into(),
+        0.05,
+        open.len(),
         subjects,
     )
 }

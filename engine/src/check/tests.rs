@@ -60,8 +60,9 @@ fn the_base_plan_passes_and_the_unsupported_checks_are_skipped() {
         (1..=14).collect::<Vec<u8>>()
     );
     assert!(failed(&r).is_empty(), "{r:#?}");
-    assert_eq!((r.failed, r.passed, r.skipped), (0, 10, 4));
-    for key in ["hard_constraints", "invalid_dates", "missed_tasks", "bei"] {
+    assert_eq!((r.failed, r.passed, r.skipped), (0, 11, 3));
+    assert_eq!(get(&r, "hard_constraints").total, 3);
+    for key in ["invalid_dates", "missed_tasks", "bei"] {
         let c = get(&r, key);
         assert_eq!(c.status, Status::Skipped, "{key}");
         assert!(c.note.is_some(), "{key}");
@@ -256,4 +257,19 @@ fn dated_targets_are_met_at_the_end_of_their_day() {
         get(&r, "negative_float").subjects[0].detail,
         "total float -1 days"
     );
+}
+
+#[test]
+fn a_due_date_on_unfinished_work_fails_hard_constraints_only() {
+    // One of three unfinished tasks has a deadline: 33% > 5%.
+    let src = BASE.replace("estimate = 2\n", "estimate = 2\ndue = 900\n");
+    let r = report(&src);
+    assert_eq!(failed(&r), vec!["hard_constraints"]);
+    let c = get(&r, "hard_constraints");
+    assert_eq!((c.count, c.total), (1, 3));
+    assert_eq!(c.subjects[0].detail, "due 900");
+    assert_eq!(ids(c), vec!["b"]);
+    // A start-no-earlier-than date is a soft constraint.
+    let soft = BASE.replace("estimate = 2\n", "estimate = 2\nnot_before = 4\n");
+    assert!(failed(&report(&soft)).is_empty());
 }
