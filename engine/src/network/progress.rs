@@ -11,7 +11,7 @@
 //! - A task not started starts at or after `s` and its `not_before`.
 //!
 //! Architecture invariant: like the rest of [`crate::network`], this module imports only
-//! [`crate::model`] and [`crate::calendar`]; the samplers of [`crate::simulate`] turn a [`Work`]
+//! [`crate::model`] and [`crate::calendar`]; the samplers of [`mod@crate::simulate`] turn a [`Work`]
 //! into draws, and its single point ([`Work::point`]) is what `schedule` uses.
 
 use chrono::{Days, NaiveDate};
