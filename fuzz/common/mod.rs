@@ -101,6 +101,7 @@ pub fn run(target: Target, bytes: &[u8]) -> bool {
             let options = csv::CsvOptions {
                 name: "fuzz".to_string(),
                 start: csv::parse_date("2027-01-04"),
+                status: None,
             };
             match csv::import(&src, &options) {
                 Ok(plan) => {

@@ -3,6 +3,7 @@
 use clap::Args;
 use shipdate_engine::interchange::{csv, mspdi};
 use shipdate_engine::io::{self, Format};
+use shipdate_engine::model::When;
 use shipdate_engine::Diagnostic;
 
 use super::PlanError;
@@ -21,6 +22,10 @@ pub struct ImportArgs {
     /// The plan's start date, YYYY-MM-DD (CSV; default: an undated plan in periods).
     #[arg(long)]
     pub start: Option<String>,
+    /// The status date the progress columns are as of, YYYY-MM-DD (CSV; with no `--start`, a
+    /// period number; default: none, the plan is planned from scratch).
+    #[arg(long = "status-date")]
+    pub status_date: Option<String>,
     /// List every import note (by default a kind with more than five is shown as its first
     /// note and a count with the first few others).
     #[arg(long)]
@@ -30,6 +35,24 @@ pub struct ImportArgs {
 fn stem(path: &str) -> String {
     let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
     file.rsplit_once('.').map_or(file, |(s, _)| s).to_string()
+}
+
+/// `--status-date`: a date in a plan with a start date, a period number in one without.
+fn status_date(text: &str, dated: bool) -> anyhow::Result<When> {
+    if dated {
+        return csv::parse_date(text)
+            .map(When::Date)
+            .ok_or_else(|| anyhow::anyhow!("--status-date `{text}` is not a date (YYYY-MM-DD)"));
+    }
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x >= 0.0 => Ok(When::Period(x)),
+        _ if csv::parse_date(text).is_some() => anyhow::bail!(
+            "--status-date `{text}` is a date but the plan has none: give --start YYYY-MM-DD too"
+        ),
+        _ => {
+            anyhow::bail!("--status-date `{text}` is not a period number (the plan has no --start)")
+        }
+    }
 }
 
 /// Runs the command.
@@ -47,11 +70,16 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
             diagnostics,
         })
     };
-    if args.start.is_some() && ext != "csv" {
-        anyhow::bail!(
-            "--start applies to CSV files only ({} has its own dates)",
-            args.file
-        );
+    for (flag, given) in [
+        ("--start", args.start.is_some()),
+        ("--status-date", args.status_date.is_some()),
+    ] {
+        if given && ext != "csv" {
+            anyhow::bail!(
+                "{flag} applies to CSV files only ({} has its own dates)",
+                args.file
+            );
+        }
     }
     let (mut plan, notes) = match ext.as_str() {
         "xml" => {
@@ -66,9 +94,14 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
                     })?),
                     None => None,
                 };
+            let status = match &args.status_date {
+                Some(s) => Some(status_date(s, start.is_some())?),
+                None => None,
+            };
             let options = csv::CsvOptions {
                 name: args.name.clone().unwrap_or_else(|| stem(&args.file)),
                 start,
+                status,
             };
             (csv::import(&src, &options).map_err(plan_err)?, Vec::new())
         }

@@ -442,6 +442,70 @@ fn csv_import_gives_the_plan_it_describes() {
     assert_eq!(dated.tasks, want.tasks);
 }
 
+/// Progress columns (SPEC section 6) with `--start` and `--status-date`: the plan the same
+/// progress written in TOML reads as; the status date's form follows `--start`.
+#[test]
+fn csv_import_carries_progress_and_the_status_date() {
+    let csv = path("tests/data/interchange/progress.csv");
+    let r = shipdate(&[
+        "import",
+        &csv,
+        "--start",
+        "2027-01-04",
+        "--status-date",
+        "2027-01-18",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("status_date = 2027-01-18"),
+        "{}",
+        r.stdout
+    );
+    let want = load(&path("tests/data/interchange/progress.expected.toml"));
+    assert_eq!(parse_toml(&r.stdout), want);
+
+    // Without a status date the started and done rows are located errors.
+    let r = shipdate(&["import", &csv, "--start", "2027-01-04"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "{csv}:2:1: error: task `schema`: `started` needs a status date"
+        )),
+        "{}",
+        r.stderr
+    );
+
+    // A done date after the status date: located at its row.
+    let r = shipdate(&[
+        "import",
+        &csv,
+        "--start",
+        "2027-01-04",
+        "--status-date",
+        "2027-01-05",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{csv}:2:1: error:"))
+            && r.stderr.contains("after the status date"),
+        "{}",
+        r.stderr
+    );
+
+    // Bad flags: a date status without --start; --status-date on a non-CSV file.
+    let r = shipdate(&["import", &csv, "--status-date", "2027-01-18"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("give --start"), "{}", r.stderr);
+    let xml = path("tests/data/interchange/msproject.xml");
+    let r = shipdate(&["import", &xml, "--status-date", "2027-01-18"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("--status-date applies to CSV files only"),
+        "{}",
+        r.stderr
+    );
+}
+
 #[test]
 fn csv_errors_are_located_all_in_one_run() {
     let csv = path("tests/data/interchange/bad.csv");

@@ -6,6 +6,12 @@
 //! way, the task belongs to). Other columns are ignored. `estimate` is a number (fixed) or
 //! `low/likely/high` (Beta-PERT); an empty `estimate` falls back to the three columns.
 //!
+//! Progress (SPEC section 6) comes in the columns `started`, `done`, `not_before` and `due`
+//! (dates `YYYY-MM-DD` in a plan with a start date, period numbers in one without),
+//! `remaining` (in the forms of `estimate`) and `progress` (a share in [0, 1), or a percentage
+//! such as `60%`); the status date they are as of is an option ([`CsvOptions::status`]), as
+//! the CSV has no plan header.
+//!
 //! Each team gets the capacity of its largest demand (1 unless a task demands more); releases
 //! are made in the order they first appear. Fields are RFC 4180 (quotes, doubled quotes,
 //! line breaks inside quotes); a header with `;` and no `,` switches the delimiter to `;`.
@@ -16,15 +22,18 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::diag::{suggest, Diagnostic, Pos};
-use crate::model::{Estimate, Link, LinkKind, Plan, Release, Task, Team};
+use crate::model::{Actual, Estimate, Link, LinkKind, Plan, Release, Task, TaskDates, Team, When};
 
-/// What the CSV does not say: the plan's name and start date.
+/// What the CSV does not say: the plan's name, start date and status date.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CsvOptions {
     /// The plan's name.
     pub name: String,
     /// The plan's start date; `None` gives an undated plan (time in periods).
     pub start: Option<NaiveDate>,
+    /// The status date the progress columns are as of (a date in a dated plan, a period in an
+    /// undated one); `None`: planned from scratch.
+    pub status: Option<When>,
 }
 
 /// A date written `YYYY-MM-DD` (for a plan start given on the command line).
@@ -135,6 +144,8 @@ struct Row {
     estimate: Estimate,
     after: Vec<Cell>,
     releases: Vec<String>,
+    actual: Actual,
+    dates: TaskDates,
     at: usize,
 }
 
@@ -151,7 +162,8 @@ struct Row {
 /// let src = "id,name,team,low,likely,high,after,release\n\
 ///            api,Payments API,backend,3,5,10,,r1\n\
 ///            web,Checkout page,frontend,2,3,6,api,r1\n";
-/// let plan = import(src, &CsvOptions { name: "demo".into(), start: None }).unwrap();
+/// let options = CsvOptions { name: "demo".into(), ..CsvOptions::default() };
+/// let plan = import(src, &options).unwrap();
 /// assert_eq!(plan.tasks[1].after[0].pred, 0);
 /// assert_eq!(plan.releases[0].tasks, vec![0, 1]);
 /// ```
@@ -182,6 +194,7 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
     let mut cx = Reader {
         src,
         col: columns(src, bom, &header)?,
+        dated: options.start.is_some(),
         errs: Vec::new(),
     };
     let parsed: Vec<Row> = rows.filter_map(|row| cx.row(&row)).collect();
@@ -197,6 +210,7 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
         options.name.as_str()
     });
     plan.start = options.start;
+    plan.status = options.status;
     plan.teams = teams;
     plan.tasks = tasks;
     plan.releases = releases;
@@ -246,6 +260,8 @@ fn columns(
 struct Reader<'a> {
     src: &'a str,
     col: HashMap<String, usize>,
+    /// Whether the plan has a start date (progress dates are dates, else periods).
+    dated: bool,
     errs: Vec<Diagnostic>,
 }
 
@@ -298,7 +314,7 @@ impl Reader<'_> {
             return None;
         }
         let estimate = match self.get(row, "estimate") {
-            Some(e) => self.estimate_cell(&e, &id),
+            Some(e) => self.estimate_cell(&e, &id, "estimate"),
             None => self.three_columns(row, &id, at),
         };
         let est_at = self.get(row, "estimate").map_or(at, |c| c.at);
@@ -323,6 +339,7 @@ impl Reader<'_> {
             .get(row, "release")
             .map(|c| split_list(&c.text).map(str::to_string).collect())
             .unwrap_or_default();
+        let (actual, dates) = self.progress(row, &id);
         Some(Row {
             name: self.get(row, "name").map(|c| c.text.trim().to_string()),
             id,
@@ -331,16 +348,98 @@ impl Reader<'_> {
             estimate,
             after,
             releases,
+            actual,
+            dates,
             at,
         })
     }
 
+    /// The progress columns (SPEC section 6): `started`, `done`, `remaining`, `progress`,
+    /// `not_before` and `due`; the rules across them are plan validation's.
+    fn progress(&mut self, row: &[Cell], id: &str) -> (Actual, TaskDates) {
+        let when = |cx: &mut Self, key: &str| {
+            let c = cx.get(row, key)?;
+            cx.when(&c, key, id)
+        };
+        let started = when(self, "started");
+        let done = when(self, "done");
+        let not_before = when(self, "not_before");
+        let due = when(self, "due");
+        let remaining = self
+            .get(row, "remaining")
+            .and_then(|c| self.estimate_cell(&c, id, "remaining"));
+        let progress = self.get(row, "progress").and_then(|c| self.share(&c, id));
+        let actual = Actual {
+            started,
+            done,
+            remaining,
+            progress,
+        };
+        (actual, TaskDates { not_before, due })
+    }
+
+    /// A point in plan time in column `key`: a date `YYYY-MM-DD` in a dated plan, a period
+    /// number (not negative) in an undated one.
+    fn when(&mut self, c: &Cell, key: &str, id: &str) -> Option<When> {
+        let text = c.text.trim();
+        let (found, help) = if self.dated {
+            if let Some(d) = parse_date(text) {
+                return Some(When::Date(d));
+            }
+            ("a date (YYYY-MM-DD)", "write dates as YYYY-MM-DD")
+        } else {
+            match text.parse::<f64>() {
+                Ok(x) if x.is_finite() && x >= 0.0 => return Some(When::Period(x)),
+                _ if parse_date(text).is_some() => (
+                    "a number of periods: the plan has no start date",
+                    "give the plan a start date to use dates",
+                ),
+                _ => (
+                    "a number of periods",
+                    "write the time as a period number (0 is the plan's start)",
+                ),
+            }
+        };
+        let d = Diagnostic::error(
+            self.pos(c.at),
+            format!("`{key}` `{text}` of task `{id}` is not {found}"),
+        )
+        .with_subject(id)
+        .with_help(help);
+        self.errs.push(d);
+        None
+    }
+
+    /// The `progress` column: a share in [0, 1), as a fraction (`0.6`) or a percentage (`60%`).
+    fn share(&mut self, c: &Cell, id: &str) -> Option<f64> {
+        let text = c.text.trim();
+        let value = match text.strip_suffix('%') {
+            Some(p) => p.trim().parse::<f64>().ok().map(|x| x / 100.0),
+            None => text.parse::<f64>().ok(),
+        };
+        match value {
+            Some(x) if (0.0..1.0).contains(&x) => Some(x),
+            _ => {
+                let d = Diagnostic::error(
+                    self.pos(c.at),
+                    format!(
+                        "`progress` `{text}` of task `{id}` is not a share in [0, 1) (such as 0.6 or 60%)"
+                    ),
+                )
+                .with_subject(id)
+                .with_help("a finished task takes a `done` date instead");
+                self.errs.push(d);
+                None
+            }
+        }
+    }
+
     /// The `estimate` column: a number (fixed) or `low/likely/high` (Beta-PERT).
-    fn estimate_cell(&mut self, e: &Cell, id: &str) -> Option<Estimate> {
+    fn estimate_cell(&mut self, e: &Cell, id: &str, what: &str) -> Option<Estimate> {
         let parts: Vec<&str> = e.text.split('/').map(str::trim).collect();
         match parts.len() {
             1 => self
-                .number(e, "estimate", id)
+                .number(e, what, id)
                 .map(|value| Estimate::Fixed { value }),
             3 => {
                 let v: Vec<Option<f64>> = parts
@@ -350,7 +449,7 @@ impl Reader<'_> {
                             text: (*p).to_string(),
                             at: e.at,
                         };
-                        self.number(&c, "estimate", id)
+                        self.number(&c, what, id)
                     })
                     .collect();
                 match (v[0], v[1], v[2]) {
@@ -364,7 +463,7 @@ impl Reader<'_> {
                 let d = Diagnostic::error(
                     self.pos(e.at),
                     format!(
-                        "estimate `{}` of task `{id}` is neither a number nor low/likely/high",
+                        "{what} `{}` of task `{id}` is neither a number nor low/likely/high",
                         e.text.trim()
                     ),
                 )
@@ -508,6 +607,8 @@ impl Reader<'_> {
             task.team = team;
             task.demand = demand;
             task.after = after;
+            task.actual = r.actual;
+            task.dates = r.dates;
             task.pos = self.pos(r.at);
             tasks.push(task);
         }

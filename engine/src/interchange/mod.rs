@@ -96,9 +96,22 @@ mod tests {
             let options = csv::CsvOptions {
                 name: "jira".into(),
                 start,
+                status: None,
             };
             plans.push(csv::import(jira, &options).unwrap());
         }
+        let progress = csv::CsvOptions {
+            name: "progress".into(),
+            start: chrono::NaiveDate::from_ymd_opt(2027, 1, 4),
+            status: chrono::NaiveDate::from_ymd_opt(2027, 1, 18).map(crate::model::When::Date),
+        };
+        plans.push(
+            csv::import(
+                include_str!("../../../tests/data/interchange/progress.csv"),
+                &progress,
+            )
+            .unwrap(),
+        );
         for mut plan in plans {
             assert!(plan.tasks.iter().all(|t| t.pos.is_some()));
             let mut back = io::parse_str(&io::to_toml(&plan), Format::Toml).unwrap();
@@ -106,6 +119,169 @@ mod tests {
             io::clear_positions(&mut plan);
             assert_eq!(plan, back);
         }
+    }
+
+    /// The progress columns (SPEC section 6) import to the plan the same progress written in
+    /// TOML reads as: dated (dates, `--status-date`) and undated (periods, `status`).
+    #[test]
+    fn csv_progress_columns_equal_their_toml() {
+        use crate::io::{self, Format};
+        use crate::model::When;
+        let dated = include_str!("../../../tests/data/interchange/progress.csv");
+        let options = csv::CsvOptions {
+            name: "progress".into(),
+            start: chrono::NaiveDate::from_ymd_opt(2027, 1, 4),
+            status: chrono::NaiveDate::from_ymd_opt(2027, 1, 18).map(When::Date),
+        };
+        let undated = "id,estimate,after,Started,DONE,remaining,progress,not_before,due\n\
+                       a,3,,0,2.5,,,,\n\
+                       b,2/4/8,a,3,,2,,,20\n\
+                       c,5,a,4,,,0.25,,\n\
+                       d,2,c,,,,,12,30\n";
+        let undated_toml = r#"[plan]
+name = "undated"
+status = 10
+
+[[tasks]]
+id = "a"
+estimate = 3
+started = 0
+done = 2.5
+
+[[tasks]]
+id = "b"
+estimate = { low = 2, likely = 4, high = 8 }
+after = ["a"]
+started = 3
+remaining = 2
+due = 20
+
+[[tasks]]
+id = "c"
+estimate = 5
+after = ["a"]
+started = 4
+progress = 0.25
+
+[[tasks]]
+id = "d"
+estimate = 2
+after = ["c"]
+not_before = 12
+due = 30
+"#;
+        let cases = [
+            (
+                csv::import(dated, &options).unwrap(),
+                include_str!("../../../tests/data/interchange/progress.expected.toml"),
+            ),
+            (
+                csv::import(
+                    undated,
+                    &csv::CsvOptions {
+                        name: "undated".into(),
+                        start: None,
+                        status: Some(When::Period(10.0)),
+                    },
+                )
+                .unwrap(),
+                undated_toml,
+            ),
+        ];
+        for (mut plan, toml) in cases {
+            assert!(plan.tasks.iter().all(|t| t.pos.is_some()));
+            assert!(plan.status.is_some());
+            let mut want = io::parse_str(toml, Format::Toml).unwrap();
+            io::clear_positions(&mut want);
+            io::clear_positions(&mut plan);
+            assert_eq!(plan, want);
+        }
+    }
+
+    /// An unreadable progress cell is an error at its row and column; a rule of SPEC section 6
+    /// broken across cells (done after the status date) is plan validation's, at the row.
+    #[test]
+    fn csv_progress_errors_are_located() {
+        use crate::model::When;
+        let options = csv::CsvOptions {
+            name: "p".into(),
+            start: chrono::NaiveDate::from_ymd_opt(2027, 1, 4),
+            status: chrono::NaiveDate::from_ymd_opt(2027, 1, 18).map(When::Date),
+        };
+        let src = "id,estimate,started,done,remaining,progress,not_before,due\n\
+                   a,3,2027-13-01,,,,,\n\
+                   b,3,2027-01-05,,1/x/3,,,\n\
+                   c,3,2027-01-05,,,1.5,,\n\
+                   d,3,2027-01-05,,,abc%,,\n\
+                   e,3,,,,,soon,2027-02-30\n\
+                   f,3,2027-01-05,,,60%,,\n";
+        let errors = csv::import(src, &options).err().unwrap();
+        let at: Vec<(u32, u32)> = errors
+            .iter()
+            .map(|d| {
+                let p = d.pos.unwrap();
+                (p.line, p.column)
+            })
+            .collect();
+        assert_eq!(
+            at,
+            vec![(2, 5), (3, 17), (4, 18), (5, 18), (6, 9), (6, 14)],
+            "{errors:?}"
+        );
+        assert!(errors[0]
+            .message
+            .contains("`started` `2027-13-01` of task `a`"));
+        assert!(errors[1].message.contains("for the remaining of task `b`"));
+        assert!(errors[2].message.contains("`progress` `1.5` of task `c`"));
+        assert!(errors[3].message.contains("`progress` `abc%` of task `d`"));
+        assert!(errors[4].message.contains("`not_before` `soon`"));
+        assert!(errors[5].message.contains("`due` `2027-02-30`"));
+
+        // A date in an undated plan says the plan has no start date.
+        let undated = csv::CsvOptions::default();
+        let errors = csv::import(
+            "id,estimate,due
+a,3,2027-01-05
+",
+            &undated,
+        )
+        .err()
+        .unwrap();
+        assert_eq!(errors[0].pos.map(|p| (p.line, p.column)), Some((2, 5)));
+        assert!(errors[0].message.contains("the plan has no start date"));
+
+        // Done after the status date: a validation error at the row of the task.
+        let src = "id,estimate,started,done
+a,3,2027-01-04,2027-01-06
+b,3,2027-01-05,2027-01-20
+";
+        let errors = csv::import(src, &options).err().unwrap();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("after the status date"),
+            "{}",
+            errors[0].message
+        );
+        assert_eq!(errors[0].pos.map(|p| p.line), Some(3));
+
+        // Progress without a status date: validation says to give one.
+        let plain = csv::CsvOptions {
+            status: None,
+            ..options
+        };
+        let errors = csv::import(
+            "id,estimate,started
+a,3,2027-01-05
+",
+            &plain,
+        )
+        .err()
+        .unwrap();
+        assert!(
+            errors[0].message.contains("needs a status date"),
+            "{errors:?}"
+        );
+        assert_eq!(errors[0].pos.map(|p| p.line), Some(2));
     }
 
     /// An error in an imported plan points at the element or row it comes from.
@@ -129,7 +305,7 @@ mod tests {
         let src = "id,estimate,after\na,3,b\nb,2,a\n";
         let options = csv::CsvOptions {
             name: "loop".into(),
-            start: None,
+            ..csv::CsvOptions::default()
         };
         let errors = csv::import(src, &options).err().unwrap();
         assert!(errors[0].message.contains("cycle"), "{}", errors[0].message);
