@@ -23,7 +23,8 @@ use crate::model::Plan;
 /// One group of mutually correlated tasks.
 #[derive(Debug, Clone)]
 pub(crate) struct Component {
-    /// Task indices, ascending.
+    /// Task indices, ordered by task id (so that the group's draws do not depend on the
+    /// file's order: SPEC section 8).
     pub(crate) tasks: Vec<usize>,
     /// Lower-triangular Cholesky factor of the Pearson matrix, row-major `k x k`.
     pub(crate) chol: Vec<f64>,
@@ -110,13 +111,17 @@ pub(crate) fn components(
     for (_, mut tasks) in groups {
         tasks.sort_unstable();
         tasks.dedup();
+        tasks.sort_by(|&a, &b| plan.tasks[a].id.cmp(&plan.tasks[b].id));
+        let place: BTreeMap<usize, usize> =
+            tasks.iter().enumerate().map(|(i, &t)| (t, i)).collect();
+        let at = |t: usize| place.get(&t).copied();
         let k = tasks.len();
         let mut m = vec![0.0; k * k];
         for i in 0..k {
             m[i * k + i] = 1.0;
         }
         for (&(a, b), &c) in &pairs {
-            if let (Ok(i), Ok(j)) = (tasks.binary_search(&a), tasks.binary_search(&b)) {
+            if let (Some(i), Some(j)) = (at(a), at(b)) {
                 let r = pearson_of_spearman(c);
                 m[i * k + j] = r;
                 m[j * k + i] = r;

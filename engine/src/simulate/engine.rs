@@ -1,14 +1,16 @@
 //! The iteration loop: a compiled plan, per-batch sampling and scheduling, per-batch results.
 //!
-//! Iterations run in batches of [`BATCH`]. A batch draws all its random numbers from its own
-//! stream ([`super::rng::batch_stream`]) in a fixed order that does not depend on the thread,
-//! on the other batches, or on which risks are switched off:
+//! Iterations run in batches of [`BATCH`]. Every entity draws its numbers for batch `b` from
+//! a stream of its own, keyed by the seed, its id and `b` ([`super::rng::keyed_stream`]), so
+//! the draws do not depend on the thread, on the other batches, on the file's order, on the
+//! plan's other entities or on which risks are switched off (SPEC section 8):
 //!
-//! 1. each task with a random, uncorrelated duration, in file order: one uniform per iteration;
-//! 2. each correlation component (ordered by its first task), each member in task order: one
-//!    uniform per iteration, turned into a standard normal;
-//! 3. each risk in file order: one uniform per iteration for whether it fires, then (unless its
-//!    impact is fixed) one for its impact.
+//! 1. each task with a random, uncorrelated duration: one uniform per iteration, from the
+//!    task's stream;
+//! 2. each member of a correlation component (ordered by task id): one uniform per
+//!    iteration from the member's correlated stream, turned into a standard normal;
+//! 3. each risk: one uniform per iteration for whether it fires, then (unless its impact is
+//!    fixed) one for its impact, from the risk's stream.
 //!
 //! With Latin hypercube sampling each of those columns is stratified over the batch.
 //!
@@ -24,7 +26,7 @@ use crate::schedule::{Problem, Sgs};
 
 use super::correlation::{self, Component};
 use super::dist::{normal_cdf, normal_quantile, split_cell, Sampler};
-use super::rng::{batch_stream, Stream};
+use super::rng::{id_key, keyed_stream, stream_key, Kind, Stream};
 use super::Sampling;
 
 /// Iterations per batch: the unit of seeding and of Latin hypercube stratification. Fixed,
@@ -56,6 +58,8 @@ pub(crate) struct RiskC {
     impact: Sampler,
     /// Tasks delayed (milestones excluded: they take no time), as listed.
     tasks: Vec<usize>,
+    /// Its stream key (seed and id).
+    key: u64,
     /// Whether its effect on the P80s is found from the iterations that can move them only
     /// (see [`Ctx::needs_rerun`]): critical-path mode, an impact that is never negative,
     /// and no task at or after the risk's tasks with a finish-to-finish or start-to-finish
@@ -80,7 +84,6 @@ pub(crate) struct Ctx<'a> {
     /// constant calendars take the plain arithmetic ([`Network::constant_calendar`]).
     net: &'a Network,
     mode: Mode<'a>,
-    seed: u64,
     sampling: Sampling,
     risk_effects: bool,
     n: usize,
@@ -91,7 +94,11 @@ pub(crate) struct Ctx<'a> {
     /// Whether a task's sampled duration can be below 0 (then it is clamped).
     may_be_negative: Vec<bool>,
     indep: Vec<usize>,
+    /// Each task's stream key (seed and id; only those of `indep` are used).
+    task_keys: Vec<u64>,
     comps: Vec<Component>,
+    /// The stream keys of each component's members, in the component's order.
+    comp_keys: Vec<Vec<u64>>,
     risks: Vec<RiskC>,
     risk_task: Vec<bool>,
     pub(crate) slots: Vec<Slot>,
@@ -149,6 +156,14 @@ impl<'a> Ctx<'a> {
             }
         }
         let indep: Vec<usize> = (0..n).filter(|&j| random[j] && !correlated[j]).collect();
+        let key = |kind, j: usize| stream_key(options.seed, id_key(kind, &plan.tasks[j].id));
+        let task_keys = (0..n)
+            .map(|j| if random[j] { key(Kind::Task, j) } else { 0 })
+            .collect();
+        let comp_keys = comps
+            .iter()
+            .map(|c| c.tasks.iter().map(|&j| key(Kind::Correlated, j)).collect())
+            .collect();
 
         let mut risk_task = vec![false; n];
         let risks: Vec<RiskC> = plan
@@ -172,6 +187,7 @@ impl<'a> Ctx<'a> {
                     p: progress.risk_probability(i),
                     impact: Sampler::new(&r.impact),
                     tasks,
+                    key: stream_key(options.seed, id_key(Kind::Risk, &r.id)),
                     pruned: false,
                 }
             })
@@ -226,7 +242,6 @@ impl<'a> Ctx<'a> {
         Ctx {
             net,
             mode,
-            seed: options.seed,
             sampling: options.sampling,
             risk_effects: options.risk_effects,
             n,
@@ -234,7 +249,9 @@ impl<'a> Ctx<'a> {
             samplers,
             may_be_negative,
             indep,
+            task_keys,
             comps,
+            comp_keys,
             risks,
             risk_task,
             slots,
@@ -312,7 +329,7 @@ impl<'a> Ctx<'a> {
     /// Samples the durations of batch `b` (`len` iterations) into `s.base`, `s.dur`,
     /// `s.fired` and `s.impact`, and writes the sensitivity keys and the fire counts.
     fn sample(&self, s: &mut Scratch, b: usize, len: usize, out: &mut BatchOut) {
-        let mut stream = batch_stream(self.seed, b as u64);
+        let b = b as u64;
         let Scratch {
             u,
             eps,
@@ -331,17 +348,17 @@ impl<'a> Ctx<'a> {
             }
         }
         for &j in &self.indep {
-            self.draw(&mut stream, u, perm);
+            self.draw(&mut keyed_stream(self.task_keys[j], b), u, perm);
             let row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
             self.samplers[j].sample_into(u, row);
             if let Slot::Key(k) = self.slots[j] {
                 push_keys(&mut out.keys, k, u);
             }
         }
-        for c in &self.comps {
+        for (c, keys) in self.comps.iter().zip(&self.comp_keys) {
             let k = c.tasks.len();
-            for m in 0..k {
-                self.draw(&mut stream, u, perm);
+            for (m, &key) in keys.iter().enumerate() {
+                self.draw(&mut keyed_stream(key, b), u, perm);
                 for (e, &x) in eps[m * BATCH..m * BATCH + len].iter_mut().zip(u.iter()) {
                     *e = normal_quantile(x);
                 }
@@ -364,6 +381,7 @@ impl<'a> Ctx<'a> {
             }
         }
         for (r, risk) in self.risks.iter().enumerate() {
+            let mut stream = keyed_stream(risk.key, b);
             self.draw(&mut stream, u, perm);
             let f = &mut fired[r * BATCH..r * BATCH + len];
             for (fi, &x) in f.iter_mut().zip(u.iter()) {

@@ -10,11 +10,20 @@
 //!
 //! # Reproducibility
 //!
-//! Iterations run in batches of [`BATCH`]. Batch `b` draws from its own `Pcg64Mcg` stream
-//! derived from `(seed, b)`, in an order fixed by the plan alone; batches are merged in batch
-//! order and every sum is taken in iteration order after the merge. The result is therefore the
-//! same, bit for bit, for any number of threads (the `parallel` feature runs batches on rayon)
-//! and in WebAssembly; all transcendental functions come from the pure-Rust `libm`.
+//! Iterations run in batches of [`BATCH`]. In batch `b`, each task, risk and correlated task
+//! draws from its own `Pcg64Mcg` stream derived from `(seed, its id, b)`; batches are merged in
+//! batch order and every sum is taken in iteration order after the merge. The result is
+//! therefore the same, bit for bit, for any number of threads (the `parallel` feature runs
+//! batches on rayon) and in WebAssembly; all transcendental functions come from the pure-Rust
+//! `libm`.
+//!
+//! # Stable draws
+//!
+//! Because an entity's draws depend only on the seed, its id and the iteration (SPEC section
+//! 8), two versions of a plan, or a plan and its scenario, simulated with the same seed use
+//! common random numbers: in critical-path mode, reordering the file or adding a task that no
+//! release needs changes no release's numbers, and re-estimating a task changes only what
+//! depends on it. The difference between two runs is the change's effect, not sampling noise.
 //!
 //! # Sampling
 //!

@@ -1,9 +1,18 @@
-//! Random streams: one named, portable generator per fixed batch of iterations.
+//! Random streams: one named, portable generator per fixed batch of iterations, and per
+//! entity of the plan (SPEC section 8: stable draws).
 //!
-//! Batch `b` of a run with seed `s` draws from `Pcg64Mcg` (PCG's `pcg64_fast`, a 128-bit
-//! multiplicative congruential generator with an XSL-RR output; its algorithm is fixed by the
-//! `rand_pcg` crate, unlike `StdRng`) whose 128-bit state is derived from `(s, b)` by SplitMix64
-//! mixing. A batch therefore draws the same numbers whichever thread runs it, on any platform.
+//! A stream is `Pcg64Mcg` (PCG's `pcg64_fast`, a 128-bit multiplicative congruential generator
+//! with an XSL-RR output; its algorithm is fixed by the `rand_pcg` crate, unlike `StdRng`)
+//! whose 128-bit state is derived by SplitMix64 mixing:
+//!
+//! - [`batch_stream`]: from `(seed, b)`, for batch `b` of a run (throughput forecasts);
+//! - [`keyed_stream`]: from `(seed, key, b)`, where the key is an entity's id hashed with its
+//!   kind ([`id_key`]: FNV-1a over a kind byte and the id's UTF-8 bytes, then mixed). The
+//!   simulation draws each task's, risk's and correlated member's numbers for batch `b` from
+//!   the stream of its own id, so they depend on the seed, the id and the iteration only,
+//!   never on the file's order or on the other entities of the plan.
+//!
+//! A stream therefore draws the same numbers whichever thread runs it, on any platform.
 //!
 //! Each 64-bit output gives two 32-bit uniforms, `(k + 0.5) / 2^32`, strictly inside (0, 1).
 
@@ -22,6 +31,47 @@ fn mix64(mut z: u64) -> u64 {
 pub(crate) fn batch_stream(seed: u64, batch: u64) -> Stream {
     let a = mix64(seed.wrapping_add(0x9e37_79b9_7f4a_7c15));
     let hi = mix64(a ^ batch.wrapping_mul(0xd1b5_4a32_d192_ed03));
+    let lo = mix64(hi ^ 0xa076_1d64_78bd_642f);
+    Stream {
+        rng: Pcg64Mcg::new((u128::from(hi) << 64) | u128::from(lo)),
+        spare: None,
+    }
+}
+
+/// The kind of entity a stream key belongs to: the same id names a task's and a risk's
+/// stream apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Kind {
+    /// A task's duration draws.
+    Task = 0,
+    /// A risk's firing and impact draws.
+    Risk = 1,
+    /// A correlated task's normal draws (its group's copula).
+    Correlated = 2,
+}
+
+/// The key of entity `id` of kind `kind`: FNV-1a (64-bit) over the kind byte and the id's
+/// UTF-8 bytes, then SplitMix64's finaliser.
+pub(crate) fn id_key(kind: Kind, id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in std::iter::once(kind as u8).chain(id.bytes()) {
+        h ^= u64::from(byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    mix64(h)
+}
+
+/// The seed and an entity's key combined: what [`keyed_stream`] derives each batch's state
+/// from (computed once per entity and run).
+pub(crate) fn stream_key(seed: u64, key: u64) -> u64 {
+    mix64(mix64(seed.wrapping_add(0x9e37_79b9_7f4a_7c15)) ^ key)
+}
+
+/// The stream of batch `batch` of the entity whose [`stream_key`] is `key`.
+#[inline]
+pub(crate) fn keyed_stream(key: u64, batch: u64) -> Stream {
+    let hi = mix64(key ^ batch.wrapping_mul(0xd1b5_4a32_d192_ed03));
     let lo = mix64(hi ^ 0xa076_1d64_78bd_642f);
     Stream {
         rng: Pcg64Mcg::new((u128::from(hi) << 64) | u128::from(lo)),
@@ -135,6 +185,42 @@ mod tests {
         let mut s = batch_stream(1, 0);
         let got: Vec<u32> = (0..4).map(|_| s.next_u32()).collect();
         assert_eq!(got, GOLDEN);
+    }
+
+    #[test]
+    fn golden_keyed_outputs() {
+        // Pins the keyed derivation (same Python transcription, with FNV-1a 64 for the key).
+        let mut s = keyed_stream(stream_key(1, id_key(Kind::Task, "api")), 0);
+        let got: Vec<u32> = (0..4).map(|_| s.next_u32()).collect();
+        assert_eq!(
+            got,
+            [746_053_111, 2_569_325_974, 4_080_553_141, 1_435_749_857]
+        );
+        let mut s = keyed_stream(stream_key(42, id_key(Kind::Risk, "vendör")), 3);
+        let got: Vec<u32> = (0..4).map(|_| s.next_u32()).collect();
+        assert_eq!(
+            got,
+            [1_344_520_324, 1_597_692_232, 3_021_460_257, 1_373_318_558]
+        );
+    }
+
+    #[test]
+    fn keyed_streams_differ_by_kind_id_seed_and_batch() {
+        let first = |seed, kind, id: &str, b| {
+            let mut s = keyed_stream(stream_key(seed, id_key(kind, id)), b);
+            (0..4).map(|_| s.next_u32()).collect::<Vec<u32>>()
+        };
+        let x = first(7, Kind::Task, "a", 0);
+        assert_eq!(x, first(7, Kind::Task, "a", 0));
+        for other in [
+            first(8, Kind::Task, "a", 0),
+            first(7, Kind::Risk, "a", 0),
+            first(7, Kind::Correlated, "a", 0),
+            first(7, Kind::Task, "b", 0),
+            first(7, Kind::Task, "a", 1),
+        ] {
+            assert_ne!(x, other);
+        }
     }
 
     #[test]

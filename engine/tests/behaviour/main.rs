@@ -10,4 +10,5 @@ mod checker_tests;
 mod leveling;
 mod progress;
 mod psplib;
+mod stable_draws;
 mod util;
