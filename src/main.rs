@@ -29,6 +29,9 @@ enum Command {
     Simulate(cli::simulate::SimulateArgs),
     /// Schedule health check: the DCMA 14-point assessment of the plan's logic.
     Check(cli::check::CheckArgs),
+    /// What changed between two versions of a plan, and what each change did to each
+    /// release's P80 (same random numbers for both).
+    Diff(cli::diff::DiffArgs),
     /// Release scope and window planning (mixed-integer programming).
     Windows(cli::windows::WindowsArgs),
     /// Write a self-contained HTML report with charts.
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Schedule(a) => cli::schedule::run(&a),
         Command::Simulate(a) => cli::simulate::run(&a),
         Command::Check(a) => cli::check::run(&a),
+        Command::Diff(a) => cli::diff::run(&a),
         Command::Windows(a) => cli::windows::run(&a),
         Command::Report(a) => cli::report::run(&a),
         Command::Import(a) => cli::import::run(&a),

@@ -77,6 +77,7 @@
 pub mod calendar;
 pub mod check;
 pub mod diag;
+pub mod diff;
 pub mod dispatch;
 pub mod edit;
 pub mod format;

@@ -8,6 +8,7 @@ use shipdate_engine::io::{self, Format};
 use shipdate_engine::{Diagnostic, Plan, Severity};
 
 pub mod check;
+pub mod diff;
 pub mod export;
 pub mod files;
 pub mod import;

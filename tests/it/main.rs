@@ -5,6 +5,7 @@ mod check;
 #[path = "../../engine/tests/behaviour/checker.rs"]
 mod checker;
 mod cli;
+mod diff;
 mod files;
 mod fuzz;
 mod fuzz_findings;
