@@ -341,13 +341,168 @@ fn committed_mpxj_file_imports_to_its_hand_checked_schedule() {
 }
 
 #[test]
+fn mpxj_progress_file_imports_schedules_and_exports_with_its_actuals() {
+    // tests/data/interchange/mpxj-progress.xml was written by tests/mpxj/write_progress.py
+    // (MPXJ, not shipdate). By MS Project's rules, on its Monday-to-Friday calendar:
+    // - the status date is Friday 15 January 17:00: the work left runs from Monday 18;
+    // - Design is done: it keeps its actual dates, Monday 4 to Friday 8 January;
+    // - Build started Monday 11, is 40% done and has 6 working days remaining: they run from
+    //   the status date, Monday 18 to Monday 25 (18-22, 25); it keeps its actual start;
+    // - Test (3 days) follows Build: Tuesday 26 to Thursday 28;
+    // - Docs (2 days, not started, no links) starts at the status date: Monday 18 and
+    //   Tuesday 19 (shipdate's rule: work not started starts at or after the status date).
+    // The finish, Thursday 28, is the end of working day 19 from Monday 4.
+    let file = path("tests/data/interchange/mpxj-progress.xml");
+    let dir = scratch("mpxj-progress");
+    let toml = dir.join("plan.toml");
+    let r = shipdate(&["import", &file, "-o", toml.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = shipdate(&["schedule", toml.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(got["status_date"], "2027-01-18");
+    assert_eq!(got["makespan"].as_f64(), Some(19.0));
+    let rows: Vec<(&str, &str, &str, &str)> = got["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap(),
+                t["state"].as_str().unwrap(),
+                t["start_date"].as_str().unwrap(),
+                t["finish_date"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Design", "done", "2027-01-04", "2027-01-08"),
+            ("Build", "in_progress", "2027-01-11", "2027-01-25"),
+            ("Test", "not_started", "2027-01-26", "2027-01-28"),
+            ("Docs", "not_started", "2027-01-18", "2027-01-19"),
+        ]
+    );
+    assert_eq!(got["tasks"][1]["remaining"].as_f64(), Some(6.0));
+
+    // Our export of the imported plan, read by MPXJ: the same actuals. The status moment is written as the
+    // start of the day it stands for (Monday 08:00, the same working time as Friday 17:00),
+    // an actual finish at the end of our exported working day (16:00).
+    let xml = dir.join("export.xml");
+    let r = shipdate(&[
+        "export",
+        toml.to_str().unwrap(),
+        "--to",
+        "mspdi",
+        "-o",
+        xml.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let seen = python("read_mspdi.py", &[xml.to_str().unwrap()]);
+    assert_eq!(seen["status_date"], "2027-01-18T08:00");
+    let tasks = seen["tasks"].as_array().unwrap();
+    let progress: Vec<(Value, Value, f64, Option<f64>)> = tasks
+        .iter()
+        .map(|t| {
+            (
+                t["actual_start"].clone(),
+                t["actual_finish"].clone(),
+                t["percent_complete"].as_f64().unwrap(),
+                t["remaining_duration"].as_f64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        progress,
+        [
+            (
+                "2027-01-04T08:00".into(),
+                "2027-01-08T16:00".into(),
+                100.0,
+                Some(0.0)
+            ),
+            ("2027-01-11T08:00".into(), Value::Null, 40.0, Some(6.0)),
+            (Value::Null, Value::Null, 0.0, Some(3.0)),
+            (Value::Null, Value::Null, 0.0, Some(2.0)),
+        ]
+    );
+    assert_eq!(tasks[1]["actual_duration"].as_f64(), Some(4.0));
+    assert_eq!(tasks[1]["duration"].as_f64(), Some(10.0));
+    // Docs, moved to the status date, is pinned there for MS Project.
+    assert_eq!(tasks[3]["constraint"], "START_NO_EARLIER_THAN");
+    assert_eq!(tasks[3]["constraint_date"], "2027-01-18T08:00");
+}
+
+#[test]
+fn mspdi_export_writes_not_before_and_due_for_mpxj() {
+    let dir = scratch("mpxj-dates");
+    let file = path("tests/data/interchange/progress.expected.toml");
+    let xml = dir.join("progress.xml");
+    let r = shipdate(&[
+        "export",
+        &file,
+        "--to",
+        "mspdi",
+        "-o",
+        xml.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let seen = python("read_mspdi.py", &[xml.to_str().unwrap()]);
+    assert_eq!(seen["status_date"], "2027-01-18T08:00");
+    let docs = &seen["tasks"][3];
+    assert_eq!(docs["constraint"], "START_NO_EARLIER_THAN");
+    assert_eq!(docs["constraint_date"], "2027-02-01T08:00");
+    assert_eq!(docs["deadline"], "2027-03-05T16:00");
+    assert_eq!(seen["tasks"][1]["deadline"], "2027-02-26T16:00");
+    // `web`: 60% done of 5 days, given as a share: no remaining duration written.
+    let web = &seen["tasks"][2];
+    assert_eq!(web["percent_complete"].as_f64(), Some(60.0));
+    assert_eq!(web["actual_duration"].as_f64(), Some(3.0));
+}
+
+#[test]
 fn mspdi_round_trip_through_shipdate_keeps_the_plan_and_schedule() {
     for file in [
         path("examples/checkout.toml"),
         path("tests/data/interchange/links.toml"),
         path("tests/data/interchange/named-teams.toml"),
+        path("tests/data/interchange/progress.expected.toml"),
     ] {
         round_trip(&load(&file));
+    }
+}
+
+#[test]
+fn mspdi_import_export_import_gives_the_same_plan() {
+    // A plan that came from MSPDI (progress, constraints and deadlines included) comes back
+    // from our export of it field for field (lags to a thousandth of a day: MSPDI writes them
+    // in tenths of a minute).
+    let lags = |p: &mut Plan| {
+        for t in &mut p.tasks {
+            for l in &mut t.after {
+                l.lag = (l.lag * 1e3).round() / 1e3;
+            }
+        }
+    };
+    let progress = mspdi::export(
+        &load(&path("tests/data/interchange/progress.expected.toml")),
+        &schedule(&load(&path(
+            "tests/data/interchange/progress.expected.toml",
+        ))),
+    );
+    for src in [
+        std::fs::read_to_string(path("tests/data/interchange/msproject.xml")).unwrap(),
+        progress,
+    ] {
+        let mut first = mspdi::import(&src).expect("imports").plan;
+        clear_positions(&mut first);
+        let xml = mspdi::export(&first, &schedule(&first));
+        let mut second = mspdi::import(&xml).expect("our export imports").plan;
+        clear_positions(&mut second);
+        lags(&mut first);
+        lags(&mut second);
+        assert_eq!(second, first);
     }
 }
 
@@ -365,6 +520,7 @@ fn round_trip(plan: &Plan) {
     assert_eq!(back.teams, plan.teams);
     assert_eq!(back.calendars, plan.calendars);
     assert_eq!(back.default_calendar, plan.default_calendar);
+    assert_eq!(back.status, plan.status);
     assert_eq!(back.tasks.len(), plan.tasks.len());
     for (a, b) in plan.tasks.iter().zip(&back.tasks) {
         assert_eq!(b.id, a.id);
@@ -380,6 +536,18 @@ fn round_trip(plan: &Plan) {
             }
             _ => assert_eq!(b.estimate.point(), a.estimate.point(), "{}", a.id),
         }
+        // Progress and date constraints: MSPDI's remaining duration is one number (a
+        // three-point `remaining` comes back as its single point) and its percentage whole.
+        assert_eq!(b.dates, a.dates, "{}", a.id);
+        let (x, y) = (&a.actual, &b.actual);
+        assert_eq!((y.started, y.done), (x.started, x.done), "{}", a.id);
+        match x.remaining {
+            Some(r @ Estimate::Fixed { .. }) => assert_eq!(y.remaining, Some(r), "{}", a.id),
+            Some(r) => assert_eq!(y.remaining.map(|e| e.point()), Some(r.point()), "{}", a.id),
+            None => {}
+        }
+        let percent = |p: Option<f64>| p.map(|p| (p * 100.0).round());
+        assert_eq!(percent(y.progress), percent(x.progress), "{}", a.id);
     }
     let sets = |p: &Plan| -> Vec<(String, Vec<usize>)> {
         p.releases
@@ -664,7 +832,6 @@ fn ms_project_style_file_imports_to_the_plan_it_describes() {
         "f:108:5: warning: resource `Boxes` is a material or cost resource: not a team",
         "f:101:5: warning: task `Cancelled idea` is inactive: left out",
         "f: warning: 2 summary task(s) flattened: their links now apply to the tasks under them",
-        "f: warning: 1 date constraint(s) ignored: shipdate schedules from links and team capacity",
         "f: warning: 1 elapsed-time lag(s) converted to working days at the calendar's share of working days",
     ];
     assert_eq!(notes, expect);

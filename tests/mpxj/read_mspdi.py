@@ -1,6 +1,7 @@
 """Reads an MS Project XML file with MPXJ and prints what MPXJ sees, as JSON on stdout:
-tasks (with duration and link lags in working days, start and finish), resources and
-assignments. Used by tests/it/interchange.rs to check `shipdate export --to mspdi`."""
+tasks (with duration and link lags in working days, start and finish, progress and date
+constraints), the status date, resources and assignments. Used by tests/it/interchange.rs
+to check `shipdate export --to mspdi`."""
 import json
 import sys
 
@@ -42,6 +43,14 @@ for t in project.getTasks():
         "summary": bool(t.getSummary()),
         "critical": bool(t.getCritical()),
         "constraint": str(t.getConstraintType()) if t.getConstraintType() else None,
+        "constraint_date": stamp(t.getConstraintDate()),
+        "deadline": stamp(t.getDeadline()),
+        "actual_start": stamp(t.getActualStart()),
+        "actual_finish": stamp(t.getActualFinish()),
+        "percent_complete": None if t.getPercentageComplete() is None
+        else float(t.getPercentageComplete().doubleValue()),
+        "actual_duration": days(t.getActualDuration()),
+        "remaining_duration": days(t.getRemainingDuration()),
         "preds": [
             {
                 "uid": int(r.getPredecessorTask().getUniqueID()),
@@ -71,6 +80,7 @@ calendars = [
 ]
 print(json.dumps({
     "start": stamp(props.getStartDate()),
+    "status_date": stamp(props.getStatusDate()),
     "tasks": tasks,
     "resources": resources,
     "assignments": assignments,

@@ -34,6 +34,14 @@
 //! - Ids: the `Text1` field when the file names it `shipdate id` (as [`export`] does), else
 //!   a slug of the task's (or resource's) name, made unique; release membership from `Text2`
 //!   when the file names it `shipdate releases`.
+//! - Progress and date constraints (SPEC section 6): `StatusDate` (without one, in a file
+//!   with actuals, the `CurrentDate` or the latest actual, noted), `ActualStart` and
+//!   `ActualFinish` as `started` and `done`, `RemainingDuration` of a started task as a fixed
+//!   `remaining`, `PercentComplete` as `progress` when it has none; start-no-earlier-than
+//!   and must-start-on constraints (and a manually scheduled task's start) as `not_before`,
+//!   finish-no-later-than constraints and `Deadline` as `due`. A moment after the start of
+//!   the working day counts from the next day. Other constraint types are noted and
+//!   dropped; an unreadable date is an error at its element.
 //! - Over-allocation: when the file's own task dates make a team's demands add up to more
 //!   than its capacity at some moment, a warning names the resource and the moment: shipdate
 //!   levels the plan, so those dates will move.
@@ -44,7 +52,7 @@
 //! no nesting depth can overflow the stack. Text decoding (UTF-16, a byte-order mark) is the
 //! caller's: [`import`] takes text.
 //!
-//! Anything approximated or dropped (constraints, working exceptions, recurring exceptions,
+//! Anything approximated or dropped (constraint types other than the above, working exceptions, recurring exceptions,
 //! elapsed lags and durations, fractional units, assignments to material resources, ...) is
 //! listed in [`Imported::notes`].
 //!
@@ -56,9 +64,13 @@
 //! with a display name is written under that name, its id in the resource's `Text1`), one
 //! task per task with its scheduled `Start` and `Finish` (fractions of a working day as times
 //! of day), `Duration`, `TotalSlack`, `Critical`, its links and lags, an assignment per demand,
-//! and a "start no earlier than" constraint where capacity, not a link, set its start (so that
-//! MS Project, which does not level resources by default, keeps the dates). Undated plans are
-//! written on a seven-day calendar from Monday 2001-01-01, one period a day.
+//! and a "start no earlier than" constraint where capacity, not a link, set the start of a task
+//! not started (so that MS Project, which does not level resources by default, keeps the
+//! dates) or else at its `not_before` (also kept in `Date1`, named `shipdate not before`, so
+//! that [`import`] tells the two apart), `due` as its `Deadline`, and progress: `StatusDate`,
+//! `ActualStart`, `ActualFinish`, `PercentComplete`, `ActualDuration` and `RemainingDuration`
+//! (none for a task given as a share done, so that it reads back as that share). Undated plans
+//! are written on a seven-day calendar from Monday 2001-01-01, one period a day.
 
 mod read;
 mod write;
@@ -79,6 +91,11 @@ const RESOURCE_TEXT1: &str = "205520904";
 /// The MSPDI field ids of `Duration1`, `Duration2`, `Duration3` (PERT: optimistic, expected,
 /// pessimistic).
 const DURATION123: [&str; 3] = ["188743783", "188743784", "188743785"];
+/// The MSPDI field id of a task's `Date1` (the plan's `not_before`, in files shipdate wrote).
+const DATE1: &str = "188743945";
+/// The alias [`export`] gives `Date1`; [`import`] reads `not_before` from `Date1` only under
+/// it (and then takes start-no-earlier-than constraints for the export's pins).
+const NOT_BEFORE_ALIAS: &str = "shipdate not before";
 /// The alias [`export`] gives `Text1` (of tasks and of resources); [`import`] reads ids from
 /// `Text1` only under it.
 const ID_ALIAS: &str = "shipdate id";

@@ -7,12 +7,12 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use super::{
-    DURATION123, ID_ALIAS, MINUTES_PER_DAY, NAMESPACE, RELEASES_ALIAS, RESOURCE_TEXT1, TEXT1,
-    TEXT2, UNDATED_EPOCH,
+    DATE1, DURATION123, ID_ALIAS, MINUTES_PER_DAY, NAMESPACE, NOT_BEFORE_ALIAS, RELEASES_ALIAS,
+    RESOURCE_TEXT1, TEXT1, TEXT2, UNDATED_EPOCH,
 };
 use crate::calendar::{TeamCalendar, Timeline};
 use crate::graph;
-use crate::model::{Estimate, LinkKind, Plan, Task, TaskKind, Team, TimeOff, When};
+use crate::model::{Estimate, LinkKind, Plan, Task, TaskKind, TaskState, Team, TimeOff, When};
 use crate::schedule::{ScheduleReport, TaskSchedule};
 
 struct Xml {
@@ -87,6 +87,19 @@ impl Days<'_> {
                 .and_then(|d| self.epoch.checked_add_signed(d))
                 .unwrap_or(self.epoch),
         }
+    }
+    /// The start of plan point `w` (08:00 of its day; undated: its period's fraction as the
+    /// time of day).
+    fn start_of(&self, w: When) -> NaiveDateTime {
+        let frac = match w {
+            When::Date(_) => 0.0,
+            When::Period(p) => p - p.floor(),
+        };
+        self.when(w).and_time(time_of(frac))
+    }
+    /// The end of the working day of plan point `w` (16:00).
+    fn end_of(&self, w: When) -> NaiveDateTime {
+        self.when(w).and_time(time_of(1.0))
     }
     /// The moment `t` (a start): the date of the day holding it and the time within it;
     /// `None` for a task that never runs (an infinite time).
@@ -335,6 +348,9 @@ fn write_header(x: &mut Xml, doc: &Doc) {
     x.leaf("NewTasksEffortDriven", "0");
     x.leaf("NewTasksEstimated", "0");
     x.leaf("WeekStartDay", "1");
+    if let Some(status) = plan.status {
+        x.leaf("StatusDate", stamp(days.start_of(status)));
+    }
     x.leaf("NewTasksAreManual", "0");
     x.open("ExtendedAttributes");
     let mut fields = vec![
@@ -343,6 +359,7 @@ fn write_header(x: &mut Xml, doc: &Doc) {
         (DURATION123[0], "Duration1", "optimistic"),
         (DURATION123[1], "Duration2", "most likely"),
         (DURATION123[2], "Duration3", "pessimistic"),
+        (DATE1, "Date1", NOT_BEFORE_ALIAS),
     ];
     if doc.named_teams() {
         fields.push((RESOURCE_TEXT1, "Text1", ID_ALIAS));
@@ -445,7 +462,8 @@ fn write_task(x: &mut Xml, doc: &Doc, j: usize, t: &Task, cal: &TeamCalendar) {
     } else {
         doc.days.finish(s.finish, s.finish_date)
     };
-    let pinned = start.is_some() && capacity_set_start(doc, j, t, cal);
+    let unstarted = t.actual.state() == TaskState::NotStarted;
+    let pinned = unstarted && start.is_some() && capacity_set_start(doc, j, t, cal);
     x.open("Task");
     x.leaf("UID", (j + 1).to_string());
     x.leaf("ID", (j + 1).to_string());
@@ -475,15 +493,72 @@ fn write_task(x: &mut Xml, doc: &Doc, j: usize, t: &Task, cal: &TeamCalendar) {
             format!("{}", (s.slack * MINUTES_PER_DAY * 10.0).round() as i64),
         );
     }
-    x.leaf("RemainingDuration", pt(duration * MINUTES_PER_DAY));
-    x.leaf("ConstraintType", if pinned { "4" } else { "0" });
+    write_progress(x, doc, j, t, duration);
+    let constraint = match (pinned, start) {
+        (true, Some(a)) => Some(a),
+        _ => t.dates.not_before.map(|w| doc.days.start_of(w)),
+    };
+    x.leaf(
+        "ConstraintType",
+        if constraint.is_some() { "4" } else { "0" },
+    );
     x.leaf("CalendarUID", "-1");
-    if let (true, Some(a)) = (pinned, start) {
+    if let Some(a) = constraint {
         x.leaf("ConstraintDate", stamp(a));
+    }
+    if let Some(due) = t.dates.due {
+        x.leaf("Deadline", stamp(doc.days.end_of(due)));
     }
     write_links(x, t);
     write_task_fields(x, doc, j, t);
     x.close("Task");
+}
+
+/// A task's progress: `PercentComplete`, `ActualStart`, `ActualFinish`, `ActualDuration` and
+/// `RemainingDuration`, kept as MS Project keeps them (duration = actual + remaining, percent
+/// complete = actual / duration). A task given as a share done (`progress`) has no
+/// `RemainingDuration`, so that it reads back as that share; the percentage is whole.
+fn write_progress(x: &mut Xml, doc: &Doc, j: usize, t: &Task, duration: f64) {
+    let a = &t.actual;
+    let (percent, actual, remaining) = match a.state() {
+        TaskState::NotStarted => (0.0, None, Some(duration)),
+        TaskState::Done => (100.0, Some(duration), Some(0.0)),
+        TaskState::InProgress => match (a.remaining, a.progress) {
+            (Some(r), _) => {
+                let r = r.point().max(0.0);
+                let done = (duration - r).max(0.0);
+                let share = if duration > 0.0 { done / duration } else { 0.0 };
+                (share * 100.0, Some(done), Some(r))
+            }
+            (None, Some(p)) => (p * 100.0, Some(p * duration), None),
+            // Neither: the schedule's remaining work (the median given that it was not done).
+            (None, None) => {
+                let r = doc.sched.tasks[j].remaining.unwrap_or(duration).max(0.0);
+                let done = (duration - r).max(0.0);
+                let share = if duration > 0.0 { done / duration } else { 0.0 };
+                (share * 100.0, Some(done), Some(r))
+            }
+        },
+    };
+    // A task not done is never written 100% complete.
+    let percent = if a.done.is_some() {
+        100.0
+    } else {
+        percent.round().clamp(0.0, 99.0)
+    };
+    x.leaf("PercentComplete", format!("{percent}"));
+    if let Some(s) = a.started {
+        x.leaf("ActualStart", stamp(doc.days.start_of(s)));
+    }
+    if let Some(d) = a.done {
+        x.leaf("ActualFinish", stamp(doc.days.end_of(d)));
+    }
+    if let Some(actual) = actual {
+        x.leaf("ActualDuration", pt(actual * MINUTES_PER_DAY));
+    }
+    if let Some(r) = remaining {
+        x.leaf("RemainingDuration", pt(r * MINUTES_PER_DAY));
+    }
 }
 
 /// A task's predecessor links with their types and lags.
@@ -522,6 +597,9 @@ fn write_task_fields(x: &mut Xml, doc: &Doc, j: usize, t: &Task) {
         .collect();
     if !rels.is_empty() {
         x.ext(TEXT2, &rels.join(", "), false);
+    }
+    if let Some(w) = t.dates.not_before {
+        x.ext(DATE1, &stamp(doc.days.start_of(w)), false);
     }
     if let Estimate::Pert { low, likely, high } = t.estimate {
         if t.kind != TaskKind::Milestone {

@@ -6,15 +6,19 @@
 mod assignments;
 mod calendars;
 mod links;
+mod progress;
 mod resources;
 mod tasks;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::xml::{self, Element};
-use super::{ID_ALIAS, MINUTES_PER_DAY, NAMESPACE, RELEASES_ALIAS, RESOURCE_TEXT1, TEXT1, TEXT2};
+use super::{
+    DATE1, ID_ALIAS, MINUTES_PER_DAY, NAMESPACE, NOT_BEFORE_ALIAS, RELEASES_ALIAS, RESOURCE_TEXT1,
+    TEXT1, TEXT2,
+};
 use crate::diag::{Diagnostic, Pos};
-use crate::model::{Plan, Release};
+use crate::model::{Plan, Release, When};
 
 /// An imported plan, and what the import approximated or dropped.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,11 +29,15 @@ pub struct Imported {
     pub notes: Vec<Diagnostic>,
 }
 
-/// What every step of the import shares: the source (to locate warnings), the warnings so
-/// far and the project's working time.
+/// What every step of the import shares: the source (to locate warnings), the warnings and
+/// errors so far and the project's working time.
 struct Cx<'a> {
     src: &'a str,
     notes: Vec<Diagnostic>,
+    /// Fields that cannot be read (located): the import fails with them.
+    errors: Vec<Diagnostic>,
+    /// The start of a working day (`DefaultStartTime`, 08:00 by default).
+    day_start: NaiveTime,
     /// Working minutes in a day of this file (`MinutesPerDay`).
     minutes_per_day: f64,
     /// The default calendar's share of working days in a week (for elapsed time), once the
@@ -45,6 +53,11 @@ impl Cx<'_> {
     fn warn(&mut self, el: Option<&Element>, msg: impl Into<String>) {
         let pos = el.and_then(|e| self.at(e));
         self.notes.push(Diagnostic::warning(pos, msg));
+    }
+    /// An error located at `el`.
+    fn error(&mut self, el: &Element, msg: impl Into<String>) {
+        let pos = self.at(el);
+        self.errors.push(Diagnostic::error(pos, msg));
     }
     /// A warning located at byte offset `at`.
     fn warn_at(&mut self, at: usize, msg: impl Into<String>) {
@@ -142,6 +155,9 @@ struct Aliases {
     task_ids: bool,
     releases: bool,
     team_ids: bool,
+    /// `Date1` holds the plan's `not_before` (and start-no-earlier-than constraints may be
+    /// the export's pins of capacity-set starts).
+    not_before: bool,
 }
 
 impl Aliases {
@@ -157,6 +173,7 @@ impl Aliases {
             task_ids: alias(TEXT1).as_deref() == Some(ID_ALIAS),
             releases: alias(TEXT2).as_deref() == Some(RELEASES_ALIAS),
             team_ids: alias(RESOURCE_TEXT1).as_deref() == Some(ID_ALIAS),
+            not_before: alias(DATE1).as_deref() == Some(NOT_BEFORE_ALIAS),
         }
     }
 }
@@ -226,6 +243,11 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
     let mut cx = Cx {
         src,
         notes: Vec::new(),
+        errors: Vec::new(),
+        day_start: root
+            .text_of("DefaultStartTime")
+            .and_then(|t| NaiveTime::parse_from_str(t, "%H:%M:%S").ok())
+            .unwrap_or(NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default()),
         minutes_per_day: root
             .num("MinutesPerDay")
             .filter(|&m| m > 0.0)
@@ -239,6 +261,13 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
     let outline = tasks::outline(&mut cx, &root);
     let mut leaves = tasks::leaves(&mut cx, &outline, aliases.task_ids);
     links::read(&mut cx, &outline, &mut leaves);
+    let status = progress::read(
+        &mut cx,
+        &root,
+        &mut leaves,
+        aliases.not_before,
+        &cals.list[0],
+    );
     assignments::read(&mut cx, &root, &mut leaves, &teams);
     assignments::check_overallocation(&mut cx, &leaves, &teams);
     let releases = if aliases.releases {
@@ -262,6 +291,10 @@ pub fn import(src: &str) -> Result<Imported, Vec<Diagnostic>> {
     plan.teams = teams.list;
     plan.tasks = leaves.tasks;
     plan.releases = releases;
+    plan.status = status.map(When::Date);
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
     if plan.start.is_none() {
         // No date anywhere: keep the plan undated (time in periods); calendars mean nothing.
         plan.calendars.truncate(1);
@@ -312,6 +345,8 @@ mod tests {
         let cx = Cx {
             src: "",
             notes: Vec::new(),
+            errors: Vec::new(),
+            day_start: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
             minutes_per_day: 480.0,
             work_share: 5.0 / 7.0,
         };

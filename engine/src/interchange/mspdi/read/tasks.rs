@@ -149,7 +149,7 @@ fn estimate(cx: &Cx, el: &Element, days: f64) -> Estimate {
 }
 
 /// Reads the leaf tasks (summaries are flattened by the links step); notes the summaries
-/// flattened, the date constraints ignored and the elapsed durations converted.
+/// flattened and the elapsed durations converted.
 pub(super) fn leaves<'a, 'o>(
     cx: &mut Cx,
     outline: &'o Outline<'a>,
@@ -163,7 +163,7 @@ pub(super) fn leaves<'a, 'o>(
         spans: Vec::new(),
         first_start: None,
     };
-    let (mut constraints, mut elapsed) = (0, 0);
+    let mut elapsed = 0;
     for t in outline.raw.iter().filter(|t| !t.summary) {
         let el = t.el;
         let id = task_id(t, ids_from_text1, &mut taken);
@@ -189,9 +189,6 @@ pub(super) fn leaves<'a, 'o>(
         if out.first_start.is_none() {
             out.first_start = el.text_of("Start").and_then(date_of);
         }
-        if el.int("ConstraintType").is_some_and(|c| c != 0) {
-            constraints += 1;
-        }
         let span = el
             .text_of("Start")
             .and_then(datetime_of)
@@ -215,12 +212,6 @@ pub(super) fn leaves<'a, 'o>(
         cx.warn(
             None,
             format!("{summaries} summary task(s) flattened: their links now apply to the tasks under them"),
-        );
-    }
-    if constraints > 0 {
-        cx.warn(
-            None,
-            format!("{constraints} date constraint(s) ignored: shipdate schedules from links and team capacity"),
         );
     }
     if elapsed > 0 {
