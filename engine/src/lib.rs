@@ -98,6 +98,7 @@ pub mod schedule;
 pub mod simulate;
 pub mod svg;
 pub mod throughput;
+pub mod trend;
 pub mod validate;
 pub mod view;
 pub mod views;
