@@ -9,6 +9,9 @@ use shipdate_engine::{dispatch, html, lint};
 pub struct ReportArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// Apply this scenario of the plan (`[[scenarios]]`, SPEC section 7) first.
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
     /// Where to write the HTML (`-` for standard output).
     #[arg(short = 'o', long = "output")]
     pub output: String,
@@ -29,7 +32,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         anyhow::bail!("--iterations must be at least 1");
     }
     super::files::check_output(Some(&args.output), &[&args.plan])?;
-    let plan = super::load_plan(&args.plan)?;
+    let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
     let sched = dispatch::schedule(&plan);
     let sim = simulate::simulate(
         &plan,
