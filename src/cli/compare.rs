@@ -3,13 +3,11 @@
 
 use clap::{Args, ValueEnum};
 use serde::Serialize;
-use shipdate_engine::scenario;
 use shipdate_engine::simulate::{Simulation, DEFAULT_ITERATIONS, DEFAULT_SEED};
 use shipdate_engine::view::{self, odds, CompareRow};
 
 use super::simulate::SamplingArg;
 use super::table::{Align, Table};
-use super::PlanError;
 
 /// Output formats of `shipdate compare`.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,10 +71,7 @@ pub fn run(args: &CompareArgs) -> anyhow::Result<()> {
     let base = super::simulate::run_simulation(&plan, &options)?;
     let mut results = Vec::new();
     for sc in &plan.scenarios {
-        let variant = scenario::apply(&plan, &sc.id).map_err(|diagnostics| PlanError {
-            file: args.plan.clone(),
-            diagnostics,
-        })?;
+        let variant = super::load_variant_of(&plan, &args.plan, &sc.id)?;
         results.push((
             sc.id.as_str(),
             super::simulate::run_simulation(&variant, &options)?,

@@ -64,13 +64,18 @@ pub fn load_variant(path: &str, id: Option<&str>) -> anyhow::Result<Plan> {
     let plan = load_plan(path)?;
     match id {
         None => Ok(plan),
-        Some(id) => scenario::apply(&plan, id).map_err(|diagnostics| {
-            anyhow::Error::new(PlanError {
-                file: path.to_string(),
-                diagnostics,
-            })
-        }),
+        Some(id) => load_variant_of(&plan, path, id),
     }
+}
+
+/// Scenario `id` of a plan read from `path`, or its errors as a plan error of that file.
+pub fn load_variant_of(plan: &Plan, path: &str, id: &str) -> anyhow::Result<Plan> {
+    scenario::apply(plan, id).map_err(|diagnostics| {
+        anyhow::Error::new(PlanError {
+            file: path.to_string(),
+            diagnostics,
+        })
+    })
 }
 
 /// The text of a file, or of standard input for `-`: at most

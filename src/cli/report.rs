@@ -34,15 +34,19 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     super::files::check_output(Some(&args.output), &[&args.plan])?;
     let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
     let sched = dispatch::schedule(&plan);
-    let sim = simulate::simulate(
-        &plan,
-        &Options {
-            iterations: args.iterations,
-            seed: args.seed,
-            ignore_capacity: args.ignore_capacity,
-            ..Options::default()
-        },
-    )?;
+    let options = Options {
+        iterations: args.iterations,
+        seed: args.seed,
+        ignore_capacity: args.ignore_capacity,
+        ..Options::default()
+    };
+    let sim = simulate::simulate(&plan, &options)?;
+    // The scenarios side by side, with the same seed (a scenario's plan has none of its own).
+    let mut scenarios = Vec::new();
+    for sc in &plan.scenarios {
+        let variant = super::load_variant_of(&plan, &args.plan, &sc.id)?;
+        scenarios.push((sc.id.clone(), simulate::simulate(&variant, &options)?));
+    }
     let warnings = lint::lint(&plan);
     let page = html::report(&html::ReportInput {
         plan: &plan,
@@ -50,6 +54,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         simulation: Some(&sim),
         warnings: &warnings,
         source: &args.plan,
+        scenarios: &scenarios,
     });
     super::export::write_output(Some(&args.output), &page)
 }

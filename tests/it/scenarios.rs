@@ -351,3 +351,75 @@ fn export_keeps_the_scenarios_through_toml_and_json() {
     assert_eq!(cmp(t.to_str().unwrap()), original);
     assert_eq!(cmp(j.to_str().unwrap()), original);
 }
+
+#[test]
+fn the_report_has_the_scenarios_side_by_side_as_compare_shows_them() {
+    let dir = scratch("scenarios_report_section");
+    let out = dir.join("r.html");
+    let common = ["-n", "400", "--seed", "9"];
+    ok(shipdate(
+        &[
+            &["report", EXAMPLE, "-o", out.to_str().unwrap()][..],
+            &common,
+        ]
+        .concat(),
+    ));
+    let html = std::fs::read_to_string(&out).unwrap();
+    let at = html
+        .find("<section id=\"scenarios\">")
+        .expect("a Scenarios section");
+    let section = &html[at..at + html[at..].find("</section>").unwrap()];
+    let md = ok(shipdate(
+        &[&["compare", EXAMPLE, "--format", "markdown"][..], &common].concat(),
+    ));
+    let row = md.lines().find(|l| l.starts_with("| 2027.1 |")).unwrap();
+    let cells: Vec<&str> = row.trim_matches('|').split(" | ").map(str::trim).collect();
+    // Each variant's P50 and P80, in order, in the report's row.
+    let mut rest = section;
+    for v in 0..4 {
+        for cell in &cells[1 + 3 * v..3 + 3 * v] {
+            let needle = format!("<td class=\"num\">{cell}</td>");
+            let k = rest
+                .find(&needle)
+                .unwrap_or_else(|| panic!("no {needle} in {section}"));
+            rest = &rest[k + needle.len()..];
+        }
+    }
+    assert!(
+        section.contains("<b>lean</b>: Docs after launch"),
+        "{section}"
+    );
+    // A scenario's own report has no scenarios; nor has a plan without them.
+    ok(shipdate(
+        &[
+            &[
+                "report",
+                EXAMPLE,
+                "--scenario",
+                "lean",
+                "-o",
+                out.to_str().unwrap(),
+            ][..],
+            &common,
+        ]
+        .concat(),
+    ));
+    assert!(!std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("id=\"scenarios\""));
+    ok(shipdate(
+        &[
+            &[
+                "report",
+                "examples/checkout.toml",
+                "-o",
+                out.to_str().unwrap(),
+            ][..],
+            &common,
+        ]
+        .concat(),
+    ));
+    assert!(!std::fs::read_to_string(&out)
+        .unwrap()
+        .contains("id=\"scenarios\""));
+}
