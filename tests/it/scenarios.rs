@@ -423,3 +423,16 @@ fn the_report_has_the_scenarios_side_by_side_as_compare_shows_them() {
         .unwrap()
         .contains("id=\"scenarios\""));
 }
+
+#[test]
+fn validate_lists_the_scenarios() {
+    let out = ok(shipdate(&["validate", EXAMPLE]));
+    assert!(
+        out.contains("scenarios (shipdate compare, or --scenario ID)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  lean           2 field(s) replaced  Docs after launch"),
+        "{out}"
+    );
+}
