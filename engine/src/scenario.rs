@@ -131,19 +131,24 @@ fn applied(plan: &Plan, sc: &Scenario) -> Result<Plan, Vec<Diagnostic>> {
     }
 }
 
-/// An error of the applied plan, located at the change of the entity it names (else at the
-/// scenario).
+/// An error of the applied plan, located at the change of the entity it names, else at a
+/// cut of one of the tasks of the release or risk it names (a release left empty), else at
+/// the scenario.
 fn invalid(base: &Plan, sc: &Scenario, d: Diagnostic) -> Diagnostic {
-    let pos = d
-        .subject
-        .as_deref()
-        .and_then(|s| {
-            sc.changes
-                .iter()
-                .find(|c| entity(base, c).1 == s)
-                .and_then(|c| c.pos)
+    let subject = d.subject.as_deref();
+    let named = subject.and_then(|s| sc.changes.iter().find(|c| entity(base, c).1 == s));
+    let lists = |s: &str| -> Vec<usize> {
+        let release = base.releases.iter().find(|r| r.id == s).map(|r| &r.tasks);
+        let risk = base.risks.iter().find(|r| r.id == s).map(|r| &r.tasks);
+        release.or(risk).cloned().unwrap_or_default()
+    };
+    let cut = subject.and_then(|s| {
+        let tasks = lists(s);
+        sc.changes.iter().find(|c| {
+            c.is_cut() && matches!(c.patch, Patch::Task { task, .. } if tasks.contains(&task))
         })
-        .or(sc.pos);
+    });
+    let pos = named.or(cut).and_then(|c| c.pos).or(sc.pos);
     error(sc, pos, d.message, d.help)
 }
 

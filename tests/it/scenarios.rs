@@ -231,7 +231,7 @@ fn scenario_errors_are_located_in_their_tables_all_in_one_run() {
             "scenario `typos`: team `backend`: `capacity` must be a whole number",
         ),
         (
-            at(5, 1),
+            at(7, 11),
             "scenario `empty`: release `2027.1`: `tasks` is empty",
         ),
         (
