@@ -27,6 +27,8 @@ enum Command {
     Schedule(cli::schedule::ScheduleArgs),
     /// Monte Carlo simulation of delay risk.
     Simulate(cli::simulate::SimulateArgs),
+    /// The base plan and every scenario simulated side by side with the same seed.
+    Compare(cli::compare::CompareArgs),
     /// Schedule health check: the DCMA 14-point assessment of the plan's logic.
     Check(cli::check::CheckArgs),
     /// What changed between two versions of a plan, and what each change did to each
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Validate(a) => cli::validate::run(&a),
         Command::Schedule(a) => cli::schedule::run(&a),
         Command::Simulate(a) => cli::simulate::run(&a),
+        Command::Compare(a) => cli::compare::run(&a),
         Command::Check(a) => cli::check::run(&a),
         Command::Diff(a) => cli::diff::run(&a),
         Command::Windows(a) => cli::windows::run(&a),

@@ -31,7 +31,10 @@ use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::io::{self, Format};
-use crate::model::{Estimate, Link, LinkKind, Plan, Release, Risk, Task, TaskKind, Team, When};
+use crate::model::{
+    Actual, Cadence, Estimate, Freeze, Link, LinkKind, Patch, Plan, Release, Risk, RiskStatus,
+    Task, TaskDates, TaskKind, Team, TimeOff, When,
+};
 use crate::view::number;
 
 /// One change to a plan. Rows are named by their index in the plan's lists (teams, tasks,
@@ -54,6 +57,27 @@ pub enum Edit {
         team: usize,
         /// Its new capacity.
         capacity: u32,
+    },
+    /// Sets or clears a team's display name.
+    SetTeamName {
+        /// The team.
+        team: usize,
+        /// Its new name.
+        name: Option<String>,
+    },
+    /// Puts a team on another calendar.
+    SetTeamCalendar {
+        /// The team.
+        team: usize,
+        /// Index into the plan's calendars.
+        calendar: usize,
+    },
+    /// Sets a team's time off.
+    SetTeamTimeOff {
+        /// The team.
+        team: usize,
+        /// Its periods of reduced capacity.
+        time_off: Vec<TimeOff>,
     },
     /// Deletes a team; its tasks are left without one.
     DeleteTeam(usize),
@@ -93,6 +117,41 @@ pub enum Edit {
         task: usize,
         /// Its new kind.
         kind: TaskKind,
+    },
+    /// Sets the capacity units a task holds of its team while it runs.
+    SetTaskDemand {
+        /// The task.
+        task: usize,
+        /// Its demand.
+        demand: u32,
+    },
+    /// Sets the further teams and demands a task holds while it runs.
+    SetTaskExtraDemands {
+        /// The task.
+        task: usize,
+        /// (team, demand) pairs.
+        demands: Vec<(usize, u32)>,
+    },
+    /// Replaces a task's links (its `after`).
+    SetTaskLinks {
+        /// The task.
+        task: usize,
+        /// Its predecessors.
+        after: Vec<Link>,
+    },
+    /// Sets a task's recorded progress (`started`, `done`, `remaining`, `progress`).
+    SetTaskActual {
+        /// The task.
+        task: usize,
+        /// What has happened to it by the status date.
+        actual: Actual,
+    },
+    /// Sets a task's date constraints (`not_before`, `due`).
+    SetTaskDates {
+        /// The task.
+        task: usize,
+        /// Its date constraints.
+        dates: TaskDates,
     },
     /// Marks a task optional (scope planning may cut it) or required.
     SetTaskOptional {
@@ -159,6 +218,13 @@ pub enum Edit {
         /// Its tasks.
         tasks: Vec<usize>,
     },
+    /// Sets a risk's status (open, closed, occurred).
+    SetRiskStatus {
+        /// The risk.
+        risk: usize,
+        /// Its new status.
+        status: RiskStatus,
+    },
     /// Deletes a risk.
     DeleteRisk(usize),
     /// A new release with a free id (`release-1`, ...) shipping the last task.
@@ -183,6 +249,41 @@ pub enum Edit {
         release: usize,
         /// Its new target.
         target: Option<When>,
+    },
+    /// Sets a release's explicit deploy windows.
+    SetReleaseWindows {
+        /// The release.
+        release: usize,
+        /// Its windows.
+        windows: Vec<When>,
+    },
+    /// Sets or clears a release's recurring deploy windows.
+    SetReleaseCadence {
+        /// The release.
+        release: usize,
+        /// Its cadence.
+        cadence: Option<Cadence>,
+    },
+    /// Sets a release's change freezes.
+    SetReleaseFreeze {
+        /// The release.
+        release: usize,
+        /// Its freezes.
+        freeze: Vec<Freeze>,
+    },
+    /// Sets a release's value for scope planning.
+    SetReleaseValue {
+        /// The release.
+        release: usize,
+        /// Its value.
+        value: f64,
+    },
+    /// Marks a release deployed on a date (or not).
+    SetReleaseDeployed {
+        /// The release.
+        release: usize,
+        /// When it shipped.
+        deployed: Option<When>,
     },
     /// Deletes a release.
     DeleteRelease(usize),
@@ -243,9 +344,14 @@ impl std::error::Error for Refusal {}
 pub fn apply(plan: &Plan, edit: &Edit) -> Result<Plan, Refusal> {
     let mut p = plan.clone();
     change(&mut p, edit)?;
+    validated(&p)
+}
+
+/// The plan read back from its TOML: every rule of the plan checked.
+fn validated(p: &Plan) -> Result<Plan, Refusal> {
     // Validation: the edited plan is written and read back, so that every rule the reader
     // checks holds for it.
-    let text = io::to_toml(&p);
+    let text = io::to_toml(p);
     io::parse_str(&text, Format::Toml).map_err(|diags| {
         Refusal::Invalid(
             diags
@@ -263,6 +369,26 @@ pub fn apply_all(plan: &Plan, edits: &[Edit]) -> Result<Plan, (usize, Refusal)> 
         p = apply(&p, e).map_err(|r| (i, r))?;
     }
     Ok(p)
+}
+
+/// Applies `edits` as one change: every edit is made on a copy of `plan`, then the result is
+/// validated once (a scenario replaces its fields at the same time, so no order of them has
+/// to be valid on its way). On failure, every refusal: an edit's with its place in the list,
+/// the result's (it breaks a rule of the plan) with `None`.
+pub fn apply_together(plan: &Plan, edits: &[Edit]) -> Result<Plan, Vec<(Option<usize>, Refusal)>> {
+    let mut p = plan.clone();
+    let mut refused = Vec::new();
+    for (i, e) in edits.iter().enumerate() {
+        let mut q = p.clone();
+        match change(&mut q, e) {
+            Ok(()) => p = q,
+            Err(r) => refused.push((Some(i), r)),
+        }
+    }
+    if !refused.is_empty() {
+        return Err(refused);
+    }
+    validated(&p).map_err(|r| vec![(None, r)])
 }
 
 fn row<'a, T>(rows: &'a mut [T], what: &'static str, index: usize) -> Result<&'a mut T, Refusal> {
@@ -291,17 +417,26 @@ fn change(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
         Edit::AddTeam
         | Edit::RenameTeam { .. }
         | Edit::SetTeamCapacity { .. }
+        | Edit::SetTeamName { .. }
+        | Edit::SetTeamCalendar { .. }
+        | Edit::SetTeamTimeOff { .. }
         | Edit::DeleteTeam(_) => change_team(p, edit),
         Edit::AddRisk
         | Edit::RenameRisk { .. }
         | Edit::SetRiskProbability { .. }
         | Edit::SetRiskImpact { .. }
         | Edit::SetRiskTasks { .. }
+        | Edit::SetRiskStatus { .. }
         | Edit::DeleteRisk(_) => change_risk(p, edit),
         Edit::AddRelease
         | Edit::RenameRelease { .. }
         | Edit::SetReleaseTasks { .. }
         | Edit::SetReleaseTarget { .. }
+        | Edit::SetReleaseWindows { .. }
+        | Edit::SetReleaseCadence { .. }
+        | Edit::SetReleaseFreeze { .. }
+        | Edit::SetReleaseValue { .. }
+        | Edit::SetReleaseDeployed { .. }
         | Edit::DeleteRelease(_) => change_release(p, edit),
         Edit::AddLink { .. } | Edit::SetLink { .. } | Edit::DeleteLink { .. } => {
             change_link(p, edit)
@@ -327,15 +462,38 @@ fn change_team(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
             }
             row(&mut p.teams, "team", *team)?.capacity = *capacity;
         }
+        Edit::SetTeamName { team, name } => {
+            let name = name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            row(&mut p.teams, "team", *team)?.name = name.map(String::from);
+        }
+        Edit::SetTeamCalendar { team, calendar } => {
+            check(p.calendars.len(), "calendar", *calendar)?;
+            row(&mut p.teams, "team", *team)?.calendar = *calendar;
+        }
+        Edit::SetTeamTimeOff { team, time_off } => {
+            row(&mut p.teams, "team", *team)?.time_off = time_off.clone();
+        }
         Edit::DeleteTeam(k) => {
             let k = *k;
             check(p.teams.len(), "team", k)?;
             p.teams.remove(k);
             let fix = |x: usize| if x > k { x - 1 } else { x };
-            for t in &mut p.tasks {
+            let unteam = |t: &mut Task| {
                 t.team = t.team.filter(|&x| x != k).map(fix);
                 t.extra_demands.retain(|d| d.0 != k);
                 t.extra_demands.iter_mut().for_each(|d| d.0 = fix(d.0));
+            };
+            p.tasks.iter_mut().for_each(unteam);
+            for sc in &mut p.scenarios {
+                sc.changes
+                    .retain(|c| !matches!(c.patch, Patch::Team { team, .. } if team == k));
+                for c in &mut sc.changes {
+                    match &mut c.patch {
+                        Patch::Team { team, .. } => *team = fix(*team),
+                        Patch::Task { value, .. } => unteam(value),
+                        _ => {}
+                    }
+                }
             }
         }
         _ => unreachable!("a team edit"),
@@ -377,6 +535,20 @@ fn change_task(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
         Edit::SetTaskOptional { task, optional } => {
             row(&mut p.tasks, "task", *task)?.optional = *optional;
         }
+        Edit::SetTaskDemand { task, demand } => row(&mut p.tasks, "task", *task)?.demand = *demand,
+        Edit::SetTaskExtraDemands { task, demands } => {
+            demands
+                .iter()
+                .try_for_each(|&(k, _)| check(teams, "team", k))?;
+            row(&mut p.tasks, "task", *task)?.extra_demands = demands.clone();
+        }
+        Edit::SetTaskLinks { task, after } => {
+            let n = p.tasks.len();
+            after.iter().try_for_each(|l| check(n, "task", l.pred))?;
+            row(&mut p.tasks, "task", *task)?.after = after.clone();
+        }
+        Edit::SetTaskActual { task, actual } => row(&mut p.tasks, "task", *task)?.actual = *actual,
+        Edit::SetTaskDates { task, dates } => row(&mut p.tasks, "task", *task)?.dates = *dates,
         Edit::DeleteTask(j) => {
             check(p.tasks.len(), "task", *j)?;
             remove_task(p, *j);
@@ -404,6 +576,39 @@ fn remove_task(plan: &mut Plan, j: usize) {
         .for_each(|c| unlist(&mut c.tasks));
     plan.correlations.retain(|c| c.tasks.len() >= 2);
     plan.releases.iter_mut().for_each(|r| unlist(&mut r.tasks));
+    // Scenarios: a change of the task goes with it; the others' references follow.
+    for sc in &mut plan.scenarios {
+        sc.changes
+            .retain(|c| !matches!(c.patch, Patch::Task { task, .. } if task == j));
+        for c in &mut sc.changes {
+            match &mut c.patch {
+                Patch::Task { task, value } => {
+                    *task = fix(*task);
+                    value.after.retain(|l| l.pred != j);
+                    value.after.iter_mut().for_each(|l| l.pred = fix(l.pred));
+                }
+                Patch::Risk { value, .. } => unlist(&mut value.tasks),
+                Patch::Release { value, .. } => unlist(&mut value.tasks),
+                Patch::Team { .. } => {}
+            }
+        }
+    }
+}
+
+/// Drops the scenarios' changes of entity `k` of a list (`which` picks it out of a patch)
+/// and renumbers the later ones.
+fn unpatch(plan: &mut Plan, k: usize, which: fn(&mut Patch) -> Option<&mut usize>) {
+    for sc in &mut plan.scenarios {
+        sc.changes
+            .retain_mut(|c| which(&mut c.patch).is_none_or(|x| *x != k));
+        for c in &mut sc.changes {
+            if let Some(x) = which(&mut c.patch) {
+                if *x > k {
+                    *x -= 1;
+                }
+            }
+        }
+    }
 }
 
 fn change_link(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
@@ -470,9 +675,14 @@ fn change_risk(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
             tasks.iter().try_for_each(|&j| check(n, "task", j))?;
             row(&mut p.risks, "risk", *risk)?.tasks = tasks.clone();
         }
+        Edit::SetRiskStatus { risk, status } => row(&mut p.risks, "risk", *risk)?.status = *status,
         Edit::DeleteRisk(r) => {
             check(p.risks.len(), "risk", *r)?;
             p.risks.remove(*r);
+            unpatch(p, *r, |c| match c {
+                Patch::Risk { risk, .. } => Some(risk),
+                _ => None,
+            });
         }
         _ => unreachable!("a risk edit"),
     }
@@ -515,9 +725,28 @@ fn change_release(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
             }
             row(&mut p.releases, "release", *release)?.target = *target;
         }
+        Edit::SetReleaseWindows { release, windows } => {
+            row(&mut p.releases, "release", *release)?.windows = windows.clone();
+        }
+        Edit::SetReleaseCadence { release, cadence } => {
+            row(&mut p.releases, "release", *release)?.cadence = cadence.clone();
+        }
+        Edit::SetReleaseFreeze { release, freeze } => {
+            row(&mut p.releases, "release", *release)?.freeze = freeze.clone();
+        }
+        Edit::SetReleaseValue { release, value } => {
+            row(&mut p.releases, "release", *release)?.value = *value;
+        }
+        Edit::SetReleaseDeployed { release, deployed } => {
+            row(&mut p.releases, "release", *release)?.deployed = *deployed;
+        }
         Edit::DeleteRelease(r) => {
             check(p.releases.len(), "release", *r)?;
             p.releases.remove(*r);
+            unpatch(p, *r, |c| match c {
+                Patch::Release { release, .. } => Some(release),
+                _ => None,
+            });
         }
         _ => unreachable!("a release edit"),
     }

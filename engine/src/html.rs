@@ -34,6 +34,9 @@ pub struct ReportInput<'a> {
     pub warnings: &'a [Diagnostic],
     /// The plan's file name, to locate the warnings.
     pub source: &'a str,
+    /// Each scenario's id and simulation, run like `simulation` (same seed and options), for
+    /// the "Scenarios" section; empty: no such section.
+    pub scenarios: &'a [(String, Simulation)],
 }
 
 const CSS: &str = "
@@ -92,6 +95,7 @@ fn figure(out: &mut String, id: &str, svg: &str, caption: &str) {
 /// let sim = simulate::simulate(&plan, &simulate::Options { iterations: 500, ..Default::default() }).unwrap();
 /// let page = html::report(&html::ReportInput {
 ///     plan: &plan, schedule: &s, simulation: Some(&sim), warnings: &[], source: "demo.toml",
+///     scenarios: &[],
 /// });
 /// assert!(page.contains("&lt;b&gt;demo&lt;/b&gt;") && !page.contains("<b>demo"));
 /// assert!(!page.contains("<script"));
@@ -103,6 +107,7 @@ pub fn report(input: &ReportInput<'_>) -> String {
     releases(&mut out, input);
     schedule(&mut out, input);
     if let Some(sim) = input.simulation {
+        scenarios(&mut out, input, sim);
         finish(&mut out, input.plan, sim);
         drivers(&mut out, input.plan, sim);
     }
@@ -251,6 +256,55 @@ fn releases(out: &mut String, input: &ReportInput<'_>) {
         out.push_str("</div>");
     }
     out.push_str("</section>\n");
+}
+
+/// The base plan and each scenario side by side (SPEC section 7): per release, each
+/// variant's deploy P50/P80 and on-time odds ([`view::compare_rows`]).
+fn scenarios(out: &mut String, input: &ReportInput<'_>, base: &Simulation) {
+    if input.scenarios.is_empty() {
+        return;
+    }
+    let sims: Vec<&Simulation> = input.scenarios.iter().map(|(_, s)| s).collect();
+    let rows = view::compare_rows(base, &sims);
+    out.push_str("<section id=\"scenarios\"><h2>Scenarios</h2><p class=\"help\">The plan and each scenario simulated with the same random draws: a difference is the scenario's effect.</p><table><thead><tr><th>Release</th>");
+    let ids = std::iter::once("base").chain(input.scenarios.iter().map(|(id, _)| id.as_str()));
+    for id in ids {
+        let id = escape(id);
+        let _ = write!(
+            out,
+            "<th class=\"num\">{id} P50</th><th class=\"num\">{id} P80</th><th class=\"num\">{id} on time</th>"
+        );
+    }
+    out.push_str("</tr></thead><tbody>");
+    for r in &rows {
+        let _ = write!(out, "<tr><td>{}</td>", escape(&r.id));
+        let cells = std::iter::once(Some(&r.base)).chain(r.scenarios.iter().map(Option::as_ref));
+        for c in cells {
+            match c {
+                Some(c) => {
+                    let on_time = c.on_time.map_or_else(|| "—".to_string(), view::percent);
+                    let _ = write!(
+                        out,
+                        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{on_time}</td>",
+                        escape(&c.p50),
+                        escape(&c.p80)
+                    );
+                }
+                None => out.push_str("<td>—</td><td>—</td><td>—</td>"),
+            }
+        }
+        out.push_str("</tr>");
+    }
+    out.push_str("</tbody></table><ul>");
+    for (id, _) in input.scenarios {
+        let name = input.plan.scenario(id).and_then(|s| s.name.as_deref());
+        let _ = write!(out, "<li><b>{}</b>", escape(id));
+        if let Some(n) = name {
+            let _ = write!(out, ": {}", escape(n));
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul></section>\n");
 }
 
 /// The planned cells of a release's row (the row is left open for the simulated cells).

@@ -94,6 +94,7 @@ pub mod model;
 pub mod network;
 pub mod optimize;
 pub mod report;
+pub mod scenario;
 pub mod schedule;
 pub mod simulate;
 pub mod svg;
@@ -117,7 +118,8 @@ pub use simulate::{Options as SimulateOptions, SimError, Simulation};
 /// Reads a plan from text in `format` and validates it; on failure, every error found, each
 /// located at its line and column.
 ///
-/// This is [`io::parse_str`].
+/// This is [`scenario::parse_str`]: [`io::parse_str`], and every scenario applied and
+/// checked.
 ///
 /// ```
 /// use shipdate_engine::{parse, Format};
@@ -133,7 +135,7 @@ pub use simulate::{Options as SimulateOptions, SimError, Simulation};
 ///
 /// Every syntax and validation error, sorted by position.
 pub fn parse(src: &str, format: Format) -> Result<Plan, Vec<Diagnostic>> {
-    io::parse_str(src, format)
+    scenario::parse_str(src, format)
 }
 
 /// Checks a plan however it was made (parsed, or built in code): every error, or, when there

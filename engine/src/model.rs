@@ -37,6 +37,119 @@ pub struct Plan {
     /// The status date (`status_date`; `status` in undated plans): what lies before it is
     /// history, and the plan is forecast from it (SPEC section 6). `None`: planned from scratch.
     pub status: Option<When>,
+    /// "What if" variants of the plan (SPEC section 7): each replaces some fields of some
+    /// teams, tasks, risks and releases. Applied by `scenario::apply`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<Scenario>,
+}
+
+/// A scenario (`[[scenarios]]`): the plan with some fields replaced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Unique id among the scenarios.
+    pub id: String,
+    /// Human name, when given.
+    pub name: Option<String>,
+    /// The replaced fields, entity by entity, in the order written (teams, tasks, risks,
+    /// releases).
+    pub changes: Vec<Change>,
+    /// Where the scenario's table is written.
+    pub pos: Option<Pos>,
+}
+
+impl Scenario {
+    /// A scenario without changes or source position.
+    pub fn new(id: impl Into<String>) -> Scenario {
+        Scenario {
+            id: id.into(),
+            name: None,
+            changes: Vec::new(),
+            pos: None,
+        }
+    }
+}
+
+/// One entity of a scenario: which fields it replaces, and the entity as it reads with them
+/// replaced (its other fields are the plan's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// The entity and its replaced value.
+    pub patch: Patch,
+    /// The fields replaced, as the plan format names them (`capacity`, `estimate`, ...;
+    /// `cut` for a task removed with its links).
+    pub fields: Vec<Field>,
+    /// Where the entity's entry is written in the scenario's table.
+    pub pos: Option<Pos>,
+}
+
+impl Change {
+    /// A change of these fields (without positions) to `patch`'s entity.
+    pub fn new(patch: Patch, fields: &[&str]) -> Change {
+        Change {
+            patch,
+            fields: fields.iter().map(|k| Field::new(*k)).collect(),
+            pos: None,
+        }
+    }
+
+    /// Whether the change cuts its task.
+    pub fn is_cut(&self) -> bool {
+        matches!(self.patch, Patch::Task { .. }) && self.fields.iter().any(|f| f.key == "cut")
+    }
+}
+
+/// A replaced field's key and where it is written.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Field {
+    /// The key, as in the plan format.
+    pub key: String,
+    /// Where it is written.
+    pub pos: Option<Pos>,
+}
+
+impl Field {
+    /// A field without position.
+    pub fn new(key: impl Into<String>) -> Field {
+        Field {
+            key: key.into(),
+            pos: None,
+        }
+    }
+}
+
+/// The entity a scenario changes (its index in the plan) and its value with the scenario's
+/// fields replaced.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Patch {
+    /// A team of [`Plan::teams`].
+    Team {
+        /// Its index.
+        team: usize,
+        /// The team with the fields replaced.
+        value: Team,
+    },
+    /// A task of [`Plan::tasks`].
+    Task {
+        /// Its index.
+        task: usize,
+        /// The task with the fields replaced.
+        value: Task,
+    },
+    /// A risk of [`Plan::risks`].
+    Risk {
+        /// Its index.
+        risk: usize,
+        /// The risk with the fields replaced.
+        value: Risk,
+    },
+    /// A release of [`Plan::releases`].
+    Release {
+        /// Its index.
+        release: usize,
+        /// The release with the fields replaced.
+        value: Release,
+    },
 }
 
 /// A working calendar: which weekdays are worked, and which dates are holidays.
@@ -543,6 +656,7 @@ impl Plan {
             correlations: Vec::new(),
             releases: Vec::new(),
             status: None,
+            scenarios: Vec::new(),
         }
     }
 
@@ -561,6 +675,11 @@ impl Plan {
     /// The index of the task with this id.
     pub fn task_index(&self, id: &str) -> Option<usize> {
         self.tasks.iter().position(|t| t.id == id)
+    }
+
+    /// The scenario with this id.
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.id == id)
     }
 
     /// The index of the team with this id.

@@ -224,6 +224,53 @@ pub fn release_odds(rr: &ReleaseRisk) -> ReleaseOdds {
     }
 }
 
+/// A release's numbers in one variant of a comparison (`shipdate compare`, the report's
+/// "Scenarios" section).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareCell {
+    /// Deploy P50 ([`release_odds`]'s text).
+    pub p50: String,
+    /// Deploy P80.
+    pub p80: String,
+    /// The probability of deploying by the target (no target: none).
+    pub on_time: Option<f64>,
+}
+
+/// One release compared across the base plan and its scenarios.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareRow {
+    /// Release id.
+    pub id: String,
+    /// The base plan's numbers.
+    pub base: CompareCell,
+    /// Each scenario's, in the order given; `None` where the scenario has no such release.
+    pub scenarios: Vec<Option<CompareCell>>,
+}
+
+/// Per release of the base plan, its deploy P50/P80 and on-time odds in the base simulation
+/// and in each scenario's (same seed: common random numbers).
+pub fn compare_rows(base: &Simulation, scenarios: &[&Simulation]) -> Vec<CompareRow> {
+    let cell = |rr: &ReleaseRisk| {
+        let o = release_odds(rr);
+        CompareCell {
+            p50: o.p50,
+            p80: o.p80,
+            on_time: o.on_time,
+        }
+    };
+    base.releases
+        .iter()
+        .map(|rr| CompareRow {
+            id: rr.id.clone(),
+            base: cell(rr),
+            scenarios: scenarios
+                .iter()
+                .map(|s| s.releases.iter().find(|x| x.id == rr.id).map(cell))
+                .collect(),
+        })
+        .collect()
+}
+
 /// One deploy window of a simulated release.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WindowRow {

@@ -4,10 +4,12 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use shipdate_engine::io::{self, Format};
+use shipdate_engine::io::Format;
+use shipdate_engine::scenario;
 use shipdate_engine::{Diagnostic, Plan, Severity};
 
 pub mod check;
+pub mod compare;
 pub mod diff;
 pub mod export;
 pub mod files;
@@ -50,7 +52,26 @@ pub fn load_plan(path: &str) -> anyhow::Result<Plan> {
         format!("{path}: unknown plan format (expected .toml, .json, .sm or .rcp, or - for standard input)")
     })?;
     let src = read_source(path)?;
-    io::parse_str(&src, format).map_err(|diagnostics| {
+    scenario::parse_str(&src, format).map_err(|diagnostics| {
+        anyhow::Error::new(PlanError {
+            file: path.to_string(),
+            diagnostics,
+        })
+    })
+}
+
+/// [`load_plan`], then scenario `id` applied when one is given (`--scenario`).
+pub fn load_variant(path: &str, id: Option<&str>) -> anyhow::Result<Plan> {
+    let plan = load_plan(path)?;
+    match id {
+        None => Ok(plan),
+        Some(id) => load_variant_of(&plan, path, id),
+    }
+}
+
+/// Scenario `id` of a plan read from `path`, or its errors as a plan error of that file.
+pub fn load_variant_of(plan: &Plan, path: &str, id: &str) -> anyhow::Result<Plan> {
+    scenario::apply(plan, id).map_err(|diagnostics| {
         anyhow::Error::new(PlanError {
             file: path.to_string(),
             diagnostics,

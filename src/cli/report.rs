@@ -9,6 +9,9 @@ use shipdate_engine::{dispatch, html, lint};
 pub struct ReportArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// Apply this scenario of the plan (`[[scenarios]]`, SPEC section 7) first.
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
     /// Where to write the HTML (`-` for standard output).
     #[arg(short = 'o', long = "output")]
     pub output: String,
@@ -29,17 +32,21 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         anyhow::bail!("--iterations must be at least 1");
     }
     super::files::check_output(Some(&args.output), &[&args.plan])?;
-    let plan = super::load_plan(&args.plan)?;
+    let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
     let sched = dispatch::schedule(&plan);
-    let sim = simulate::simulate(
-        &plan,
-        &Options {
-            iterations: args.iterations,
-            seed: args.seed,
-            ignore_capacity: args.ignore_capacity,
-            ..Options::default()
-        },
-    )?;
+    let options = Options {
+        iterations: args.iterations,
+        seed: args.seed,
+        ignore_capacity: args.ignore_capacity,
+        ..Options::default()
+    };
+    let sim = simulate::simulate(&plan, &options)?;
+    // The scenarios side by side, with the same seed (a scenario's plan has none of its own).
+    let mut scenarios = Vec::new();
+    for sc in &plan.scenarios {
+        let variant = super::load_variant_of(&plan, &args.plan, &sc.id)?;
+        scenarios.push((sc.id.clone(), simulate::simulate(&variant, &options)?));
+    }
     let warnings = lint::lint(&plan);
     let page = html::report(&html::ReportInput {
         plan: &plan,
@@ -47,6 +54,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         simulation: Some(&sim),
         warnings: &warnings,
         source: &args.plan,
+        scenarios: &scenarios,
     });
     super::export::write_output(Some(&args.output), &page)
 }

@@ -29,6 +29,9 @@ pub enum ScheduleFormat {
 pub struct ScheduleArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// Apply this scenario of the plan (`[[scenarios]]`, SPEC section 7) first.
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
     pub format: ScheduleFormat,
@@ -50,7 +53,7 @@ pub struct ScheduleArgs {
 
 /// Runs the command.
 pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
-    let plan = super::load_plan(&args.plan)?;
+    let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
     let options = Options {
         schedules: args.schedules,
         seed: args.seed,

@@ -35,6 +35,9 @@ pub enum SamplingArg {
 pub struct SimulateArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// Apply this scenario of the plan (`[[scenarios]]`, SPEC section 7) first.
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
     /// Number of iterations.
     #[arg(short = 'n', long = "iterations", default_value_t = DEFAULT_ITERATIONS)]
     pub iterations: usize,
@@ -66,53 +69,79 @@ pub const MAX_THREADS: usize = 256;
 
 /// Runs the command.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
-    if args.iterations == 0 {
+    let options = options(
+        args.iterations,
+        args.seed,
+        args.threads,
+        args.ignore_capacity,
+        args.sampling,
+    )?;
+    let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
+    let sim = run_simulation(&plan, &options)?;
+    let text = match args.format {
+        SimulateFormat::Json => json(&sim)?,
+        SimulateFormat::Table => table(&plan, &sim, &args.plan),
+    };
+    super::emit(&text)
+}
+
+/// The simulation options of the flags `simulate` (and `compare`) take, checked.
+pub fn options(
+    iterations: usize,
+    seed: u64,
+    threads: Option<usize>,
+    ignore_capacity: bool,
+    sampling: SamplingArg,
+) -> anyhow::Result<Options> {
+    if iterations == 0 {
         anyhow::bail!("--iterations must be at least 1");
     }
-    if args.threads == Some(0) {
+    if threads == Some(0) {
         anyhow::bail!("--threads must be at least 1");
     }
-    if let Some(t) = args.threads.filter(|&t| t > MAX_THREADS) {
+    if let Some(t) = threads.filter(|&t| t > MAX_THREADS) {
         anyhow::bail!(
             "--threads {t} is more than {MAX_THREADS}, the most shipdate starts (the results are the same on any thread count)"
         );
     }
-    let plan = super::load_plan(&args.plan)?;
-    let options = Options {
-        iterations: args.iterations,
-        seed: args.seed,
-        sampling: match args.sampling {
+    Ok(Options {
+        iterations,
+        seed,
+        sampling: match sampling {
             SamplingArg::Mc => Sampling::MonteCarlo,
             SamplingArg::Lhs => Sampling::LatinHypercube,
         },
-        ignore_capacity: args.ignore_capacity,
+        ignore_capacity,
         risk_effects: true,
-        threads: args.threads,
+        threads,
         order: PriorityOrder::Schedule,
-    };
-    let work = args.iterations.saturating_mul(plan.tasks.len().max(1))
-        / if args.ignore_capacity { 50 } else { 1 };
-    let sim = if work >= LONG_RUN && super::stderr_is_terminal() {
-        let bar = indicatif::ProgressBar::new(args.iterations as u64);
+    })
+}
+
+/// Simulates a plan, with a progress bar on a terminal when the run is long.
+pub fn run_simulation(plan: &Plan, options: &Options) -> anyhow::Result<Simulation> {
+    let work = options.iterations.saturating_mul(plan.tasks.len().max(1))
+        / if options.ignore_capacity { 50 } else { 1 };
+    Ok(if work >= LONG_RUN && super::stderr_is_terminal() {
+        let bar = indicatif::ProgressBar::new(options.iterations as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "simulating {bar:40} {pos}/{len} iterations, {eta} left",
             )
             .expect("a valid template"),
         );
-        let result = simulate::simulate_with_progress(&plan, &options, &|done| {
-            bar.set_position(done as u64)
-        });
+        let result =
+            simulate::simulate_with_progress(plan, options, &|done| bar.set_position(done as u64));
         bar.finish_and_clear();
         result?
     } else {
-        simulate::simulate(&plan, &options)?
-    };
-    let text = match args.format {
-        SimulateFormat::Json => serde_json::to_string_pretty(&sim)? + "\n",
-        SimulateFormat::Table => table(&plan, &sim, &args.plan),
-    };
-    super::emit(&text)
+        simulate::simulate(plan, options)?
+    })
+}
+
+/// The JSON `simulate --format json` prints (SPEC section 4).
+pub fn json(sim: &Simulation) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(sim)? + "\n")
 }
 
 /// A horizontal bar of `frac` of `width` characters, in eighths.

@@ -129,5 +129,17 @@ fn summary(plan: &Plan, file: &str) -> String {
             );
         }
     }
+    if !plan.scenarios.is_empty() {
+        let _ = writeln!(s, "scenarios (shipdate compare, or --scenario ID)");
+        for sc in &plan.scenarios {
+            let fields: usize = sc.changes.iter().map(|c| c.fields.len()).sum();
+            let name = sc
+                .name
+                .as_deref()
+                .map(|n| format!("  {n}"))
+                .unwrap_or_default();
+            let _ = writeln!(s, "  {:<14} {fields} field(s) replaced{name}", sc.id);
+        }
+    }
     s
 }

@@ -21,6 +21,9 @@ pub enum WindowsFormat {
 pub struct WindowsArgs {
     /// The plan file (.toml, .json, .sm, .rcp, or - for standard input).
     pub plan: String,
+    /// Apply this scenario of the plan (`[[scenarios]]`, SPEC section 7) first.
+    #[arg(long, value_name = "ID")]
+    pub scenario: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = WindowsFormat::Table)]
     pub format: WindowsFormat,
@@ -34,7 +37,7 @@ pub fn run(args: &WindowsArgs) -> anyhow::Result<()> {
     if !(args.time_limit >= 0.0 && args.time_limit.is_finite()) {
         anyhow::bail!("--time-limit must be a number of seconds, 0 or more");
     }
-    let plan = super::load_plan(&args.plan)?;
+    let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
     let options = WindowsOptions {
         time_limit: Some(args.time_limit),
     };

@@ -15,6 +15,7 @@ mod leveling_cli;
 mod parse;
 mod progress;
 mod report;
+mod scenarios;
 mod schedule;
 mod simulate;
 mod simulate_cli;

@@ -20,6 +20,7 @@ const TOP_KEYS: &[&str] = &[
     "risks",
     "correlations",
     "releases",
+    "scenarios",
 ];
 const PLAN_KEYS: &[&str] = &["name", "start", "calendar", "status_date", "status"];
 const CALENDAR_KEYS: &[&str] = &["workdays", "holidays"];
@@ -50,6 +51,7 @@ const CORRELATION_KEYS: &[&str] = &["tasks", "coefficient"];
 const RELEASE_KEYS: &[&str] = &[
     "id", "tasks", "target", "windows", "cadence", "freeze", "value", "deployed",
 ];
+const SCENARIO_KEYS: &[&str] = &["id", "name", "teams", "tasks", "risks", "releases"];
 const CADENCE_KEYS: &[&str] = &["weekdays", "every_weeks", "from", "every"];
 const FREEZE_KEYS: &[&str] = &["from", "to"];
 const DISTS: &[&str] = &["pert", "triangular", "uniform", "lognormal", "fixed"];
@@ -68,11 +70,36 @@ const WEEKDAY_NAMES: &[&str] = &[
 /// Converts a parsed TOML or JSON tree into a validated plan: text -> value tree -> plan (with
 /// the spans of its parts) -> [`validate_with`]. Every error of both steps is returned.
 pub(crate) fn convert(src: &str, root: &Node) -> Result<Plan, Vec<Diagnostic>> {
-    let mut cx = Cx {
-        loc: Locator::new(src),
-        errs: Vec::new(),
-        spans: Spans::default(),
-    };
+    let (plan, scenario_errs) = convert_parts(src, root)?;
+    if scenario_errs.is_empty() {
+        Ok(plan)
+    } else {
+        Err(scenario_errs)
+    }
+}
+
+/// [`convert`], with the errors in `[[scenarios]]` tables apart when the rest of the plan is
+/// valid: the plan then holds the scenarios' well-formed changes (a change with an error is
+/// left out), so that a caller applying them can report every error in one run.
+pub(crate) fn convert_parts(
+    src: &str,
+    root: &Node,
+) -> Result<(Plan, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (plan, mut errs) = convert_base(src, root);
+    let (scenarios, scenario_errs) = scenarios::convert(src, root, &plan);
+    if errs.is_empty() {
+        let mut plan = plan;
+        plan.scenarios = scenarios;
+        Ok((plan, super::sorted(scenario_errs)))
+    } else {
+        errs.extend(scenario_errs);
+        Err(super::sorted(errs))
+    }
+}
+
+/// The plan without its scenarios, and every error in it.
+fn convert_base(src: &str, root: &Node) -> (Plan, Vec<Diagnostic>) {
+    let mut cx = Cx::new(src);
     let plan = cx.plan(root);
     let found = validate_with(&plan, &cx.spans);
     cx.errs.extend(found);
@@ -83,11 +110,7 @@ pub(crate) fn convert(src: &str, root: &Node) -> Result<Plan, Vec<Diagnostic>> {
             cx.raw(locate(root, &e.path), e.subject.as_deref(), e.message, None);
         }
     }
-    if cx.errs.is_empty() {
-        Ok(plan)
-    } else {
-        Err(super::sorted(cx.errs))
-    }
+    (plan, cx.errs)
 }
 
 /// The offset of the deepest part of `path` (a time-axis limit's field) written in the tree.
@@ -271,6 +294,16 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
 
 fn did_you_mean(s: Option<&str>) -> Option<String> {
     s.map(|s| format!("did you mean `{s}`?"))
+}
+
+impl<'a> Cx<'a> {
+    fn new(src: &'a str) -> Cx<'a> {
+        Cx {
+            loc: Locator::new(src),
+            errs: Vec::new(),
+            spans: Spans::default(),
+        }
+    }
 }
 
 impl Cx<'_> {
@@ -1846,6 +1879,265 @@ impl Cx<'_> {
                 Some(Cadence::Periodic { every, from })
             }
             _ => None,
+        }
+    }
+}
+
+/// `[[scenarios]]`: each scenario's fields are written into a copy of the plan's tree (keeping
+/// their own positions) and that tree is converted like the plan, so a scenario's values are
+/// read by the same rules and their errors point into the scenario's table.
+mod scenarios {
+    use super::*;
+    use crate::model::{Change, Field, Patch, Scenario};
+
+    /// The four kinds of entity a scenario changes: its key, the plan's section and how
+    /// entities are named there.
+    const KINDS: [(&str, &str); 4] = [
+        ("teams", "team"),
+        ("tasks", "task"),
+        ("risks", "risk"),
+        ("releases", "release"),
+    ];
+
+    /// One entity's entry in a scenario, before the tree is converted.
+    struct Pending {
+        kind: &'static str,
+        index: usize,
+        fields: Vec<Field>,
+        at: usize,
+        /// The byte range of the entry, to tell which change an error belongs to.
+        range: (usize, usize),
+    }
+
+    pub(super) fn convert(src: &str, root: &Node, plan: &Plan) -> (Vec<Scenario>, Vec<Diagnostic>) {
+        let mut cx = Cx::new(src);
+        let mut out = Vec::new();
+        let Val::Table(top) = &root.val else {
+            return (out, cx.errs);
+        };
+        let Some(n) = field(top, "scenarios") else {
+            return (out, cx.errs);
+        };
+        let Some(items) = cx.array(n, &Who::plain("plan"), "scenarios") else {
+            return (out, cx.errs);
+        };
+        let mut seen = HashMap::new();
+        for (i, it) in items.iter().enumerate() {
+            let Some(es) = cx.table(it, &Who::new("scenario", None, i), "scenarios") else {
+                continue;
+            };
+            let Some(id) = cx
+                .id(es, it.start, "scenario", i, Item::Plan)
+                .map(String::from)
+            else {
+                continue;
+            };
+            cx.dup(&mut seen, &id, it.start, "scenario", Item::Plan);
+            let who = Who::new("scenario", Some(&id), i);
+            cx.keys(es, SCENARIO_KEYS, &who);
+            let mut sc = Scenario::new(id);
+            sc.pos = cx.pos(it.start);
+            if let Some(n) = field(es, "name") {
+                sc.name = cx.string(n, &who, "name").map(String::from);
+            }
+            sc.changes = changes(&mut cx, src, root, es, &who, plan);
+            out.push(sc);
+        }
+        (out, cx.errs)
+    }
+
+    /// The scenario's changes: entries read, the patched tree converted, and the entities
+    /// taken from the converted plan (a change with an error in it is left out).
+    fn changes(
+        cx: &mut Cx,
+        src: &str,
+        root: &Node,
+        es: &[Entry],
+        who: &Who,
+        plan: &Plan,
+    ) -> Vec<Change> {
+        let mut patched = root.clone();
+        let mut pending = Vec::new();
+        for (key, kind) in KINDS {
+            let Some(n) = field(es, key) else {
+                continue;
+            };
+            let Some(entries) = cx.table(n, who, key) else {
+                continue;
+            };
+            for e in entries {
+                if let Some(p) = entry(cx, &mut patched, key, kind, e, who, plan) {
+                    pending.push(p);
+                }
+            }
+        }
+        let mut conv = Cx::new(src);
+        let variant = conv.plan(&patched);
+        let mut bad = vec![false; pending.len()];
+        for d in conv.errs {
+            let Some(pos) = d.pos else { continue };
+            let inside = |(a, b): (usize, usize)| cx.loc.pos(a) <= pos && pos <= cx.loc.pos(b);
+            if let Some(k) = pending.iter().position(|p| inside(p.range)) {
+                bad[k] = true;
+                cx.errs.push(scoped(d, who));
+            }
+        }
+        pending
+            .into_iter()
+            .zip(bad)
+            .filter(|(_, bad)| !bad)
+            .map(|(p, _)| {
+                let patch = match p.kind {
+                    "team" => Patch::Team {
+                        team: p.index,
+                        value: Team {
+                            pos: None,
+                            ..variant.teams[p.index].clone()
+                        },
+                    },
+                    "task" => Patch::Task {
+                        task: p.index,
+                        value: Task {
+                            pos: None,
+                            ..variant.tasks[p.index].clone()
+                        },
+                    },
+                    "risk" => Patch::Risk {
+                        risk: p.index,
+                        value: Risk {
+                            pos: None,
+                            ..variant.risks[p.index].clone()
+                        },
+                    },
+                    _ => Patch::Release {
+                        release: p.index,
+                        value: Release {
+                            pos: None,
+                            ..variant.releases[p.index].clone()
+                        },
+                    },
+                };
+                Change {
+                    patch,
+                    fields: p.fields,
+                    pos: cx.pos(p.at),
+                }
+            })
+            .collect()
+    }
+
+    /// A converter's error about a scenario's field, said of the scenario.
+    fn scoped(mut d: Diagnostic, who: &Who) -> Diagnostic {
+        d.message = format!("{}: {}", who.label, d.message);
+        d
+    }
+
+    /// One entity's entry (`fraud = { estimate = 3 }`): its fields written into the patched
+    /// tree, or an error when the entity is unknown or the entry is not a table.
+    fn entry(
+        cx: &mut Cx,
+        patched: &mut Node,
+        key: &str,
+        kind: &'static str,
+        e: &Entry,
+        who: &Who,
+        plan: &Plan,
+    ) -> Option<Pending> {
+        let ids: Vec<&str> = match kind {
+            "team" => plan.teams.iter().map(|t| t.id.as_str()).collect(),
+            "task" => plan.tasks.iter().map(|t| t.id.as_str()).collect(),
+            "risk" => plan.risks.iter().map(|t| t.id.as_str()).collect(),
+            _ => plan.releases.iter().map(|t| t.id.as_str()).collect(),
+        };
+        let Some(index) = ids.iter().position(|&i| i == e.key) else {
+            let help = did_you_mean(suggest(&e.key, ids.iter().copied()));
+            cx.err_help(
+                e.key_start,
+                who,
+                format!("unknown {kind} `{}`", e.key),
+                help,
+            );
+            return None;
+        };
+        let fields = cx.table(&e.value, who, &e.key)?;
+        let mut kept = Vec::new();
+        let mut out = Vec::new();
+        for f in fields {
+            if f.value.val == Val::Null {
+                continue;
+            }
+            if f.key == "id" && kind != "team" {
+                cx.err(
+                    f.key_start,
+                    who,
+                    format!("{kind} `{}`: a scenario cannot change an id", e.key),
+                );
+                continue;
+            }
+            if f.key == "cut" && kind == "task" {
+                match cx.boolean(&f.value, who, "cut") {
+                    Some(true) => {}
+                    _ => continue,
+                }
+            } else {
+                kept.push(f.clone());
+            }
+            out.push(Field {
+                key: f.key.clone(),
+                pos: cx.pos(f.key_start),
+            });
+        }
+        write_fields(patched, key, index, kept);
+        Some(Pending {
+            kind,
+            index,
+            fields: out,
+            at: e.key_start,
+            range: (e.key_start, last_start(&e.value)),
+        })
+    }
+
+    /// The offset of the last value written inside `n`.
+    fn last_start(n: &Node) -> usize {
+        match &n.val {
+            Val::Array(items) => items.iter().map(last_start).max().unwrap_or(n.start),
+            Val::Table(es) => es
+                .iter()
+                .map(|e| last_start(&e.value))
+                .max()
+                .unwrap_or(n.start),
+            _ => n.start,
+        }
+        .max(n.start)
+    }
+
+    /// Writes `fields` over entity `index` of section `key` of the tree.
+    fn write_fields(root: &mut Node, key: &str, index: usize, fields: Vec<Entry>) {
+        let Val::Table(top) = &mut root.val else {
+            return;
+        };
+        let Some(section) = top.iter_mut().find(|e| e.key == key) else {
+            return;
+        };
+        let target = match &mut section.value.val {
+            // Teams by name; the others by their place among the array's tables (the plan
+            // was converted from them in order, each table one entity).
+            Val::Table(named) => named.get_mut(index).map(|e| &mut e.value),
+            Val::Array(items) => items.get_mut(index),
+            _ => None,
+        };
+        let Some(Node {
+            val: Val::Table(es),
+            ..
+        }) = target
+        else {
+            return;
+        };
+        for f in fields {
+            match es.iter_mut().find(|x| x.key == f.key) {
+                Some(x) => *x = f,
+                None => es.push(f),
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ mod tree;
 mod write;
 
 use crate::diag::{Diagnostic, Pos};
-use crate::model::Plan;
+use crate::model::{Patch, Plan};
 
 /// The text format of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +93,28 @@ pub fn parse_str(src: &str, format: Format) -> Result<Plan, Vec<Diagnostic>> {
     }
 }
 
+/// [`parse_str`] for a caller that applies the plan's scenarios: when the plan outside its
+/// `[[scenarios]]` tables is valid, the plan with the scenarios' well-formed changes and the
+/// errors found in the scenario tables (sorted; the plan is not valid if there are any), so
+/// that those errors and the ones applying the scenarios finds are reported in one run.
+/// `scenario::parse_str` is that caller.
+pub fn parse_keeping_scenarios(
+    src: &str,
+    format: Format,
+) -> Result<(Plan, Vec<Diagnostic>), Vec<Diagnostic>> {
+    match format {
+        Format::Toml => match toml_tree::parse(src) {
+            Ok(tree) => convert::convert_parts(src, &tree),
+            Err((at, msg)) => Err(syntax_error(src, at, "TOML", &msg)),
+        },
+        Format::Json => match json::parse(src) {
+            Ok(tree) => convert::convert_parts(src, &tree),
+            Err((at, msg)) => Err(syntax_error(src, at, "JSON", &msg)),
+        },
+        Format::Psplib | Format::Patterson => parse_str(src, format).map(|p| (p, Vec::new())),
+    }
+}
+
 /// Writes a plan as TOML in the plan format's canonical form (defaults left out), such that
 /// `parse_str(&to_toml(&plan), Format::Toml)` gives the plan back, positions aside.
 ///
@@ -141,6 +163,22 @@ pub fn clear_positions(plan: &mut Plan) {
     }
     for r in &mut plan.releases {
         r.pos = None;
+    }
+    for s in &mut plan.scenarios {
+        s.pos = None;
+        for c in &mut s.changes {
+            c.pos = None;
+            c.fields.iter_mut().for_each(|f| f.pos = None);
+            match &mut c.patch {
+                Patch::Team { value, .. } => value.pos = None,
+                Patch::Task { value, .. } => {
+                    value.pos = None;
+                    value.after.iter_mut().for_each(|l| l.pos = None);
+                }
+                Patch::Risk { value, .. } => value.pos = None,
+                Patch::Release { value, .. } => value.pos = None,
+            }
+        }
     }
 }
 

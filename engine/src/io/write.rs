@@ -4,10 +4,12 @@
 use chrono::NaiveDate;
 
 use crate::model::{
-    Cadence, Calendar, Estimate, LinkKind, Plan, Release, RiskStatus, Task, TaskKind, Team, When,
+    Cadence, Calendar, Estimate, LinkKind, Patch, Plan, Release, Risk, RiskStatus, Scenario, Task,
+    TaskKind, Team, When,
 };
 
 /// An ordered value, rendered as TOML or JSON.
+#[derive(Clone)]
 enum Out {
     Str(String),
     Num(f64),
@@ -86,27 +88,14 @@ fn tree(plan: &Plan) -> Out {
     section("calendars", calendars(plan));
     section(
         "teams",
-        Out::Tab(plan.teams.iter().map(|t| team(plan, t)).collect()),
+        Out::Tab(plan.teams.iter().map(|t| team_entry(plan, t)).collect()),
     );
     section(
         "tasks",
         Out::Arr(plan.tasks.iter().map(|t| task(plan, t)).collect()),
     );
     let ids = |v: &[usize]| task_ids(plan, v);
-    let risks = plan.risks.iter().map(|r| {
-        let mut o = vec![
-            ("id".into(), s(&r.id)),
-            ("probability".into(), Out::Num(r.probability)),
-            ("impact".into(), estimate(&r.impact)),
-            ("tasks".into(), ids(&r.tasks)),
-        ];
-        match r.status {
-            RiskStatus::Open => {}
-            RiskStatus::Closed => o.push(("status".into(), s("closed"))),
-            RiskStatus::Occurred => o.push(("status".into(), s("occurred"))),
-        }
-        Out::Tab(o)
-    });
+    let risks = plan.risks.iter().map(|r| risk(plan, r));
     section("risks", Out::Arr(risks.collect()));
     let correlations = plan.correlations.iter().map(|c| {
         Out::Tab(vec![
@@ -117,7 +106,87 @@ fn tree(plan: &Plan) -> Out {
     section("correlations", Out::Arr(correlations.collect()));
     let releases = plan.releases.iter().map(|r| release(plan, r));
     section("releases", Out::Arr(releases.collect()));
+    let scenarios = plan.scenarios.iter().map(|sc| scenario(plan, sc));
+    section("scenarios", Out::Arr(scenarios.collect()));
     Out::Tab(top)
+}
+
+/// One `[[risks]]` entry.
+fn risk(plan: &Plan, r: &Risk) -> Out {
+    let mut o = vec![
+        ("id".into(), s(&r.id)),
+        ("probability".into(), Out::Num(r.probability)),
+        ("impact".into(), estimate(&r.impact)),
+        ("tasks".into(), task_ids(plan, &r.tasks)),
+    ];
+    match r.status {
+        RiskStatus::Open => {}
+        RiskStatus::Closed => o.push(("status".into(), s("closed"))),
+        RiskStatus::Occurred => o.push(("status".into(), s("occurred"))),
+    }
+    Out::Tab(o)
+}
+
+/// One `[[scenarios]]` entry: per entity, the replaced fields as the entity's own entry
+/// writes them (a field the entry leaves out as a default is written as that default).
+fn scenario(plan: &Plan, sc: &Scenario) -> Out {
+    let mut o = vec![("id".to_string(), s(&sc.id))];
+    if let Some(n) = &sc.name {
+        o.push(("name".into(), s(n)));
+    }
+    for key in ["teams", "tasks", "risks", "releases"] {
+        let mut group = Vec::new();
+        for c in &sc.changes {
+            let (section, id, Out::Tab(full)) = (match &c.patch {
+                Patch::Team { team, value } => {
+                    ("teams", &plan.teams[*team].id, team_entry(plan, value).1)
+                }
+                Patch::Task { task, value } => {
+                    ("tasks", &plan.tasks[*task].id, self::task(plan, value))
+                }
+                Patch::Risk { risk, value } => {
+                    ("risks", &plan.risks[*risk].id, self::risk(plan, value))
+                }
+                Patch::Release { release, value } => (
+                    "releases",
+                    &plan.releases[*release].id,
+                    self::release(plan, value),
+                ),
+            }) else {
+                unreachable!("an entity is written as a table")
+            };
+            if section != key {
+                continue;
+            }
+            let fields = c.fields.iter().filter_map(|f| {
+                let v = match full.iter().find(|(k, _)| *k == f.key) {
+                    Some((_, v)) => Some(v.clone()),
+                    None => default_of(plan, &c.patch, &f.key),
+                };
+                v.map(|v| (f.key.clone(), v))
+            });
+            group.push((id.clone(), Out::Tab(fields.collect())));
+        }
+        if !group.is_empty() {
+            o.push((key.into(), Out::Tab(group)));
+        }
+    }
+    Out::Tab(o)
+}
+
+/// A field an entity's entry leaves out, as a scenario writes it: its default value.
+fn default_of(plan: &Plan, patch: &Patch, key: &str) -> Option<Out> {
+    Some(match (patch, key) {
+        (Patch::Task { .. }, "cut" | "optional") => Out::Bool(key == "cut"),
+        (Patch::Task { value, .. }, "demand") => Out::Num(value.demand.into()),
+        (Patch::Task { .. }, "kind") => s("work"),
+        (Patch::Task { value, .. }, "estimate") => estimate(&value.estimate),
+        (Patch::Team { .. }, "calendar") => s(&plan.calendars[plan.default_calendar].id),
+        (Patch::Risk { .. }, "status") => s("open"),
+        (Patch::Release { value, .. }, "value") => Out::Num(value.value),
+        (_, "after" | "extra_demands" | "time_off" | "windows" | "freeze") => Out::Arr(Vec::new()),
+        _ => return None,
+    })
 }
 
 fn task_ids(plan: &Plan, v: &[usize]) -> Out {
@@ -160,7 +229,7 @@ fn calendars(plan: &Plan) -> Out {
 }
 
 /// One `[teams.ID]` entry.
-fn team(plan: &Plan, t: &Team) -> (String, Out) {
+fn team_entry(plan: &Plan, t: &Team) -> (String, Out) {
     let mut o = Vec::new();
     if let Some(name) = &t.name {
         o.push(("name".to_string(), s(name)));
