@@ -34,6 +34,9 @@ enum Command {
     /// What changed between two versions of a plan, and what each change did to each
     /// release's P80 (same random numbers for both).
     Diff(cli::diff::DiffArgs),
+    /// Milestone trend: each release's P50/P80 deploy date by status date over versions of
+    /// a plan.
+    Trend(cli::trend::TrendArgs),
     /// Release scope and window planning (mixed-integer programming).
     Windows(cli::windows::WindowsArgs),
     /// Write a self-contained HTML report with charts.
@@ -58,6 +61,7 @@ fn main() -> ExitCode {
         Command::Compare(a) => cli::compare::run(&a),
         Command::Check(a) => cli::check::run(&a),
         Command::Diff(a) => cli::diff::run(&a),
+        Command::Trend(a) => cli::trend::run(&a),
         Command::Windows(a) => cli::windows::run(&a),
         Command::Report(a) => cli::report::run(&a),
         Command::Import(a) => cli::import::run(&a),

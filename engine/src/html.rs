@@ -37,6 +37,9 @@ pub struct ReportInput<'a> {
     /// Each scenario's id and simulation, run like `simulation` (same seed and options), for
     /// the "Scenarios" section; empty: no such section.
     pub scenarios: &'a [(String, Simulation)],
+    /// The milestone trend over versions of the plan (`report --trend`), with each version's
+    /// label (its file).
+    pub trend: Option<(&'a crate::trend::Trend, &'a [String])>,
 }
 
 const CSS: &str = "
@@ -95,7 +98,7 @@ fn figure(out: &mut String, id: &str, svg: &str, caption: &str) {
 /// let sim = simulate::simulate(&plan, &simulate::Options { iterations: 500, ..Default::default() }).unwrap();
 /// let page = html::report(&html::ReportInput {
 ///     plan: &plan, schedule: &s, simulation: Some(&sim), warnings: &[], source: "demo.toml",
-///     scenarios: &[],
+///     scenarios: &[], trend: None,
 /// });
 /// assert!(page.contains("&lt;b&gt;demo&lt;/b&gt;") && !page.contains("<b>demo"));
 /// assert!(!page.contains("<script"));
@@ -108,6 +111,7 @@ pub fn report(input: &ReportInput<'_>) -> String {
     schedule(&mut out, input);
     if let Some(sim) = input.simulation {
         scenarios(&mut out, input, sim);
+        trend(&mut out, input);
         finish(&mut out, input.plan, sim);
         drivers(&mut out, input.plan, sim);
     }
@@ -256,6 +260,45 @@ fn releases(out: &mut String, input: &ReportInput<'_>) {
         out.push_str("</div>");
     }
     out.push_str("</section>\n");
+}
+
+/// The milestone trend (SPEC section 8): the chart and, per version, each release's deploy
+/// P50 / P80.
+fn trend(out: &mut String, input: &ReportInput<'_>) {
+    let Some((t, labels)) = input.trend else {
+        return;
+    };
+    out.push_str("<section id=\"trend\"><h2>Milestone trend</h2><p class=\"help\">Each version of the plan simulated from its status date with the same random draws: the deploy P80 (solid) and P50 (dashed) of each release by status date. A line that climbs is a release slipping; the dotted diagonal is where a forecast would equal its status date.</p>");
+    out.push_str(&crate::trend::chart(t));
+    out.push_str("<table><thead><tr><th>Status date</th>");
+    let ids: Vec<&str> = t
+        .points
+        .last()
+        .map(|p| p.releases.iter().map(|r| r.id.as_str()).collect())
+        .unwrap_or_default();
+    for id in &ids {
+        let _ = write!(out, "<th class=\"num\">{} P50 / P80</th>", escape(id));
+    }
+    out.push_str("<th>Version</th></tr></thead><tbody>");
+    for p in &t.points {
+        let _ = write!(out, "<tr><td>{}</td>", escape(&view::when(p.status_date)));
+        for id in &ids {
+            let cell = p.releases.iter().find(|r| r.id == *id).map_or_else(
+                || "—".to_string(),
+                |r| match (r.p50_date, r.p80_date, r.p50, r.p80) {
+                    (Some(a), Some(b), _, _) => format!("{a} / {b}"),
+                    (_, _, Some(a), Some(b)) => {
+                        format!("{} / {}", view::number(a), view::number(b))
+                    }
+                    _ => "unscheduled".into(),
+                },
+            );
+            let _ = write!(out, "<td class=\"num\">{}</td>", escape(&cell));
+        }
+        let label = labels.get(p.version).map_or("", String::as_str);
+        let _ = write!(out, "<td>{}</td></tr>", escape(label));
+    }
+    out.push_str("</tbody></table></section>\n");
 }
 
 /// The base plan and each scenario side by side (SPEC section 7): per release, each

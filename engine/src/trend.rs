@@ -64,9 +64,12 @@ pub enum TrendError {
         "version {0} has no status date: a trend needs one per version (`status_date` in [plan])"
     )]
     NoStatus(usize),
-    /// Dated and undated versions mixed, or two versions with the same status date.
-    #[error("{0}")]
-    Versions(String),
+    /// Dated and undated versions mixed.
+    #[error("some versions are dated and some are not: a trend compares versions of one plan")]
+    Mixed,
+    /// Two versions with the same status date.
+    #[error("versions {0} and {1} have the same status date")]
+    SameStatus(usize, usize),
     /// A simulation failed.
     #[error(transparent)]
     Simulate(#[from] SimError),
@@ -82,17 +85,14 @@ pub fn trend(plans: &[&Plan], options: &Options) -> Result<Trend, TrendError> {
         .windows(2)
         .any(|w| matches!(w[0].0, When::Date(_)) != matches!(w[1].0, When::Date(_)))
     {
-        return Err(TrendError::Versions(
-            "some versions are dated and some are not: a trend compares versions of one plan"
-                .into(),
-        ));
+        return Err(TrendError::Mixed);
     }
     order.sort_by(|a, b| a.0.partial_cmp(&b.0).expect("status dates are finite"));
     if let Some(w) = order.windows(2).find(|w| w[0].0 == w[1].0) {
-        return Err(TrendError::Versions(format!(
-            "versions {} and {} have the same status date",
-            w[0].1, w[1].1
-        )));
+        return Err(TrendError::SameStatus(
+            w[0].1.min(w[1].1),
+            w[0].1.max(w[1].1),
+        ));
     }
     let mut points = Vec::with_capacity(order.len());
     for (status, i) in order {
@@ -357,7 +357,7 @@ mod tests {
         ));
         assert!(matches!(
             trend(&[&a, &a], &options),
-            Err(TrendError::Versions(_))
+            Err(TrendError::SameStatus(0, 1))
         ));
     }
 }

@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod simulate;
 pub mod table;
 pub mod throughput;
+pub mod trend;
 pub mod validate;
 pub mod warnings;
 pub mod windows;

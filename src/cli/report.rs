@@ -24,6 +24,10 @@ pub struct ReportArgs {
     /// Simulate by the critical-path method, ignoring team capacity.
     #[arg(long)]
     pub ignore_capacity: bool,
+    /// Add the milestone trend over these versions of the plan (each with its status date;
+    /// SPEC section 8), simulated with the same seed and iterations.
+    #[arg(long, num_args = 1.., value_name = "PLAN")]
+    pub trend: Vec<String>,
 }
 
 /// Runs the command.
@@ -31,7 +35,9 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     if args.iterations == 0 {
         anyhow::bail!("--iterations must be at least 1");
     }
-    super::files::check_output(Some(&args.output), &[&args.plan])?;
+    let mut inputs = vec![args.plan.as_str()];
+    inputs.extend(args.trend.iter().map(String::as_str));
+    super::files::check_output(Some(&args.output), &inputs)?;
     let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
     let sched = dispatch::schedule(&plan);
     let options = Options {
@@ -47,6 +53,16 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         let variant = super::load_variant_of(&plan, &args.plan, &sc.id)?;
         scenarios.push((sc.id.clone(), simulate::simulate(&variant, &options)?));
     }
+    let trend = if args.trend.is_empty() {
+        None
+    } else {
+        Some(super::trend::compute(
+            &args.trend,
+            args.iterations,
+            args.seed,
+            args.ignore_capacity,
+        )?)
+    };
     let warnings = lint::lint(&plan);
     let page = html::report(&html::ReportInput {
         plan: &plan,
@@ -55,6 +71,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         warnings: &warnings,
         source: &args.plan,
         scenarios: &scenarios,
+        trend: trend.as_ref().map(|t| (t, args.trend.as_slice())),
     });
     super::export::write_output(Some(&args.output), &page)
 }

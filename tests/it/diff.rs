@@ -1,4 +1,4 @@
-//! `shipdate diff OLD NEW` on the weekly versions of examples/history: the old and new numbers
+//! `shipdate diff OLD NEW` and `shipdate trend` on the weekly versions of examples/history: the old and new numbers
 //! are those of plain `simulate` runs, the parts of every release's P80 change add up to it
 //! exactly, the table and the markdown note, located errors from both files in one run.
 
@@ -130,4 +130,78 @@ fn errors_in_both_versions_are_located_in_one_run() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains(&format!("{o}:5:")), "{}", r.stderr);
     assert!(r.stderr.contains(&format!("{n}:5:")), "{}", r.stderr);
+}
+
+/// `shipdate trend` over the three weekly versions (given out of order): one row per status
+/// date, oldest first, each release's deploy P50/P80 equal to plain `simulate` runs; the JSON,
+/// the chart and the report's section.
+#[test]
+fn trend_orders_versions_by_status_date_with_plain_simulate_numbers() {
+    let files = [path(W3), path(W4), path(W2)];
+    let mut args = vec!["trend"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["-n", "1000", "--seed", "5", "--format", "json"]);
+    let t = json(&args);
+    let points = t["points"].as_array().unwrap();
+    let status: Vec<&str> = points
+        .iter()
+        .map(|p| p["status_date"].as_str().unwrap())
+        .collect();
+    assert_eq!(status, ["2027-01-11", "2027-01-18", "2027-01-25"]);
+    assert_eq!(
+        points
+            .iter()
+            .map(|p| p["version"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [2, 0, 1]
+    );
+    for p in points {
+        let file = &files[p["version"].as_u64().unwrap() as usize];
+        let sim = json(&[
+            "simulate", file, "-n", "1000", "--seed", "5", "--format", "json",
+        ]);
+        for r in p["releases"].as_array().unwrap() {
+            let plain = release(&sim, r["id"].as_str().unwrap());
+            assert_eq!(r["p50_date"], plain["deploy_date"]["p50"]);
+            assert_eq!(r["p80_date"], plain["deploy_date"]["p80"]);
+            assert_eq!(r["on_time_probability"], plain["on_time_probability"]);
+        }
+    }
+
+    let dir = scratch("trend_cli");
+    let chart = dir.join("trend.svg");
+    let mut args = vec!["trend"];
+    args.extend(files.iter().map(String::as_str));
+    let chart_arg = chart.to_string_lossy().into_owned();
+    args.extend(["-n", "500", "--chart", &chart_arg]);
+    let r = shipdate(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("2027-01-11") && r.stdout.contains("2027.3"),
+        "{}",
+        r.stdout
+    );
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert_eq!(svg.matches("class=\"p80\"").count(), 3, "{svg}");
+    assert_eq!(svg.matches("<circle").count(), 3 * 3 * 2);
+
+    let page = dir.join("report.html");
+    let page_arg = page.to_string_lossy().into_owned();
+    let mut args = vec!["report", &files[1], "-o", &page_arg, "-n", "500", "--trend"];
+    args.extend(files.iter().map(String::as_str));
+    let r = shipdate(&args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<section id=\"trend\"><h2>Milestone trend</h2>"));
+    assert!(html.contains("class=\"diagonal\""));
+
+    // A version without a status date is refused, named, exit 2.
+    let plain = path("examples/checkout.toml");
+    let r = shipdate(&["trend", &files[0], &plain]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("{plain}: no status date")),
+        "{}",
+        r.stderr
+    );
 }
