@@ -35,7 +35,7 @@ fn old_and_new_numbers_are_plain_simulate_runs_and_parts_add_up() {
             ];
             args.extend_from_slice(mode);
             let d = json(&args);
-            let mut sim = |file: &str| {
+            let sim = |file: &str| {
                 let mut a = vec![
                     "simulate", file, "-n", "1500", "--seed", "9", "--format", "json",
                 ];
