@@ -766,20 +766,19 @@ pub fn report(plan: &Plan, p: &Problem, order: &[usize]) -> ScheduleReport {
                 .iter()
                 .copied()
                 .max_by(|&a, &b| finish[a].total_cmp(&finish[b]).then(b.cmp(&a)));
-            let ready = last.map_or(0.0, |j| finish[j]);
-            let ready_date = match last {
-                Some(j) => tasks[j].finish_date,
-                None => start_date,
+            // A deployed release is ready and deploys when it shipped, whatever its tasks say.
+            let ready = crate::network::progress::deployed_ready(tl, r)
+                .unwrap_or_else(|| last.map_or(0.0, |j| finish[j]));
+            let ready_date = match (r.deployed, last) {
+                (Some(When::Date(d)), _) => Some(d),
+                (_, Some(j)) => tasks[j].finish_date,
+                (_, None) => start_date,
             };
             let ready_when = match ready_date {
                 Some(d) => When::Date(d),
                 None => When::Period(ready),
             };
-            let deploy = if calendar::has_windows(r) {
-                calendar::deploy_after(&calendar::open_windows(plan, r), ready_when)
-            } else {
-                Some(ready_when)
-            };
+            let deploy = calendar::release_deploy(r, &calendar::open_windows(plan, r), ready_when);
             let on_time = r.target.map(|target| match (deploy, target) {
                 (Some(When::Date(d)), When::Date(t)) => d <= t,
                 (Some(When::Period(d)), When::Period(t)) => d <= t,

@@ -692,6 +692,18 @@ pub fn deploy_after(windows: &[When], ready: When) -> Option<When> {
     }
 }
 
+/// When a release deploys once it is ready at `ready`: on its `deployed` date when it has
+/// shipped (SPEC section 6: reported as such, not forecast), else the first open window after
+/// `ready` ([`deploy_after`] over `windows`, as [`open_windows`] gives them) or, with no
+/// window rule, `ready` itself. `None`: no open window is left.
+pub fn release_deploy(release: &Release, windows: &[When], ready: When) -> Option<When> {
+    match release.deployed {
+        Some(d) => Some(d),
+        None if has_windows(release) => deploy_after(windows, ready),
+        None => Some(ready),
+    }
+}
+
 /// Whether a release has any deploy-window rule (explicit windows or a cadence).
 pub fn has_windows(release: &Release) -> bool {
     !release.windows.is_empty() || release.cadence.is_some()

@@ -17,7 +17,7 @@
 use chrono::{Days, NaiveDate};
 
 use crate::calendar::Timeline;
-use crate::model::{Estimate, Plan, RiskStatus, Task, TaskKind, TaskState, When};
+use crate::model::{Estimate, Plan, Release, RiskStatus, Task, TaskKind, TaskState, When};
 
 /// What a task's duration on the kernels' time axis is made of.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -344,6 +344,12 @@ fn in_progress(t: &Task, estimate: Estimate, elapsed: f64) -> Work {
     } else {
         Work::Conditional(estimate, elapsed)
     }
+}
+
+/// A deployed release's ready time (SPEC section 6: it shipped, so it is reported as such,
+/// not forecast): the end of its `deployed` day ([`end_of`]); `None` when it has not shipped.
+pub fn deployed_ready(timeline: &Timeline, release: &Release) -> Option<f64> {
+    release.deployed.map(|d| end_of(timeline, d))
 }
 
 /// The end of a day (the start of the next working day on the plan's axis); a period itself.

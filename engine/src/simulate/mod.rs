@@ -662,6 +662,12 @@ fn summarise(
             *c += u64::from(x);
         }
     }
+    // A deployed release is ready when it shipped, in every iteration (SPEC section 6).
+    for (rel, r) in plan.releases.iter().zip(ready.iter_mut()) {
+        if let Some(x) = crate::network::progress::deployed_ready(timeline, rel) {
+            r.fill(x);
+        }
+    }
     let dated = timeline.is_dated();
     let date = |day: i64| timeline.date_of_day(day).expect("a dated plan's day");
     // A finish's plan day is monotone in it, so its percentiles are the days of the finish's.
@@ -679,7 +685,16 @@ fn summarise(
     let releases = (0..nrel)
         .map(|r| {
             let summary = Summary::of(&ready[r]);
-            let dates = dated.then(|| day_percentiles(&summary));
+            let dates = match plan.releases[r].deployed {
+                Some(When::Date(d)) => Some(Percentiles {
+                    p10: d,
+                    p50: d,
+                    p80: d,
+                    p90: d,
+                    p95: d,
+                }),
+                _ => dated.then(|| day_percentiles(&summary)),
+            };
             release_risk(plan, timeline, r, &ready[r], summary, dates)
         })
         .collect();
@@ -826,6 +841,13 @@ fn risk_effects(
                     .iter()
                     .enumerate()
                     .map(|(r, rel)| {
+                        if rel.deployed.is_some() {
+                            // Shipped: no risk moves it.
+                            return ReleaseEffect {
+                                id: rel.id.clone(),
+                                p80_effect: 0.0,
+                            };
+                        }
                         let mut w = Vec::with_capacity(n);
                         for o in outs {
                             w.extend_from_slice(&o.without[k].ready[r * o.len..(r + 1) * o.len]);
@@ -866,7 +888,8 @@ fn release_risk(
     let n = ready.len();
     let dated = timeline.is_dated();
     let windows = calendar::open_windows(plan, rel);
-    let has_windows = calendar::has_windows(rel);
+    // A deployed release deployed when it shipped: no window is drawn.
+    let has_windows = calendar::has_windows(rel) && rel.deployed.is_none();
     // counts[w] for window w; counts[windows.len()] for unscheduled.
     let mut counts = vec![0u64; windows.len() + 1];
     let mut on_time_count = 0u64;
@@ -880,11 +903,7 @@ fn release_risk(
         } else {
             When::Period(x)
         };
-        let deploy = if has_windows {
-            calendar::deploy_after(&windows, ready_when)
-        } else {
-            Some(ready_when)
-        };
+        let deploy = calendar::release_deploy(rel, &windows, ready_when);
         if has_windows {
             let w = match deploy {
                 Some(d) => windows.partition_point(|x| match (x, &d) {

@@ -361,3 +361,63 @@ fn every_scheduling_method_honours_history_the_status_time_and_not_before() {
         assert_eq!(s.makespan, 13.0, "{m:?}");
     }
 }
+
+#[test]
+fn a_deployed_release_ships_on_its_deployed_date_in_schedule_and_simulate() {
+    // `a` is done on 2027-01-06; `b` (in the release too) is still open and runs from the
+    // status date 2027-01-18 on; the windows are every Thursday. The release shipped on
+    // Friday 2027-01-08 (not a window day): it is ready and deploys that day, in the schedule
+    // and in every iteration, on time for a target of 2027-01-08 and late for 2027-01-07.
+    let src = |target: &str| {
+        format!(
+            "[plan]\nname = \"p\"\nstart = 2027-01-04\nstatus_date = 2027-01-18\n\
+             [[tasks]]\nid = \"a\"\nestimate = 3\nstarted = 2027-01-04\ndone = 2027-01-06\n\
+             [[tasks]]\nid = \"b\"\nestimate = {{ low = 3, likely = 5, high = 9 }}\n\
+             [[risks]]\nid = \"x\"\nprobability = 0.5\nimpact = 4\ntasks = [\"b\"]\n\
+             [[releases]]\nid = \"r\"\ntasks = [\"a\", \"b\"]\ntarget = {target}\n\
+             cadence = {{ weekdays = [\"thu\"] }}\ndeployed = 2027-01-08\n"
+        )
+    };
+    let p = plan(&src("2027-01-08"));
+    let s = schedule(&p);
+    let r = &s.releases[0];
+    assert!(task(&s, "b").finish_date > Some(date("2027-01-20")));
+    assert_eq!(r.ready_date, Some(date("2027-01-08")));
+    assert_eq!(r.deploy_date, Some(date("2027-01-08")));
+    // The end of Friday 2027-01-08 is the start of day 5 (Monday 2027-01-11).
+    assert_eq!(r.ready, 5.0);
+    assert_eq!(r.on_time, Some(true));
+    assert!(!r.unscheduled);
+    let sim = simulate(&p, false);
+    let rr = &sim.releases[0];
+    let d = Some(date("2027-01-08"));
+    let dp = rr.deploy_date.expect("deploy dates");
+    assert_eq!([dp.p10, dp.p50, dp.p80, dp.p95], [d; 4]);
+    let rd = rr.ready_date.expect("ready dates");
+    assert_eq!([rd.p10, rd.p50, rd.p95], [date("2027-01-08"); 3]);
+    assert_eq!((rr.ready.p50, rr.ready.p95), (5.0, 5.0));
+    assert_eq!(rr.on_time_probability, Some(1.0));
+    assert_eq!(rr.unscheduled_probability, 0.0);
+    assert!(rr.windows.is_empty());
+    assert!(sim.risks[0].releases.iter().all(|e| e.p80_effect == 0.0));
+    // A day earlier target: late, in both.
+    let p = plan(&src("2027-01-07"));
+    assert_eq!(schedule(&p).releases[0].on_time, Some(false));
+    assert_eq!(
+        simulate(&p, true).releases[0].on_time_probability,
+        Some(0.0)
+    );
+    // Undated: deployed = 4 is the ready and deploy time whatever the tasks do.
+    let p = plan(
+        "[plan]\nname = \"p\"\nstatus = 10\n\
+         [[tasks]]\nid = \"a\"\nestimate = 3\nstarted = 0\ndone = 3\n\
+         [[tasks]]\nid = \"b\"\nestimate = 6\n\
+         [[releases]]\nid = \"r\"\ntasks = [\"a\", \"b\"]\ntarget = 5\nwindows = [8, 20]\ndeployed = 4\n",
+    );
+    let r = &schedule(&p).releases[0];
+    assert_eq!((r.ready, r.deploy, r.on_time), (4.0, Some(4.0), Some(true)));
+    let rr = &simulate(&p, true).releases[0];
+    let dp = rr.deploy.expect("deploy times");
+    assert_eq!([dp.p10, dp.p50, dp.p95], [Some(4.0); 3]);
+    assert_eq!(rr.on_time_probability, Some(1.0));
+}
