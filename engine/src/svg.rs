@@ -7,7 +7,9 @@
 //! here measures text: labels are cut to a fixed number of characters.
 //!
 //! - [`gantt`]: the deterministic schedule, one row per task grouped by team, critical tasks
-//!   in red, milestones as diamonds, release deploys as dashed lines.
+//!   in red, milestones as diamonds, release deploys as dashed lines; with a status date, done
+//!   work drawn apart from remaining work and the status-date line ([`progress_layer`], which
+//!   the browser's team lanes draw too).
 //! - [`histogram`] and [`s_curve`]: the simulated finish, with P50, P80 and P95 marked.
 //! - [`tornado`]: signed horizontal bars, largest first (task sensitivity, risk effect).
 //! - [`window_odds`]: the probability of each deploy window of a release.
@@ -18,7 +20,7 @@
 use std::fmt::Write as _;
 
 use crate::calendar::Timeline;
-use crate::model::{Plan, TaskKind};
+use crate::model::{Plan, TaskKind, TaskState};
 use crate::schedule::ScheduleReport;
 use crate::simulate::{Histogram, ReleaseRisk, Simulation, Summary};
 use crate::view::{self, number, short_date};
@@ -39,6 +41,12 @@ pub mod colors {
     pub const INK: &str = "#333333";
     /// Grid lines.
     pub const GRID: &str = "#dddddd";
+    /// Done tasks (history), muted.
+    pub const DONE: &str = "#b4b4b4";
+    /// The part of a started task's bar before the status date (the time it has worked).
+    pub const ELAPSED: &str = "#555555";
+    /// The status-date line.
+    pub const STATUS: &str = "#111111";
 }
 
 pub(crate) const FONT: &str = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\"";
@@ -198,9 +206,11 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
     let plot_w = w - label_w - 20.0;
     let top = 28.0 + if deploys.is_empty() { 0.0 } else { 14.0 };
     let h = top + (rows.len() + headers) as f64 * row_h + 34.0;
+    let status = status_time(plan, sched);
     let hi = deploys
         .iter()
         .map(|d| d.1)
+        .chain(status)
         .fold(sched.makespan, f64::max)
         .max(1.0);
     let x = |t: f64| label_w + t / hi * plot_w;
@@ -247,10 +257,12 @@ pub fn gantt(plan: &Plan, sched: &ScheduleReport) -> String {
             y,
             row_h,
         );
+        progress_layer(&mut out, sched, status, *j, (y + 3.0, row_h - 6.0), &x);
         y += row_h;
     }
     let plot = (label_w, plot_w, top, bottom);
     deploy_lines(&mut out, &deploys, plot, &x);
+    status_line(&mut out, sched, status, (top - 4.0, bottom, w - 20.0), &x);
     out.push_str("</svg>");
     out
 }
@@ -279,6 +291,92 @@ fn gantt_rows(plan: &Plan) -> Vec<(Option<String>, usize)> {
         }
     }
     rows
+}
+
+/// The status time of a schedule's status date on `plan`'s axis (the start of the status
+/// day, or of the next working day; the period itself when undated), `None` without one.
+pub(crate) fn status_time(plan: &Plan, sched: &ScheduleReport) -> Option<f64> {
+    sched.status_date.map(|w| Timeline::new(plan).offset_of(w))
+}
+
+/// The progress layer of a Gantt (the report's and the browser's team lanes): drawn over
+/// task `j`'s bar, whose top and height are `bar`. A done task's bar is covered in the muted
+/// done colour (`data-done`); a started task's bar from its actual start to the status time
+/// `s` in the elapsed colour (`data-elapsed`), its remaining work left as drawn. Nothing for a
+/// task that is not started, a milestone, or a plan without a status date, so those charts
+/// are as before to the byte. The layer lets the bar's own tooltip through.
+pub fn progress_layer(
+    out: &mut String,
+    sched: &ScheduleReport,
+    status: Option<f64>,
+    j: usize,
+    bar: (f64, f64),
+    x: &dyn Fn(f64) -> f64,
+) {
+    let (Some(s), Some(state)) = (status, sched.tasks[j].state) else {
+        return;
+    };
+    let t = &sched.tasks[j];
+    if t.finish <= t.start {
+        return;
+    }
+    let (what, fill, to) = match state {
+        TaskState::Done => ("done", colors::DONE, t.finish),
+        TaskState::InProgress => ("elapsed", colors::ELAPSED, s.min(t.finish)),
+        TaskState::NotStarted => return,
+    };
+    if to <= t.start {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<rect data-{what}=\"{}\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{fill}\" pointer-events=\"none\"/>",
+        escape(&t.id),
+        c(x(t.start)),
+        c(bar.0),
+        c((x(to) - x(t.start)).max(1.0)),
+        c(bar.1),
+    );
+}
+
+/// The status-date line of a Gantt at status time `status`, from `span.0` down to `span.1`,
+/// with its label (`status 2027-01-18`, the date as written; `data-status` holds it) beside
+/// it, or before it when it is close to the plot's right edge `span.2`. Nothing without a
+/// status date.
+pub fn status_line(
+    out: &mut String,
+    sched: &ScheduleReport,
+    status: Option<f64>,
+    span: (f64, f64, f64),
+    x: &dyn Fn(f64) -> f64,
+) {
+    let (Some(s), Some(when)) = (status, sched.status_date) else {
+        return;
+    };
+    let label = view::when(when);
+    let _ = write!(
+        out,
+        "<line data-status=\"{}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+        escape(&label),
+        c(x(s)),
+        c(span.0),
+        c(x(s)),
+        c(span.1),
+        colors::STATUS
+    );
+    let (lx, anchor) = if x(s) > span.2 - 110.0 {
+        (x(s) - 3.0, "end")
+    } else {
+        (x(s) + 3.0, "start")
+    };
+    text(
+        out,
+        lx,
+        span.1 - 4.0,
+        anchor,
+        colors::STATUS,
+        &format!("status {label}"),
+    );
 }
 
 /// Each scheduled release deploy: (release id, engine time, late).
@@ -813,6 +911,97 @@ mod tests {
         let rest = &svg[at..];
         let k = rest.find(&format!(" {name}=\"")).expect(name) + name.len() + 3;
         rest[k..k + rest[k..].find('"').unwrap()].parse().unwrap()
+    }
+
+    /// A dated plan with progress: `a` done over days [0, 5), `b` started on day 5 with 3 days
+    /// left from the status date (day 10, 2027-01-18), so over [10, 13); `c` after it, [13, 15).
+    const PROGRESS: &str = "[plan]\nname = \"p\"\nstart = 2027-01-04\nstatus_date = 2027-01-18\n\
+[[tasks]]\nid = \"a\"\nestimate = 5\nstarted = 2027-01-04\ndone = 2027-01-08\n\
+[[tasks]]\nid = \"b\"\nestimate = 6\nafter = [\"a\"]\nstarted = 2027-01-11\nremaining = 3\n\
+[[tasks]]\nid = \"c\"\nestimate = 2\nafter = [\"b\"]\n";
+
+    /// The value `c` writes for `x`.
+    fn r(x: f64) -> f64 {
+        (x * 10.0).round() / 10.0
+    }
+
+    #[test]
+    fn gantt_draws_done_work_elapsed_work_and_the_status_line() {
+        let plan = parse_str(PROGRESS, Format::Toml).unwrap();
+        let s = crate::dispatch::schedule(&plan);
+        assert_eq!((s.tasks[0].start, s.tasks[0].finish), (0.0, 5.0));
+        assert_eq!((s.tasks[1].start, s.tasks[1].finish), (5.0, 13.0));
+        assert_eq!(s.makespan, 15.0);
+        // The report's Gantt: plot from x = 230 over 710 units for 15 days.
+        let svg = gantt(&plan, &s);
+        well_formed(&svg);
+        let x = |t: f64| 230.0 + t / 15.0 * 710.0;
+        assert_eq!(attr(&svg, "data-done=\"a\"", "x"), r(x(0.0)));
+        assert_eq!(attr(&svg, "data-done=\"a\"", "width"), r(x(5.0) - x(0.0)));
+        assert_eq!(attr(&svg, "data-elapsed=\"b\"", "x"), r(x(5.0)));
+        assert_eq!(
+            attr(&svg, "data-elapsed=\"b\"", "width"),
+            r(x(10.0) - x(5.0))
+        );
+        assert!(!svg.contains("data-done=\"b\"") && !svg.contains("data-elapsed=\"a\""));
+        assert!(!svg.contains("data-done=\"c\"") && !svg.contains("data-elapsed=\"c\""));
+        assert_eq!(attr(&svg, "data-status=\"2027-01-18\"", "x1"), r(x(10.0)));
+        assert_eq!(attr(&svg, "data-status=\"2027-01-18\"", "x2"), r(x(10.0)));
+        assert!(svg.contains(">status 2027-01-18</text>"));
+        // The browser's team lanes draw the same layer: from x = 130 over 850 units for
+        // 15 x 1.02 days.
+        let svg = crate::views::gantt_lanes(&plan, &s);
+        well_formed(&svg);
+        let x = |t: f64| 130.0 + t / (15.0 * 1.02) * 850.0;
+        assert_eq!(attr(&svg, "data-done=\"a\"", "x"), r(x(0.0)));
+        assert_eq!(attr(&svg, "data-done=\"a\"", "width"), r(x(5.0) - x(0.0)));
+        assert_eq!(attr(&svg, "data-elapsed=\"b\"", "x"), r(x(5.0)));
+        assert_eq!(
+            attr(&svg, "data-elapsed=\"b\"", "width"),
+            r(x(10.0) - x(5.0))
+        );
+        assert!(!svg.contains("data-done=\"c\"") && !svg.contains("data-elapsed=\"c\""));
+        assert_eq!(attr(&svg, "data-status=\"2027-01-18\"", "x1"), r(x(10.0)));
+        assert!(svg.contains(">status 2027-01-18</text>"));
+    }
+
+    #[test]
+    fn a_status_past_the_last_finish_widens_the_axis_to_show_its_line() {
+        // Undated, everything done by 4, status 8: the axis reaches 8 and the line sits at
+        // the right end of the plot.
+        let plan = parse_str(
+            "[plan]\nname = \"p\"\nstatus = 8\n[[tasks]]\nid = \"a\"\nestimate = 4\nstarted = 0\ndone = 4\n",
+            Format::Toml,
+        )
+        .unwrap();
+        let s = crate::dispatch::schedule(&plan);
+        let svg = gantt(&plan, &s);
+        assert_eq!(attr(&svg, "data-status=\"8\"", "x1"), 940.0);
+        assert_eq!(attr(&svg, "data-done=\"a\"", "width"), r(4.0 / 8.0 * 710.0));
+        assert!(svg.contains("text-anchor=\"end\" fill=\"#111111\">status 8</text>"));
+    }
+
+    #[test]
+    fn charts_without_progress_have_no_progress_layer() {
+        // The same plan without any progress: no done, elapsed or status marks at all; with a
+        // status date and nothing started, the status line is the only addition.
+        let bare = "[plan]\nname = \"p\"\n[[tasks]]\nid = \"a\"\nestimate = 4\n\
+[[tasks]]\nid = \"b\"\nestimate = 6\nafter = [\"a\"]\n";
+        let with_status = bare.replace("name = \"p\"\n", "name = \"p\"\nstatus = 0\n");
+        for draw in [gantt, crate::views::gantt_lanes] {
+            let plan = parse_str(bare, Format::Toml).unwrap();
+            let before = draw(&plan, &crate::dispatch::schedule(&plan));
+            for mark in ["data-done", "data-elapsed", "data-status", "status "] {
+                assert!(!before.contains(mark), "{mark}");
+            }
+            let plan = parse_str(&with_status, Format::Toml).unwrap();
+            let after = draw(&plan, &crate::dispatch::schedule(&plan));
+            let line = after.find("<line data-status").expect("the status line");
+            let end = after[line..].find("</text>").expect("its label") + line + 7;
+            assert!(after[line..end].ends_with(">status 0</text>"));
+            let stripped = format!("{}{}", &after[..line], &after[end..]);
+            assert_eq!(stripped, before);
+        }
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! - [`dependency_graph`]: the task network in layers (longest path from the sources), nodes
 //!   coloured by team, cross-team links dashed, the critical path in thick red;
 //! - [`gantt_lanes`]: the schedule with one lane per team (overlapping tasks stacked inside
-//!   it), each release's ready and deploy markers, and its freeze periods shaded;
+//!   it), each release's ready and deploy markers, and its freeze periods shaded; with a
+//!   status date, done work apart from remaining work and the status-date line (the report's
+//!   Gantt draws them with the same [`crate::svg::progress_layer`] and [`crate::svg::status_line`]);
 //! - [`team_load`]: the windows plan's work against capacity, per team and window.
 //!
 //! Layout only: nothing here measures text (labels are cut to a fixed number of characters).
@@ -16,7 +18,8 @@ use crate::model::{Plan, TaskKind, When};
 use crate::optimize::WindowsReport;
 use crate::schedule::ScheduleReport;
 use crate::svg::{
-    c, colors, cut, escape, line, milestone, open, task_tip, text, time_axis, time_labels,
+    c, colors, cut, escape, line, milestone, open, progress_layer, status_line, status_time,
+    task_tip, text, time_axis, time_labels,
 };
 use crate::view::number;
 
@@ -301,15 +304,19 @@ fn offset(tl: &Timeline, w: When) -> f64 {
 /// tasks stacked in sub-rows, bars coloured by team with critical ones outlined red. Each
 /// release's ready time is a solid marker line and its deploy a dashed one; its freeze
 /// periods are shaded. Bars are `<rect data-task>`, markers carry `data-ready`,
-/// `data-deploy` and `data-freeze` with the release id.
+/// `data-deploy` and `data-freeze` with the release id. With a status date, done tasks are
+/// muted (`data-done`), the worked part of started ones is dark (`data-elapsed`) and the
+/// status date is a line (`data-status`) labelled `status DATE`.
 pub fn gantt_lanes(plan: &Plan, sched: &ScheduleReport) -> String {
     let label = time_labels(plan);
     let tl = Timeline::new(plan);
     let lanes = lanes(plan, sched);
     let marks = release_marks(&tl, sched);
+    let status = status_time(plan, sched);
     let hi = marks
         .iter()
         .map(|m| m.2.unwrap_or(m.1))
+        .chain(status)
         .fold(sched.makespan, f64::max)
         .max(1.0)
         * 1.02;
@@ -369,7 +376,7 @@ pub fn gantt_lanes(plan: &Plan, sched: &ScheduleReport) -> String {
         );
         for row in rows {
             for &j in row {
-                lane_bar(&mut out, plan, sched, j, y, &x);
+                lane_bar(&mut out, plan, sched, (j, status), y, &x);
             }
             y += row_h;
         }
@@ -378,6 +385,7 @@ pub fn gantt_lanes(plan: &Plan, sched: &ScheduleReport) -> String {
     for (i, mark) in marks.iter().enumerate() {
         release_marker(&mut out, i, mark, (label_w, plot_w, bottom), &x);
     }
+    status_line(&mut out, sched, status, (top - 4.0, bottom, w - 20.0), &x);
     out.push_str("</svg>");
     out
 }
@@ -463,13 +471,14 @@ fn freezes<'a>(plan: &'a Plan, tl: &Timeline, hi: f64) -> Vec<(&'a str, f64, f64
         .collect()
 }
 
-/// Task `j`'s bar in the sub-row at `y`: team-coloured, outlined red when critical, its id
-/// inside when it fits (a diamond for a milestone).
+/// Task `j`'s bar in the sub-row at `y`: team-coloured, outlined red when critical, its
+/// progress at status time `status` over it, its id inside when it fits (a diamond for a
+/// milestone).
 fn lane_bar(
     out: &mut String,
     plan: &Plan,
     sched: &ScheduleReport,
-    j: usize,
+    (j, status): (usize, Option<f64>),
     y: f64,
     x: &dyn Fn(f64) -> f64,
 ) {
@@ -499,6 +508,7 @@ fn lane_bar(
         team_color(t.team),
         escape(&tip)
     );
+    progress_layer(out, sched, status, j, (y + 3.0, row_h - 6.0), x);
     let fits = (bw / 6.5).floor() as usize;
     if fits >= 3 {
         text(
