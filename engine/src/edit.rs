@@ -8,7 +8,13 @@
 //! release field; cut a task with its links) and a replayed diff all use these values.
 //!
 //! The tables write some values as text; [`parse_estimate`], [`format_estimate`],
-//! [`parse_task_ids`] and [`parse_target`] read and write them the one way the engine knows.
+//! [`parse_task_ids`], [`parse_target`] and [`parse_when`] read and write them the one way the
+//! engine knows.
+//!
+//! [`apply_unchecked`] makes an edit without validating the result, for a front end that
+//! writes the edited plan as text and lists that text's errors where it lists any plan's (the
+//! browser does so for progress: a task marked done after the status date is an error of
+//! the plan, located in its text, not a refused edit).
 //!
 //! ```
 //! use shipdate_engine::edit::{apply, Edit};
@@ -42,6 +48,9 @@ use crate::view::number;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Edit {
+    /// Sets or clears the plan's status date (`status_date`; `status`, a time, in undated
+    /// plans): the schedule becomes a forecast from it (SPEC section 6).
+    SetStatusDate(Option<When>),
     /// A new team with a free id (`team1`, `team2`, ...) and capacity 1.
     AddTeam,
     /// Renames a team (its tasks keep it).
@@ -362,6 +371,16 @@ fn validated(p: &Plan) -> Result<Plan, Refusal> {
     })
 }
 
+/// Makes `edit` on a copy of `plan` without validating the result: the edited plan, which may
+/// break a rule of the plan (an edit that cannot be made at all, a row that does not exist or
+/// a value that says nothing, is still refused). For a front end that writes the result as
+/// text and shows that text's located errors; anything else should use [`apply`].
+pub fn apply_unchecked(plan: &Plan, edit: &Edit) -> Result<Plan, Refusal> {
+    let mut p = plan.clone();
+    change(&mut p, edit)?;
+    Ok(p)
+}
+
 /// Applies `edits` in order; the first refusal stops it, with the edit's place in the list.
 pub fn apply_all(plan: &Plan, edits: &[Edit]) -> Result<Plan, (usize, Refusal)> {
     let mut p = plan.clone();
@@ -414,6 +433,11 @@ fn free_id(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
 
 fn change(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
     match edit {
+        Edit::SetStatusDate(status) => {
+            dated_as_plan(p, *status, "status date")?;
+            p.status = *status;
+            Ok(())
+        }
         Edit::AddTeam
         | Edit::RenameTeam { .. }
         | Edit::SetTeamCapacity { .. }
@@ -689,9 +713,21 @@ fn change_risk(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// Refuses a date in an undated plan and a period in a dated one (`what` names the field).
+fn dated_as_plan(p: &Plan, w: Option<When>, what: &str) -> Result<(), Refusal> {
+    match (w, p.is_dated()) {
+        (Some(When::Period(_)), true) => Err(Refusal::Value(format!(
+            "a dated plan's {what} is a date (YYYY-MM-DD)"
+        ))),
+        (Some(When::Date(_)), false) => Err(Refusal::Value(format!(
+            "an undated plan's {what} is a period, not a date"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn change_release(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
     let n = p.tasks.len();
-    let dated = p.is_dated();
     match edit {
         Edit::AddRelease => {
             if p.tasks.is_empty() {
@@ -710,19 +746,7 @@ fn change_release(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
             row(&mut p.releases, "release", *release)?.tasks = tasks.clone();
         }
         Edit::SetReleaseTarget { release, target } => {
-            match (target, dated) {
-                (Some(When::Period(_)), true) => {
-                    return Err(Refusal::Value(
-                        "a dated plan's target is a date (YYYY-MM-DD)".into(),
-                    ))
-                }
-                (Some(When::Date(_)), false) => {
-                    return Err(Refusal::Value(
-                        "an undated plan's target is a period, not a date".into(),
-                    ))
-                }
-                _ => {}
-            }
+            dated_as_plan(p, *target, "target")?;
             row(&mut p.releases, "release", *release)?.target = *target;
         }
         Edit::SetReleaseWindows { release, windows } => {
@@ -829,19 +853,26 @@ pub fn parse_task_ids(plan: &Plan, text: &str) -> Result<Vec<usize>, Refusal> {
 /// A release target as a table writes it: a date (`YYYY-MM-DD`) in dated plans, a period
 /// otherwise; empty for none.
 pub fn parse_target(plan: &Plan, text: &str) -> Result<Option<When>, Refusal> {
+    parse_when(plan, text, "target")
+}
+
+/// A day or time as a table writes it (a target, the status date, a task's `started` or
+/// `done`): a date (`YYYY-MM-DD`) in dated plans, a number otherwise; empty for none. `what`
+/// names the field in the refusal.
+pub fn parse_when(plan: &Plan, text: &str, what: &str) -> Result<Option<When>, Refusal> {
     let t = text.trim();
     if t.is_empty() {
         Ok(None)
     } else if plan.is_dated() {
         t.parse::<NaiveDate>()
             .map(|d| Some(When::Date(d)))
-            .map_err(|_| Refusal::Value(format!("target `{t}` is not a date (YYYY-MM-DD)")))
+            .map_err(|_| Refusal::Value(format!("{what} `{t}` is not a date (YYYY-MM-DD)")))
     } else {
         t.parse::<f64>()
             .ok()
             .filter(|x| x.is_finite())
             .map(|x| Some(When::Period(x)))
-            .ok_or_else(|| Refusal::Value(format!("target `{t}` is not a number")))
+            .ok_or_else(|| Refusal::Value(format!("{what} `{t}` is not a number")))
     }
 }
 

@@ -3,13 +3,16 @@
 //!
 //! An accepted edit gives the new plan's TOML, written by the engine ([`io::to_toml`]), which
 //! replaces the source view's text; a refused one gives the engine's reasons, shown next to
-//! the row. Nothing here changes a plan itself.
+//! the row. Progress (the status date, a task's `started`, `done` and `remaining`) is written
+//! even when the result breaks a rule of SPEC section 6 ([`apply_to_text`]): the error is the
+//! plan's, listed with its line like any error of the text, and the next edit fixes it.
+//! Nothing here changes a plan itself.
 
 use shipdate_engine::edit::{self, Refusal};
 // The engine's edit values, apart from the tables' `Edit`.
 use shipdate_engine::edit as engine;
 use shipdate_engine::io;
-use shipdate_engine::model::{LinkKind, Plan, TaskKind};
+use shipdate_engine::model::{Actual, LinkKind, Plan, TaskKind};
 
 /// Estimates are written as the engine writes them.
 pub use shipdate_engine::edit::format_estimate;
@@ -67,6 +70,29 @@ pub enum Edit {
     ReleaseTarget(usize, String),
     /// Deletes a release.
     DeleteRelease(usize),
+    /// Sets the plan's status date: a date (dated plans) or a time; empty: none.
+    StatusDate(String),
+    /// Sets the day (time) a task started; empty: not started.
+    TaskStarted(usize, String),
+    /// Sets the last day (time) a task worked: it is done; empty: not done.
+    TaskDone(usize, String),
+    /// Sets a task's work left from the status date, in working days (any estimate form);
+    /// empty: none given.
+    TaskRemaining(usize, String),
+}
+
+impl Edit {
+    /// Whether the edit records progress (SPEC section 6), written even when the result
+    /// breaks one of its rules.
+    pub fn is_progress(&self) -> bool {
+        matches!(
+            self,
+            Edit::StatusDate(_)
+                | Edit::TaskStarted(..)
+                | Edit::TaskDone(..)
+                | Edit::TaskRemaining(..)
+        )
+    }
 }
 
 /// Reads a table's text into the engine's edit ([`shipdate_engine::edit::Edit`]): ids to
@@ -187,15 +213,59 @@ pub fn to_engine(plan: &Plan, edit: &Edit) -> Result<engine::Edit, Refusal> {
             target: edit::parse_target(plan, text)?,
         },
         Edit::DeleteRelease(r) => engine::Edit::DeleteRelease(*r),
+        Edit::StatusDate(text) => {
+            engine::Edit::SetStatusDate(edit::parse_when(plan, text, "status date")?)
+        }
+        Edit::TaskStarted(task, text) => {
+            let started = edit::parse_when(plan, text, "started")?;
+            actual(plan, *task, |a| a.started = started)?
+        }
+        Edit::TaskDone(task, text) => {
+            let done = edit::parse_when(plan, text, "done")?;
+            actual(plan, *task, |a| a.done = done)?
+        }
+        Edit::TaskRemaining(task, text) => {
+            let remaining = match text.trim() {
+                "" => None,
+                t => Some(edit::parse_estimate(t)?),
+            };
+            actual(plan, *task, |a| a.remaining = remaining)?
+        }
     })
+}
+
+/// The edit that sets task `task`'s progress to its present progress changed by `f`.
+fn actual(plan: &Plan, task: usize, f: impl FnOnce(&mut Actual)) -> Result<engine::Edit, Refusal> {
+    let t = plan.tasks.get(task).ok_or(Refusal::NoSuch {
+        what: "task",
+        index: task,
+        count: plan.tasks.len(),
+    })?;
+    let mut actual = t.actual;
+    f(&mut actual);
+    Ok(engine::Edit::SetTaskActual { task, actual })
 }
 
 /// Applies a table's `edit` to `plan` through the engine: the new plan's TOML, or the
 /// engine's reasons for refusing it.
 pub fn apply(plan: &Plan, edit: &Edit) -> Result<String, Vec<String>> {
+    apply_to_text(plan, edit).map(|(text, _)| text)
+}
+
+/// Applies a table's `edit` to `plan`: the new plan's TOML and the edited plan, or the
+/// engine's reasons for refusing it. A progress edit ([`Edit::is_progress`]) is made without
+/// validating the result ([`edit::apply_unchecked`]): when it breaks a rule of the plan, the
+/// text has the error (located when read) and the plan is what the tables go on editing.
+pub fn apply_to_text(plan: &Plan, edit: &Edit) -> Result<(String, Plan), Vec<String>> {
     to_engine(plan, edit)
-        .and_then(|e| edit::apply(plan, &e))
-        .map(|p| io::to_toml(&p))
+        .and_then(|e| {
+            if edit.is_progress() {
+                edit::apply_unchecked(plan, &e)
+            } else {
+                edit::apply(plan, &e)
+            }
+        })
+        .map(|p| (io::to_toml(&p), p))
         .map_err(|r| r.reasons())
 }
 
@@ -283,6 +353,48 @@ mod tests {
         assert_eq!(q.risks[1].id, "risk1");
         let q = plan(&apply(&q, &Edit::AddTeam).unwrap());
         assert_eq!(q.teams[1].id, "team1");
+    }
+
+    #[test]
+    fn progress_is_recorded_and_written_even_when_it_breaks_a_rule() {
+        let dated = "[plan]\nname = \"p\"\nstart = 2027-01-04\n\
+[[tasks]]\nid = \"a\"\nestimate = 5\n\
+[[tasks]]\nid = \"b\"\nestimate = 4\nafter = [\"a\"]\n";
+        let p = plan(dated);
+        // `done` without a status date: written, and the text's error says what to add.
+        let (text, q) = apply_to_text(&p, &Edit::TaskDone(0, "2027-01-08".into())).unwrap();
+        let errors = io::parse_str(&text, Format::Toml).unwrap_err();
+        assert!(
+            errors
+                .iter()
+                .any(|d| d.message.contains("task `a`") && d.message.contains("status date")),
+            "{errors:?}"
+        );
+        // The next edit, on the edited plan, fixes it.
+        let (text, _) = apply_to_text(&q, &Edit::StatusDate("2027-01-18".into())).unwrap();
+        let r = plan(&text);
+        let s = shipdate_engine::dispatch::schedule(&r);
+        // a done over [0, 5) (no `started`: its estimate before its finish); b from day 10.
+        assert_eq!((s.tasks[0].start, s.tasks[0].finish), (0.0, 5.0));
+        assert_eq!((s.tasks[1].start, s.tasks[1].finish), (10.0, 14.0));
+        // Started with 2 days left: b runs [10, 12) from its actual start on day 8.
+        let r = plan(&apply(&r, &Edit::TaskStarted(1, "2027-01-14".into())).unwrap());
+        let r = plan(&apply(&r, &Edit::TaskRemaining(1, "2".into())).unwrap());
+        let s = shipdate_engine::dispatch::schedule(&r);
+        assert_eq!((s.tasks[1].start, s.tasks[1].finish), (8.0, 12.0));
+        // Clearing: empty text.
+        let r = plan(&apply(&r, &Edit::TaskRemaining(1, " ".into())).unwrap());
+        assert_eq!(r.tasks[1].actual.remaining, None);
+        // Text that is no date is refused at the row, not written.
+        let e = apply(&r, &Edit::TaskDone(1, "friday".into())).unwrap_err();
+        assert_eq!(
+            e,
+            vec!["done `friday` is not a date (YYYY-MM-DD)".to_string()]
+        );
+        let e = apply(&r, &Edit::StatusDate("3".into())).unwrap_err();
+        assert!(e[0].contains("not a date"), "{e:?}");
+        // Other edits are still validated before they are written.
+        assert!(apply_to_text(&r, &Edit::TaskId(1, "a".into())).is_err());
     }
 
     #[test]

@@ -176,8 +176,12 @@ pub struct Planner {
     pub schedule: Option<ScheduleView>,
     /// Whether `schedule` is from an earlier text (the current one has errors).
     pub stale: bool,
-    /// The last valid plan (what the editing tables and the charts show).
+    /// The last valid plan (what the charts show, and the editing tables unless `draft`
+    /// holds the current text's plan).
     pub plan: Option<Plan>,
+    /// A plan the tables wrote that breaks a rule of the plan (progress, SPEC section 6),
+    /// with the text written for it: while the text is unchanged, the tables go on editing it.
+    pub draft: Option<(String, Plan)>,
     /// Its deterministic schedule.
     pub report: Option<ScheduleReport>,
 }
@@ -192,6 +196,7 @@ impl Planner {
             schedule: None,
             stale: false,
             plan: None,
+            draft: None,
             report: None,
         };
         p.analyse();
@@ -214,6 +219,21 @@ impl Planner {
             shipdate_engine::views::gantt_lanes(plan, report),
             shipdate_engine::views::dependency_graph(plan, report),
         ))
+    }
+
+    /// The plan the editing tables edit: the one the tables wrote for the current text when
+    /// that text has errors ([`Planner::keep_draft`]), else the last valid plan.
+    pub fn editable(&self) -> Option<&Plan> {
+        match &self.draft {
+            Some((text, plan)) if *text == self.source => Some(plan),
+            _ => self.plan.as_ref(),
+        }
+    }
+
+    /// Keeps `plan` as the tables' plan while the text is `text` and has errors (a progress
+    /// edit written although it breaks a rule); otherwise forgets any kept one.
+    pub fn keep_draft(&mut self, text: &str, plan: Plan) {
+        self.draft = (text == self.source && self.has_errors()).then(|| (text.to_string(), plan));
     }
 
     /// Whether the current text has errors.

@@ -569,3 +569,56 @@ fn table_text_reads_and_writes_the_engines_values() {
     );
     assert!(parse_target(&dated, "9").is_err());
 }
+
+#[test]
+fn the_status_date_is_set_and_cleared_and_progress_follows_it() {
+    let dated = "[plan]\nname = \"p\"\nstart = 2027-01-04\n\
+[[tasks]]\nid = \"a\"\nestimate = 5\n\
+[[tasks]]\nid = \"b\"\nestimate = 2\nafter = [\"a\"]\n";
+    let p = io::parse_str(dated, Format::Toml).unwrap();
+    let d = |s: &str| When::Date(s.parse().unwrap());
+    let q = apply(&p, &Edit::SetStatusDate(Some(d("2027-01-18")))).unwrap();
+    assert_eq!(q.status, Some(d("2027-01-18")));
+    // Not started: a now starts at the status date (day 10), b after it.
+    let s = crate::dispatch::schedule(&q);
+    assert_eq!((s.tasks[0].start, s.tasks[1].finish), (10.0, 17.0));
+    // Marking a done on 2027-01-08 (days [0, 5)): b starts at the status date.
+    let actual = Actual {
+        started: Some(d("2027-01-04")),
+        done: Some(d("2027-01-08")),
+        ..Actual::default()
+    };
+    let q = apply(&q, &Edit::SetTaskActual { task: 0, actual }).unwrap();
+    let s = crate::dispatch::schedule(&q);
+    assert_eq!((s.tasks[0].start, s.tasks[0].finish), (0.0, 5.0));
+    assert_eq!((s.tasks[1].start, s.tasks[1].finish), (10.0, 12.0));
+    // Clearing the status date leaves `done` without one: refused by validation, with the
+    // fix; made anyway by `apply_unchecked`, whose plan the reader then refuses the same way.
+    invalid(apply(&q, &Edit::SetStatusDate(None)).unwrap_err(), "status");
+    let r = apply_unchecked(&q, &Edit::SetStatusDate(None)).unwrap();
+    assert_eq!(r.status, None);
+    assert!(io::parse_str(&io::to_toml(&r), Format::Toml).is_err());
+    // A period in a dated plan (and a date in an undated one) says what to write.
+    let e = apply(&p, &Edit::SetStatusDate(Some(When::Period(3.0)))).unwrap_err();
+    assert!(e.to_string().contains("status date is a date"), "{e}");
+    let u = plan();
+    let e = apply(&u, &Edit::SetStatusDate(Some(d("2027-01-18")))).unwrap_err();
+    assert!(e.to_string().contains("is a period"), "{e}");
+    // Unchecked edits still refuse what cannot be made at all.
+    no_such(
+        apply_unchecked(&p, &Edit::SetTaskActual { task: 9, actual }).unwrap_err(),
+        "task",
+    );
+    // Table text: dates in dated plans, numbers otherwise, empty for none.
+    assert_eq!(
+        parse_when(&p, " 2027-01-18 ", "done").unwrap(),
+        Some(d("2027-01-18"))
+    );
+    assert_eq!(parse_when(&p, "", "done").unwrap(), None);
+    let e = parse_when(&p, "soon", "done").unwrap_err();
+    assert_eq!(e.to_string(), "done `soon` is not a date (YYYY-MM-DD)");
+    assert_eq!(
+        parse_when(&u, "4.5", "started").unwrap(),
+        Some(When::Period(4.5))
+    );
+}

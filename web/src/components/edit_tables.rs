@@ -1,8 +1,11 @@
-//! Tables that edit the plan: teams, tasks, links, risks and releases (add, edit, delete).
+//! Tables that edit the plan: teams, tasks, links, risks and releases (add, edit, delete),
+//! and each task's progress (started, done, work left; SPEC section 6).
 //!
 //! Every change goes through [`crate::edit::apply`]: the edited plan is written back as TOML
 //! by the engine and read again, so the tables and the source view always hold the same plan.
 //! A change the engine refuses is not applied; its reasons show in the row that was edited.
+//! Progress is written even when it breaks a rule of section 6 (a task done after the status
+//! date): the error shows in the diagnostics list, like an error typed in the source.
 
 use leptos::prelude::*;
 use shipdate_engine::model::{LinkKind, Plan, TaskKind, When};
@@ -52,6 +55,30 @@ pub fn EditTables(
             </td>
         }
     };
+    // A day (dated plans: a date input) or a time (undated: text).
+    let when_input = move |key: String,
+                           label: String,
+                           testid: &'static str,
+                           (dated, value): (bool, Option<When>),
+                           make: std::rc::Rc<dyn Fn(String) -> Edit>| {
+        let text = match value {
+            Some(When::Date(d)) => d.to_string(),
+            Some(When::Period(t)) => number(t),
+            None => String::new(),
+        };
+        view! {
+            <td>
+                <input
+                    type=if dated { "date" } else { "text" }
+                    aria-label=label
+                    data-testid=testid
+                    data-row=key.clone()
+                    prop:value=text
+                    on:change=move |ev| submit(key.clone(), make(event_target_value(&ev)))
+                />
+            </td>
+        }
+    };
     let delete_button = move |key: String, label: String, edit: Edit| {
         view! {
             <td>
@@ -73,6 +100,7 @@ pub fn EditTables(
         let Some(p) = plan.get() else {
             return view! { <p class="empty">"Fix the errors in the plan to edit it in tables."</p> }.into_any();
         };
+        let dated = p.is_dated();
         let team_ids: Vec<String> = p.teams.iter().map(|t| t.id.clone()).collect();
         let task_ids: Vec<String> = p.tasks.iter().map(|t| t.id.clone()).collect();
         let teams = p.teams.iter().enumerate().map(|(k, t)| {
@@ -112,6 +140,9 @@ pub fn EditTables(
                             {["work", "gate", "milestone"].map(|k| view! { <option value=k selected=k == kind>{k}</option> }).collect_view()}
                         </select>
                     </td>
+                    {when_input(key.clone(), format!("Started on (task {})", t.id), "edit-task-started", (dated, t.actual.started), std::rc::Rc::new(move |v| Edit::TaskStarted(j, v)))}
+                    {when_input(key.clone(), format!("Done on (task {})", t.id), "edit-task-done", (dated, t.actual.done), std::rc::Rc::new(move |v| Edit::TaskDone(j, v)))}
+                    {text_input(key.clone(), format!("Work left of task {}", t.id), "edit-task-remaining", t.actual.remaining.as_ref().map(format_estimate).unwrap_or_default(), std::rc::Rc::new(move |v| Edit::TaskRemaining(j, v)))}
                     {delete_button(key.clone(), format!("Delete task {}", t.id), Edit::DeleteTask(j))}
                     {err_cell(key)}
                 </tr>
@@ -188,7 +219,7 @@ pub fn EditTables(
         }).collect_view();
         view! {
             <div class="edit-tables" data-testid="edit-tables">
-                <p class="help">"Edits here rewrite the plan's TOML (comments in the source are not kept). Estimates: 5, 3/5/10 (low/likely/high), tri 3/5/10, uni 2/6, logn 5/9."</p>
+                <p class="help">"Edits here rewrite the plan's TOML (comments in the source are not kept). Estimates: 5, 3/5/10 (low/likely/high), tri 3/5/10, uni 2/6, logn 5/9. Progress: the day a task started, the last day it worked (done), and the working days left from the status date (any estimate form; empty: from its estimate)."</p>
                 <table data-testid="edit-teams">
                     <caption>"Teams"</caption>
                     <thead><tr><th scope="col">"Id"</th><th scope="col">"Capacity"</th><th></th><th></th></tr></thead>
@@ -197,7 +228,7 @@ pub fn EditTables(
                 <p>{add_button("add-team", "Add team", Edit::AddTeam)}</p>
                 <table data-testid="edit-tasks">
                     <caption>"Tasks"</caption>
-                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Name"</th><th scope="col">"Team"</th><th scope="col">"Estimate"</th><th scope="col">"Kind"</th><th></th><th></th></tr></thead>
+                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Name"</th><th scope="col">"Team"</th><th scope="col">"Estimate"</th><th scope="col">"Kind"</th><th scope="col">"Started"</th><th scope="col">"Done"</th><th scope="col">"Work left"</th><th></th><th></th></tr></thead>
                     <tbody>{tasks}</tbody>
                 </table>
                 <p>{add_button("add-task", "Add task", Edit::AddTask)}</p>

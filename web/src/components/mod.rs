@@ -6,6 +6,7 @@ pub mod risk_panel;
 pub mod schedule_tables;
 pub mod scope_panel;
 pub mod source_editor;
+pub mod status_date;
 pub mod svg;
 
 pub use diagnostics::DiagnosticList;
@@ -14,4 +15,5 @@ pub use risk_panel::RiskPanel;
 pub use schedule_tables::ScheduleTables;
 pub use scope_panel::ScopePanel;
 pub use source_editor::SourceEditor;
+pub use status_date::StatusDate;
 pub use svg::Svg;

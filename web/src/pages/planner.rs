@@ -10,7 +10,8 @@ use shipdate_engine::io::{self, Format};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    DiagnosticList, EditTables, RiskPanel, ScheduleTables, ScopePanel, SourceEditor, Svg,
+    DiagnosticList, EditTables, RiskPanel, ScheduleTables, ScopePanel, SourceEditor, StatusDate,
+    Svg,
 };
 use crate::edit::{self, Edit};
 use crate::share;
@@ -139,10 +140,12 @@ pub fn PlannerPage() -> impl IntoView {
         set_text(text);
     };
     let apply = Callback::new(move |e: Edit| {
-        let result = planner.with_untracked(|p| p.plan.as_ref().map(|plan| edit::apply(plan, &e)));
+        let result =
+            planner.with_untracked(|p| p.editable().map(|plan| edit::apply_to_text(plan, &e)));
         match result {
-            Some(Ok(text)) => {
-                replace(text);
+            Some(Ok((text, edited))) => {
+                replace(text.clone());
+                planner.update(|p| p.keep_draft(&text, edited));
                 Ok(())
             }
             Some(Err(msgs)) => Err(msgs),
@@ -173,7 +176,7 @@ pub fn PlannerPage() -> impl IntoView {
     let plan_name = Memo::new(move |_| planner.with(|p| p.plan_name.clone().unwrap_or_default()));
     let source = Memo::new(move |_| planner.with(|p| p.source.clone()));
     let runnable = Memo::new(move |_| planner.with(|p| !p.has_errors()));
-    let plan = Memo::new(move |_| planner.with(|p| p.plan.clone()));
+    let plan = Memo::new(move |_| planner.with(|p| p.editable().cloned()));
     // Charts only for the tab on show (the graph of a big plan is not free).
     let charts = Memo::new(move |_| {
         let t = tab.get();
@@ -375,6 +378,7 @@ pub fn PlannerPage() -> impl IntoView {
                         .collect_view()}
                 </div>
                 <div role="tabpanel" id="panel-schedule" aria-labelledby="tab-schedule" hidden=move || tab.get() != Tab::Schedule>
+                    <StatusDate plan=plan apply=apply />
                     <ScheduleTables schedule=schedule stale=stale />
                     <h2 class="pane-title">"Team lanes"</h2>
                     <Svg svg=lanes testid="gantt" />
