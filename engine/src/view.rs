@@ -17,6 +17,10 @@
 //!   percentiles and odds ([`release_odds`], [`window_rows`]), and a scheduled release's
 //!   times and status ([`release_status`], [`ScheduledRelease`]).
 //!
+//! - **How a plan diff reads** (`shipdate diff`, the browser's Compare tab): a change in
+//!   words ([`describe_change`]), a P80 move ([`signed`]), each release's old and new numbers
+//!   and why its P80 moved ([`diff_rows`], [`diff_parts`], [`diff_reasons`]).
+//!
 //! - **How the health check reads.** [`health_rows`]: per check its count, share, result
 //!   word and first offenders ([`crate::check`]).
 //!
@@ -26,6 +30,7 @@
 use chrono::NaiveDate;
 
 use crate::check::{Check, HealthReport, Status};
+use crate::diff::{Change, ChangeKind, Diff, Part, ReleaseDiff, ReleaseNumbers};
 use crate::model::{Plan, TaskState, When};
 use crate::schedule::{ReleaseSchedule, TaskSchedule};
 use crate::simulate::{ReleaseRisk, Simulation};
@@ -566,11 +571,217 @@ fn health_row(c: &Check) -> HealthRow {
     }
 }
 
+/// A move of a P80 in working days (periods), signed, one decimal; a move that rounds to
+/// nothing keeps two (`+0.04`), so that a small move does not read as none.
+///
+/// ```
+/// use shipdate_engine::view::signed;
+/// assert_eq!((signed(6.04), signed(-1.96), signed(0.04), signed(0.0)), ("+6.0".into(), "-2.0".into(), "+0.04".into(), "+0.00".into()));
+/// ```
+pub fn signed(x: f64) -> String {
+    let r = (x * 10.0).round() / 10.0;
+    if r == 0.0 {
+        format!("{x:+.2}")
+    } else {
+        format!("{r:+.1}")
+    }
+}
+
+/// A kind of change in words, as `shipdate diff` lists it: `estimate`, `task added`,
+/// `status date` (the JSON name with spaces).
+pub fn change_word(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::TeamAdded => "team added",
+        ChangeKind::Calendars => "calendars",
+        ChangeKind::Start => "start",
+        ChangeKind::StatusDate => "status date",
+        ChangeKind::TaskAdded => "task added",
+        ChangeKind::Estimate => "estimate",
+        ChangeKind::Links => "links",
+        ChangeKind::Team => "team",
+        ChangeKind::Progress => "progress",
+        ChangeKind::Dates => "dates",
+        ChangeKind::Task => "task",
+        ChangeKind::TaskRemoved => "task removed",
+        ChangeKind::Capacity => "capacity",
+        ChangeKind::TimeOff => "time off",
+        ChangeKind::TeamSettings => "team settings",
+        ChangeKind::RiskAdded => "risk added",
+        ChangeKind::Risk => "risk",
+        ChangeKind::RiskRemoved => "risk removed",
+        ChangeKind::Correlations => "correlations",
+        ChangeKind::ReleaseAdded => "release added",
+        ChangeKind::Release => "release",
+        ChangeKind::ReleaseRemoved => "release removed",
+        ChangeKind::TeamRemoved => "team removed",
+    }
+}
+
+/// A change in a few words: `#2 estimate api: 6/8/14 -> 8/10/16`. Of values written as
+/// comma-separated parts, only the parts that differ (`probability 0.3 -> probability 0.5`,
+/// not the whole risk).
+pub fn describe_change(c: &Change) -> String {
+    let what = format!("#{} {} {}", c.id, change_word(c.kind), c.subject);
+    if c.old.is_empty() || c.new.is_empty() {
+        return what;
+    }
+    let (o, n): (Vec<&str>, Vec<&str>) = (c.old.split(", ").collect(), c.new.split(", ").collect());
+    let (o, n) = if o.len() == n.len() {
+        let pairs: Vec<(&str, &str)> = o.into_iter().zip(n).filter(|(a, b)| a != b).collect();
+        (
+            pairs.iter().map(|p| p.0).collect::<Vec<_>>().join(", "),
+            pairs.iter().map(|p| p.1).collect::<Vec<_>>().join(", "),
+        )
+    } else {
+        (c.old.clone(), c.new.clone())
+    };
+    format!("{what}: {o} -> {n}")
+}
+
+/// One part of a release's P80 move, as the front ends show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffPart {
+    /// The change it belongs to (its number).
+    pub change: usize,
+    /// The change in words ([`describe_change`]), with the changes applied together with it
+    /// (`#3 ... with #4 ...`).
+    pub text: String,
+    /// How much it moved the P80, in working days (periods): the engine's number.
+    pub p80_change: f64,
+}
+
+/// The parts of release `r`'s P80 move in `d`, largest first (equal sizes keep the order
+/// applied).
+pub fn diff_parts(d: &Diff, r: &ReleaseDiff) -> Vec<DiffPart> {
+    let mut parts: Vec<&Part> = r.attribution.iter().collect();
+    parts.sort_by(|a, b| b.p80_change.abs().total_cmp(&a.p80_change.abs()));
+    parts
+        .into_iter()
+        .map(|p| {
+            let mut names = vec![describe_change(&d.changes[p.change - 1])];
+            names.extend(p.with.iter().map(|&w| describe_change(&d.changes[w - 1])));
+            DiffPart {
+                change: p.change,
+                text: names.join(" with "),
+                p80_change: p.p80_change,
+            }
+        })
+        .collect()
+}
+
+/// Why release `r`'s P80 moved, in one line: its [`diff_parts`] (at most `top`) with their
+/// [`signed`] moves, `; `-separated.
+pub fn diff_reasons(d: &Diff, r: &ReleaseDiff, top: usize) -> String {
+    let parts = diff_parts(d, r);
+    if parts.is_empty() {
+        return "no change moved its P80".into();
+    }
+    parts
+        .iter()
+        .take(top)
+        .map(|p| format!("{} ({})", p.text, signed(p.p80_change)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A percentile of a release in a diff: its date in dated plans, else the time with one
+/// decimal.
+pub fn diff_moment(time: f64, date: Option<NaiveDate>) -> String {
+    date.map_or_else(|| format!("{time:.1}"), |d| d.to_string())
+}
+
+/// A release's numbers in one version of a diff, written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffCell {
+    /// Ready P50 ([`diff_moment`]).
+    pub p50: String,
+    /// Ready P80.
+    pub p80: String,
+    /// The on-time odds ([`percent`]), `-` without a target.
+    pub on_time: String,
+}
+
+impl DiffCell {
+    /// The cell of one version's numbers.
+    pub fn of(n: &ReleaseNumbers) -> Self {
+        DiffCell {
+            p50: diff_moment(n.p50, n.p50_date),
+            p80: diff_moment(n.p80, n.p80_date),
+            on_time: n.on_time_probability.map_or_else(|| "-".into(), percent),
+        }
+    }
+}
+
+/// One release of a diff as every front end shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffRow {
+    /// The release's id.
+    pub id: String,
+    /// Its numbers in the old version; `None` for a new release.
+    pub old: Option<DiffCell>,
+    /// Its numbers in the new version; `None` for a removed release.
+    pub new: Option<DiffCell>,
+    /// The P80 move ([`signed`]), `-` for a release in one version only.
+    pub moved: String,
+    /// Why it moved ([`diff_reasons`], every part), for a release in both versions.
+    pub why: Option<String>,
+}
+
+/// The releases of a diff, in its order.
+pub fn diff_rows(d: &Diff) -> Vec<DiffRow> {
+    d.releases
+        .iter()
+        .map(|r| DiffRow {
+            id: r.id.clone(),
+            old: r.old.as_ref().map(DiffCell::of),
+            new: r.new.as_ref().map(DiffCell::of),
+            moved: r.p80_change.map_or("-".into(), signed),
+            why: r.p80_change.map(|_| diff_reasons(d, r, usize::MAX)),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::io::{parse_str, Format};
     use crate::simulate::{self, Options};
+
+    #[test]
+    fn change_words_are_the_json_kinds_with_spaces() {
+        use crate::diff::ChangeKind as K;
+        let all = [
+            K::TeamAdded,
+            K::Calendars,
+            K::Start,
+            K::StatusDate,
+            K::TaskAdded,
+            K::Estimate,
+            K::Links,
+            K::Team,
+            K::Progress,
+            K::Dates,
+            K::Task,
+            K::TaskRemoved,
+            K::Capacity,
+            K::TimeOff,
+            K::TeamSettings,
+            K::RiskAdded,
+            K::Risk,
+            K::RiskRemoved,
+            K::Correlations,
+            K::ReleaseAdded,
+            K::Release,
+            K::ReleaseRemoved,
+            K::TeamRemoved,
+        ];
+        for k in all {
+            let json = serde_json::to_value(k).unwrap();
+            assert_eq!(change_word(k), json.as_str().unwrap().replace('_', " "));
+        }
+        assert_eq!(signed(-0.04), "-0.04");
+        assert_eq!(diff_moment(12.26, None), "12.3");
+    }
 
     #[test]
     fn probabilities_round_the_same_way_everywhere() {

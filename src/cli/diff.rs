@@ -4,11 +4,11 @@
 use std::fmt::Write as _;
 
 use clap::{Args, ValueEnum};
-use shipdate_engine::diff::{self, Change, Diff, ReleaseDiff, ReleaseNumbers};
+use shipdate_engine::diff::{self, Diff};
 use shipdate_engine::simulate::{
     Options, PriorityOrder, Sampling, DEFAULT_ITERATIONS, DEFAULT_SEED,
 };
-use shipdate_engine::view::percent;
+use shipdate_engine::view::{self, change_word, percent, DiffCell};
 
 use super::table::{Align, Table};
 
@@ -77,32 +77,6 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
     super::emit(&text)
 }
 
-fn kind_word(c: &Change) -> String {
-    serde_json::to_value(c.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-        .unwrap_or_default()
-}
-
-/// A P80 as the tables show it: its date in dated plans, else the time.
-fn p80_text(n: &ReleaseNumbers) -> String {
-    n.p80_date
-        .map_or_else(|| format!("{:.1}", n.p80), |d| d.to_string())
-}
-
-fn odds_text(n: &ReleaseNumbers) -> String {
-    n.on_time_probability.map_or_else(|| "-".into(), percent)
-}
-
-fn signed(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
-    if r == 0.0 {
-        format!("{x:+.2}")
-    } else {
-        format!("{r:+.1}")
-    }
-}
-
 fn table(d: &Diff, old: &str, new: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -125,7 +99,7 @@ fn table(d: &Diff, old: &str, new: &str) -> String {
         for c in &d.changes {
             t.row(vec![
                 c.id.to_string(),
-                kind_word(c),
+                change_word(c.kind).to_string(),
                 c.subject.clone(),
                 c.old.clone(),
                 c.new.clone(),
@@ -142,63 +116,28 @@ fn table(d: &Diff, old: &str, new: &str) -> String {
         ("on time old", Align::Right),
         ("on time new", Align::Right),
     ]);
-    for r in &d.releases {
+    let rows = view::diff_rows(d);
+    for r in &rows {
+        let cell = |c: &Option<DiffCell>, f: fn(&DiffCell) -> &String, none: &str| {
+            c.as_ref().map_or(none.to_string(), |c| f(c).clone())
+        };
         t.row(vec![
             r.id.clone(),
-            r.old.as_ref().map_or("(new)".into(), p80_text),
-            r.new.as_ref().map_or("(removed)".into(), p80_text),
-            r.p80_change.map_or("-".into(), signed),
-            r.old.as_ref().map_or("-".into(), odds_text),
-            r.new.as_ref().map_or("-".into(), odds_text),
+            cell(&r.old, |c| &c.p80, "(new)"),
+            cell(&r.new, |c| &c.p80, "(removed)"),
+            r.moved.clone(),
+            cell(&r.old, |c| &c.on_time, "-"),
+            cell(&r.new, |c| &c.on_time, "-"),
         ]);
     }
     out.push_str(&t.render());
     out.push_str("\nWhy (each change applied in turn, same random numbers; the parts add up):\n");
-    for r in &d.releases {
-        if r.p80_change.is_some() {
-            let _ = writeln!(out, "  {}: {}", r.id, reasons(d, r, usize::MAX));
+    for r in &rows {
+        if let Some(why) = &r.why {
+            let _ = writeln!(out, "  {}: {why}", r.id);
         }
     }
     out
-}
-
-/// The parts of a release's P80 change, largest first (at most `top`).
-fn reasons(d: &Diff, r: &ReleaseDiff, top: usize) -> String {
-    let mut parts: Vec<_> = r.attribution.iter().collect();
-    if parts.is_empty() {
-        return "no change moved its P80".into();
-    }
-    parts.sort_by(|a, b| b.p80_change.abs().total_cmp(&a.p80_change.abs()));
-    parts
-        .iter()
-        .take(top)
-        .map(|p| {
-            let mut names = vec![describe(&d.changes[p.change - 1])];
-            names.extend(p.with.iter().map(|&w| describe(&d.changes[w - 1])));
-            format!("{} ({})", names.join(" with "), signed(p.p80_change))
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// A change in a few words: of values written as comma-separated parts, only the parts that
-/// differ (`probability 0.3 -> probability 0.5`, not the whole risk).
-fn describe(c: &Change) -> String {
-    let what = format!("#{} {} {}", c.id, kind_word(c), c.subject);
-    if c.old.is_empty() || c.new.is_empty() {
-        return what;
-    }
-    let (o, n): (Vec<&str>, Vec<&str>) = (c.old.split(", ").collect(), c.new.split(", ").collect());
-    let (o, n) = if o.len() == n.len() {
-        let pairs: Vec<(&str, &str)> = o.into_iter().zip(n).filter(|(a, b)| a != b).collect();
-        (
-            pairs.iter().map(|p| p.0).collect::<Vec<_>>().join(", "),
-            pairs.iter().map(|p| p.1).collect::<Vec<_>>().join(", "),
-        )
-    } else {
-        (c.old.clone(), c.new.clone())
-    };
-    format!("{what}: {o} -> {n}")
 }
 
 fn markdown(d: &Diff, old: &str) -> String {
@@ -208,16 +147,16 @@ fn markdown(d: &Diff, old: &str) -> String {
             let _ = writeln!(out, "- **{}**: removed since {old}.", r.id);
             continue;
         };
-        let _ = write!(out, "- **{}**: P80 {}", r.id, p80_text(n));
+        let _ = write!(out, "- **{}**: P80 {}", r.id, DiffCell::of(n).p80);
         match (r.p80_change, &r.old) {
             (Some(c), Some(o)) => {
-                let _ = write!(out, " ({} working days since {old})", signed(c));
+                let _ = write!(out, " ({} working days since {old})", view::signed(c));
                 if let (Some(a), Some(b)) = (o.on_time_probability, n.on_time_probability) {
                     let _ = write!(out, ", {} on time (was {})", percent(b), percent(a));
                 }
                 let _ = writeln!(out, ".");
                 if !r.attribution.is_empty() {
-                    let _ = writeln!(out, "  Why: {}.", reasons(d, r, 3));
+                    let _ = writeln!(out, "  Why: {}.", view::diff_reasons(d, r, 3));
                 }
             }
             _ => {

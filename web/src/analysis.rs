@@ -12,6 +12,8 @@ use shipdate_engine::simulate::{self, Options, Simulation};
 use shipdate_engine::view::{self, number, when, ReleaseStatus};
 use shipdate_engine::{svg, views};
 
+use crate::compare::{self, DiffView, ScenariosView};
+
 /// A job for the worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -56,6 +58,30 @@ pub enum Request {
         /// Seed.
         seed: u64,
     },
+    /// `shipdate diff OLD NEW` on two plan texts ([`crate::compare::run_diff`]).
+    Diff {
+        /// Job number.
+        id: u32,
+        /// The old version's TOML.
+        old: String,
+        /// The current plan's TOML.
+        new: String,
+        /// Iterations of each simulation.
+        iterations: usize,
+        /// Seed.
+        seed: u64,
+    },
+    /// `shipdate compare` on a plan with scenarios ([`crate::compare::run_scenarios`]).
+    Scenarios {
+        /// Job number.
+        id: u32,
+        /// The plan's TOML.
+        plan: String,
+        /// Iterations of each simulation.
+        iterations: usize,
+        /// Seed.
+        seed: u64,
+    },
     /// The windows plan (scope and deploy windows).
     Windows {
         /// Job number.
@@ -96,6 +122,20 @@ pub enum Reply {
         id: u32,
         /// The result.
         view: Box<ScopeView>,
+    },
+    /// A finished diff.
+    Diffed {
+        /// Job number.
+        id: u32,
+        /// The result.
+        view: Box<DiffView>,
+    },
+    /// The base plan and its scenarios, simulated.
+    Compared {
+        /// Job number.
+        id: u32,
+        /// The result.
+        view: Box<ScenariosView>,
     },
     /// The job could not run.
     Failed {
@@ -396,6 +436,39 @@ pub fn run_merge(req: &Request, parts: &[Vec<u8>]) -> Reply {
     }
 }
 
+/// Runs a [`Request::Diff`] or [`Request::Scenarios`].
+fn run_compare(req: &Request) -> Reply {
+    let (id, result) = match req {
+        Request::Diff {
+            id,
+            old,
+            new,
+            iterations,
+            seed,
+        } => (
+            *id,
+            compare::run_diff(old, new, *iterations, *seed).map(|v| Reply::Diffed {
+                id: *id,
+                view: Box::new(v),
+            }),
+        ),
+        Request::Scenarios {
+            id,
+            plan,
+            iterations,
+            seed,
+        } => (
+            *id,
+            compare::run_scenarios(plan, *iterations, *seed).map(|v| Reply::Compared {
+                id: *id,
+                view: Box::new(v),
+            }),
+        ),
+        _ => (0, Err("not a comparison job".into())),
+    };
+    result.unwrap_or_else(|message| Reply::Failed { id, message })
+}
+
 /// Splits the batches of a run of `iterations` into `k` contiguous ranges (fewer when there
 /// are fewer batches).
 pub fn split_batches(iterations: usize, k: usize) -> Vec<(usize, usize)> {
@@ -411,12 +484,14 @@ pub fn run(req: &Request, progress: &(dyn Fn(usize) + Sync)) -> Reply {
         | Request::Windows { id, plan, .. }
         | Request::SimulatePart { id, plan, .. }
         | Request::Merge { id, plan, .. } => (*id, plan),
+        Request::Diff { .. } | Request::Scenarios { .. } => return run_compare(req),
     };
     let plan = match read_plan(id, plan_text) {
         Ok(p) => p,
         Err(r) => return r,
     };
     match req {
+        Request::Diff { .. } | Request::Scenarios { .. } => run_compare(req),
         Request::SimulatePart { .. } | Request::Merge { .. } => Reply::Failed {
             id,
             message: "part and merge jobs carry bytes: use run_part and run_merge".into(),

@@ -5,12 +5,15 @@
 //! - [`share`]: share links carrying the plan compressed in the URL fragment;
 //! - [`edit`]: the plan-editing tables' edits, applied through the engine's writer;
 //! - [`analysis`] and [`worker`]: simulation and window planning in a web worker;
+//! - [`compare`]: the diff against a saved version and the scenarios side by side (worker
+//!   jobs too);
 //! - [`components`]: the editor, the diagnostics list and the schedule tables;
 //! - [`pages`]: the screens, built from components.
 //!
 //! `main.rs` only mounts [`App`].
 
 pub mod analysis;
+pub mod compare;
 pub mod components;
 pub mod edit;
 pub mod pages;

@@ -3,6 +3,11 @@
 //! The saved value is versioned JSON, `{"version": 1, "source": "..."}`. A value that cannot
 //! be read is never thrown away: it is moved to [`DAMAGED_KEY`] and the user is told, and the
 //! planner starts from the example.
+//!
+//! Saved versions of the plan ("Save version", compared in the Compare tab) are kept apart,
+//! under [`VERSIONS_KEY`], as `{"version": 1, "versions": [{"id", "label", "saved",
+//! "source"}]}`: saving, listing or deleting a version never touches the plan under [`KEY`].
+//! An unreadable list is moved to [`VERSIONS_DAMAGED_KEY`] the same way.
 
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +135,124 @@ pub fn save(source: &str) -> Result<(), String> {
         .map_err(|e| format!("{e:?}"))
 }
 
+/// Where the saved versions are kept.
+pub const VERSIONS_KEY: &str = "shipdate.versions";
+/// Where an unreadable list of versions is kept.
+pub const VERSIONS_DAMAGED_KEY: &str = "shipdate.versions.damaged";
+
+/// A labelled copy of the plan's text, kept in the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Version {
+    /// Its number: unique in the list, never reused while the list holds a larger one.
+    pub id: u32,
+    /// The label the user gave it, or the default ([`default_label`]).
+    pub label: String,
+    /// When it was saved, in the browser's local time (`2026-12-06 16:42`).
+    pub saved: String,
+    /// The plan's text.
+    pub source: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SavedVersions {
+    version: u32,
+    versions: Vec<Version>,
+}
+
+/// The saved form of a list of versions.
+pub fn encode_versions(versions: &[Version]) -> String {
+    serde_json::to_string(&SavedVersions {
+        version: VERSION,
+        versions: versions.to_vec(),
+    })
+    .expect("versions always serialize")
+}
+
+/// The versions held by a saved value.
+pub fn decode_versions(raw: &str) -> Result<Vec<Version>, DecodeError> {
+    let saved: SavedVersions =
+        serde_json::from_str(raw).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    if saved.version != VERSION {
+        return Err(DecodeError::UnknownVersion(saved.version));
+    }
+    Ok(saved.versions)
+}
+
+/// A version's label when the user gives none: the plan's status date (`as of 2027-02-01`),
+/// else the time it is saved.
+pub fn default_label(status: Option<shipdate_engine::model::When>, now: &str) -> String {
+    shipdate_engine::view::as_of(status).unwrap_or_else(|| now.to_string())
+}
+
+/// `versions` with a new one holding `source` (numbered one past the largest), and its
+/// number. A blank `label` is replaced by `default`.
+pub fn with_version(
+    versions: &[Version],
+    label: &str,
+    default: &str,
+    saved: &str,
+    source: &str,
+) -> (Vec<Version>, u32) {
+    let id = versions.iter().map(|v| v.id).max().unwrap_or(0) + 1;
+    let label = match label.trim() {
+        "" => default.to_string(),
+        l => l.to_string(),
+    };
+    let mut out = versions.to_vec();
+    out.push(Version {
+        id,
+        label,
+        saved: saved.to_string(),
+        source: source.to_string(),
+    });
+    (out, id)
+}
+
+/// `versions` without version `id`.
+pub fn without_version(versions: &[Version], id: u32) -> Vec<Version> {
+    versions.iter().filter(|v| v.id != id).cloned().collect()
+}
+
+/// The saved versions, and a message for the user when they could not be read (an unreadable
+/// list is moved to [`VERSIONS_DAMAGED_KEY`], never deleted).
+pub fn load_versions() -> (Vec<Version>, Option<String>) {
+    let storage = match local_storage() {
+        Ok(s) => s,
+        Err(e) => {
+            return (
+                Vec::new(),
+                Some(format!("This browser's storage is not available ({e}).")),
+            )
+        }
+    };
+    match storage.get_item(VERSIONS_KEY) {
+        Ok(None) => (Vec::new(), None),
+        Ok(Some(raw)) => match decode_versions(&raw) {
+            Ok(v) => (v, None),
+            Err(e) => {
+                let _ = storage.set_item(VERSIONS_DAMAGED_KEY, &raw);
+                let _ = storage.remove_item(VERSIONS_KEY);
+                (
+                    Vec::new(),
+                    Some(format!(
+                        "The saved versions could not be read: {e}. They were kept in \
+                         localStorage under \"{VERSIONS_DAMAGED_KEY}\"."
+                    )),
+                )
+            }
+        },
+        Err(e) => (Vec::new(), Some(format!("{e:?}"))),
+    }
+}
+
+/// Saves the list of versions; returns an error message if the browser refused (the list
+/// kept before is then unchanged).
+pub fn save_versions(versions: &[Version]) -> Result<(), String> {
+    local_storage()?
+        .set_item(VERSIONS_KEY, &encode_versions(versions))
+        .map_err(|e| format!("{e:?}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,5 +300,45 @@ mod tests {
         assert!(r.notice.unwrap().contains(DAMAGED_KEY));
         let r = restore(Err("denied".into()), "example");
         assert!(r.notice.unwrap().contains("denied"));
+    }
+
+    #[test]
+    fn versions_round_trip_number_and_delete() {
+        let (v, a) = with_version(
+            &[],
+            "  ",
+            "as of 2027-02-01",
+            "2026-12-06 16:00",
+            "plan one",
+        );
+        let (v, b) = with_version(&v, "before the vendor call", "x", "2026-12-06 16:05", "two");
+        assert_eq!((a, b), (1, 2));
+        assert_eq!(v[0].label, "as of 2027-02-01");
+        assert_eq!(v[1].label, "before the vendor call");
+        assert_eq!(decode_versions(&encode_versions(&v)).unwrap(), v);
+        let v = without_version(&v, 1);
+        assert_eq!(v.len(), 1);
+        // Numbers are not reused while a larger one is held.
+        let (_, c) = with_version(&v, "", "d", "t", "three");
+        assert_eq!(c, 3);
+        assert_eq!(
+            decode_versions("{\"version\":2,\"versions\":[]}"),
+            Err(DecodeError::UnknownVersion(2))
+        );
+        assert!(matches!(
+            decode_versions(&encode("a plan, not versions")),
+            Err(DecodeError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn the_default_label_is_the_status_date_else_the_time() {
+        use shipdate_engine::model::When;
+        let d = chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        assert_eq!(
+            default_label(Some(When::Date(d)), "2026-12-06 16:00"),
+            "as of 2027-02-01"
+        );
+        assert_eq!(default_label(None, "2026-12-06 16:00"), "2026-12-06 16:00");
     }
 }

@@ -1,6 +1,7 @@
 //! The planner screen: the plan's source on the left with its problems below it; on the
 //! right, tabs for the schedule (tables and team lanes), the dependency graph, the risk view,
-//! the scope view and the editing tables. Every edit is re-parsed, re-scheduled and saved in
+//! the comparison with a saved version, the scenarios side by side, the scope view and the
+//! editing tables. Every edit is re-parsed, re-scheduled and saved in
 //! the browser; the toolbar starts a new plan, opens and downloads files, and makes share
 //! links.
 
@@ -10,8 +11,8 @@ use shipdate_engine::io::{self, Format};
 use wasm_bindgen::JsCast;
 
 use crate::components::{
-    DiagnosticList, EditTables, RiskPanel, ScheduleTables, ScopePanel, SourceEditor, StatusDate,
-    Svg,
+    ComparePanel, DiagnosticList, EditTables, RiskPanel, ScenariosPanel, ScheduleTables,
+    ScopePanel, SourceEditor, StatusDate, Svg,
 };
 use crate::edit::{self, Edit};
 use crate::share;
@@ -24,14 +25,18 @@ enum Tab {
     Schedule,
     Graph,
     Risk,
+    Compare,
+    Scenarios,
     Scope,
     Edit,
 }
 
-const TABS: [(Tab, &str, &str); 5] = [
+const TABS: [(Tab, &str, &str); 7] = [
     (Tab::Schedule, "schedule", "Schedule"),
     (Tab::Graph, "graph", "Dependencies"),
     (Tab::Risk, "risk", "Risk"),
+    (Tab::Compare, "compare", "Compare"),
+    (Tab::Scenarios, "scenarios", "Scenarios"),
     (Tab::Scope, "scope", "Scope"),
     (Tab::Edit, "edit", "Edit tables"),
 ];
@@ -390,6 +395,12 @@ pub fn PlannerPage() -> impl IntoView {
                 </div>
                 <div role="tabpanel" id="panel-risk" aria-labelledby="tab-risk" hidden=move || tab.get() != Tab::Risk>
                     <RiskPanel source=source runnable=runnable />
+                </div>
+                <div role="tabpanel" id="panel-compare" aria-labelledby="tab-compare" hidden=move || tab.get() != Tab::Compare>
+                    <ComparePanel source=source plan=plan visible=Signal::derive(move || tab.get() == Tab::Compare) />
+                </div>
+                <div role="tabpanel" id="panel-scenarios" aria-labelledby="tab-scenarios" hidden=move || tab.get() != Tab::Scenarios>
+                    <ScenariosPanel source=source plan=plan visible=Signal::derive(move || tab.get() == Tab::Scenarios) />
                 </div>
                 <div role="tabpanel" id="panel-scope" aria-labelledby="tab-scope" hidden=move || tab.get() != Tab::Scope>
                     <ScopePanel source=source runnable=runnable />
