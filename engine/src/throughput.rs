@@ -38,25 +38,7 @@ use crate::model::Calendar;
 use crate::simulate::rng::batch_stream;
 use crate::simulate::stats::percentile_index;
 
-/// What one sample counts: the items finished on one working day, or in one week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Per {
-    /// Items finished per working day.
-    Day,
-    /// Items finished per week (7 calendar days).
-    Week,
-}
-
-impl Per {
-    /// The word used in plans and output: `day` or `week`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Per::Day => "day",
-            Per::Week => "week",
-        }
-    }
-}
+pub use crate::model::Per;
 
 /// Fewer samples than this earn a warning: with `n` samples, the next one falls inside the
 /// range seen with probability `(n - 1) / (n + 1)`, 83% at 11.
