@@ -498,6 +498,9 @@ pub enum ForecastError {
     /// The calendar has no working day.
     #[error("the calendar has no working day")]
     NoWorkingDay,
+    /// The items are not done with 95% likelihood within [`HORIZON_DAYS`] (a burn-up fan).
+    #[error("the items are not done with 95% likelihood within ten years")]
+    BeyondHorizon,
 }
 
 /// A forecast in three likelihoods: 50%, 85% and 95%.
@@ -512,7 +515,7 @@ pub struct Likelihoods<T> {
 }
 
 /// Checks samples before a forecast.
-fn check_samples(samples: &[f64]) -> Result<(), ForecastError> {
+pub(crate) fn check_samples(samples: &[f64]) -> Result<(), ForecastError> {
     if samples.is_empty() {
         return Err(ForecastError::NoSamples);
     }
@@ -531,7 +534,7 @@ fn check_samples(samples: &[f64]) -> Result<(), ForecastError> {
 
 /// The working days after `after` up to the horizon, each with the number of working days in
 /// its week (weeks of 7 calendar days counted from the day after `after`).
-fn forecast_days(
+pub(crate) fn forecast_days(
     after: NaiveDate,
     calendar: &Calendar,
 ) -> Result<Vec<(NaiveDate, u32, u32)>, ForecastError> {
@@ -555,13 +558,13 @@ fn forecast_days(
 }
 
 /// Draws one sample index for each `slot` (working day or week) of one iteration.
-struct Draws {
+pub(crate) struct Draws {
     stream: crate::simulate::rng::Stream,
     n: u64,
 }
 
 impl Draws {
-    fn new(seed: u64, iteration: u64, n: usize) -> Draws {
+    pub(crate) fn new(seed: u64, iteration: u64, n: usize) -> Draws {
         Draws {
             stream: batch_stream(seed, iteration),
             n: n as u64,
@@ -575,7 +578,7 @@ impl Draws {
 }
 
 /// The items finished on each forecast day of one iteration, until `stop` says enough.
-fn walk(
+pub(crate) fn walk(
     samples: &[f64],
     per: Per,
     days: &[(NaiveDate, u32, u32)],
@@ -604,7 +607,7 @@ fn walk(
 }
 
 /// A small tolerance for sums of spread weekly samples (1.4 + 1.4 + ... by floating point).
-const EPS: f64 = 1e-9;
+pub(crate) const EPS: f64 = 1e-9;
 
 /// "When will `items` items be done?": the dates, from the working day after `after`, by which
 /// they are done with 50%, 85% and 95% likelihood (`None`: not within [`HORIZON_DAYS`]).

@@ -398,3 +398,44 @@ fn plans_with_item_sized_tasks_validate_and_simulate() {
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["releases"][0]["id"], "search-1");
 }
+
+#[test]
+fn burn_up_draws_the_fan_of_the_when_question() {
+    let dir = scratch("throughput_cli_burn_up");
+    let file = csv("burn_up", "two-a-day.csv", &two_a_day());
+    let fan = dir.join("fan.svg");
+    let fan = fan.to_str().unwrap();
+    let r = shipdate(&[
+        "throughput",
+        &file,
+        "--weeks",
+        "2",
+        "--items",
+        "10",
+        "--burn-up",
+        fan,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = std::fs::read_to_string(fan).expect("the fan");
+    assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+    assert!(
+        svg.contains("Items done by each working day, Dec 07 to Dec 11"),
+        "{svg}"
+    );
+    // Two a day: every band is the same straight line, from 0 to the goal in five days.
+    let points = |class: &str| {
+        let at = svg
+            .find(&format!("class=\"{class}\" points=\""))
+            .expect(class);
+        let rest = &svg[at + class.len() + 17..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let p50 = points("p50");
+    assert_eq!(p50.split(' ').count(), 6, "{p50}");
+    assert_eq!((points("p85"), points("p95")), (p50.clone(), p50.clone()));
+    assert_eq!(svg.matches("class=\"goal\"").count(), 1);
+    // The fan answers --items: without it, no fan.
+    let r = shipdate(&["throughput", &file, "--burn-up", fan]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("--items"), "{}", r.stderr);
+}
