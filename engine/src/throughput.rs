@@ -1189,6 +1189,114 @@ pub fn run_chart(analysis: &Analysis) -> String {
     out
 }
 
+/// The run chart of a plan team's throughput (SPEC section 9): as [`run_chart`], with the
+/// samples numbered oldest first (a plan holds no dates for them). Classes as there.
+pub fn team_run_chart(team: &str, throughput: &crate::model::Throughput) -> String {
+    use crate::svg::{c, colors, line, nice_step, open, text};
+    use std::fmt::Write as _;
+
+    let samples = &throughput.samples;
+    let lim = limits(samples);
+    let off = lim.map_or_else(Vec::new, |l| outside(samples, &l));
+    let [w, ht, x0, y0, pw, ph] = CHART;
+    let n = samples.len().max(1);
+    let top = samples
+        .iter()
+        .copied()
+        .chain(lim.map(|l| l.upper))
+        .fold(1.0, f64::max);
+    let step = nice_step(top, 5);
+    let y_max = (top / step).ceil() * step;
+    let x = |i: usize| x0 + (i as f64 + 0.5) * pw / n as f64;
+    let y = |v: f64| y0 + ph * (1.0 - v / y_max);
+    let unit = match throughput.per {
+        Per::Day => "working day",
+        Per::Week => "week",
+    };
+    let mut out = String::new();
+    open(
+        &mut out,
+        w,
+        ht,
+        &format!("Team {team}: items finished per {unit}, oldest first"),
+    );
+    let mut v = 0.0;
+    while v <= y_max + 1e-9 {
+        line(&mut out, x0, y(v), x0 + pw, y(v), colors::GRID, "");
+        let label = crate::view::number(v);
+        text(&mut out, x0 - 6.0, y(v) + 4.0, "end", colors::INK, &label);
+        v += step;
+    }
+    let every = n.div_ceil(12).max(1);
+    for i in (0..samples.len()).filter(|i| (i + 1) % every == 0 || *i == 0) {
+        let label = format!("{}", i + 1);
+        text(
+            &mut out,
+            x(i),
+            y0 + ph + 16.0,
+            "middle",
+            colors::INK,
+            &label,
+        );
+    }
+    let mean = lim.map_or(throughput.mean(), |l| l.mean);
+    let mut marks = vec![("mean", mean, colors::P50, "")];
+    if let Some(l) = lim {
+        let dash = " stroke-dasharray=\"6 4\"";
+        marks.push(("upper-limit", l.upper, colors::CRITICAL, dash));
+        marks.push(("lower-limit", l.lower, colors::CRITICAL, dash));
+    }
+    for (class, value, color, dash) in marks {
+        let _ = write!(
+            out,
+            "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{color}\" \
+             stroke-width=\"1.5\"{dash}/>",
+            c(x0),
+            c(y(value)),
+            c(x0 + pw),
+            c(y(value))
+        );
+        let label = format!(
+            "{} {}",
+            class.replace("-limit", " limit"),
+            crate::view::number(value)
+        );
+        text(
+            &mut out,
+            x0 + pw + 6.0,
+            y(value) + 4.0,
+            "start",
+            color,
+            &label,
+        );
+    }
+    let points: Vec<String> = (0..samples.len())
+        .map(|i| format!("{},{}", c(x(i)), c(y(samples[i]))))
+        .collect();
+    let _ = write!(
+        out,
+        "<polyline class=\"run\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+        points.join(" "),
+        colors::BAR
+    );
+    for (i, &v) in samples.iter().enumerate() {
+        let outside = off.contains(&i);
+        let _ = write!(
+            out,
+            "<circle class=\"sample{}\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>sample {}: {}{}</title></circle>",
+            if outside { " outside" } else { "" },
+            c(x(i)),
+            c(y(v)),
+            if outside { colors::CRITICAL } else { colors::BAR },
+            i + 1,
+            crate::view::number(v),
+            if outside { " (outside the process limits)" } else { "" }
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
 /// The weekday name of a date, for output (`Mon`).
 pub fn weekday(date: NaiveDate) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

@@ -307,7 +307,7 @@ fn few_samples_and_samples_outside_the_limits_are_warnings() {
         w,
         ["team `t` has 5 throughput samples: the next period falls inside the range seen only 67% of the time"]
     );
-    // Mean 2.75, mean moving range 0.18: 12 lies above the upper limit 3.23.
+    // Mean 3.667, mean moving range 0.909: 12 lies above the upper limit 6.085.
     let samples = "[2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 12]";
     let p = plan_of(
         1,
@@ -319,9 +319,9 @@ fn few_samples_and_samples_outside_the_limits_are_warnings() {
         .map(|d| d.message)
         .collect();
     assert_eq!(w.len(), 1, "{w:?}");
-    assert!(
-        w[0].starts_with("team `t`'s throughput was not stable: sample #12 (12) outside"),
-        "{w:?}"
+    assert_eq!(
+        w[0],
+        "team `t`'s throughput was not stable: sample #12 (12) outside the natural process limits 1.248 to 6.085"
     );
 }
 
@@ -413,4 +413,40 @@ fn reordering_a_plan_with_item_sized_tasks_changes_no_number() {
     for t in &a.tasks {
         assert_eq!(Some(t), b.tasks.iter().find(|x| x.id == t.id), "{}", t.id);
     }
+}
+
+/// The HTML report shows each team's throughput run chart with its verdict, and no such
+/// section for a plan without throughput.
+#[test]
+fn the_report_draws_each_teams_run_chart() {
+    use shipdate_engine::html::{report, ReportInput};
+    let page = |p: &Plan| {
+        let s = shipdate_engine::schedule(p);
+        report(&ReportInput {
+            plan: p,
+            schedule: &s,
+            simulation: None,
+            warnings: &[],
+            source: "t.toml",
+            scenarios: &[],
+            trend: None,
+        })
+    };
+    // Mean 3.667, upper limit 6.085: the last sample, 12, is outside.
+    let p = plan_of(
+        1,
+        "{ per = \"day\", samples = [2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 12] }",
+        "[[tasks]]\nid = \"a\"\nteam = \"t\"\nitems = 5\n",
+    );
+    let html = page(&p);
+    assert!(html.contains("<section id=\"throughput\">"));
+    assert!(html.contains("<figure id=\"throughput-t\">"));
+    assert_eq!(html.matches("<circle class=\"sample").count(), 12);
+    assert_eq!(html.matches("<circle class=\"sample outside\"").count(), 1);
+    assert!(html.contains("<title>sample 12: 12 (outside the process limits)</title>"));
+    assert!(html.contains(
+        "t: 12 samples per day, mean 3.667; not stable: 1 sample(s) outside the process limits"
+    ));
+    let q = plan("[plan]\nname = \"n\"\n[[tasks]]\nid = \"a\"\nestimate = 2\n");
+    assert!(!page(&q).contains("id=\"throughput\""));
 }
