@@ -555,11 +555,14 @@ fn team_settings_text(p: &Plan, x: &Team) -> String {
             .as_ref()
             .map_or(String::new(), |n| format!("\"{n}\", ")),
         p.calendars[x.calendar].id,
-        x.throughput.as_ref().map_or(String::new(), |tp| format!(
-            ", throughput per {} {:?}",
-            tp.per.as_str(),
-            tp.samples
-        ))
+        x.throughput.as_ref().map_or(String::new(), |tp| {
+            let samples: Vec<String> = tp.samples.iter().map(|&v| crate::view::number(v)).collect();
+            format!(
+                ", throughput per {} [{}]",
+                tp.per.as_str(),
+                samples.join(", ")
+            )
+        })
     )
 }
 

@@ -450,3 +450,35 @@ fn the_report_draws_each_teams_run_chart() {
     let q = plan("[plan]\nname = \"n\"\n[[tasks]]\nid = \"a\"\nestimate = 2\n");
     assert!(!page(&q).contains("id=\"throughput\""));
 }
+
+/// `diff` sees a task's items and split as its size, and a team's throughput as a setting.
+#[test]
+fn diff_sees_items_split_and_throughput() {
+    use shipdate_engine::diff::{changes, ChangeKind};
+    let old = plan_of(
+        1,
+        "{ per = \"day\", samples = [2, 3] }",
+        "[[tasks]]\nid = \"a\"\nteam = \"t\"\nitems = 10\n",
+    );
+    let new = plan_of(
+        1,
+        "{ per = \"day\", samples = [2, 4] }",
+        "[[tasks]]\nid = \"a\"\nteam = \"t\"\nitems = { low = 8, high = 12 }\nsplit = { low = 1, high = 1.5 }\n",
+    );
+    let c = changes(&old, &new);
+    let words: Vec<(ChangeKind, &str, &str)> = c
+        .iter()
+        .map(|x| (x.kind, x.old.as_str(), x.new.as_str()))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            (ChangeKind::Estimate, "10 items", "8-12 items, split 1-1.5"),
+            (
+                ChangeKind::TeamSettings,
+                "calendar standard, throughput per day [2, 3]",
+                "calendar standard, throughput per day [2, 4]"
+            ),
+        ]
+    );
+}
