@@ -256,15 +256,7 @@ pub fn changes(old: &Plan, new: &Plan) -> Vec<Change> {
                 time_off_text(t),
             );
         }
-        let settings = |p: &Plan, x: &Team| {
-            format!(
-                "{}calendar {}",
-                x.name
-                    .as_ref()
-                    .map_or(String::new(), |n| format!("\"{n}\", ")),
-                p.calendars[x.calendar].id
-            )
-        };
+        let settings = team_settings_text;
         if settings(old, o) != settings(new, t) {
             push(
                 ChangeKind::TeamSettings,
@@ -380,7 +372,7 @@ impl TaskGroup {
     /// The group's fields in words: equal words, equal fields (positions aside).
     fn text(self, plan: &Plan, t: &Task) -> String {
         match self {
-            TaskGroup::Estimate => format_estimate(&t.estimate),
+            TaskGroup::Estimate => size_text(t),
             TaskGroup::Links => links_text(plan, &t.after),
             TaskGroup::Team => {
                 let mut s = match t.team {
@@ -410,7 +402,10 @@ impl TaskGroup {
     /// `src`; indices are mapped by id into `teams`, and links to tasks not in `ids` dropped.
     fn copy(self, t: &mut Task, from: &Task, src: &Plan, ids: &[&str], teams: &[Team]) -> bool {
         match self {
-            TaskGroup::Estimate => t.estimate = from.estimate,
+            TaskGroup::Estimate => {
+                t.estimate = from.estimate;
+                t.items = from.items;
+            }
             TaskGroup::Links => t.after = remap_links(&from.after, src, ids),
             TaskGroup::Team => {
                 let team =
@@ -530,7 +525,45 @@ fn dates_text(d: &TaskDates) -> String {
 }
 
 fn task_text(t: &Task) -> String {
-    format!("estimate {}", format_estimate(&t.estimate))
+    match t.items {
+        Some(_) => size_text(t),
+        None => format!("estimate {}", format_estimate(&t.estimate)),
+    }
+}
+
+/// A task's size in words: its estimate, or its items and split.
+fn size_text(t: &Task) -> String {
+    let Some(items) = t.items else {
+        return format_estimate(&t.estimate);
+    };
+    let mut s = if items.low == items.high {
+        format!("{} items", items.low)
+    } else {
+        format!("{}-{} items", items.low, items.high)
+    };
+    if let Some((low, high)) = items.split {
+        s.push_str(&format!(", split {low}-{high}"));
+    }
+    s
+}
+
+/// A team's settings in words: its display name, calendar and throughput.
+fn team_settings_text(p: &Plan, x: &Team) -> String {
+    format!(
+        "{}calendar {}{}",
+        x.name
+            .as_ref()
+            .map_or(String::new(), |n| format!("\"{n}\", ")),
+        p.calendars[x.calendar].id,
+        x.throughput.as_ref().map_or(String::new(), |tp| {
+            let samples: Vec<String> = tp.samples.iter().map(|&v| crate::view::number(v)).collect();
+            format!(
+                ", throughput per {} [{}]",
+                tp.per.as_str(),
+                samples.join(", ")
+            )
+        })
+    )
 }
 
 fn team_text(plan: &Plan, t: &Team) -> String {
@@ -700,6 +733,7 @@ pub fn compose(old: &Plan, new: &Plan, changes: &[Change], applied: &[bool]) -> 
             }
             if on(ChangeKind::TeamSettings, &t.id) {
                 x.name.clone_from(&n.name);
+                x.throughput.clone_from(&n.throughput);
                 x.calendar = calendar(new, n.calendar)?;
                 teams.push(x);
                 continue;

@@ -115,6 +115,7 @@ pub fn report(input: &ReportInput<'_>) -> String {
         finish(&mut out, input.plan, sim);
         drivers(&mut out, input.plan, sim);
     }
+    throughput(&mut out, input.plan);
     warnings(&mut out, input);
     health(&mut out, input);
     tasks(&mut out, input);
@@ -122,6 +123,44 @@ pub fn report(input: &ReportInput<'_>) -> String {
     out.push_str(&escape(input.source));
     out.push_str(". Percentiles are of simulated runs; \"P80\" is the date met in 80% of them.</footer>\n</body></html>\n");
     out
+}
+
+/// Each team's throughput (SPEC section 9): its run chart with the natural process limits,
+/// and the verdict. No section when no team has one.
+fn throughput(out: &mut String, plan: &Plan) {
+    let teams: Vec<_> = plan
+        .teams
+        .iter()
+        .filter_map(|t| t.throughput.as_ref().map(|tp| (t, tp)))
+        .collect();
+    if teams.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"throughput\"><h2>Team throughput</h2><p class=\"help\">What each team finished per period, which its item-sized tasks are simulated from: a point outside the dashed natural process limits (mean ± 2.66 × the mean moving range) means the process was not stable, and the history is a weak guide.</p><div class=\"charts\">");
+    for (t, tp) in teams {
+        let n = tp.samples.len();
+        let verdict = match crate::throughput::limits(&tp.samples) {
+            None => "too few samples for process limits".to_string(),
+            Some(l) => match crate::throughput::outside(&tp.samples, &l).len() {
+                0 => "stable: every sample is inside the process limits".to_string(),
+                k => format!("not stable: {k} sample(s) outside the process limits"),
+            },
+        };
+        let caption = format!(
+            "{}: {n} samples per {}, mean {}; {verdict}{}",
+            t.id,
+            tp.per.as_str(),
+            view::number(tp.mean()),
+            if n < crate::throughput::FEW_SAMPLES {
+                "; fewer than 11 samples"
+            } else {
+                ""
+            }
+        );
+        let svg = crate::throughput::team_run_chart(&t.id, tp);
+        figure(out, &format!("throughput-{}", t.id), &svg, &caption);
+    }
+    out.push_str("</div></section>\n");
 }
 
 /// The document head and the page header: the plan's name, start, size and the run.

@@ -87,6 +87,7 @@ pub mod interchange;
 pub mod io;
 // Index loops over parallel arrays (durations, starts, demands by task) read best as such in
 // the leveling kernels.
+pub mod burn_up;
 #[allow(clippy::needless_range_loop)]
 pub mod leveling;
 pub mod lint;

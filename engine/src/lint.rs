@@ -19,6 +19,8 @@
 //! - **Progress out of sequence** (SPEC section 6): a task started or done while a
 //!   finish-to-start predecessor is not done.
 //! - **Deployed but unfinished**: a release with `deployed` whose tasks are not all done.
+//! - **Throughput** (SPEC section 9): a team's throughput with fewer than 11 samples, or
+//!   with samples outside its natural process limits (not stable).
 //! - **Overloaded team**: a team whose work (single-point duration times demand, over every
 //!   task it takes part in) exceeds its capacity-days (capacity on each of its working days,
 //!   time off counted) from the start up to the latest release target: no schedule can meet
@@ -28,6 +30,7 @@ use crate::calendar::Timeline;
 use crate::diag::Diagnostic;
 use crate::model::{Estimate, LinkKind, Plan, TaskKind, TaskState, When};
 use crate::report::number;
+use crate::throughput::{coverage, limits, outside, FEW_SAMPLES};
 
 /// Lags longer than this many working days (periods), either way, are flagged.
 pub const LONG_LAG: f64 = 10.0;
@@ -158,6 +161,58 @@ pub fn lint(plan: &Plan) -> Vec<Diagnostic> {
 
     out.extend(progress_warnings(plan));
     out.extend(overloaded_teams(plan));
+    out.extend(throughput_warnings(plan));
+    out
+}
+
+/// SPEC section 9: a team's throughput from fewer than [`FEW_SAMPLES`] samples, or with
+/// samples outside its natural process limits (mean +- 2.66 x the mean moving range).
+fn throughput_warnings(plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for team in &plan.teams {
+        let Some(tp) = &team.throughput else { continue };
+        let n = tp.samples.len();
+        if n < FEW_SAMPLES {
+            out.push(
+                Diagnostic::warning(
+                    team.pos,
+                    format!(
+                        "team `{}` has {n} throughput sample{}: the next period falls inside the range seen only {}% of the time",
+                        team.id,
+                        if n == 1 { "" } else { "s" },
+                        number((coverage(n) * 100.0).round())
+                    ),
+                )
+                .with_subject(&team.id)
+                .with_help(format!("give at least {FEW_SAMPLES} samples: with 11, the next falls inside 83% of the time")),
+            );
+        }
+        let Some(lim) = limits(&tp.samples) else {
+            continue;
+        };
+        let off = outside(&tp.samples, &lim);
+        if !off.is_empty() {
+            let which: Vec<String> = off
+                .iter()
+                .map(|&i| format!("#{} ({})", i + 1, number(tp.samples[i])))
+                .collect();
+            out.push(
+                Diagnostic::warning(
+                    team.pos,
+                    format!(
+                        "team `{}`'s throughput was not stable: sample{} {} outside the natural process limits {} to {}",
+                        team.id,
+                        if off.len() == 1 { "" } else { "s" },
+                        which.join(", "),
+                        number(lim.lower),
+                        number(lim.upper)
+                    ),
+                )
+                .with_subject(&team.id)
+                .with_help("forecast from a stretch where the process was stable, or find what changed"),
+            );
+        }
+    }
     out
 }
 
@@ -254,11 +309,13 @@ fn overloaded_teams(plan: &Plan) -> Vec<Diagnostic> {
         let work: f64 = plan
             .tasks
             .iter()
-            .filter(|t| t.kind != TaskKind::Milestone)
-            .flat_map(|t| {
+            .enumerate()
+            .filter(|(_, t)| t.kind != TaskKind::Milestone)
+            .flat_map(|(j, t)| {
+                let point = plan.duration_point(j);
                 t.demands()
                     .filter(move |&(x, _)| x == k)
-                    .map(move |(_, d)| t.estimate.point() * f64::from(d))
+                    .map(move |(_, d)| point * f64::from(d))
             })
             .sum();
         let cal = tl.team(k);

@@ -173,6 +173,11 @@ impl Calendar {
         }
     }
 
+    /// How many weekdays it works (1 to 7 in a valid plan).
+    pub fn workdays_per_week(&self) -> u32 {
+        self.workdays.iter().filter(|&&w| w).count() as u32
+    }
+
     /// Whether `date` is a working day of this calendar.
     pub fn is_workday(&self, date: NaiveDate) -> bool {
         use chrono::Datelike;
@@ -206,8 +211,101 @@ pub struct Team {
     pub calendar: usize,
     /// Periods of reduced capacity.
     pub time_off: Vec<TimeOff>,
+    /// What it has finished per working day or week (SPEC section 9): what its item-sized
+    /// tasks are simulated from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub throughput: Option<Throughput>,
     /// Where the team is defined.
     pub pos: Option<Pos>,
+}
+
+/// What one throughput sample counts: the items finished on one working day, or in one week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Per {
+    /// Items finished per working day.
+    Day,
+    /// Items finished per week (7 calendar days).
+    Week,
+}
+
+impl Per {
+    /// The word used in plans and output: `day` or `week`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Per::Day => "day",
+            Per::Week => "week",
+        }
+    }
+}
+
+/// A team's throughput history (`throughput = { per, samples }`, SPEC section 9).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Throughput {
+    /// What one sample counts.
+    pub per: Per,
+    /// Items finished per period, oldest first.
+    pub samples: Vec<f64>,
+}
+
+impl Throughput {
+    /// Samples per working day (`per = "day"`).
+    pub fn per_day(samples: Vec<f64>) -> Throughput {
+        Throughput {
+            per: Per::Day,
+            samples,
+        }
+    }
+
+    /// The mean items finished per working day on a calendar that works `week_days` weekdays:
+    /// the samples' mean, divided by `week_days` for weekly samples.
+    pub fn daily_mean(&self, week_days: u32) -> f64 {
+        match self.per {
+            Per::Day => self.mean(),
+            Per::Week => self.mean() / f64::from(week_days.max(1)),
+        }
+    }
+
+    /// The mean of the samples (0 without any).
+    pub fn mean(&self) -> f64 {
+        if self.samples.is_empty() {
+            0.0
+        } else {
+            self.samples.iter().sum::<f64>() / self.samples.len() as f64
+        }
+    }
+}
+
+/// An item-sized task's size (`items`, optional `split`, SPEC section 9): a count of work items
+/// drawn uniformly from the integers `low..=high`, grown by a split factor drawn uniformly from
+/// `[split.0, split.1]` and rounded up.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Items {
+    /// The fewest items.
+    pub low: u32,
+    /// The most items (`low` for a plain number).
+    pub high: u32,
+    /// The split factor's range (`low`, `high`), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<(f64, f64)>,
+}
+
+impl Items {
+    /// Exactly `n` items, no split.
+    pub fn exactly(n: u32) -> Items {
+        Items {
+            low: n,
+            high: n,
+            split: None,
+        }
+    }
+
+    /// The single-point count `schedule` uses: the middle of the item range times the middle
+    /// of the split range (not rounded).
+    pub fn point(&self) -> f64 {
+        let mid = (f64::from(self.low) + f64::from(self.high)) / 2.0;
+        mid * self.split.map_or(1.0, |(a, b)| (a + b) / 2.0)
+    }
 }
 
 impl Team {
@@ -219,8 +317,15 @@ impl Team {
             capacity,
             calendar: 0,
             time_off: Vec::new(),
+            throughput: None,
             pos: None,
         }
+    }
+
+    /// The same team with this throughput history.
+    pub fn with_throughput(mut self, throughput: Throughput) -> Team {
+        self.throughput = Some(throughput);
+        self
     }
 }
 
@@ -384,8 +489,12 @@ pub struct Task {
     pub demand: u32,
     /// Further teams and demands held at the same time (PSPLIB jobs use several resources).
     pub extra_demands: Vec<(usize, u32)>,
-    /// Its duration estimate (a milestone's is fixed 0).
+    /// Its duration estimate (a milestone's is fixed 0; an item-sized task's is fixed 0 and
+    /// not used).
     pub estimate: Estimate,
+    /// Item-sized work (SPEC section 9): its duration comes from its team's throughput.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Items>,
     /// Its predecessors.
     pub after: Vec<Link>,
     /// Work, gate or milestone.
@@ -458,6 +567,7 @@ impl Task {
             demand: 0,
             extra_demands: Vec::new(),
             estimate,
+            items: None,
             after: Vec::new(),
             kind: TaskKind::Work,
             optional: false,
@@ -471,6 +581,14 @@ impl Task {
     pub fn milestone(id: impl Into<String>) -> Task {
         Task {
             kind: TaskKind::Milestone,
+            ..Task::new(id, Estimate::Fixed { value: 0.0 })
+        }
+    }
+
+    /// Item-sized work (SPEC section 9) of these items; give it a team with a throughput.
+    pub fn items(id: impl Into<String>, items: Items) -> Task {
+        Task {
+            items: Some(items),
             ..Task::new(id, Estimate::Fixed { value: 0.0 })
         }
     }
@@ -665,6 +783,30 @@ impl Plan {
         self.tasks
             .iter()
             .any(|t| t.actual.started.is_some() || t.actual.done.is_some())
+    }
+
+    /// The single-point duration of task `j` when it is item-sized (SPEC section 9), in its
+    /// team's working days: the middle of its item and split ranges over `demand / capacity`
+    /// of its team's mean throughput per working day. `None` for a task with no `items`, no
+    /// team, or a team without throughput; infinite when that share is 0.
+    pub fn items_point(&self, j: usize) -> Option<f64> {
+        let t = &self.tasks[j];
+        let items = t.items?;
+        let team = &self.teams[t.team?];
+        let tp = team.throughput.as_ref()?;
+        let week_days = self.calendars[team.calendar].workdays_per_week();
+        let share = f64::from(t.demand) / f64::from(team.capacity.max(1));
+        Some(items.point() / (tp.daily_mean(week_days) * share))
+    }
+
+    /// Task `j`'s single-point duration before progress: 0 for a milestone, its items' single
+    /// point ([`Plan::items_point`]) when item-sized, else its estimate's point.
+    pub fn duration_point(&self, j: usize) -> f64 {
+        let t = &self.tasks[j];
+        match t.kind {
+            TaskKind::Milestone => 0.0,
+            _ => self.items_point(j).unwrap_or(t.estimate.point()),
+        }
     }
 
     /// Whether the plan has a start date (time in working days) or not (time in periods).

@@ -38,25 +38,7 @@ use crate::model::Calendar;
 use crate::simulate::rng::batch_stream;
 use crate::simulate::stats::percentile_index;
 
-/// What one sample counts: the items finished on one working day, or in one week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Per {
-    /// Items finished per working day.
-    Day,
-    /// Items finished per week (7 calendar days).
-    Week,
-}
-
-impl Per {
-    /// The word used in plans and output: `day` or `week`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Per::Day => "day",
-            Per::Week => "week",
-        }
-    }
-}
+pub use crate::model::Per;
 
 /// Fewer samples than this earn a warning: with `n` samples, the next one falls inside the
 /// range seen with probability `(n - 1) / (n + 1)`, 83% at 11.
@@ -516,6 +498,9 @@ pub enum ForecastError {
     /// The calendar has no working day.
     #[error("the calendar has no working day")]
     NoWorkingDay,
+    /// The items are not done with 95% likelihood within [`HORIZON_DAYS`] (a burn-up fan).
+    #[error("the items are not done with 95% likelihood within ten years")]
+    BeyondHorizon,
 }
 
 /// A forecast in three likelihoods: 50%, 85% and 95%.
@@ -530,7 +515,7 @@ pub struct Likelihoods<T> {
 }
 
 /// Checks samples before a forecast.
-fn check_samples(samples: &[f64]) -> Result<(), ForecastError> {
+pub(crate) fn check_samples(samples: &[f64]) -> Result<(), ForecastError> {
     if samples.is_empty() {
         return Err(ForecastError::NoSamples);
     }
@@ -549,7 +534,7 @@ fn check_samples(samples: &[f64]) -> Result<(), ForecastError> {
 
 /// The working days after `after` up to the horizon, each with the number of working days in
 /// its week (weeks of 7 calendar days counted from the day after `after`).
-fn forecast_days(
+pub(crate) fn forecast_days(
     after: NaiveDate,
     calendar: &Calendar,
 ) -> Result<Vec<(NaiveDate, u32, u32)>, ForecastError> {
@@ -573,13 +558,13 @@ fn forecast_days(
 }
 
 /// Draws one sample index for each `slot` (working day or week) of one iteration.
-struct Draws {
+pub(crate) struct Draws {
     stream: crate::simulate::rng::Stream,
     n: u64,
 }
 
 impl Draws {
-    fn new(seed: u64, iteration: u64, n: usize) -> Draws {
+    pub(crate) fn new(seed: u64, iteration: u64, n: usize) -> Draws {
         Draws {
             stream: batch_stream(seed, iteration),
             n: n as u64,
@@ -593,7 +578,7 @@ impl Draws {
 }
 
 /// The items finished on each forecast day of one iteration, until `stop` says enough.
-fn walk(
+pub(crate) fn walk(
     samples: &[f64],
     per: Per,
     days: &[(NaiveDate, u32, u32)],
@@ -622,7 +607,7 @@ fn walk(
 }
 
 /// A small tolerance for sums of spread weekly samples (1.4 + 1.4 + ... by floating point).
-const EPS: f64 = 1e-9;
+pub(crate) const EPS: f64 = 1e-9;
 
 /// "When will `items` items be done?": the dates, from the working day after `after`, by which
 /// they are done with 50%, 85% and 95% likelihood (`None`: not within [`HORIZON_DAYS`]).
@@ -1196,6 +1181,114 @@ pub fn run_chart(analysis: &Analysis) -> String {
             c(y(v)),
             if outside { colors::CRITICAL } else { colors::BAR },
             day_text(h.periods[i]),
+            crate::view::number(v),
+            if outside { " (outside the process limits)" } else { "" }
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The run chart of a plan team's throughput (SPEC section 9): as [`run_chart`], with the
+/// samples numbered oldest first (a plan holds no dates for them). Classes as there.
+pub fn team_run_chart(team: &str, throughput: &crate::model::Throughput) -> String {
+    use crate::svg::{c, colors, line, nice_step, open, text};
+    use std::fmt::Write as _;
+
+    let samples = &throughput.samples;
+    let lim = limits(samples);
+    let off = lim.map_or_else(Vec::new, |l| outside(samples, &l));
+    let [w, ht, x0, y0, pw, ph] = CHART;
+    let n = samples.len().max(1);
+    let top = samples
+        .iter()
+        .copied()
+        .chain(lim.map(|l| l.upper))
+        .fold(1.0, f64::max);
+    let step = nice_step(top, 5);
+    let y_max = (top / step).ceil() * step;
+    let x = |i: usize| x0 + (i as f64 + 0.5) * pw / n as f64;
+    let y = |v: f64| y0 + ph * (1.0 - v / y_max);
+    let unit = match throughput.per {
+        Per::Day => "working day",
+        Per::Week => "week",
+    };
+    let mut out = String::new();
+    open(
+        &mut out,
+        w,
+        ht,
+        &format!("Team {team}: items finished per {unit}, oldest first"),
+    );
+    let mut v = 0.0;
+    while v <= y_max + 1e-9 {
+        line(&mut out, x0, y(v), x0 + pw, y(v), colors::GRID, "");
+        let label = crate::view::number(v);
+        text(&mut out, x0 - 6.0, y(v) + 4.0, "end", colors::INK, &label);
+        v += step;
+    }
+    let every = n.div_ceil(12).max(1);
+    for i in (0..samples.len()).filter(|i| (i + 1) % every == 0 || *i == 0) {
+        let label = format!("{}", i + 1);
+        text(
+            &mut out,
+            x(i),
+            y0 + ph + 16.0,
+            "middle",
+            colors::INK,
+            &label,
+        );
+    }
+    let mean = lim.map_or(throughput.mean(), |l| l.mean);
+    let mut marks = vec![("mean", mean, colors::P50, "")];
+    if let Some(l) = lim {
+        let dash = " stroke-dasharray=\"6 4\"";
+        marks.push(("upper-limit", l.upper, colors::CRITICAL, dash));
+        marks.push(("lower-limit", l.lower, colors::CRITICAL, dash));
+    }
+    for (class, value, color, dash) in marks {
+        let _ = write!(
+            out,
+            "<line class=\"{class}\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{color}\" \
+             stroke-width=\"1.5\"{dash}/>",
+            c(x0),
+            c(y(value)),
+            c(x0 + pw),
+            c(y(value))
+        );
+        let label = format!(
+            "{} {}",
+            class.replace("-limit", " limit"),
+            crate::view::number(value)
+        );
+        text(
+            &mut out,
+            x0 + pw + 6.0,
+            y(value) + 4.0,
+            "start",
+            color,
+            &label,
+        );
+    }
+    let points: Vec<String> = (0..samples.len())
+        .map(|i| format!("{},{}", c(x(i)), c(y(samples[i]))))
+        .collect();
+    let _ = write!(
+        out,
+        "<polyline class=\"run\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"/>",
+        points.join(" "),
+        colors::BAR
+    );
+    for (i, &v) in samples.iter().enumerate() {
+        let outside = off.contains(&i);
+        let _ = write!(
+            out,
+            "<circle class=\"sample{}\" cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"><title>sample {}: {}{}</title></circle>",
+            if outside { " outside" } else { "" },
+            c(x(i)),
+            c(y(v)),
+            if outside { colors::CRITICAL } else { colors::BAR },
+            i + 1,
             crate::view::number(v),
             if outside { " (outside the process limits)" } else { "" }
         );

@@ -53,6 +53,10 @@ pub const MAX_LAG: f64 = crate::calendar::limits::MAX_SPAN;
 /// The largest point in time of an undated plan (a target, window, time off, freeze or
 /// cadence period) and the largest cadence `every`.
 pub const MAX_PERIOD: f64 = 100_000.0;
+/// The most throughput samples a team may hold.
+pub const MAX_SAMPLES: usize = 10_000;
+/// The largest throughput sample and the largest item count.
+pub const MAX_ITEMS: f64 = 1_000_000.0;
 /// The largest team capacity (and so demand).
 pub const MAX_CAPACITY: u32 = 100_000;
 /// The largest release `value`.
@@ -751,6 +755,151 @@ impl V<'_> {
             let help = "give the team's calendar at least one of the plan's working weekdays";
             self.push(at, sub, msg, Some(help.into()));
         }
+        self.throughput(k, t);
+    }
+
+    /// A team's throughput samples (SPEC section 9): at least one above 0, none negative,
+    /// within the limits.
+    fn throughput(&mut self, k: usize, t: &Team) {
+        let item = Item::Team(k);
+        let Some(tp) = &t.throughput else { return };
+        if self.spans.is_reported(item, "throughput") {
+            return;
+        }
+        let who = format!("team `{}`", t.id);
+        let sub = Some(t.id.as_str());
+        let at = self.at(item, "throughput", t.pos);
+        if tp.samples.len() > MAX_SAMPLES {
+            let help = self.limit_help();
+            let msg = format!(
+                "{who}: throughput has {} samples; at most {MAX_SAMPLES} are accepted",
+                tp.samples.len()
+            );
+            self.push(at, sub, msg, help);
+        }
+        if let Some((i, &x)) = tp
+            .samples
+            .iter()
+            .enumerate()
+            .find(|(_, x)| !x.is_finite() || **x < 0.0)
+        {
+            let msg = format!(
+                "{who}: throughput sample {} is {}; a count of items finished cannot be negative",
+                i + 1,
+                show(x)
+            );
+            let help = "remove it or write the count of items finished in that period";
+            self.push(at, sub, msg, Some(help.into()));
+        } else if !tp.samples.iter().any(|&x| x > 0.0) {
+            let msg = format!(
+                "{who}: throughput has no sample above 0, so its item-sized tasks would never finish"
+            );
+            let help = "add the periods in which it finished items (`shipdate throughput FILE.csv` counts them from a tracker's export)";
+            self.push(at, sub, msg, Some(help.into()));
+        } else if let Some(&x) = tp.samples.iter().find(|&&x| x > MAX_ITEMS) {
+            let help = self.limit_help();
+            let msg = format!(
+                "{who}: throughput sample {}; at most {} items per period are accepted",
+                show(x),
+                show(MAX_ITEMS)
+            );
+            self.push(at, sub, msg, help);
+        }
+    }
+
+    /// An item-sized task (SPEC section 9): no estimate, a team with throughput and a demand,
+    /// ordered ranges within the limits.
+    fn items(&mut self, j: usize, t: &Task, who: &str) {
+        let Some(items) = t.items else { return };
+        let item = Item::Task(j);
+        if self.spans.is_reported(item, "items") {
+            return;
+        }
+        let sub = subject(&t.id);
+        let at = self.at(item, "items", t.pos);
+        if t.kind == TaskKind::Milestone {
+            let msg = format!("{who}: a milestone takes no time; it cannot have `items`");
+            self.push(
+                at,
+                sub,
+                msg,
+                Some("remove `items` or set kind = \"work\"".into()),
+            );
+            return;
+        }
+        if t.estimate != (Estimate::Fixed { value: 0.0 }) {
+            let msg = format!(
+                "{who}: has both `items` and `estimate`; an item-sized task takes its duration from its team's throughput"
+            );
+            let help = "remove `estimate`, or remove `items` to estimate it in days";
+            self.push(at, sub, msg, Some(help.into()));
+        }
+        let team = t.team.map(|k| &self.plan.teams[k]);
+        match team {
+            None => {
+                let msg =
+                    format!("{who}: has `items` but no `team`; its pace is its team's throughput");
+                let help = "add team = \"...\" (a team with `throughput`)";
+                self.push(at, sub, msg, Some(help.into()));
+            }
+            Some(team) if team.throughput.is_none() => {
+                let msg = format!(
+                    "{who}: has `items` but its team `{}` has no `throughput`",
+                    team.id
+                );
+                let help = format!(
+                    "add to [teams.{}] throughput = {{ per = \"day\", samples = [...] }} (`shipdate throughput FILE.csv` prints it), or give the task an `estimate`",
+                    team.id
+                );
+                self.push(at, sub, msg, Some(help));
+            }
+            Some(_) if t.demand == 0 => {
+                let msg = format!("{who}: an item-sized task needs a `demand` of at least 1 (it gets demand / capacity of its team's throughput)");
+                self.push(self.at(item, "demand", at), sub, msg, None);
+            }
+            Some(_) => {}
+        }
+        if items.low > items.high {
+            let msg = format!(
+                "{who}: `items` has low ({}) above high ({})",
+                items.low, items.high
+            );
+            self.push(at, sub, msg, None);
+        } else if f64::from(items.high) > MAX_ITEMS {
+            let help = self.limit_help();
+            let msg = format!(
+                "{who}: `items` is {}; at most {} are accepted",
+                items.high,
+                show(MAX_ITEMS)
+            );
+            self.push(at, sub, msg, help);
+        }
+        if let Some((low, high)) = items.split {
+            let split_at = self.at(item, "split", at);
+            if !(low > 0.0 && low <= high && high <= 100.0) {
+                let msg = format!(
+                    "{who}: `split` must have 0 < low <= high <= 100, not low = {}, high = {}",
+                    show(low),
+                    show(high)
+                );
+                let help =
+                    "e.g. split = { low = 1.0, high = 1.3 }: the item count grows by 0% to 30%";
+                self.push(split_at, sub, msg, Some(help.into()));
+            }
+        }
+        if !self.out.is_empty() {
+            return;
+        }
+        if let Some(point) = self.plan.items_point(j) {
+            if point > MAX_DURATION {
+                let help = self.limit_help();
+                let msg = format!(
+                    "{who}: at its team's mean throughput its items take {} working days; at most {MAX_DURATION} are accepted",
+                    show(point.min(1e12))
+                );
+                self.push(at, sub, msg, help);
+            }
+        }
     }
 
     fn tasks(&mut self) {
@@ -789,6 +938,7 @@ impl V<'_> {
                 Some("remove `estimate` or set kind = \"work\"".into()),
             );
         }
+        self.items(j, t, &who);
         for (l, link) in t.after.iter().enumerate() {
             self.link(j, l, link, &who, sub);
         }
@@ -1192,6 +1342,20 @@ impl V<'_> {
             );
         }
         self.tasks_list(item, &c.tasks, 2, &who, None, c.pos);
+        let plan = self.plan;
+        if let Some(t) = c
+            .tasks
+            .iter()
+            .filter_map(|&j| plan.tasks.get(j))
+            .find(|t| t.items.is_some())
+        {
+            let msg = format!(
+                "{who}: task `{}` is item-sized; correlations are between estimated durations",
+                t.id
+            );
+            let help = "remove it from the correlation";
+            self.push(self.at(item, "tasks", c.pos), None, msg, Some(help.into()));
+        }
     }
 
     fn releases(&mut self) {

@@ -101,8 +101,17 @@ cadence = { weekdays = ["tue", "thu"], every_weeks = 1, from = 2027-01-05 }
 freeze = [{ from = 2027-01-25, to = 2027-01-29 }]
 "#;
 
+/// SPEC section 9: item-sized tasks drawn from a team's throughput (one with a split and a
+/// risk) beside tasks estimated in days, with links, capacity, time off, holidays and a
+/// release on a cadence.
+const THROUGHPUT_PLAN: &str = include_str!("../../examples/throughput.toml");
+
 fn run(ignore_capacity: bool, sampling: Sampling) -> Simulation {
-    let plan = parse_str(PLAN, Format::Toml).expect("a valid plan");
+    run_plan(PLAN, ignore_capacity, sampling)
+}
+
+fn run_plan(src: &str, ignore_capacity: bool, sampling: Sampling) -> Simulation {
+    let plan = parse_str(src, Format::Toml).expect("a valid plan");
     let options = Options {
         iterations: 3000,
         seed: 7,
@@ -166,6 +175,22 @@ fn critical_path_latin_hypercube_matches_native() {
     assert_eq!(fingerprint(&sim), GOLDEN_CPM_LHS);
 }
 
+#[test]
+fn item_sized_tasks_resource_aware_match_native() {
+    let sim = run_plan(THROUGHPUT_PLAN, false, Sampling::MonteCarlo);
+    show("items resource mc", &sim);
+    assert_eq!(key_numbers(&sim), GOLDEN_ITEMS_RESOURCE_MC_KEYS);
+    assert_eq!(fingerprint(&sim), GOLDEN_ITEMS_RESOURCE_MC);
+}
+
+#[test]
+fn item_sized_tasks_critical_path_latin_hypercube_match_native() {
+    let sim = run_plan(THROUGHPUT_PLAN, true, Sampling::LatinHypercube);
+    show("items cpm lhs", &sim);
+    assert_eq!(key_numbers(&sim), GOLDEN_ITEMS_CPM_LHS_KEYS);
+    assert_eq!(fingerprint(&sim), GOLDEN_ITEMS_CPM_LHS);
+}
+
 const GOLDEN_RESOURCE_MC: u64 = 0xe793_54a5_760e_7baf;
 const GOLDEN_RESOURCE_MC_KEYS: &[u64] = &[
     4624969270479860968,
@@ -219,4 +244,46 @@ const GOLDEN_CPM_LHS_KEYS: &[u64] = &[
     4602820513852587776,
     4594524301447354734,
     4608222610382922200,
+];
+const GOLDEN_ITEMS_RESOURCE_MC: u64 = 0xfec9_c395_0d78_b37f;
+const GOLDEN_ITEMS_RESOURCE_MC_KEYS: &[u64] = &[
+    4626648767831216307,
+    4626547897197710541,
+    4627516163734497056,
+    4628573075872525691,
+    4627516163734497056,
+    4605308921355031282,
+    4607182418800017408,
+    4582424451446355323,
+    4606362763667835978,
+    4607083990922399689,
+    4590164817008060094,
+    4582113696452819569,
+    4579608379481503651,
+    13808320487016134490,
+    4607182418800017408,
+    0,
+    4597646797188998278,
+    4608263164581016064,
+];
+const GOLDEN_ITEMS_CPM_LHS: u64 = 0xc0fb_dfd4_871c_f3dc;
+const GOLDEN_ITEMS_CPM_LHS_KEYS: &[u64] = &[
+    4626642830004382829,
+    4626533823448875008,
+    4627518985867362304,
+    4628502530689024029,
+    4627518985867362304,
+    4605272892558012318,
+    4607182418800017408,
+    4582506671153026585,
+    4606305718072555951,
+    4607079160965975570,
+    4590308932196135950,
+    4585441094219655506,
+    4581133598555306459,
+    4575539805676111921,
+    4607182418800017408,
+    0,
+    4598175219545276416,
+    4609434218613702656,
 ];

@@ -147,7 +147,7 @@ fn tasks(plan: &Plan, s: &ScheduleReport) -> String {
             r.team.clone().unwrap_or_else(|| "-".into()),
             start,
             finish,
-            number(r.remaining.unwrap_or_else(|| task.estimate.point())),
+            number(r.remaining.unwrap_or_else(|| plan.duration_point(j))),
             number(r.slack),
         ];
         if let Some(state) = r.state {

@@ -76,6 +76,10 @@ pub struct ThroughputArgs {
     /// Also write the run chart (the samples, their mean and process limits) to this SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<String>,
+    /// With --items: also write the burn-up fan (items done by each working day, 50/85/95%
+    /// likely) to this SVG file.
+    #[arg(long, value_name = "FILE.svg", requires = "items")]
+    pub burn_up: Option<String>,
 }
 
 /// Runs the command.
@@ -112,6 +116,7 @@ pub fn run(args: &ThroughputArgs) -> anyhow::Result<()> {
         seed: args.seed,
     };
     super::files::check_output(args.chart.as_deref(), &[&args.file])?;
+    super::files::check_output(args.burn_up.as_deref(), &[&args.file])?;
     let src = super::read_source(&args.file)?;
     let analysis = throughput::analyse(&src, &request).map_err(|diagnostics| {
         anyhow::Error::new(PlanError {
@@ -124,6 +129,12 @@ pub fn run(args: &ThroughputArgs) -> anyhow::Result<()> {
     }
     if let Some(chart) = &args.chart {
         super::export::write_output(Some(chart), &throughput::run_chart(&analysis))?;
+    }
+    if let Some(file) = &args.burn_up {
+        if let Some(fan) = shipdate_engine::burn_up::of_analysis(&analysis, &request.calendar) {
+            let fan = fan.map_err(|e| anyhow::anyhow!("cannot draw the burn-up fan: {e}"))?;
+            super::export::write_output(Some(file), &shipdate_engine::burn_up::chart(&fan))?;
+        }
     }
     let text = match args.format {
         ThroughputFormat::Json => serde_json::to_string_pretty(&analysis)? + "\n",

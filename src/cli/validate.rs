@@ -40,8 +40,9 @@ fn summary(plan: &Plan, file: &str) -> String {
     let uncertain = plan
         .tasks
         .iter()
-        .filter(|t| !matches!(t.estimate, Estimate::Fixed { .. }))
+        .filter(|t| t.items.is_none() && !matches!(t.estimate, Estimate::Fixed { .. }))
         .count();
+    let sized = plan.tasks.iter().filter(|t| t.items.is_some()).count();
     let _ = writeln!(s, "{file}: ok");
     let _ = writeln!(s, "plan      {}", plan.name);
     match plan.start {
@@ -60,9 +61,14 @@ fn summary(plan: &Plan, file: &str) -> String {
     }
     let _ = writeln!(
         s,
-        "tasks     {} ({} with a range estimate), {} links",
+        "tasks     {} ({} with a range estimate{}), {} links",
         plan.tasks.len(),
         uncertain,
+        if sized > 0 {
+            format!(", {sized} item-sized")
+        } else {
+            String::new()
+        },
         links
     );
     let _ = writeln!(
@@ -77,10 +83,12 @@ fn summary(plan: &Plan, file: &str) -> String {
             let work: f64 = plan
                 .tasks
                 .iter()
-                .flat_map(|t| {
+                .enumerate()
+                .flat_map(|(j, t)| {
+                    let point = plan.duration_point(j);
                     t.demands()
                         .filter(move |&(k, _)| k == i)
-                        .map(move |(_, d)| t.estimate.point() * f64::from(d))
+                        .map(move |(_, d)| point * f64::from(d))
                 })
                 .sum();
             let count = plan

@@ -199,3 +199,21 @@ fn init_writes_a_plan_that_validates_cleanly_and_never_overwrites() {
     assert_eq!(r.code, 0);
     assert!(dir.join("other.toml").exists());
 }
+
+#[test]
+fn init_throughput_writes_an_item_sized_plan_that_validates_cleanly() {
+    let dir = scratch("init-throughput");
+    let r = shipdate_in(&dir, &["init", "--throughput", "tp.toml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(dir.join("tp.toml")).unwrap();
+    let plan = io::parse_str(&text, Format::Toml).expect("the starter plan is valid");
+    assert!(plan.teams.iter().all(|t| t.throughput.is_some()));
+    assert!(plan.tasks.iter().filter(|t| t.items.is_some()).count() >= 3);
+    assert!(shipdate_engine::lint::lint(&plan).is_empty());
+    let v = shipdate_in(&dir, &["validate", "tp.toml"]);
+    assert_eq!(v.code, 0, "{}", v.stderr);
+    assert_eq!(v.stderr, "", "no quality warnings");
+    let s = shipdate_in(&dir, &["simulate", "tp.toml", "-n", "500"]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    assert!(s.stdout.contains("v1"), "{}", s.stdout);
+}

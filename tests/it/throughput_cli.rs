@@ -340,3 +340,102 @@ fn chart_writes_the_run_chart() {
     assert_eq!(r.code, 2);
     assert_eq!(std::fs::read_to_string(input).unwrap(), KNOWN);
 }
+
+/// SPEC section 9 in plans: an item-sized task's errors exit 2 at their line and column, the
+/// warnings go to standard error with exit 0, and the example plan simulates.
+#[test]
+fn plans_with_item_sized_tasks_validate_and_simulate() {
+    let dir = scratch("throughput_cli_plans");
+    let example = std::fs::read_to_string(path("examples/throughput.toml")).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        example.replace("items = 12\n", "items = 12\nestimate = 3\n"),
+    )
+    .unwrap();
+    let r = shipdate(&["validate", &bad.to_string_lossy()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("bad.toml:49:9: error: task `facets`: has both `items` and `estimate`"),
+        "{}",
+        r.stderr
+    );
+    let few = dir.join("few.toml");
+    std::fs::write(
+        &few,
+        "[plan]\nname = \"x\"\n[teams.t]\ncapacity = 1\n\
+         throughput = { per = \"day\", samples = [1, 2, 9] }\n\
+         [[tasks]]\nid = \"a\"\nteam = \"t\"\nitems = 4\n",
+    )
+    .unwrap();
+    let r = shipdate(&["validate", &few.to_string_lossy()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("1 item-sized"), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains("few.toml:3:1: warning: team `t` has 3 throughput samples"),
+        "{}",
+        r.stderr
+    );
+    let r = shipdate(&["schedule", &few.to_string_lossy()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Four items at the mean of 4 a day.
+    assert!(
+        r.stdout.starts_with("x: makespan 1 periods"),
+        "{}",
+        r.stdout
+    );
+    let r = shipdate(&[
+        "simulate",
+        &path("examples/throughput.toml"),
+        "-n",
+        "2000",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["releases"][0]["id"], "search-1");
+}
+
+#[test]
+fn burn_up_draws_the_fan_of_the_when_question() {
+    let dir = scratch("throughput_cli_burn_up");
+    let file = csv("burn_up", "two-a-day.csv", &two_a_day());
+    let fan = dir.join("fan.svg");
+    let fan = fan.to_str().unwrap();
+    let r = shipdate(&[
+        "throughput",
+        &file,
+        "--weeks",
+        "2",
+        "--items",
+        "10",
+        "--burn-up",
+        fan,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let svg = std::fs::read_to_string(fan).expect("the fan");
+    assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"));
+    assert!(
+        svg.contains("Items done by each working day, Dec 07 to Dec 11"),
+        "{svg}"
+    );
+    // Two a day: every band is the same straight line, from 0 to the goal in five days.
+    let points = |class: &str| {
+        let at = svg
+            .find(&format!("class=\"{class}\" points=\""))
+            .expect(class);
+        let rest = &svg[at + class.len() + 17..];
+        rest[..rest.find('"').unwrap()].to_string()
+    };
+    let p50 = points("p50");
+    assert_eq!(p50.split(' ').count(), 6, "{p50}");
+    assert_eq!((points("p85"), points("p95")), (p50.clone(), p50.clone()));
+    assert_eq!(svg.matches("class=\"goal\"").count(), 1);
+    // The fan answers --items: without it, no fan.
+    let r = shipdate(&["throughput", &file, "--burn-up", fan]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("--items"), "{}", r.stderr);
+}

@@ -7,7 +7,7 @@
 use shipdate_engine::diag::{Diagnostic, Severity};
 use shipdate_engine::dispatch;
 use shipdate_engine::io::{self, Format};
-use shipdate_engine::model::{Plan, TaskKind};
+use shipdate_engine::model::Plan;
 use shipdate_engine::schedule::ScheduleReport;
 use shipdate_engine::view::{self, ReleaseStatus};
 
@@ -116,13 +116,7 @@ impl ScheduleView {
             .tasks
             .iter()
             .map(|t| {
-                let duration = plan.task_index(&t.id).map(|i| {
-                    let task = &plan.tasks[i];
-                    match task.kind {
-                        TaskKind::Milestone => 0.0,
-                        _ => task.estimate.point(),
-                    }
-                });
+                let duration = plan.task_index(&t.id).map(|i| plan.duration_point(i));
                 let (start, finish) = view::task_times(t);
                 TaskRow {
                     id: t.id.clone(),

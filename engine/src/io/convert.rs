@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use super::tree::{Entry, Locator, Node, Val};
 use crate::diag::{suggest, Diagnostic, Pos};
 use crate::model::{
-    Actual, Cadence, Calendar, Correlation, Estimate, Freeze, Link, LinkKind, Plan, Release, Risk,
-    RiskStatus, Task, TaskDates, TaskKind, Team, TimeOff, When,
+    Actual, Cadence, Calendar, Correlation, Estimate, Freeze, Items, Link, LinkKind, Per, Plan,
+    Release, Risk, RiskStatus, Task, TaskDates, TaskKind, Team, Throughput, TimeOff, When,
 };
 use crate::validate::{self, validate_with, Item, Spans};
 
@@ -24,7 +24,9 @@ const TOP_KEYS: &[&str] = &[
 ];
 const PLAN_KEYS: &[&str] = &["name", "start", "calendar", "status_date", "status"];
 const CALENDAR_KEYS: &[&str] = &["workdays", "holidays"];
-const TEAM_KEYS: &[&str] = &["name", "capacity", "calendar", "time_off"];
+const TEAM_KEYS: &[&str] = &["name", "capacity", "calendar", "time_off", "throughput"];
+const THROUGHPUT_KEYS: &[&str] = &["per", "samples"];
+const RANGE_KEYS: &[&str] = &["low", "high"];
 const TIME_OFF_KEYS: &[&str] = &["from", "to", "capacity"];
 const TASK_KEYS: &[&str] = &[
     "id",
@@ -33,6 +35,8 @@ const TASK_KEYS: &[&str] = &[
     "demand",
     "extra_demands",
     "estimate",
+    "items",
+    "split",
     "after",
     "kind",
     "optional",
@@ -220,6 +224,7 @@ struct RawTeam {
     capacity: Option<u32>,
     calendar: Option<Name>,
     time_off: Vec<TimeOff>,
+    throughput: Option<Throughput>,
     at: usize,
 }
 
@@ -241,6 +246,7 @@ struct RawTask {
     /// Further teams held at the same time: (team, demand, where the demand is written).
     extra: Vec<(Name, u32, usize)>,
     estimate: Estimate,
+    items: Option<Items>,
     after: Vec<RawLink>,
     kind: TaskKind,
     optional: bool,
@@ -892,6 +898,7 @@ impl Cx<'_> {
             let mut team = Team::new(t.id.clone(), t.capacity.unwrap_or(1));
             team.calendar = calendar;
             team.time_off = t.time_off.clone();
+            team.throughput = t.throughput.clone();
             team.name = t.name.clone();
             team.pos = self.pos(t.at);
             teams.push(team);
@@ -955,6 +962,7 @@ impl Cx<'_> {
             task.after = self.links(ti, t, names);
             task.kind = t.kind;
             task.optional = t.optional;
+            task.items = t.items;
             task.actual = t.actual;
             task.dates = t.dates;
             task.pos = self.pos(t.at);
@@ -1334,6 +1342,7 @@ impl Cx<'_> {
             capacity: None,
             calendar: None,
             time_off: Vec::new(),
+            throughput: None,
             at: e.value.start,
         };
         let Some(es) = self.table(&e.value, who, &e.key) else {
@@ -1378,7 +1387,142 @@ impl Cx<'_> {
                 }
             }
         }
+        if let Some(n) = field(es, "throughput") {
+            self.span(Item::Team(k), "throughput", n.start);
+            t.throughput = self.throughput(n, who);
+            if t.throughput.is_none() {
+                self.spans.mark_reported(Item::Team(k), "throughput");
+            }
+        }
         t
+    }
+
+    /// A team's `throughput = { per = "day" | "week", samples = [...] }` (SPEC section 9);
+    /// the rules on the samples are [`validate_with`]'s.
+    fn throughput(&mut self, n: &Node, who: &Who) -> Option<Throughput> {
+        let es = self.table(n, who, "throughput")?;
+        self.keys(es, THROUGHPUT_KEYS, who);
+        let per = match field(es, "per") {
+            None => {
+                self.err_help(
+                    n.start,
+                    who,
+                    "throughput is missing `per`",
+                    Some("add per = \"day\" (items per working day) or per = \"week\"".into()),
+                );
+                None
+            }
+            Some(p) => match self.string(p, who, "per")? {
+                "day" => Some(Per::Day),
+                "week" => Some(Per::Week),
+                other => {
+                    let help = did_you_mean(suggest(other, ["day", "week"]));
+                    let msg =
+                        format!("throughput `per` must be \"day\" or \"week\", not `{other}`");
+                    self.err_help(p.start, who, msg, help);
+                    None
+                }
+            },
+        };
+        let samples = match field(es, "samples") {
+            None => {
+                self.err_help(
+                    n.start,
+                    who,
+                    "throughput is missing `samples`",
+                    Some(
+                        "add samples = [...]: the items finished in each past period, oldest first"
+                            .into(),
+                    ),
+                );
+                None
+            }
+            Some(a) => {
+                let items = self.array(a, who, "samples")?;
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for it in items {
+                    match self.num(it, who, "samples") {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(out)
+            }
+        };
+        Some(Throughput {
+            per: per?,
+            samples: samples?,
+        })
+    }
+
+    /// A task's `items` (a whole number, or `{ low, high }`) and `split` (`{ low, high }`).
+    fn task_items(&mut self, es: &[Entry], who: &Who, index: usize, t: &mut RawTask) {
+        let item = Item::Task(index);
+        let Some(n) = field(es, "items") else {
+            if let Some(sn) = field(es, "split") {
+                self.err_help(
+                    sn.start,
+                    who,
+                    "`split` is for item-sized tasks; this task has no `items`",
+                    Some("add items = N (or { low, high }), or remove `split`".into()),
+                );
+            }
+            return;
+        };
+        self.span(item, "items", n.start);
+        let count = match &n.val {
+            Val::Table(rs) => {
+                self.keys(rs, RANGE_KEYS, who);
+                let low = self.range_uint(rs, n, who, "items", "low");
+                let high = self.range_uint(rs, n, who, "items", "high");
+                low.zip(high)
+            }
+            _ => self.uint(n, who, "items", 0).map(|v| (v, v)),
+        };
+        let split = match field(es, "split") {
+            None => Some(None),
+            Some(sn) => {
+                self.span(item, "split", sn.start);
+                match self.table(sn, who, "split") {
+                    None => None,
+                    Some(rs) => {
+                        self.keys(rs, RANGE_KEYS, who);
+                        let get = |cx: &mut Self, k: &str| match field(rs, k) {
+                            None => {
+                                cx.err(sn.start, who, format!("`split` is missing `{k}`"));
+                                None
+                            }
+                            Some(v) => cx.num(v, who, k),
+                        };
+                        let (low, high) = (get(self, "low"), get(self, "high"));
+                        low.zip(high).map(Some)
+                    }
+                }
+            }
+        };
+        match (count, split) {
+            (Some((low, high)), Some(split)) => t.items = Some(Items { low, high, split }),
+            _ => self.spans.mark_reported(item, "items"),
+        }
+    }
+
+    /// `key` (`low` or `high`) of a `{ low, high }` range of whole numbers.
+    fn range_uint(
+        &mut self,
+        rs: &[Entry],
+        n: &Node,
+        who: &Who,
+        what: &str,
+        key: &str,
+    ) -> Option<u32> {
+        match field(rs, key) {
+            None => {
+                self.err(n.start, who, format!("`{what}` is missing `{key}`"));
+                None
+            }
+            Some(v) => self.uint(v, who, key, 0),
+        }
     }
 
     /// `from` and `to` (inclusive) of a time off or a freeze (their order is
@@ -1417,6 +1561,7 @@ impl Cx<'_> {
             demand: None,
             extra: Vec::new(),
             estimate: Estimate::Fixed { value: 0.0 },
+            items: None,
             after: Vec::new(),
             kind: TaskKind::Work,
             optional: false,
@@ -1463,7 +1608,10 @@ impl Cx<'_> {
         if let Some(n) = field(es, "estimate") {
             self.span(Item::Task(index), "estimate", n.start);
         }
-        self.task_estimate(es, it, &who, kind_known, &mut t);
+        self.task_items(es, &who, index, &mut t);
+        let sized = field(es, "items").is_some();
+        // An item-sized task has no estimate to miss.
+        self.task_estimate(es, it, &who, kind_known && !sized, &mut t);
         if let Some(n) = field(es, "optional") {
             t.optional = self.boolean(n, &who, "optional").unwrap_or(false);
         }
@@ -2071,6 +2219,15 @@ mod scenarios {
                     f.key_start,
                     who,
                     format!("{kind} `{}`: a scenario cannot change an id", e.key),
+                );
+                continue;
+            }
+            if matches!(f.key.as_str(), "items" | "split" | "throughput") {
+                cx.err_help(
+                    f.key_start,
+                    who,
+                    format!("{kind} `{}`: a scenario cannot replace `{}` yet", e.key, f.key),
+                    Some("write a copy of the plan with the other value and compare them with `shipdate diff`".into()),
                 );
                 continue;
             }

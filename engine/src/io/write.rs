@@ -248,6 +248,16 @@ fn team_entry(plan: &Plan, t: &Team) -> (String, Out) {
         });
         o.push(("time_off".into(), Out::Arr(offs.collect())));
     }
+    if let Some(tp) = &t.throughput {
+        let samples = tp.samples.iter().map(|&x| Out::Num(x)).collect();
+        o.push((
+            "throughput".into(),
+            Out::Tab(vec![
+                ("per".into(), s(tp.per.as_str())),
+                ("samples".into(), Out::Arr(samples)),
+            ]),
+        ));
+    }
     (t.id.clone(), Out::Tab(o))
 }
 
@@ -278,7 +288,26 @@ fn task(plan: &Plan, t: &Task) -> Out {
         TaskKind::Gate => o.push(("kind".into(), s("gate"))),
         TaskKind::Milestone => o.push(("kind".into(), s("milestone"))),
     }
-    if t.kind != TaskKind::Milestone {
+    if let Some(items) = t.items {
+        let range = |low: f64, high: f64| {
+            Out::Tab(vec![
+                ("low".into(), Out::Num(low)),
+                ("high".into(), Out::Num(high)),
+            ])
+        };
+        let count = if items.low == items.high {
+            Out::Num(items.low.into())
+        } else {
+            range(items.low.into(), items.high.into())
+        };
+        o.push(("items".into(), count));
+        if let Some((low, high)) = items.split {
+            o.push(("split".into(), range(low, high)));
+        }
+        if t.estimate != (Estimate::Fixed { value: 0.0 }) {
+            o.push(("estimate".into(), estimate(&t.estimate)));
+        }
+    } else if t.kind != TaskKind::Milestone {
         o.push(("estimate".into(), estimate(&t.estimate)));
     }
     if !t.after.is_empty() {

@@ -17,7 +17,9 @@
 use chrono::{Days, NaiveDate};
 
 use crate::calendar::Timeline;
-use crate::model::{Estimate, Plan, Release, RiskStatus, Task, TaskKind, TaskState, When};
+use crate::model::{
+    Estimate, Items, Per, Plan, Release, RiskStatus, Task, TaskKind, TaskState, When,
+};
 
 /// What a task's duration on the kernels' time axis is made of.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -33,6 +35,53 @@ pub enum Work {
     Scaled(Estimate, f64),
     /// Started, with neither: the estimate `D` given `D > elapsed`, less `elapsed`.
     Conditional(Estimate, f64),
+    /// Item-sized (SPEC section 9): its items at its team's throughput.
+    Items(ItemWork),
+}
+
+/// An item-sized task's work: what the simulation draws its duration from, and its single
+/// point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ItemWork {
+    /// Its item count and split.
+    pub items: Items,
+    /// Its team (whose `throughput` it draws from).
+    pub team: usize,
+    /// `demand / capacity`: its share of each day's throughput.
+    pub share: f64,
+    /// The share of the items left (`1 - progress`; 1 when not started).
+    pub factor: f64,
+    /// The single-point duration `schedule` uses ([`crate::model::Plan::items_point`] times
+    /// `factor`).
+    pub point: f64,
+    /// The shortest duration it can take: its fewest items at the best day's share.
+    pub min: f64,
+}
+
+impl ItemWork {
+    /// The work of task `j` of `plan` (item-sized, valid), `factor` of its items left.
+    pub fn new(plan: &Plan, j: usize, factor: f64) -> Option<ItemWork> {
+        let t = &plan.tasks[j];
+        let items = t.items?;
+        let team = t.team?;
+        let tm = &plan.teams[team];
+        let tp = tm.throughput.as_ref()?;
+        let share = f64::from(t.demand) / f64::from(tm.capacity.max(1));
+        let best = tp.samples.iter().copied().fold(0.0, f64::max);
+        let best_day = match tp.per {
+            Per::Day => best,
+            Per::Week => best / f64::from(plan.calendars[tm.calendar].workdays_per_week().max(1)),
+        };
+        let fewest = (f64::from(items.low) * items.split.map_or(1.0, |s| s.0)).ceil();
+        Some(ItemWork {
+            items,
+            team,
+            share,
+            factor,
+            point: plan.items_point(j)? * factor,
+            min: fewest * factor / (best_day * share),
+        })
+    }
 }
 
 impl Work {
@@ -45,6 +94,7 @@ impl Work {
             Work::History(d) => d,
             Work::Scaled(e, f) => f * e.point(),
             Work::Conditional(e, elapsed) => conditional_quantile(&e, elapsed, 0.5),
+            Work::Items(w) => w.point,
         };
         v.max(0.0)
     }
@@ -56,6 +106,7 @@ impl Work {
             Work::History(d) => d,
             Work::Scaled(e, f) => f * e.min(),
             Work::Conditional(..) => 0.0,
+            Work::Items(w) => w.min,
         }
     }
 
@@ -262,8 +313,12 @@ impl Progress {
                 })
                 .collect(),
         };
-        for t in &plan.tasks {
+        for (j, t) in plan.tasks.iter().enumerate() {
             let state = t.actual.state();
+            let items = |factor: f64| match t.kind {
+                TaskKind::Milestone => None,
+                _ => ItemWork::new(plan, j, factor),
+            };
             let started = t.actual.started.map(|w| timeline.offset_of(w));
             let estimate = match t.kind {
                 TaskKind::Milestone => Estimate::Fixed { value: 0.0 },
@@ -275,17 +330,30 @@ impl Progress {
                     let start = match (t.kind, started) {
                         (TaskKind::Milestone, _) => finish,
                         (_, Some(a)) => a.min(finish),
-                        (_, None) => (finish - estimate.point().max(0.0)).max(0.0),
+                        (_, None) => {
+                            let point = items(1.0).map_or(estimate.point(), |w| w.point);
+                            (finish - point.max(0.0)).max(0.0)
+                        }
                     };
                     (Work::History(finish - start), start, Some(start))
                 }
                 TaskState::InProgress => {
                     let a = started.unwrap_or(s);
-                    (in_progress(t, estimate, (s - a).max(0.0)), s, Some(a))
+                    // An item-sized task's `progress` scales its items; without it (or
+                    // `remaining`), its items are all left.
+                    let work = match (
+                        items(1.0 - t.actual.progress.unwrap_or(0.0)),
+                        t.actual.remaining,
+                    ) {
+                        (Some(w), None) => Work::Items(w),
+                        _ => in_progress(t, estimate, (s - a).max(0.0)),
+                    };
+                    (work, s, Some(a))
                 }
                 TaskState::NotStarted => {
                     let nb = t.dates.not_before.map_or(0.0, |w| timeline.offset_of(w));
-                    (Work::Estimate(estimate), s.max(nb), None)
+                    let work = items(1.0).map_or(Work::Estimate(estimate), Work::Items);
+                    (work, s.max(nb), None)
                 }
             };
             out.state.push(state);

@@ -27,8 +27,10 @@
 use std::sync::OnceLock;
 
 use crate::calendar::limits::MAX_SPAN;
-use crate::model::{Estimate, Z90};
-use crate::network::progress::{scaled, Work};
+use crate::model::{Estimate, Per, Plan, Z90};
+use crate::network::progress::{scaled, ItemWork, Work};
+
+use super::rng::Stream;
 
 /// Cells of a tabulated Beta quantile (its knots are `u = k / PERT_CELLS`, `k = 0..=PERT_CELLS`).
 pub(crate) const PERT_CELLS: usize = 1024;
@@ -68,6 +70,104 @@ pub(crate) enum Sampler {
         from: f64,
         shift: f64,
     },
+    /// An item-sized task (SPEC section 9): its duration is the walk of
+    /// [`ItemSampler::sample_into`], which draws from the task's stream beyond one uniform.
+    Items(Box<ItemSampler>),
+}
+
+/// An item-sized task's duration draws (SPEC section 9).
+///
+/// In each iteration it takes its item count from the iteration's uniform `u`
+/// (`low + floor(u x (high - low + 1))`), then from the task's stream: a split factor (when
+/// it has one; the count times the factor, rounded up), then one sample index per working day
+/// (`per = "day"`) or per run of a nominal week's working days (`per = "week"`: the team
+/// calendar's working weekdays; a weekly sample is spread evenly over them). Each working day
+/// adds `demand / capacity` of that day's items; the task finishes on the day the items it got
+/// reach its count, within that day in proportion. Working days are the team calendar's, so a
+/// holiday pauses the walk and the duration in working days does not depend on the start
+/// date. A walk longer than [`MAX_SPAN`] working days is cut there.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemSampler {
+    low: u32,
+    /// `high - low + 1`.
+    counts: u64,
+    /// The split factor's `(low, width)`.
+    split: Option<(f64, f64)>,
+    /// The share of the items left.
+    factor: f64,
+    /// Items a working day for each sample: the sample times the share (and over the week's
+    /// working days for weekly samples).
+    rates: Vec<f64>,
+    /// Working days each draw lasts: 1, or a nominal week's.
+    run: u32,
+}
+
+/// A small tolerance for sums of spread weekly samples (1.4 + 1.4 + ... by floating point).
+const ITEM_EPS: f64 = 1e-9;
+
+impl ItemSampler {
+    /// The draws of `w` (item-sized work of a valid plan).
+    pub(crate) fn new(plan: &Plan, w: &ItemWork) -> ItemSampler {
+        let team = &plan.teams[w.team];
+        let tp = team
+            .throughput
+            .as_ref()
+            .expect("a valid plan's item-sized task has a team with throughput");
+        let week_days = plan.calendars[team.calendar].workdays_per_week().max(1);
+        let (run, per_day) = match tp.per {
+            Per::Day => (1, 1.0),
+            Per::Week => (week_days, f64::from(week_days)),
+        };
+        ItemSampler {
+            low: w.items.low,
+            counts: u64::from(w.items.high - w.items.low) + 1,
+            split: w.items.split.map(|(a, b)| (a, b - a)),
+            factor: w.factor,
+            rates: tp.samples.iter().map(|&x| x * w.share / per_day).collect(),
+            run,
+        }
+    }
+
+    /// A uniform index into the samples.
+    #[inline]
+    fn index(&self, stream: &mut Stream) -> usize {
+        ((u64::from(stream.next_u32()) * self.rates.len() as u64) >> 32) as usize
+    }
+
+    /// Fills `out[i]` with iteration `i`'s duration: its count from `u[i]`, the rest drawn
+    /// from `stream`, iterations in order.
+    pub(crate) fn sample_into(&self, stream: &mut Stream, u: &[f64], out: &mut [f64]) {
+        for (o, &x) in out.iter_mut().zip(u) {
+            let k = ((x * self.counts as f64) as u64).min(self.counts - 1);
+            let mut count = (u64::from(self.low) + k) as f64;
+            if let Some((low, width)) = self.split {
+                count = (count * (low + width * stream.uniform())).ceil();
+            }
+            *o = self.walk(stream, count * self.factor);
+        }
+    }
+
+    /// The working days until the items got reach `target`.
+    fn walk(&self, stream: &mut Stream, target: f64) -> f64 {
+        if target <= 0.0 {
+            return 0.0;
+        }
+        let mut done = 0.0;
+        let mut days = 0.0;
+        loop {
+            let rate = self.rates[self.index(stream)];
+            for _ in 0..self.run {
+                if rate > 0.0 && done + rate >= target - ITEM_EPS {
+                    return days + ((target - done) / rate).clamp(0.0, 1.0);
+                }
+                done += rate;
+                days += 1.0;
+                if days >= MAX_SPAN {
+                    return MAX_SPAN;
+                }
+            }
+        }
+    }
 }
 
 impl Sampler {
@@ -131,9 +231,11 @@ impl Sampler {
     }
 
     /// The sampler of a task's work (SPEC section 6): its estimate, its history, `remaining`,
-    /// the scaled estimate or the estimate's tail past the time already worked.
-    pub(crate) fn of_work(w: &Work) -> Sampler {
+    /// the scaled estimate, the estimate's tail past the time already worked, or the item walk
+    /// of an item-sized task of `plan`.
+    pub(crate) fn of_work(plan: &Plan, w: &Work) -> Sampler {
         match *w {
+            Work::Items(ref iw) => Sampler::Items(Box::new(ItemSampler::new(plan, iw))),
             Work::Estimate(e) | Work::Remaining(e) => Sampler::new(&e),
             Work::History(d) => Sampler::Fixed(d),
             Work::Scaled(e, f) => Sampler::new(&scaled(&e, f)),
@@ -161,6 +263,21 @@ impl Sampler {
                 }
             }
         }
+    }
+
+    /// Fills `out` from the uniforms `u` drawn from `stream` (the task's own), drawing further
+    /// numbers from it for an item-sized task.
+    #[inline]
+    pub(crate) fn sample_stream(&self, stream: &mut Stream, u: &[f64], out: &mut [f64]) {
+        match self {
+            Sampler::Items(items) => items.sample_into(stream, u, out),
+            _ => self.sample_into(u, out),
+        }
+    }
+
+    /// Whether it is an item-sized task's (whose duration is no function of one uniform).
+    pub(crate) fn is_items(&self) -> bool {
+        matches!(self, Sampler::Items(_))
     }
 
     /// Whether every sample is the same value.
@@ -232,6 +349,8 @@ impl Sampler {
                     *o = (*o - shift).max(0.0);
                 }
             }
+            // Its draws go on in the task's stream: `sample_stream`.
+            Sampler::Items(_) => unreachable!("an item-sized task is sampled from its stream"),
         }
     }
 }

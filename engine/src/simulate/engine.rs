@@ -139,7 +139,7 @@ impl<'a> Ctx<'a> {
         let progress = net.progress();
         let samplers: Vec<Sampler> = super::map_indices(n, |j| match plan.tasks[j].kind {
             TaskKind::Milestone => Sampler::Fixed(0.0),
-            _ => Sampler::of_work(progress.work(j)),
+            _ => Sampler::of_work(plan, progress.work(j)),
         });
         let random: Vec<bool> = samplers.iter().map(|s| !s.is_fixed()).collect();
         let may_be_negative = plan
@@ -194,7 +194,10 @@ impl<'a> Ctx<'a> {
             .collect();
         let mut slots = vec![Slot::None; n];
         let mut n_durs = 0;
-        for j in (0..n).filter(|&j| risk_task[j]) {
+        // An item-sized task's duration is no monotone function of one uniform: its duration
+        // itself is kept, as a risk-affected task's.
+        let items: Vec<bool> = samplers.iter().map(Sampler::is_items).collect();
+        for j in (0..n).filter(|&j| risk_task[j] || items[j]) {
             slots[j] = Slot::Dur(n_durs);
             n_durs += 1;
         }
@@ -205,7 +208,7 @@ impl<'a> Ctx<'a> {
             .iter()
             .chain(comps.iter().flat_map(|c| c.tasks.iter()))
         {
-            if random[j] && !risk_task[j] {
+            if random[j] && !risk_task[j] && !items[j] {
                 slots[j] = Slot::Key(n_keys);
                 n_keys += 1;
             }
@@ -348,9 +351,10 @@ impl<'a> Ctx<'a> {
             }
         }
         for &j in &self.indep {
-            self.draw(&mut keyed_stream(self.task_keys[j], b), u, perm);
+            let mut stream = keyed_stream(self.task_keys[j], b);
+            self.draw(&mut stream, u, perm);
             let row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
-            self.samplers[j].sample_into(u, row);
+            self.samplers[j].sample_stream(&mut stream, u, row);
             if let Slot::Key(k) = self.slots[j] {
                 push_keys(&mut out.keys, k, u);
             }
@@ -404,6 +408,12 @@ impl<'a> Ctx<'a> {
                 if self.may_be_negative[j] {
                     for d in &mut dur[j * BATCH..j * BATCH + len] {
                         *d = d.max(0.0);
+                    }
+                }
+                if let Slot::Dur(k) = self.slots[j] {
+                    let src = &dur[j * BATCH..j * BATCH + len];
+                    for (o, &d) in out.durs[k * len..(k + 1) * len].iter_mut().zip(src) {
+                        *o = d as f32;
                     }
                 }
                 continue;

@@ -11,4 +11,5 @@ mod leveling;
 mod progress;
 mod psplib;
 mod stable_draws;
+mod throughput;
 mod util;

@@ -256,13 +256,9 @@ pub fn export(plan: &Plan, sched: &ScheduleReport) -> String {
         sched,
         days: Days { tl: &tl, epoch },
         dated: plan.is_dated(),
-        durations: plan
-            .tasks
-            .iter()
-            .map(|t| match t.kind {
-                TaskKind::Milestone => 0.0,
-                _ => t.estimate.point().max(0.0),
-            })
+        // An item-sized task goes out at its single point (MS Project has no throughput).
+        durations: (0..plan.tasks.len())
+            .map(|j| plan.duration_point(j).max(0.0))
             .collect(),
     };
     let mut x = Xml {
