@@ -15,7 +15,8 @@
 //!   and [`risk_effects`] are what the tornado charts plot.
 //! - **What a row holds.** The simulated finish ([`finish`]), a release's simulated deploy
 //!   percentiles and odds ([`release_odds`], [`window_rows`]), and a scheduled release's
-//!   times and status ([`release_status`], [`ScheduledRelease`]).
+//!   times and status ([`release_status`], [`ScheduledRelease`]), a scheduled task's row
+//!   ([`ScheduledTask`]).
 //!
 //! - **How a plan diff reads** (`shipdate diff`, the browser's Compare tab): a change in
 //!   words ([`describe_change`]), a P80 move ([`signed`]), each release's old and new numbers
@@ -495,6 +496,54 @@ impl ScheduledRelease {
             status: release_status(r),
             deployed: r.deployed_date.map(when),
         }
+    }
+}
+
+/// A scheduled task's row as every front end writes it (SPEC section 6 for the progress
+/// columns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledTask {
+    /// Its start ([`task_times`]).
+    pub start: String,
+    /// Its finish ([`task_times`]).
+    pub finish: String,
+    /// Working days (periods): the work left when the plan has a status date, else the
+    /// single-point duration.
+    pub days: String,
+    /// Where it stands at the status date ([`state_word`]), with a status date only.
+    pub state: Option<&'static str>,
+    /// Its deadline and whether the schedule meets it: `due 2027-03-01` or
+    /// `MISSES due 2027-03-01`.
+    pub due: Option<String>,
+}
+
+impl ScheduledTask {
+    /// The row of task `j` of `plan`, scheduled as `t`.
+    pub fn of(plan: &Plan, j: usize, t: &TaskSchedule) -> Self {
+        let (start, finish) = task_times(t);
+        ScheduledTask {
+            start,
+            finish,
+            days: number(t.remaining.unwrap_or_else(|| plan.duration_point(j))),
+            state: t.state.map(state_word),
+            due: match (t.due_date, t.due_met) {
+                (Some(due), Some(met)) => {
+                    let word = if met { "due" } else { "MISSES due" };
+                    Some(format!("{word} {}", when(due)))
+                }
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What the days column of a schedule's task table is headed: `left` (the work left) with a
+/// status date, else `days`.
+pub fn days_heading(has_status_date: bool) -> &'static str {
+    if has_status_date {
+        "left"
+    } else {
+        "days"
     }
 }
 

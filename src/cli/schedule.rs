@@ -129,7 +129,7 @@ fn tasks(plan: &Plan, s: &ScheduleReport) -> String {
         ("team", Align::Left),
         ("start", Align::Right),
         ("finish", Align::Right),
-        (if progress { "left" } else { "days" }, Align::Right),
+        (view::days_heading(progress), Align::Right),
         ("slack", Align::Right),
     ];
     if progress {
@@ -139,28 +139,25 @@ fn tasks(plan: &Plan, s: &ScheduleReport) -> String {
     let mut t = Table::new(&columns);
     for j in order {
         let r = &s.tasks[j];
-        let (start, finish) = view::task_times(r);
+        let cells = view::ScheduledTask::of(plan, j, r);
         let task = &plan.tasks[j];
         let mut row = vec![
             r.id.clone(),
             truncate(task.name.as_deref().unwrap_or(""), 32),
             r.team.clone().unwrap_or_else(|| "-".into()),
-            start,
-            finish,
-            number(r.remaining.unwrap_or_else(|| plan.duration_point(j))),
+            cells.start,
+            cells.finish,
+            cells.days,
             number(r.slack),
         ];
-        if let Some(state) = r.state {
-            row.push(view::state_word(state).into());
+        if let Some(state) = cells.state {
+            row.push(state.into());
         }
         let mut flags: Vec<String> = Vec::new();
         if r.critical {
             flags.push("critical".into());
         }
-        if let (Some(due), Some(met)) = (r.due_date, r.due_met) {
-            let word = if met { "due" } else { "MISSES due" };
-            flags.push(format!("{word} {}", view::when(due)));
-        }
+        flags.extend(cells.due);
         row.push(flags.join(", "));
         t.row(row);
     }

@@ -86,15 +86,19 @@ async function scheduleShown(page) {
   return page.evaluate(() => {
     const cell = (row, col) => row.querySelector(`[data-col=${col}]`).textContent;
     return {
+      asOf: document.querySelector('[data-testid=as-of]')?.textContent ?? null,
       tasks: [...document.querySelectorAll('[data-testid=task-row]')].map((r) => ({
         id: r.dataset.task,
         start: cell(r, 'start'),
         finish: cell(r, 'finish'),
+        left: Number(cell(r, 'duration')),
+        state: cell(r, 'state'),
       })),
       releases: [...document.querySelectorAll('[data-testid=release-row]')].map((r) => ({
         id: r.dataset.release,
         ready: cell(r, 'ready'),
         deploy: cell(r, 'deploy'),
+        deployed: /^deployed /.test(cell(r, 'status')) ? cell(r, 'status').slice(9) : null,
       })),
     };
   });
@@ -105,9 +109,23 @@ function scheduleOfCli(text, name) {
   const file = join(RESULTS, `${name}.toml`);
   return writeFile(file, text).then(() => {
     const v = JSON.parse(shipdate(['schedule', file, '--format', 'json']));
+    // The table's words for the JSON's states (SPEC section 6), and its work left.
+    const word = { done: 'done', in_progress: 'in progress', not_started: 'not started' };
     return {
-      tasks: v.tasks.map((t) => ({ id: t.id, start: t.start_date, finish: t.finish_date })),
-      releases: v.releases.map((r) => ({ id: r.id, ready: r.ready_date, deploy: r.deploy_date })),
+      asOf: v.status_date ? `as of ${v.status_date}` : null,
+      tasks: v.tasks.map((t) => ({
+        id: t.id,
+        start: t.start_date,
+        finish: t.finish_date,
+        left: t.remaining,
+        state: word[t.state],
+      })),
+      releases: v.releases.map((r) => ({
+        id: r.id,
+        ready: r.ready_date,
+        deploy: r.deploy_date,
+        deployed: r.deployed_date ?? null,
+      })),
     };
   });
 }
@@ -134,7 +152,9 @@ async function simulateShown(page) {
     { timeout: 60_000 },
   );
   const p80 = page.getByTestId('p80');
+  const asOf = page.getByTestId('sim-as-of');
   return {
+    asOf: (await asOf.count()) ? await asOf.innerText() : null,
     value: Number(await p80.getAttribute('data-value')),
     date: await p80.innerText(),
     releases: await page.evaluate(() =>
@@ -155,6 +175,7 @@ async function simulateOfCli(text, name) {
     ]),
   );
   return {
+    asOf: v.status_date ? `Forecast as of ${v.status_date}` : null,
     value: v.makespan.p80,
     date: v.finish_date.p80,
     releases: v.releases.map((r) => ({ id: r.id, p80: r.deploy_date.p80 })),
@@ -176,7 +197,17 @@ describe('progress in the planner', () => {
     const before = await scheduleShown(page);
     assert.deepEqual(before, await scheduleOfCli(PLAN, 'progress-before'));
     // The deployed release is reported on its date, not forecast from schema.
-    assert.deepEqual(before.releases[1], { id: 'hotfix', ready: '2027-01-13', deploy: '2027-01-13' });
+    assert.deepEqual(before.releases[1], {
+      id: 'hotfix',
+      ready: '2027-01-13',
+      deploy: '2027-01-13',
+      deployed: '2027-01-13',
+    });
+    assert.equal(before.asOf, 'as of 2027-01-08');
+    assert.deepEqual(
+      before.tasks.map((t) => [t.id, t.state, t.left]),
+      [['schema', 'in progress', 1], ['api', 'not started', 6], ['ui', 'not started', 3]],
+    );
     assert.equal(
       await page.locator('[data-testid=status-date]').inputValue(),
       '2027-01-08',
@@ -223,7 +254,9 @@ describe('progress in the planner', () => {
     assert.equal(afterShown.tasks[1].start, '2027-01-18');
     assert.notDeepEqual(afterShown.tasks[1], before.tasks[1]);
     assert.notEqual(afterShown.releases[0].ready, before.releases[0].ready);
-    assert.deepEqual(afterShown.releases[1], { id: 'hotfix', ready: '2027-01-13', deploy: '2027-01-13' });
+    assert.deepEqual(afterShown.releases[1], before.releases[1]);
+    assert.equal(afterShown.asOf, 'as of 2027-01-18');
+    assert.equal(afterShown.tasks[0].state, 'done');
 
     // The team lanes: schema's bar muted as done, the status line at 2027-01-18, labelled.
     await page.locator('[data-testid=gantt] svg').waitFor();
@@ -253,7 +286,13 @@ describe('progress in the planner', () => {
     const shown2 = await scheduleShown(page);
     assert.deepEqual(shown2, await scheduleOfCli(text2, 'progress-started'));
     // api: [2027-01-18, 2027-01-19]; ui after it.
-    assert.deepEqual(shown2.tasks[1], { id: 'api', start: '2027-01-18', finish: '2027-01-19' });
+    assert.deepEqual(shown2.tasks[1], {
+      id: 'api',
+      start: '2027-01-18',
+      finish: '2027-01-19',
+      left: 2,
+      state: 'in progress',
+    });
     assert.equal(await page.locator('[data-testid=gantt] rect[data-elapsed]').count(), 0);
 
     // Clearing the status date leaves done and started work without one: errors, listed.

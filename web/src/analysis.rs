@@ -191,6 +191,8 @@ pub struct RiskView {
     pub iterations: usize,
     /// Seed used.
     pub seed: u64,
+    /// `as of DATE` when the plan has a status date: the forecast is from that date.
+    pub as_of: Option<String>,
     /// Median finish.
     pub p50: Point,
     /// 80th percentile finish.
@@ -251,6 +253,7 @@ impl RiskView {
         RiskView {
             iterations: sim.iterations,
             seed: sim.seed,
+            as_of: view::as_of(sim.status_date),
             p50: point(finish.p50),
             p80: point(finish.p80),
             p95: point(finish.p95),

@@ -70,8 +70,13 @@ pub struct TaskRow {
     pub start: String,
     /// Finish: the last working day in dated plans, else the period it ends at.
     pub finish: String,
-    /// Duration in working days (periods).
+    /// Duration in working days (periods); with a status date, the work left.
     pub duration: String,
+    /// Where it stands at the status date (`done`, `in progress`, `not started`), or empty.
+    pub state: String,
+    /// Its deadline and whether the schedule meets it (`due DATE`, `MISSES due DATE`), or
+    /// empty.
+    pub due: String,
     /// Total slack in working days (periods).
     pub slack: String,
     /// Whether it lies on the critical path.
@@ -91,6 +96,8 @@ pub struct ReleaseRow {
     pub target: String,
     /// `on time`, `late`, `unscheduled` or `no target`.
     pub status: &'static str,
+    /// When it shipped, if it has (`deployed`), else empty.
+    pub deployed: String,
 }
 
 /// A schedule, formatted for the tables.
@@ -102,6 +109,8 @@ pub struct ScheduleView {
     pub finish: String,
     /// The makespan in working days (periods).
     pub makespan: String,
+    /// `as of DATE` when the plan has a status date (SPEC section 6).
+    pub as_of: Option<String>,
     /// Tasks in plan order.
     pub tasks: Vec<TaskRow>,
     /// Releases in plan order.
@@ -115,18 +124,20 @@ impl ScheduleView {
         let tasks = report
             .tasks
             .iter()
-            .map(|t| {
-                let duration = plan.task_index(&t.id).map(|i| plan.duration_point(i));
-                let (start, finish) = view::task_times(t);
+            .enumerate()
+            .map(|(j, t)| {
+                let cells = view::ScheduledTask::of(plan, j, t);
                 TaskRow {
                     id: t.id.clone(),
                     name: t.name.clone().unwrap_or_default(),
                     team: t.team.clone().unwrap_or_default(),
-                    start,
-                    finish,
-                    duration: duration.map(view::number).unwrap_or_default(),
+                    start: cells.start,
+                    finish: cells.finish,
+                    duration: cells.days,
                     slack: view::number(t.slack),
                     critical: t.critical,
+                    state: cells.state.unwrap_or_default().to_string(),
+                    due: cells.due.unwrap_or_default(),
                 }
             })
             .collect();
@@ -144,6 +155,7 @@ impl ScheduleView {
                     },
                     target: row.target.unwrap_or_default(),
                     status: row.status.word(),
+                    deployed: row.deployed.unwrap_or_default(),
                 }
             })
             .collect();
@@ -151,6 +163,7 @@ impl ScheduleView {
             dated: plan.is_dated(),
             finish: view::time_text(report.makespan, report.finish_date),
             makespan: view::number(report.makespan),
+            as_of: view::as_of(report.status_date),
             tasks,
             releases,
         }

@@ -244,7 +244,9 @@ pub fn RiskPanel(
                         let releases = v.releases.clone();
                         let odds = v.releases.clone();
                         let critical = v.critical.clone();
+                        let as_of = v.as_of.clone();
                         view! {
+                            {as_of.map(|a| view! { <p class="summary" data-testid="sim-as-of">"Forecast " {a}</p> })}
                             <Show when=stale>
                                 <p class="stale-note" role="status" data-testid="sim-stale">
                                     "The plan changed since this run: run it again for current numbers."

@@ -1,5 +1,6 @@
-//! The schedule as two tables: releases (ready, deploy, on time) and tasks (start, finish,
-//! slack, critical). While the plan has errors the last valid schedule stays, dimmed.
+//! The schedule as two tables: releases (ready, deploy, on time, deployed) and tasks (start,
+//! finish, days or work left, slack, state at the status date, critical, deadline). While the
+//! plan has errors the last valid schedule stays, dimmed.
 
 use leptos::prelude::*;
 
@@ -24,6 +25,14 @@ pub fn ScheduleTables(
     let dated = move || schedule.with(|s| s.as_ref().is_some_and(|s| s.dated));
     let finish = move || schedule.with(|s| s.as_ref().map(|s| s.finish.clone()));
     let makespan = move || schedule.with(|s| s.as_ref().map(|s| s.makespan.clone()));
+    let as_of = move || schedule.with(|s| s.as_ref().and_then(|s| s.as_of.clone()));
+    let progress = move || schedule.with(|s| s.as_ref().is_some_and(|s| s.as_of.is_some()));
+    let has_due = move || {
+        schedule.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.tasks.iter().any(|t| !t.due.is_empty()))
+        })
+    };
     view! {
         <section
             id="schedule"
@@ -48,6 +57,7 @@ pub fn ScheduleTables(
                 }
             >
                 <p class="summary" data-testid="summary">
+                    {move || as_of().map(|a| view! { <span data-testid="as-of">{a}</span> " · " })}
                     <Show
                         when=dated
                         fallback=move || {
@@ -91,13 +101,28 @@ pub fn ScheduleTables(
                             <th scope="col">"Team"</th>
                             <th scope="col">"Start"</th>
                             <th scope="col">"Finish"</th>
-                            <th scope="col" class="num">"Days"</th>
+                            <th scope="col" class="num">
+                                {move || if progress() { "Left" } else { "Days" }}
+                            </th>
                             <th scope="col" class="num">"Slack"</th>
+                            <Show when=progress>
+                                <th scope="col">"State"</th>
+                            </Show>
                             <th scope="col">"Critical"</th>
+                            <Show when=has_due>
+                                <th scope="col">"Deadline"</th>
+                            </Show>
                         </tr>
                     </thead>
                     <tbody>
-                        <For each=tasks key=|t| t.clone() children=task_row />
+                        <For
+                            each=tasks
+                            key=|t| t.clone()
+                            children=move |t| {
+                                let (progress, has_due) = untrack(|| (progress(), has_due()));
+                                task_row(t, progress, has_due)
+                            }
+                        />
                     </tbody>
                 </table>
             </Show>
@@ -112,6 +137,11 @@ fn release_row(r: ReleaseRow) -> impl IntoView {
         _ => "status",
     };
     let key = r.id.clone();
+    let status = if r.deployed.is_empty() {
+        r.status.to_string()
+    } else {
+        format!("deployed {}", r.deployed)
+    };
     view! {
         <tr data-testid="release-row" data-release=key>
             <th scope="row">{r.id}</th>
@@ -119,14 +149,15 @@ fn release_row(r: ReleaseRow) -> impl IntoView {
             <td data-col="deploy">{r.deploy}</td>
             <td data-col="target">{r.target}</td>
             <td data-col="status" class=status_class>
-                {r.status}
+                {status}
             </td>
         </tr>
     }
 }
 
-fn task_row(t: TaskRow) -> impl IntoView {
+fn task_row(t: TaskRow, progress: bool, has_due: bool) -> impl IntoView {
     let key = t.id.clone();
+    let missed = t.due.starts_with("MISSES");
     view! {
         <tr data-testid="task-row" data-task=key class:critical=t.critical>
             <th scope="row">{t.id}</th>
@@ -136,7 +167,16 @@ fn task_row(t: TaskRow) -> impl IntoView {
             <td data-col="finish">{t.finish}</td>
             <td data-col="duration" class="num">{t.duration}</td>
             <td data-col="slack" class="num">{t.slack}</td>
+            {progress.then(|| view! { <td data-col="state">{t.state}</td> })}
             <td data-col="critical">{if t.critical { "critical" } else { "" }}</td>
+            {has_due
+                .then(|| {
+                    view! {
+                        <td data-col="due" class:status=true class:bad=missed>
+                            {t.due}
+                        </td>
+                    }
+                })}
         </tr>
     }
 }
