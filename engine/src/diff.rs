@@ -556,7 +556,7 @@ fn team_settings_text(p: &Plan, x: &Team) -> String {
             .map_or(String::new(), |n| format!("\"{n}\", ")),
         p.calendars[x.calendar].id,
         x.throughput.as_ref().map_or(String::new(), |tp| {
-            let samples: Vec<String> = tp.samples.iter().map(|&v| crate::view::number(v)).collect();
+            let samples: Vec<String> = tp.samples.iter().map(|&v| number(v)).collect();
             format!(
                 ", throughput per {} [{}]",
                 tp.per.as_str(),

@@ -36,12 +36,12 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::diag::{Diagnostic, Severity};
+use crate::format::number;
 use crate::io::{self, Format};
 use crate::model::{
     Actual, Cadence, Estimate, Freeze, Link, LinkKind, Patch, Plan, Release, Risk, RiskStatus,
     Task, TaskDates, TaskKind, Team, TimeOff, When,
 };
-use crate::view::number;
 
 /// One change to a plan. Rows are named by their index in the plan's lists (teams, tasks,
 /// risks, releases; a link by its successor and its place in the successor's `after`).
