@@ -9,7 +9,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Calendar, Per};
+use crate::model::{Calendar, Per, Plan};
 use crate::simulate::stats::percentile_index;
 use crate::throughput::{check_samples, forecast_days, walk, Draws, ForecastError, EPS};
 
@@ -27,6 +27,39 @@ pub struct BurnUp {
     pub p85: Vec<u64>,
     /// At least this many, 95% likely.
     pub p95: Vec<u64>,
+}
+
+impl BurnUp {
+    /// The working day each line reaches the goal (the "when" dates, 50/85/95% likely).
+    pub fn dates(&self) -> crate::throughput::Likelihoods<Option<NaiveDate>> {
+        let reach = |v: &[u64]| {
+            v.iter()
+                .position(|&m| m >= self.items)
+                .map(|k| self.days[k])
+        };
+        crate::throughput::Likelihoods {
+            p50: reach(&self.p50),
+            p85: reach(&self.p85),
+            p95: reach(&self.p95),
+        }
+    }
+
+    /// The fan in words, as the report and the browser write it under the chart: `N items
+    /// from DAY: done by DAY (50% likely), DAY (85%), DAY (95%)`.
+    pub fn summary(&self) -> String {
+        let d = self.dates();
+        let day = |x: Option<NaiveDate>| x.map_or_else(|| "-".into(), crate::throughput::day_text);
+        format!(
+            "{} items from {}: done by {} (50% likely), {} (85%), {} (95%)",
+            self.items,
+            self.days
+                .first()
+                .map_or_else(|| "-".into(), |f| crate::throughput::day_text(*f)),
+            day(d.p50),
+            day(d.p85),
+            day(d.p95)
+        )
+    }
 }
 
 /// The burn-up fan of `items` items from the working day after `after`: the same futures as
@@ -121,6 +154,65 @@ pub fn of_analysis(
         calendar,
         a.iterations,
         a.seed,
+    ))
+}
+
+/// The items a plan team's burn-up fan counts up to (SPEC section 9): over its item-sized
+/// tasks that are not done, each one's single-point count ([`crate::model::Items::point`]:
+/// the middle of the item range times the middle of the split range) times `1 - progress`
+/// where it records a `progress`, summed and rounded up. `None` when the team has no
+/// item-sized task left to do.
+pub fn team_items(plan: &Plan, team: usize) -> Option<u64> {
+    let left: Vec<f64> = plan
+        .tasks
+        .iter()
+        .filter(|t| t.team == Some(team) && t.actual.done.is_none())
+        .filter_map(|t| {
+            let items = t.items?;
+            Some(items.point() * (1.0 - t.actual.progress.unwrap_or(0.0)))
+        })
+        .collect();
+    let n = (left.iter().sum::<f64>() - EPS).ceil().max(0.0) as u64;
+    (n > 0).then_some(n)
+}
+
+/// The day a plan team's burn-up fan starts from: the plan's status date when it has one,
+/// else its start (`None` in undated plans, whose time has no days).
+pub fn team_start(plan: &Plan) -> Option<NaiveDate> {
+    match plan.status {
+        Some(crate::model::When::Date(d)) => Some(d),
+        _ => plan.start,
+    }
+}
+
+/// The burn-up fan of `items` items at plan team `team`'s whole throughput (SPEC section 9),
+/// from the first working day of its calendar on or after [`team_start`], with `iterations`
+/// futures and `seed` as [`burn_up`] draws them. `None` when the team has no throughput or
+/// the plan is undated. It answers "when would the team finish this many items working on
+/// nothing else": links, capacity shares, time off and risks do not enter it.
+///
+/// # Errors
+///
+/// As [`burn_up`].
+pub fn of_team(
+    plan: &Plan,
+    team: usize,
+    items: u64,
+    iterations: usize,
+    seed: u64,
+) -> Option<Result<BurnUp, ForecastError>> {
+    let t = plan.teams.get(team)?;
+    let tp = t.throughput.as_ref()?;
+    let start = team_start(plan)?;
+    let calendar = &plan.calendars[t.calendar];
+    Some(burn_up(
+        &tp.samples,
+        tp.per,
+        items,
+        start.pred_opt()?,
+        calendar,
+        iterations,
+        seed,
     ))
 }
 
@@ -283,5 +375,40 @@ mod tests {
         for k in 0..b.days.len() {
             assert!(b.p50[k] >= b.p85[k] && b.p85[k] >= b.p95[k]);
         }
+    }
+
+    #[test]
+    fn a_plan_team_burns_up_its_item_sized_tasks_from_the_plan_start() {
+        let plan = crate::io::parse_str(
+            "[plan]\nname = \"p\"\nstart = 2027-01-04\n\
+             [teams.be]\ncapacity = 2\nthroughput = { per = \"day\", samples = [2] }\n\
+             [teams.fe]\ncapacity = 1\n\
+             [[tasks]]\nid = \"a\"\nteam = \"be\"\nitems = { low = 4, high = 7 }\n\
+             [[tasks]]\nid = \"b\"\nteam = \"be\"\nitems = 3\nsplit = { low = 1, high = 2 }\n\
+             [[tasks]]\nid = \"c\"\nteam = \"fe\"\nestimate = 2\n",
+            crate::io::Format::Toml,
+        )
+        .unwrap();
+        // 5.5 + 3 x 1.5 = 10 items: at 2 a day, Monday to Friday of the start's week.
+        assert_eq!(team_items(&plan, 0), Some(10));
+        assert_eq!(team_items(&plan, 1), None);
+        let b = of_team(&plan, 0, 10, 300, 1).unwrap().unwrap();
+        assert_eq!(b.days.first(), Some(&d(2027, 1, 4)));
+        assert_eq!(b.p95, [2, 4, 6, 8, 10]);
+        assert_eq!(
+            b.summary(),
+            "10 items from Mon 2027-01-04: done by Fri 2027-01-08 (50% likely), Fri 2027-01-08 (85%), Fri 2027-01-08 (95%)"
+        );
+        assert!(of_team(&plan, 1, 10, 300, 1).is_none());
+        // From the status date when there is one.
+        let mut later = plan.clone();
+        later.status = Some(crate::model::When::Date(d(2027, 1, 9)));
+        let b = of_team(&later, 0, 3, 300, 1).unwrap().unwrap();
+        assert_eq!(b.days, [d(2027, 1, 11), d(2027, 1, 12)]);
+        assert_eq!(b.p50, [2, 4]);
+        // A task done is not counted; progress leaves its share of the single point.
+        later.tasks[0].actual.done = Some(crate::model::When::Date(d(2027, 1, 8)));
+        later.tasks[1].actual.progress = Some(0.5);
+        assert_eq!(team_items(&later, 0), Some(3));
     }
 }

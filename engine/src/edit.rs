@@ -39,8 +39,8 @@ use crate::diag::{Diagnostic, Severity};
 use crate::format::number;
 use crate::io::{self, Format};
 use crate::model::{
-    Actual, Cadence, Estimate, Freeze, Link, LinkKind, Patch, Plan, Release, Risk, RiskStatus,
-    Task, TaskDates, TaskKind, Team, TimeOff, When,
+    Actual, Cadence, Estimate, Freeze, Items, Link, LinkKind, Patch, Plan, Release, Risk,
+    RiskStatus, Task, TaskDates, TaskKind, Team, Throughput, TimeOff, When,
 };
 
 /// One change to a plan. Rows are named by their index in the plan's lists (teams, tasks,
@@ -88,6 +88,14 @@ pub enum Edit {
         /// Its periods of reduced capacity.
         time_off: Vec<TimeOff>,
     },
+    /// Sets or clears a team's throughput history (`throughput = { per, samples }`, SPEC
+    /// section 9): what its item-sized tasks are simulated from.
+    SetTeamThroughput {
+        /// The team.
+        team: usize,
+        /// Its history (none: the team has no throughput).
+        throughput: Option<Throughput>,
+    },
     /// Deletes a team; its tasks are left without one.
     DeleteTeam(usize),
     /// A new task with a free id (`task1`, ...) and a fixed estimate of 1.
@@ -119,6 +127,16 @@ pub enum Edit {
         task: usize,
         /// Its new estimate.
         estimate: Estimate,
+    },
+    /// Makes a task item-sized (`items`, optional `split`, SPEC section 9), its duration
+    /// then coming from its team's throughput: its estimate becomes a fixed 0 (an item-sized
+    /// task has none). `None` makes it an estimated task again; its estimate is left as it is
+    /// (0 after it was item-sized: give it one with [`Edit::SetTaskEstimate`]).
+    SetTaskItems {
+        /// The task.
+        task: usize,
+        /// Its item count and split factor.
+        items: Option<Items>,
     },
     /// Sets a task's kind; a milestone takes no time (its estimate becomes 0).
     SetTaskKind {
@@ -444,6 +462,7 @@ fn change(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
         | Edit::SetTeamName { .. }
         | Edit::SetTeamCalendar { .. }
         | Edit::SetTeamTimeOff { .. }
+        | Edit::SetTeamThroughput { .. }
         | Edit::DeleteTeam(_) => change_team(p, edit),
         Edit::AddRisk
         | Edit::RenameRisk { .. }
@@ -497,6 +516,9 @@ fn change_team(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
         Edit::SetTeamTimeOff { team, time_off } => {
             row(&mut p.teams, "team", *team)?.time_off = time_off.clone();
         }
+        Edit::SetTeamThroughput { team, throughput } => {
+            row(&mut p.teams, "team", *team)?.throughput = throughput.clone();
+        }
         Edit::DeleteTeam(k) => {
             let k = *k;
             check(p.teams.len(), "team", k)?;
@@ -548,6 +570,13 @@ fn change_task(p: &mut Plan, edit: &Edit) -> Result<(), Refusal> {
         }
         Edit::SetTaskEstimate { task, estimate } => {
             row(&mut p.tasks, "task", *task)?.estimate = *estimate;
+        }
+        Edit::SetTaskItems { task, items } => {
+            let t = row(&mut p.tasks, "task", *task)?;
+            t.items = *items;
+            if items.is_some() {
+                t.estimate = Estimate::Fixed { value: 0.0 };
+            }
         }
         Edit::SetTaskKind { task, kind } => {
             let t = row(&mut p.tasks, "task", *task)?;
@@ -836,6 +865,71 @@ pub fn parse_estimate(text: &str) -> Result<Estimate, Refusal> {
         },
         _ => return Err(bad()),
     })
+}
+
+/// An item-sized task's item count as the tables write it: `12`, or `18/25` (low/high).
+pub fn format_items(items: &Items) -> String {
+    if items.low == items.high {
+        items.low.to_string()
+    } else {
+        format!("{}/{}", items.low, items.high)
+    }
+}
+
+/// Its split factor as the tables write it: `1.2`, or `1/1.3` (low/high); empty for none.
+pub fn format_split(items: &Items) -> String {
+    match items.split {
+        None => String::new(),
+        Some((low, high)) if low == high => number(low),
+        Some((low, high)) => format!("{}/{}", number(low), number(high)),
+    }
+}
+
+/// Reads an item count written as [`format_items`] writes it (`12`, `18/25`; a comma may
+/// separate the two): `(low, high)`. [`apply`] then checks their order and size.
+pub fn parse_items(text: &str) -> Result<(u32, u32), Refusal> {
+    let bad = || {
+        Refusal::Value(format!(
+            "`{}` is not an item count: write a whole number (12) or a range (18/25)",
+            text.trim()
+        ))
+    };
+    let n: Vec<u32> = text
+        .trim()
+        .split(['/', ','])
+        .map(|x| x.trim().parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    match n.as_slice() {
+        [v] => Ok((*v, *v)),
+        [low, high] => Ok((*low, *high)),
+        _ => Err(bad()),
+    }
+}
+
+/// Reads a split factor written as [`format_split`] writes it (`1.2`, `1/1.3`); empty for
+/// none. [`apply`] then checks its range.
+pub fn parse_split(text: &str) -> Result<Option<(f64, f64)>, Refusal> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let bad = || {
+        Refusal::Value(format!(
+            "`{t}` is not a split factor: write a number (1.2) or a range (1/1.3)"
+        ))
+    };
+    let n: Vec<f64> = t
+        .split(['/', ','])
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    match n.as_slice() {
+        _ if n.iter().any(|x| !x.is_finite()) => Err(bad()),
+        [v] => Ok(Some((*v, *v))),
+        [low, high] => Ok(Some((*low, *high))),
+        _ => Err(bad()),
+    }
 }
 
 /// The tasks named in `text` (ids separated by commas or spaces), as indices of `plan`.

@@ -126,26 +126,22 @@ pub fn report(input: &ReportInput<'_>) -> String {
 }
 
 /// Each team's throughput (SPEC section 9): its run chart with the natural process limits,
-/// and the verdict. No section when no team has one.
+/// and the verdict; for a team with item-sized tasks left, their burn-up fan. No section when
+/// no team has one.
 fn throughput(out: &mut String, plan: &Plan) {
     let teams: Vec<_> = plan
         .teams
         .iter()
-        .filter_map(|t| t.throughput.as_ref().map(|tp| (t, tp)))
+        .enumerate()
+        .filter_map(|(k, t)| t.throughput.as_ref().map(|tp| (k, t, tp)))
         .collect();
     if teams.is_empty() {
         return;
     }
     out.push_str("<section id=\"throughput\"><h2>Team throughput</h2><p class=\"help\">What each team finished per period, which its item-sized tasks are simulated from: a point outside the dashed natural process limits (mean ± 2.66 × the mean moving range) means the process was not stable, and the history is a weak guide.</p><div class=\"charts\">");
-    for (t, tp) in teams {
+    for (k, t, tp) in teams {
         let n = tp.samples.len();
-        let verdict = match crate::throughput::limits(&tp.samples) {
-            None => "too few samples for process limits".to_string(),
-            Some(l) => match crate::throughput::outside(&tp.samples, &l).len() {
-                0 => "stable: every sample is inside the process limits".to_string(),
-                k => format!("not stable: {k} sample(s) outside the process limits"),
-            },
-        };
+        let verdict = crate::throughput::team_verdict(&tp.samples);
         let caption = format!(
             "{}: {n} samples per {}, mean {}; {verdict}{}",
             t.id,
@@ -159,8 +155,40 @@ fn throughput(out: &mut String, plan: &Plan) {
         );
         let svg = crate::throughput::team_run_chart(&t.id, tp);
         figure(out, &format!("throughput-{}", t.id), &svg, &caption);
+        team_burn_up(out, plan, k);
     }
     out.push_str("</div></section>\n");
+}
+
+/// The burn-up fan of team `k`'s item-sized tasks (SPEC section 9, [`crate::burn_up::of_team`]):
+/// none when it has none left, or in an undated plan.
+fn team_burn_up(out: &mut String, plan: &Plan, k: usize) {
+    use crate::burn_up;
+    use crate::simulate::{DEFAULT_ITERATIONS, DEFAULT_SEED};
+    let Some(items) = burn_up::team_items(plan, k) else {
+        return;
+    };
+    let id = &plan.teams[k].id;
+    let note = "at its whole throughput, on nothing else: links, shared capacity and risks are in the simulation, not here";
+    match burn_up::of_team(plan, k, items, DEFAULT_ITERATIONS, DEFAULT_SEED) {
+        None => {}
+        Some(Ok(b)) => {
+            let caption = format!(
+                "{id}: burn-up of its item-sized tasks, {}; {note}",
+                b.summary()
+            );
+            figure(out, &format!("burn-up-{id}"), &burn_up::chart(&b), &caption);
+        }
+        Some(Err(e)) => {
+            let _ = write!(
+                out,
+                "<p class=\"help\" id=\"burn-up-{}\">{}: no burn-up of its {items} items: {}</p>",
+                escape(id),
+                escape(id),
+                escape(&e.to_string())
+            );
+        }
+    }
 }
 
 /// The document head and the page header: the plan's name, start, size and the run.

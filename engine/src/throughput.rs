@@ -1297,6 +1297,47 @@ pub fn team_run_chart(team: &str, throughput: &crate::model::Throughput) -> Stri
     out
 }
 
+/// An analysis's stability verdict in words, as `shipdate throughput` and the browser write
+/// it: stable, not stable (with each sample outside the limits, by its period's day), or
+/// unknown.
+pub fn verdict(a: &Analysis) -> String {
+    match a.stability {
+        Stability::Stable => "stable: every sample is inside the process limits".to_string(),
+        Stability::NotStable => {
+            let listed: Vec<String> = a
+                .outside
+                .iter()
+                .map(|&i| {
+                    format!(
+                        "{}: {}",
+                        day_text(a.history.periods[i]),
+                        crate::view::number(a.history.samples[i])
+                    )
+                })
+                .collect();
+            format!(
+                "NOT stable: {} sample(s) outside the process limits ({}); the history is a \
+                 weak guide to the future",
+                a.outside.len(),
+                listed.join(", ")
+            )
+        }
+        Stability::Unknown => "unknown (fewer than 2 samples)".to_string(),
+    }
+}
+
+/// A plan team's throughput verdict in words, as the report and the browser write it under
+/// its run chart ([`team_run_chart`]).
+pub fn team_verdict(samples: &[f64]) -> String {
+    match limits(samples) {
+        None => "too few samples for process limits".to_string(),
+        Some(l) => match outside(samples, &l).len() {
+            0 => "stable: every sample is inside the process limits".to_string(),
+            k => format!("not stable: {k} sample(s) outside the process limits"),
+        },
+    }
+}
+
 /// The weekday name of a date, for output (`Mon`).
 pub fn weekday(date: NaiveDate) -> &'static str {
     ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use shipdate_engine::model::Calendar;
 use shipdate_engine::simulate::{DEFAULT_ITERATIONS, DEFAULT_SEED};
 use shipdate_engine::throughput::{
-    self, Analysis, Likelihoods, Per, Request, Stability, DEFAULT_WEEKS, FEW_SAMPLES, XMR_SCALE,
+    self, Analysis, Likelihoods, Per, Request, DEFAULT_WEEKS, FEW_SAMPLES, XMR_SCALE,
 };
 use shipdate_engine::view::number;
 use throughput::day_text as day;
@@ -283,29 +283,7 @@ fn summary(out: &mut String, a: &Analysis) {
             let _ = writeln!(out, "Limits:     none (fewer than 2 samples)");
         }
     }
-    let verdict = match a.stability {
-        Stability::Stable => "stable: every sample is inside the process limits".to_string(),
-        Stability::NotStable => {
-            let listed: Vec<String> = a
-                .outside
-                .iter()
-                .map(|&i| {
-                    format!(
-                        "{}: {}",
-                        day(a.history.periods[i]),
-                        number(a.history.samples[i])
-                    )
-                })
-                .collect();
-            format!(
-                "NOT stable: {} sample(s) outside the process limits ({}); the history is a \
-                 weak guide to the future",
-                a.outside.len(),
-                listed.join(", ")
-            )
-        }
-        Stability::Unknown => "unknown (fewer than 2 samples)".to_string(),
-    };
+    let verdict = throughput::verdict(a);
     let _ = writeln!(out, "Stability:  {verdict}");
     let n = a.history.samples.len();
     let _ = writeln!(

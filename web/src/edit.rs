@@ -12,7 +12,7 @@ use shipdate_engine::edit::{self, Refusal};
 // The engine's edit values, apart from the tables' `Edit`.
 use shipdate_engine::edit as engine;
 use shipdate_engine::io;
-use shipdate_engine::model::{Actual, LinkKind, Plan, TaskKind};
+use shipdate_engine::model::{Actual, Items, LinkKind, Plan, TaskKind, Throughput};
 
 /// Estimates are written as the engine writes them.
 pub use shipdate_engine::edit::format_estimate;
@@ -26,6 +26,9 @@ pub enum Edit {
     TeamId(usize, String),
     /// Sets a team's capacity (text, an integer >= 1).
     TeamCapacity(usize, String),
+    /// Sets a team's throughput history (SPEC section 9), as read from a tracker's CSV
+    /// export; none: the team has none.
+    TeamThroughput(usize, Option<Throughput>),
     /// Deletes a team; its tasks are left without one.
     DeleteTeam(usize),
     /// A new task with a free id and estimate 1.
@@ -38,6 +41,12 @@ pub enum Edit {
     TaskTeam(usize, String),
     /// Sets a task's estimate from text ([`edit::parse_estimate`]).
     TaskEstimate(usize, String),
+    /// Sets an item-sized task's item count from text ([`edit::parse_items`]: `12`,
+    /// `18/25`); empty: the task is estimated again. Its split factor is kept.
+    TaskItems(usize, String),
+    /// Sets an item-sized task's split factor from text ([`edit::parse_split`]: `1.2`,
+    /// `1/1.3`); empty: none.
+    TaskSplit(usize, String),
     /// Sets a task's kind (`work`, `gate`, `milestone`).
     TaskKind(usize, String),
     /// Deletes a task and every reference to it.
@@ -114,6 +123,10 @@ pub fn to_engine(plan: &Plan, edit: &Edit) -> Result<engine::Edit, Refusal> {
                 ))
             })?,
         },
+        Edit::TeamThroughput(team, throughput) => engine::Edit::SetTeamThroughput {
+            team: *team,
+            throughput: throughput.clone(),
+        },
         Edit::DeleteTeam(k) => engine::Edit::DeleteTeam(*k),
         Edit::AddTask => engine::Edit::AddTask,
         Edit::TaskId(task, id) => engine::Edit::RenameTask {
@@ -139,6 +152,31 @@ pub fn to_engine(plan: &Plan, edit: &Edit) -> Result<engine::Edit, Refusal> {
             task: *task,
             estimate: edit::parse_estimate(text)?,
         },
+        Edit::TaskItems(task, text) => engine::Edit::SetTaskItems {
+            task: *task,
+            items: match text.trim() {
+                "" => None,
+                t => {
+                    let (low, high) = edit::parse_items(t)?;
+                    let split = task_items(plan, *task)?.and_then(|i| i.split);
+                    Some(Items { low, high, split })
+                }
+            },
+        },
+        Edit::TaskSplit(task, text) => {
+            let Some(items) = task_items(plan, *task)? else {
+                return Err(value(
+                    "a split factor grows an item count: give the task items first".into(),
+                ));
+            };
+            engine::Edit::SetTaskItems {
+                task: *task,
+                items: Some(Items {
+                    split: edit::parse_split(text)?,
+                    ..items
+                }),
+            }
+        }
         Edit::TaskKind(task, kind) => engine::Edit::SetTaskKind {
             task: *task,
             kind: match kind.as_str() {
@@ -234,6 +272,18 @@ pub fn to_engine(plan: &Plan, edit: &Edit) -> Result<engine::Edit, Refusal> {
     })
 }
 
+/// Task `task`'s items (none when it is estimated), or the refusal naming a missing row.
+fn task_items(plan: &Plan, task: usize) -> Result<Option<Items>, Refusal> {
+    plan.tasks
+        .get(task)
+        .map(|t| t.items)
+        .ok_or(Refusal::NoSuch {
+            what: "task",
+            index: task,
+            count: plan.tasks.len(),
+        })
+}
+
 /// The edit that sets task `task`'s progress to its present progress changed by `f`.
 fn actual(plan: &Plan, task: usize, f: impl FnOnce(&mut Actual)) -> Result<engine::Edit, Refusal> {
     let t = plan.tasks.get(task).ok_or(Refusal::NoSuch {
@@ -324,6 +374,41 @@ mod tests {
         assert!(e[0].contains("at least 1"));
         let e = apply(&p, &Edit::TaskEstimate(0, "5/3/1".into())).unwrap_err();
         assert!(!e.is_empty());
+    }
+
+    #[test]
+    fn item_cells_make_a_task_item_sized_through_the_engine() {
+        let p = plan(SMALL);
+        // No throughput on `be` yet: the engine's reason, with its fix.
+        let e = apply(&p, &Edit::TaskItems(0, "18/25".into())).unwrap_err();
+        assert!(e[0].contains("has no `throughput`"), "{e:?}");
+        let tp = Throughput::per_day(vec![2.0, 3.0]);
+        let q = plan(&apply(&p, &Edit::TeamThroughput(0, Some(tp.clone()))).unwrap());
+        assert_eq!(q.teams[0].throughput, Some(tp));
+        let text = apply(&q, &Edit::TaskItems(0, "18/25".into())).unwrap();
+        assert!(text.contains("items = { low = 18, high = 25 }"), "{text}");
+        assert!(!text.contains("estimate = 3\n"), "{text}");
+        let r = plan(&text);
+        assert_eq!(
+            shipdate_engine::edit::format_items(&r.tasks[0].items.unwrap()),
+            "18/25"
+        );
+        // A split factor; then a new count keeps it.
+        let r = plan(&apply(&r, &Edit::TaskSplit(0, "1/1.3".into())).unwrap());
+        let r = plan(&apply(&r, &Edit::TaskItems(0, "20".into())).unwrap());
+        let items = r.tasks[0].items.unwrap();
+        assert_eq!(
+            (items.low, items.high, items.split),
+            (20, 20, Some((1.0, 1.3)))
+        );
+        // A split without items, and text that is no count, are refused here.
+        let e = apply(&r, &Edit::TaskSplit(1, "1.2".into())).unwrap_err();
+        assert!(e[0].contains("give the task items first"), "{e:?}");
+        let e = apply(&r, &Edit::TaskItems(0, "many".into())).unwrap_err();
+        assert!(e[0].contains("is not an item count"), "{e:?}");
+        // Empty: estimated again (estimate 0 until one is given).
+        let s = plan(&apply(&r, &Edit::TaskItems(0, String::new())).unwrap());
+        assert_eq!(s.tasks[0].items, None);
     }
 
     #[test]

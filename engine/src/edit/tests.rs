@@ -622,3 +622,148 @@ fn the_status_date_is_set_and_cleared_and_progress_follows_it() {
         Some(When::Period(4.5))
     );
 }
+
+#[test]
+fn a_team_gets_a_throughput_and_a_task_becomes_item_sized() {
+    use crate::model::Per;
+    let p = plan();
+    // Items on a team without throughput: refused by validation, with the fix.
+    let items = Items {
+        low: 18,
+        high: 25,
+        split: Some((1.0, 1.3)),
+    };
+    let e = apply(
+        &p,
+        &Edit::SetTaskItems {
+            task: 0,
+            items: Some(items),
+        },
+    )
+    .unwrap_err();
+    invalid(e, "no `throughput`");
+    // The team's throughput first; then a is item-sized, its estimate gone.
+    let tp = Throughput {
+        per: Per::Day,
+        samples: vec![3.0, 0.0, 5.0, 2.0],
+    };
+    let q = apply(
+        &p,
+        &Edit::SetTeamThroughput {
+            team: 0,
+            throughput: Some(tp.clone()),
+        },
+    )
+    .unwrap();
+    assert_eq!(q.teams[0].throughput.as_ref(), Some(&tp));
+    assert!(io::to_toml(&q).contains("throughput = { per = \"day\", samples = [3, 0, 5, 2] }"));
+    let r = apply(
+        &q,
+        &Edit::SetTaskItems {
+            task: 0,
+            items: Some(items),
+        },
+    )
+    .unwrap();
+    assert_eq!(r.tasks[0].items, Some(items));
+    assert_eq!(r.tasks[0].estimate, Estimate::Fixed { value: 0.0 });
+    // Its single point: 21.5 items x 1.15 at the mean 2.5 a day (capacity 1, demand 1).
+    assert!((r.duration_point(0) - 21.5 * 1.15 / 2.5).abs() < 1e-12);
+    // A team without throughput again: its item-sized task is refused.
+    let e = apply(
+        &r,
+        &Edit::SetTeamThroughput {
+            team: 0,
+            throughput: None,
+        },
+    )
+    .unwrap_err();
+    invalid(e, "no `throughput`");
+    // Back to an estimated task: items cleared, then an estimate.
+    let s = apply(
+        &r,
+        &Edit::SetTaskItems {
+            task: 0,
+            items: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(s.tasks[0].items, None);
+    let s = apply(
+        &s,
+        &Edit::SetTaskEstimate {
+            task: 0,
+            estimate: Estimate::Fixed { value: 3.0 },
+        },
+    )
+    .unwrap();
+    assert_eq!(s.duration_point(0), 3.0);
+    // Samples the plan refuses are refused here too; rows that do not exist are named.
+    let e = apply(
+        &p,
+        &Edit::SetTeamThroughput {
+            team: 0,
+            throughput: Some(Throughput::per_day(vec![0.0, 0.0])),
+        },
+    )
+    .unwrap_err();
+    invalid(e, "no sample above 0");
+    no_such(
+        apply(
+            &p,
+            &Edit::SetTeamThroughput {
+                team: 3,
+                throughput: None,
+            },
+        )
+        .unwrap_err(),
+        "team",
+    );
+    no_such(
+        apply(
+            &p,
+            &Edit::SetTaskItems {
+                task: 9,
+                items: None,
+            },
+        )
+        .unwrap_err(),
+        "task",
+    );
+}
+
+#[test]
+fn item_counts_and_split_factors_read_and_write_as_the_tables_show_them() {
+    let items = Items {
+        low: 18,
+        high: 25,
+        split: Some((1.0, 1.3)),
+    };
+    assert_eq!(format_items(&items), "18/25");
+    assert_eq!(format_split(&items), "1/1.3");
+    assert_eq!(format_items(&Items::exactly(12)), "12");
+    assert_eq!(format_split(&Items::exactly(12)), "");
+    assert_eq!(parse_items(" 18 / 25 ").unwrap(), (18, 25));
+    assert_eq!(parse_items("12").unwrap(), (12, 12));
+    assert_eq!(parse_items("18,25").unwrap(), (18, 25));
+    let e = parse_items("lots").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "`lots` is not an item count: write a whole number (12) or a range (18/25)"
+    );
+    assert!(parse_items("1.5").is_err() && parse_items("1/2/3").is_err());
+    assert_eq!(parse_split("1/1.3").unwrap(), Some((1.0, 1.3)));
+    assert_eq!(parse_split("1.2").unwrap(), Some((1.2, 1.2)));
+    assert_eq!(parse_split("  ").unwrap(), None);
+    assert!(parse_split("x").is_err() && parse_split("inf").is_err());
+    // What is read is what was written.
+    for text in ["18/25", "12"] {
+        let (low, high) = parse_items(text).unwrap();
+        let i = Items {
+            low,
+            high,
+            split: None,
+        };
+        assert_eq!(format_items(&i), text);
+    }
+}

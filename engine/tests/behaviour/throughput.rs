@@ -482,3 +482,51 @@ fn diff_sees_items_split_and_throughput() {
         ]
     );
 }
+
+#[test]
+fn the_report_draws_the_burn_up_fan_of_a_teams_item_sized_tasks() {
+    use shipdate_engine::simulate::{DEFAULT_ITERATIONS, DEFAULT_SEED};
+    use shipdate_engine::{burn_up, dispatch, html};
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/throughput.toml"
+    ))
+    .unwrap();
+    let report = |p: &Plan| {
+        html::report(&html::ReportInput {
+            plan: p,
+            schedule: &dispatch::schedule(p),
+            simulation: None,
+            warnings: &[],
+            source: "throughput.toml",
+            scenarios: &[],
+            trend: None,
+        })
+    };
+    let p = plan(&src);
+    // search: ranking 21.5 x 1.15 items and facets 12, 36.725 in all: a goal of 37.
+    assert_eq!(burn_up::team_items(&p, 0), Some(37));
+    let fan = burn_up::of_team(&p, 0, 37, DEFAULT_ITERATIONS, DEFAULT_SEED)
+        .unwrap()
+        .unwrap();
+    assert_eq!(fan.days[0].to_string(), "2027-03-01");
+    // Holidays of the team's calendar are not working days of the fan.
+    assert!(fan.days.iter().all(|d| d.to_string() != "2027-04-02"));
+    let page = report(&p);
+    let figure = format!("<figure id=\"burn-up-search\">{}", burn_up::chart(&fan));
+    assert!(page.contains(&figure));
+    assert!(page.contains(&format!(
+        "<figcaption>search: burn-up of its item-sized tasks, {}; at its whole throughput",
+        fan.summary()
+    )));
+    assert_eq!(page.matches("id=\"burn-up-").count(), 1);
+    // Without item-sized tasks left, no fan; the run chart stays.
+    let mut done = p.clone();
+    for t in &mut done.tasks {
+        if t.items.is_some() {
+            t.items = None;
+        }
+    }
+    let page = report(&done);
+    assert!(page.contains("id=\"throughput-search\"") && !page.contains("burn-up-"));
+}

@@ -12,6 +12,7 @@ use shipdate_engine::model::{LinkKind, Plan, TaskKind, When};
 use shipdate_engine::view::number;
 
 use crate::edit::{format_estimate, Edit};
+use shipdate_engine::edit::{format_items, format_split};
 
 /// The editing tables of the last valid plan.
 #[component]
@@ -109,6 +110,7 @@ pub fn EditTables(
                 <tr data-team=t.id.clone()>
                     {text_input(key.clone(), format!("Id of team {}", t.id), "edit-team-id", t.id.clone(), std::rc::Rc::new(move |v| Edit::TeamId(k, v)))}
                     {text_input(key.clone(), format!("Capacity of team {}", t.id), "edit-team-capacity", t.capacity.to_string(), std::rc::Rc::new(move |v| Edit::TeamCapacity(k, v)))}
+                    <td data-testid="edit-team-throughput">{t.throughput.as_ref().map(|tp| format!("{} samples per {}, mean {}", tp.samples.len(), tp.per.as_str(), number(tp.mean()))).unwrap_or_else(|| "none (Throughput tab)".into())}</td>
                     {delete_button(key.clone(), format!("Delete team {}", t.id), Edit::DeleteTeam(k))}
                     {err_cell(key)}
                 </tr>
@@ -134,7 +136,17 @@ pub fn EditTables(
                             {options}
                         </select>
                     </td>
-                    {text_input(key.clone(), format!("Estimate of task {}", t.id), "edit-task-estimate", format_estimate(&t.estimate), std::rc::Rc::new(move |v| Edit::TaskEstimate(j, v)))}
+                    {match t.items {
+                        // An item-sized task has no estimate: its duration is its team's throughput's.
+                        Some(_) => view! {
+                            <td>
+                                <input type="text" disabled aria-label=format!("Estimate of task {}", t.id) data-testid="edit-task-estimate" data-row=key.clone() value="" placeholder="n/a" title="Not applicable: the task is item-sized (clear Items to estimate it in days)"/>
+                            </td>
+                        }.into_any(),
+                        None => text_input(key.clone(), format!("Estimate of task {}", t.id), "edit-task-estimate", format_estimate(&t.estimate), std::rc::Rc::new(move |v| Edit::TaskEstimate(j, v))).into_any(),
+                    }}
+                    {text_input(key.clone(), format!("Items of task {}", t.id), "edit-task-items", t.items.as_ref().map(format_items).unwrap_or_default(), std::rc::Rc::new(move |v| Edit::TaskItems(j, v)))}
+                    {text_input(key.clone(), format!("Split of task {}", t.id), "edit-task-split", t.items.as_ref().map(format_split).unwrap_or_default(), std::rc::Rc::new(move |v| Edit::TaskSplit(j, v)))}
                     <td>
                         <select aria-label=format!("Kind of task {}", t.id) data-testid="edit-task-kind" on:change=move |ev| submit(k3.clone(), Edit::TaskKind(j, event_target_value(&ev)))>
                             {["work", "gate", "milestone"].map(|k| view! { <option value=k selected=k == kind>{k}</option> }).collect_view()}
@@ -219,16 +231,16 @@ pub fn EditTables(
         }).collect_view();
         view! {
             <div class="edit-tables" data-testid="edit-tables">
-                <p class="help">"Edits here rewrite the plan's TOML (comments in the source are not kept). Estimates: 5, 3/5/10 (low/likely/high), tri 3/5/10, uni 2/6, logn 5/9. Progress: the day a task started, the last day it worked (done), and the working days left from the status date (any estimate form; empty: from its estimate)."</p>
+                <p class="help">"Edits here rewrite the plan's TOML (comments in the source are not kept). Estimates: 5, 3/5/10 (low/likely/high), tri 3/5/10, uni 2/6, logn 5/9. Items (instead of an estimate, for a team with a throughput): 12 or 18/25 (low/high), grown by a split factor such as 1/1.3; empty Items: estimated in days again. Progress: the day a task started, the last day it worked (done), and the working days left from the status date (any estimate form; empty: from its estimate)."</p>
                 <table data-testid="edit-teams">
                     <caption>"Teams"</caption>
-                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Capacity"</th><th></th><th></th></tr></thead>
+                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Capacity"</th><th scope="col">"Throughput"</th><th></th><th></th></tr></thead>
                     <tbody>{teams}</tbody>
                 </table>
                 <p>{add_button("add-team", "Add team", Edit::AddTeam)}</p>
                 <table data-testid="edit-tasks">
                     <caption>"Tasks"</caption>
-                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Name"</th><th scope="col">"Team"</th><th scope="col">"Estimate"</th><th scope="col">"Kind"</th><th scope="col">"Started"</th><th scope="col">"Done"</th><th scope="col">"Work left"</th><th></th><th></th></tr></thead>
+                    <thead><tr><th scope="col">"Id"</th><th scope="col">"Name"</th><th scope="col">"Team"</th><th scope="col">"Estimate"</th><th scope="col">"Items"</th><th scope="col">"Split"</th><th scope="col">"Kind"</th><th scope="col">"Started"</th><th scope="col">"Done"</th><th scope="col">"Work left"</th><th></th><th></th></tr></thead>
                     <tbody>{tasks}</tbody>
                 </table>
                 <p>{add_button("add-task", "Add task", Edit::AddTask)}</p>

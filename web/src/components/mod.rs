@@ -10,6 +10,7 @@ pub mod scope_panel;
 pub mod source_editor;
 pub mod status_date;
 pub mod svg;
+pub mod throughput_panel;
 
 pub use compare_panel::ComparePanel;
 pub use diagnostics::DiagnosticList;
@@ -21,3 +22,4 @@ pub use scope_panel::ScopePanel;
 pub use source_editor::SourceEditor;
 pub use status_date::StatusDate;
 pub use svg::Svg;
+pub use throughput_panel::ThroughputPanel;

@@ -1,7 +1,7 @@
 //! The planner screen: the plan's source on the left with its problems below it; on the
 //! right, tabs for the schedule (tables and team lanes), the dependency graph, the risk view,
-//! the comparison with a saved version, the scenarios side by side, the scope view and the
-//! editing tables. Every edit is re-parsed, re-scheduled and saved in
+//! the comparison with a saved version, the scenarios side by side, the scope view, a team's
+//! throughput from a tracker's CSV export and the editing tables. Every edit is re-parsed, re-scheduled and saved in
 //! the browser; the toolbar starts a new plan, opens and downloads files, and makes share
 //! links.
 
@@ -12,7 +12,7 @@ use wasm_bindgen::JsCast;
 
 use crate::components::{
     ComparePanel, DiagnosticList, EditTables, RiskPanel, ScenariosPanel, ScheduleTables,
-    ScopePanel, SourceEditor, StatusDate, Svg,
+    ScopePanel, SourceEditor, StatusDate, Svg, ThroughputPanel,
 };
 use crate::edit::{self, Edit};
 use crate::share;
@@ -27,16 +27,18 @@ enum Tab {
     Risk,
     Compare,
     Scenarios,
+    Throughput,
     Scope,
     Edit,
 }
 
-const TABS: [(Tab, &str, &str); 7] = [
+const TABS: [(Tab, &str, &str); 8] = [
     (Tab::Schedule, "schedule", "Schedule"),
     (Tab::Graph, "graph", "Dependencies"),
     (Tab::Risk, "risk", "Risk"),
     (Tab::Compare, "compare", "Compare"),
     (Tab::Scenarios, "scenarios", "Scenarios"),
+    (Tab::Throughput, "throughput", "Throughput"),
     (Tab::Scope, "scope", "Scope"),
     (Tab::Edit, "edit", "Edit tables"),
 ];
@@ -404,6 +406,9 @@ pub fn PlannerPage() -> impl IntoView {
                 </div>
                 <div role="tabpanel" id="panel-scope" aria-labelledby="tab-scope" hidden=move || tab.get() != Tab::Scope>
                     <ScopePanel source=source runnable=runnable />
+                </div>
+                <div role="tabpanel" id="panel-throughput" aria-labelledby="tab-throughput" hidden=move || tab.get() != Tab::Throughput>
+                    <ThroughputPanel plan=plan apply=apply visible=Signal::derive(move || tab.get() == Tab::Throughput) />
                 </div>
                 <div role="tabpanel" id="panel-edit" aria-labelledby="tab-edit" hidden=move || tab.get() != Tab::Edit>
                     {move || (tab.get() == Tab::Edit).then(|| view! { <EditTables plan=plan apply=apply /> })}
