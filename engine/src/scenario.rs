@@ -245,6 +245,10 @@ fn edits_of(patch: &Patch, key: &str) -> Vec<Edit> {
                     team,
                     time_off: v.time_off.clone(),
                 },
+                "throughput" => Edit::SetTeamThroughput {
+                    team,
+                    throughput: v.throughput.clone(),
+                },
                 _ => return Vec::new(),
             }]
         }
@@ -266,14 +270,23 @@ fn edits_of(patch: &Patch, key: &str) -> Vec<Edit> {
                     task,
                     demands: v.extra_demands.clone(),
                 }],
-                // The kind first: a milestone's estimate is 0, and the value has it so.
+                // Items first (an estimate replaces them), then the kind: a milestone's
+                // estimate is 0, and the value has it so.
                 "kind" | "estimate" => vec![
+                    Edit::SetTaskItems {
+                        task,
+                        items: v.items,
+                    },
                     Edit::SetTaskKind { task, kind: v.kind },
                     Edit::SetTaskEstimate {
                         task,
                         estimate: v.estimate,
                     },
                 ],
+                "items" | "split" => vec![Edit::SetTaskItems {
+                    task,
+                    items: v.items,
+                }],
                 "after" => vec![Edit::SetTaskLinks {
                     task,
                     after: v.after.clone(),

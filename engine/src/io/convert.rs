@@ -2222,15 +2222,6 @@ mod scenarios {
                 );
                 continue;
             }
-            if matches!(f.key.as_str(), "items" | "split" | "throughput") {
-                cx.err_help(
-                    f.key_start,
-                    who,
-                    format!("{kind} `{}`: a scenario cannot replace `{}` yet", e.key, f.key),
-                    Some("write a copy of the plan with the other value and compare them with `shipdate diff`".into()),
-                );
-                continue;
-            }
             if f.key == "cut" && kind == "task" {
                 match cx.boolean(&f.value, who, "cut") {
                     Some(true) => {}
@@ -2291,6 +2282,14 @@ mod scenarios {
             return;
         };
         for f in fields {
+            // A task is sized by an estimate or by items, never both: writing one drops the
+            // other (SPEC section 9).
+            let drops: &[&str] = match f.key.as_str() {
+                "items" => &["estimate"],
+                "estimate" => &["items", "split"],
+                _ => &[],
+            };
+            es.retain(|x| !drops.contains(&x.key.as_str()));
             match es.iter_mut().find(|x| x.key == f.key) {
                 Some(x) => *x = f,
                 None => es.push(f),

@@ -157,3 +157,50 @@ fn deleting_a_task_by_edit_keeps_the_scenarios_consistent() {
     assert_eq!((*task, value.after[0].pred), (1, 0));
     assert_eq!(apply(&q, "s").unwrap().tasks[1].after[0].pred, 0);
 }
+
+const ITEMS: &str = "[plan]\nname = \"p\"\n[teams.be]\ncapacity = 1\n\
+    throughput = { per = \"day\", samples = [2, 3, 4] }\n\
+    [[tasks]]\nid = \"a\"\nteam = \"be\"\nestimate = 3\n\
+    [[tasks]]\nid = \"b\"\nteam = \"be\"\nitems = 10\nsplit = { low = 1.0, high = 1.5 }\nafter = [\"a\"]\n\
+    [[tasks]]\nid = \"c\"\nteam = \"be\"\nitems = { low = 4, high = 6 }\nafter = [\"b\"]\n";
+
+#[test]
+fn a_scenario_replaces_throughput_items_and_split_as_by_hand() {
+    // A team's history, an estimated task sized in items, an item-sized task estimated, and
+    // a split factor added (SPEC section 9): writing `items` drops the estimate, writing
+    // `estimate` drops the items and split.
+    let src = format!(
+        "{ITEMS}[[scenarios]]\nid = \"s\"\n\
+         teams = {{ be = {{ throughput = {{ per = \"week\", samples = [10, 12, 15] }} }} }}\n\
+         tasks = {{ a = {{ items = 5 }}, b = {{ estimate = 4 }}, c = {{ split = {{ low = 1.0, high = 2.0 }} }} }}\n"
+    );
+    let by_hand = ITEMS
+        .replace(
+            "throughput = { per = \"day\", samples = [2, 3, 4] }",
+            "throughput = { per = \"week\", samples = [10, 12, 15] }",
+        )
+        .replace("estimate = 3", "items = 5")
+        .replace(
+            "items = 10\nsplit = { low = 1.0, high = 1.5 }",
+            "estimate = 4",
+        )
+        .replace(
+            "items = { low = 4, high = 6 }",
+            "items = { low = 4, high = 6 }\nsplit = { low = 1.0, high = 2.0 }",
+        );
+    assert_eq!(apply(&plan(&src), "s").unwrap(), bare(plan(&by_hand)));
+}
+
+#[test]
+fn a_scenario_that_sizes_a_task_without_a_history_is_a_located_error() {
+    let src = format!("{SMALL}[[scenarios]]\nid = \"s\"\ntasks = {{ a = {{ items = 5 }} }}\n");
+    let errs = apply(&plan(&src), "s").unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(errs[0].pos.is_some(), "{errs:#?}");
+    assert!(errs[0].message.contains("`a`"), "{}", errs[0].message);
+    assert!(
+        errs[0].message.contains("throughput"),
+        "{}",
+        errs[0].message
+    );
+}
