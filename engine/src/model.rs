@@ -432,6 +432,17 @@ impl Estimate {
             Estimate::Lognormal { .. } => 0.0,
         }
     }
+
+    /// The largest value the distribution can take (infinite for a lognormal).
+    pub fn max(&self) -> f64 {
+        match *self {
+            Estimate::Fixed { value } => value,
+            Estimate::Pert { high, .. }
+            | Estimate::Triangular { high, .. }
+            | Estimate::Uniform { high, .. } => high,
+            Estimate::Lognormal { .. } => f64::INFINITY,
+        }
+    }
 }
 
 /// The standard normal 90th percentile, used to turn (median, p90) into a lognormal sigma.

@@ -65,6 +65,11 @@ pub(crate) struct RiskC {
     /// and no task at or after the risk's tasks with a finish-to-finish or start-to-finish
     /// predecessor link. Then no task finishes later without the risk than with it.
     pub(crate) pruned: bool,
+    /// For a pruned risk: how much lower, at most, any finish or readiness is without it in
+    /// any iteration: on constant calendars, where every start and finish is a maximum over
+    /// paths of sums of lags and durations (each duration at most once per path), its
+    /// largest impact times the number of its tasks; elsewhere infinite (no bound known).
+    max_drop: f64,
 }
 
 /// How iterations are scheduled.
@@ -189,6 +194,7 @@ impl<'a> Ctx<'a> {
                     tasks,
                     key: stream_key(options.seed, id_key(Kind::Risk, &r.id)),
                     pruned: false,
+                    max_drop: f64::INFINITY,
                 }
             })
             .collect();
@@ -230,9 +236,16 @@ impl<'a> Ctx<'a> {
         let (succ_pos_start, succ_pos) = successor_positions(net);
         let mut risks = risks;
         if matches!(mode, Mode::CriticalPath) {
+            // On constant calendars every start and finish is a maximum over paths of sums
+            // of lags and durations, each duration counted at most once per path, so taking
+            // a risk's impacts away lowers none by more than their sum.
+            let plain = (0..n).all(|j| net.constant_calendar(j));
             for (risk, r) in risks.iter_mut().zip(&plan.risks) {
                 risk.pruned =
                     r.impact.min() >= 0.0 && !reaches_finish_link(net, &risk.tasks, &finish_links);
+                if risk.pruned && plain {
+                    risk.max_drop = risk.tasks.len() as f64 * r.impact.max();
+                }
             }
         }
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
@@ -499,6 +512,17 @@ impl<'a> Ctx<'a> {
                         // Filled in by `rerun_needed` once every batch's results are known.
                         out.fired_lanes
                             .extend_from_slice(&s.fired[r * BATCH..r * BATCH + len]);
+                        let risk = &self.risks[r];
+                        let imp = &s.impact[r * BATCH..r * BATCH + len];
+                        out.drops.extend(imp.iter().map(|&x| {
+                            // The drawn impact on each of its tasks, bounded by the largest.
+                            let x = if risk.max_drop.is_finite() {
+                                x
+                            } else {
+                                f64::INFINITY
+                            };
+                            (risk.tasks.len() as f64 * x).min(risk.max_drop)
+                        }));
                         Without {
                             makespan: out.makespan.clone(),
                             ready: out.ready.clone(),
@@ -1109,6 +1133,10 @@ pub(crate) struct BatchOut {
     /// Per pruned risk ([`RiskC::pruned`], in risk order): `fired_lanes[k * len + i]`, whether
     /// it fired in iteration `i`.
     pub(crate) fired_lanes: Vec<bool>,
+    /// Per pruned risk, as `fired_lanes`: how much lower, at most, any finish or readiness
+    /// is without it in that iteration (its drawn impact times the number of its tasks on
+    /// constant calendars, else infinite; see [`RiskC`]'s `max_drop`).
+    pub(crate) drops: Vec<f64>,
 }
 
 impl BatchOut {
@@ -1125,6 +1153,7 @@ impl BatchOut {
             due: vec![0; ctx.n],
             without: Vec::new(),
             fired_lanes: Vec::new(),
+            drops: Vec::new(),
         }
     }
 }
@@ -1330,9 +1359,17 @@ mod tests {
         // where it does not (FF and SF links, an impact that can be negative).
         use crate::simulate::{batch_count, merge_parts, simulate, simulate_part};
         let mut pruned = 0;
+        let mut bounded = 0;
         let mut effects = 0;
         for seed in 0..16 {
             let mut plan = random_plan(seed, 40 + 7 * seed as usize);
+            if seed % 2 == 0 {
+                // Every task on the plan's calendar: constant, so the risks' drops are bounded
+                // and iterations far above a P80 are not re-run either.
+                for t in &mut plan.tasks {
+                    t.team = Some(0);
+                }
+            }
             if seed % 4 != 3 {
                 for t in &mut plan.tasks {
                     for l in &mut t.after {
@@ -1358,6 +1395,10 @@ mod tests {
             let net = Network::new(&plan);
             let ctx = Ctx::new(&plan, &net, Mode::CriticalPath, &options, &mut Vec::new());
             pruned += ctx.pruned_risks().count();
+            bounded += ctx
+                .pruned_risks()
+                .filter(|&r| ctx.risks[r].max_drop.is_finite())
+                .count();
             let one = simulate(&plan, &options).unwrap();
             let b = batch_count(options.iterations);
             let parts = vec![
@@ -1373,6 +1414,10 @@ mod tests {
                 .count();
         }
         assert!(pruned >= 40, "only {pruned} risks were pruned");
+        assert!(
+            bounded >= 20,
+            "only {bounded} pruned risks had a bounded drop"
+        );
         assert!(effects >= 20, "only {effects} risks moved a P80");
     }
 }

@@ -472,12 +472,16 @@ fn run_batches(ctx: &Ctx<'_>, n: usize, progress: &(dyn Fn(usize) + Sync)) -> Ve
 /// that can move a P80 only, so that every P80 without such a risk is exact.
 ///
 /// Without the risk no task finishes later, so an iteration's finish (or a release's
-/// readiness) `w` without it is at most `v`, the value with it, and equal where the risk did
-/// not fire. The P80 without the risk, the `k`-th smallest `w`, is then at least `x`, the
-/// `k`-th smallest of the values with the fired iterations sent to minus infinity. An
-/// iteration in which it fired and whose `v` is below `x` for every quantity has `w < x` too:
-/// it counts below the P80 whatever its exact value, so it keeps `v` as a stand-in and is not
-/// re-run. The others are re-run from a second draw of their batch (the same numbers).
+/// readiness) `w` without it is at most `v`, the value with it, equal where the risk did not
+/// fire, and at least `v - d` where it did, `d` being the most it can drop in that
+/// iteration (its drawn impact times the number of its tasks on constant calendars;
+/// infinite where no bound is known). The P80 without the risk, the
+/// `k`-th smallest `w`, therefore lies between `lo`, the `k`-th smallest of those lower
+/// bounds, and `hi`, the `k`-th smallest `v` (the P80 with the risk). An iteration in which
+/// it fired and whose `v` is below `lo` has `w < lo`; one whose `v - d` is above `hi` has
+/// `w > hi`: either counts on its side of the P80 whatever its exact value, so it keeps `v`
+/// as a stand-in and is not re-run. Only the others, for some quantity, are re-run, from a
+/// second draw of their batch (the same numbers).
 fn rerun_pruned(ctx: &Ctx<'_>, outs: &mut [BatchOut]) {
     let pruned: Vec<usize> = ctx.pruned_risks().collect();
     if pruned.is_empty() || outs.is_empty() {
@@ -498,6 +502,8 @@ fn rerun_pruned(ctx: &Ctx<'_>, outs: &mut [BatchOut]) {
             .collect()
     }))
     .collect();
+    let kth = |mut x: Vec<f64>| *x.select_nth_unstable_by(k, f64::total_cmp).1;
+    let highs: Vec<f64> = quantities.iter().map(|v| kth(v.clone())).collect();
     // need[kk][i]: whether pruned risk kk fired in iteration i and may move some P80.
     let need: Vec<Vec<bool>> = (0..pruned.len())
         .map(|kk| {
@@ -505,19 +511,28 @@ fn rerun_pruned(ctx: &Ctx<'_>, outs: &mut [BatchOut]) {
                 .iter()
                 .flat_map(|o| o.fired_lanes[kk * o.len..(kk + 1) * o.len].iter().copied())
                 .collect();
-            let f = fired.iter().filter(|&&x| x).count();
+            let drops: Vec<f64> = outs
+                .iter()
+                .flat_map(|o| o.drops[kk * o.len..(kk + 1) * o.len].iter().copied())
+                .collect();
+            // The lowest `w` can be in iteration `i`, with a margin for rounding.
+            let floor = |v: f64, i: usize| v - drops[i] - 1e-6 * (1.0 + v.abs());
             let lows: Vec<f64> = quantities
                 .iter()
                 .map(|v| {
-                    if k < f {
-                        return f64::NEG_INFINITY;
-                    }
-                    let mut rest: Vec<f64> = (0..n).filter(|&i| !fired[i]).map(|i| v[i]).collect();
-                    *rest.select_nth_unstable_by(k - f, f64::total_cmp).1
+                    kth((0..n)
+                        .map(|i| if fired[i] { floor(v[i], i) } else { v[i] })
+                        .collect())
                 })
                 .collect();
             (0..n)
-                .map(|i| fired[i] && quantities.iter().zip(&lows).any(|(v, &x)| v[i] >= x))
+                .map(|i| {
+                    fired[i]
+                        && quantities
+                            .iter()
+                            .zip(lows.iter().zip(&highs))
+                            .any(|(v, (&lo, &hi))| v[i] >= lo && floor(v[i], i) <= hi)
+                })
                 .collect()
         })
         .collect();

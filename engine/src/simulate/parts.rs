@@ -299,6 +299,7 @@ impl Part {
                 due,
                 without,
                 fired_lanes: Vec::new(),
+                drops: Vec::new(),
             });
         }
         if !r.0.is_empty() {
