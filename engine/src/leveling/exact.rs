@@ -155,7 +155,7 @@ pub fn solve(plan: &Plan, problem: &Problem, options: &ExactOptions) -> Result<E
 }
 
 /// [`solve`], also stopping (with [`Stop::TimeLimit`] and the best schedule so far) when
-/// `stop` returns true: checked between schedules of the heuristic, before every question,
+/// `stop` returns true: checked between generations of the heuristic, before every question,
 /// at every node of the propagation search and between shaving rounds. The engine reads no
 /// clock; a caller with one passes a wall-clock deadline here (the CLI's `--time-limit`).
 pub fn solve_until(

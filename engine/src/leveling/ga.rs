@@ -12,17 +12,25 @@
 //! - Initial population: the release-first priority list, then lists sampled around it
 //!   (random keys: priority rank plus uniform noise of a random spread).
 //! - Each generation: binary tournament selection, Hartmann's one-point crossover (the child
-//!   takes the mother's first q tasks, then the others in the father's order), shift mutation (a task moves to a random place between its last
-//!   predecessor and first successor), then (population + children) keeps the best distinct
+//!   takes the mother's first q tasks, then the others in the father's order), shift mutation
+//!   (a task moves to a random place between its last predecessor and first successor), then (population + children) keeps the best distinct
 //!   schedules. After a run of generations without improvement, all but the best few are
 //!   replaced by fresh samples.
 //! - Fitness is the release-first vector ([`super::Objective`]), compared lexicographically.
+//! - Islands: a large budget is shared out over independent searches ([`Search`], each with
+//!   its own seed, population and budget; see `island_plan` in the parent module) run in
+//!   lockstep, one generation each at a time, on several threads with the `parallel` feature
+//!   ([`run_islands`]). Independent searches with half the budget each find better schedules
+//!   than one search with all of it (measured on PSPLIB J120), and they use both cores.
 //! - The search stops at the schedule budget (every serial-scheme pass counts one, as in
-//!   Kolisch and Hartmann's comparisons), when the best reaches the lower bound, or when the
-//!   caller's stop function says so.
+//!   Kolisch and Hartmann's comparisons), when an island's best reaches the lower bound (checked
+//!   after each generation), or when the caller's stop function says so (checked between
+//!   generations).
 //!
-//! All randomness comes from one `Pcg64Mcg` seeded from the caller's seed; no thread or clock
-//! is involved, so a seed gives one result everywhere.
+//! Each island's randomness comes from its own `Pcg64Mcg` seeded from its seed; islands share
+//! nothing while they run, and the best is taken in island order, so no thread count or clock
+//! changes the result: a seed gives one result everywhere, native or WebAssembly, on one thread
+//! or many.
 
 use rand::Rng as _;
 use rand_pcg::Pcg64Mcg;
@@ -101,7 +109,7 @@ pub(crate) struct Params {
 impl Params {
     pub fn for_budget(budget: usize) -> Params {
         Params {
-            population: (budget / 250).clamp(16, 60),
+            population: (budget / 250).clamp(16, 250),
             mutation: 0.05,
             restart_after: 30,
             elite: 2,
@@ -111,20 +119,12 @@ impl Params {
     }
 }
 
-/// The search state.
-pub(crate) struct Search<'a, D: Decode> {
-    pub dec: D,
-    net: &'a Net,
-    obj: &'a Objective,
-    lb: &'a [f64],
-    rng: Rng,
-    pub budget: usize,
-    pub used: usize,
-    stop: Option<&'a dyn Fn() -> bool>,
-    pub stopped: bool,
-    params: Params,
+/// Decodes and improves lists: a decoder with its scratch space. The search has one per thread
+/// it may use; each gives the same individual for the same list, so which one decodes a list
+/// changes nothing.
+pub(crate) struct Evaluator<D: Decode> {
+    dec: D,
     n: usize,
-    // Scratch.
     start: Vec<f64>,
     finish: Vec<f64>,
     start2: Vec<f64>,
@@ -136,42 +136,13 @@ pub(crate) struct Search<'a, D: Decode> {
     blist: Vec<usize>,
     flist: Vec<usize>,
     fit2: Vec<f64>,
-    taken: Vec<bool>,
     orderer: Orderer,
-    /// Priority rank of each task in the seed list.
-    rank: Vec<f64>,
-    pub best: Individual,
 }
 
-impl<'a, D: Decode> Search<'a, D> {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        dec: D,
-        net: &'a Net,
-        obj: &'a Objective,
-        lb: &'a [f64],
-        seed_list: &[usize],
-        seed: u64,
-        budget: usize,
-        stop: Option<&'a dyn Fn() -> bool>,
-    ) -> Search<'a, D> {
-        let n = net.len();
-        let m = obj.len();
-        let mut rank = vec![0.0; n];
-        for (p, &j) in seed_list.iter().enumerate() {
-            rank[j] = p as f64;
-        }
-        Search {
+impl<D: Decode> Evaluator<D> {
+    fn new(dec: D, n: usize, m: usize) -> Evaluator<D> {
+        Evaluator {
             dec,
-            net,
-            obj,
-            lb,
-            rng: Rng::new(seed),
-            budget,
-            used: 0,
-            stop,
-            stopped: false,
-            params: Params::for_budget(budget),
             n,
             start: vec![0.0; n],
             finish: vec![0.0; n],
@@ -184,33 +155,8 @@ impl<'a, D: Decode> Search<'a, D> {
             blist: Vec::with_capacity(n),
             flist: Vec::with_capacity(n),
             fit2: vec![0.0; m],
-            taken: vec![false; n],
             orderer: Orderer::default(),
-            rank,
-            best: Individual {
-                list: seed_list.to_vec(),
-                fit: vec![f64::INFINITY; m],
-                hash: 0,
-            },
         }
-    }
-
-    fn out_of_budget(&mut self) -> bool {
-        if self.stopped || self.used >= self.budget {
-            return true;
-        }
-        if let Some(stop) = self.stop {
-            if stop() {
-                self.stopped = true;
-                return true;
-            }
-        }
-        false
-    }
-
-    /// Whether the best schedule is proven optimal by the lower bound.
-    pub fn at_bound(&self) -> bool {
-        compare(&self.best.fit, self.lb) != Ordering::Greater
     }
 
     fn hash_times(&self) -> u64 {
@@ -221,15 +167,23 @@ impl<'a, D: Decode> Search<'a, D> {
         h
     }
 
-    /// Decodes `list`, improves it by forward-backward passes, and returns the individual.
-    pub fn evaluate(&mut self, mut list: Vec<usize>) -> Individual {
+    /// Decodes `list`, improves it by at most `rounds` forward-backward passes, and returns
+    /// the individual with the number of schedules generated.
+    fn evaluate(
+        &mut self,
+        net: &Net,
+        obj: &Objective,
+        mut list: Vec<usize>,
+        rounds: usize,
+    ) -> (Individual, usize) {
         let n = self.n;
-        let mut fit = vec![0.0; self.obj.len()];
+        let mut used = 0;
+        let mut fit = vec![0.0; obj.len()];
         self.dec.forward(&list, &mut self.start, &mut self.finish);
-        self.used += 1;
-        self.obj.eval(&self.finish, &mut fit);
-        for _ in 0..self.params.fbi_rounds {
-            if self.used + 2 > self.budget || n == 0 {
+        used += 1;
+        obj.eval(&self.finish, &mut fit);
+        for _ in 0..rounds {
+            if n == 0 {
                 break;
             }
             // Backward: by decreasing finish, ties: later in the list first.
@@ -239,10 +193,10 @@ impl<'a, D: Decode> Search<'a, D> {
                 self.tie[j] = n as u32 - self.pos[j];
             }
             self.orderer
-                .order_by(self.net, Dir::Mirror, &self.key, &self.tie, &mut self.blist);
+                .order_by(net, Dir::Mirror, &self.key, &self.tie, &mut self.blist);
             let makespan = *fit.last().expect("the makespan is in the fitness");
             let ok = self.dec.backward(&self.blist, makespan, &mut self.bkey);
-            self.used += 1;
+            used += 1;
             if !ok {
                 break;
             }
@@ -252,17 +206,12 @@ impl<'a, D: Decode> Search<'a, D> {
             for j in 0..n {
                 self.tie[j] = n as u32 - self.pos[j];
             }
-            self.orderer.order_by(
-                self.net,
-                Dir::Forward,
-                &self.bkey,
-                &self.tie,
-                &mut self.flist,
-            );
+            self.orderer
+                .order_by(net, Dir::Forward, &self.bkey, &self.tie, &mut self.flist);
             self.dec
                 .forward(&self.flist, &mut self.start2, &mut self.finish2);
-            self.used += 1;
-            self.obj.eval(&self.finish2, &mut self.fit2);
+            used += 1;
+            obj.eval(&self.finish2, &mut self.fit2);
             let cmp = compare(&self.fit2, &fit);
             if cmp == Ordering::Greater {
                 break;
@@ -276,11 +225,111 @@ impl<'a, D: Decode> Search<'a, D> {
             }
         }
         let hash = self.hash_times();
-        let ind = Individual { list, fit, hash };
-        if compare(&ind.fit, &self.best.fit) == Ordering::Less {
-            self.best = ind.clone();
+        (Individual { list, fit, hash }, used)
+    }
+}
+
+/// The search state of one island: its population, generator, budget and best.
+pub(crate) struct Search<'a, D: Decode> {
+    eval: Evaluator<D>,
+    net: &'a Net,
+    obj: &'a Objective,
+    lb: &'a [f64],
+    rng: Rng,
+    pub budget: usize,
+    pub used: usize,
+    params: Params,
+    pop: Vec<Individual>,
+    /// Generations since the best last improved.
+    stagnant: usize,
+    n: usize,
+    // Scratch.
+    key: Vec<f64>,
+    tie: Vec<u32>,
+    pos: Vec<u32>,
+    taken: Vec<bool>,
+    orderer: Orderer,
+    /// Priority rank of each task in the seed list.
+    rank: Vec<f64>,
+    pub best: Individual,
+}
+
+impl<'a, D: Decode> Search<'a, D> {
+    /// A search decoding with `dec`, seeded by `seed`, generating at most `budget` schedules.
+    pub fn new(
+        dec: D,
+        net: &'a Net,
+        obj: &'a Objective,
+        lb: &'a [f64],
+        seed_list: &[usize],
+        seed: u64,
+        budget: usize,
+    ) -> Search<'a, D> {
+        let n = net.len();
+        let m = obj.len();
+        let mut rank = vec![0.0; n];
+        for (p, &j) in seed_list.iter().enumerate() {
+            rank[j] = p as f64;
         }
-        ind
+        Search {
+            eval: Evaluator::new(dec, n, m),
+            net,
+            obj,
+            lb,
+            rng: Rng::new(seed),
+            budget,
+            used: 0,
+            params: Params::for_budget(budget),
+            pop: Vec::new(),
+            stagnant: 0,
+            n,
+            key: vec![0.0; n],
+            tie: vec![0; n],
+            pos: vec![0; n],
+            taken: vec![false; n],
+            orderer: Orderer::default(),
+            rank,
+            best: Individual {
+                list: seed_list.to_vec(),
+                fit: vec![f64::INFINITY; m],
+                hash: 0,
+            },
+        }
+    }
+
+    /// Whether the search is over: its budget spent or its best proven optimal.
+    pub fn done(&self) -> bool {
+        self.used >= self.budget || self.at_bound()
+    }
+
+    /// Whether the best schedule is proven optimal by the lower bound.
+    pub fn at_bound(&self) -> bool {
+        compare(&self.best.fit, self.lb) != Ordering::Greater
+    }
+
+    /// Forward-backward rounds for a list generated when `planned` schedules are spoken for:
+    /// none when the budget has no room for a round.
+    fn rounds(&self, planned: usize) -> usize {
+        if planned + 3 <= self.budget {
+            self.params.fbi_rounds
+        } else {
+            0
+        }
+    }
+
+    /// Evaluates `lists` (each with its forward-backward rounds), in order; updates the best
+    /// and the schedule count.
+    fn evaluate_all(&mut self, lists: Vec<(Vec<usize>, usize)>) -> Vec<Individual> {
+        let mut inds = Vec::with_capacity(lists.len());
+        for (list, rounds) in lists {
+            let (ind, used) = self.eval.evaluate(self.net, self.obj, list, rounds);
+            self.used += used;
+            if compare(&ind.fit, &self.best.fit) == Ordering::Less {
+                self.best = ind.clone();
+            }
+            inds.push(ind);
+        }
+        inds
     }
 
     /// A list sampled around the seed priority: rank plus uniform noise of a random spread.
@@ -364,77 +413,149 @@ impl<'a, D: Decode> Search<'a, D> {
         a.min(b)
     }
 
-    /// Runs the search; the best individual is in `self.best`.
-    pub fn run(&mut self, seed_list: Vec<usize>) {
-        let first = self.evaluate(seed_list);
-        if self.at_bound() || self.out_of_budget() {
+    /// Samples up to `count` lists around the seed priority (as many as the budget has room
+    /// for) and evaluates them.
+    fn samples(&mut self, count: usize) -> Vec<Individual> {
+        let mut lists = Vec::with_capacity(count);
+        let mut planned = self.used;
+        while lists.len() < count && planned < self.budget {
+            let list = self.sample();
+            let r = self.rounds(planned);
+            planned += 1 + 2 * r;
+            lists.push((list, r));
+        }
+        self.evaluate_all(lists)
+    }
+
+    /// One generation's children (as many as the budget has room for, up to the population
+    /// size): binary tournaments, one-point crossover both ways, shift mutation.
+    fn children(&mut self, pop: &[Individual]) -> Vec<(Vec<usize>, usize)> {
+        let p = self.params.population;
+        let size = pop.len();
+        let mut lists = Vec::with_capacity(p);
+        let mut planned = self.used;
+        while lists.len() < p && planned < self.budget {
+            let a = self.tournament(size);
+            let mut b = self.tournament(size);
+            if size > 1 {
+                while b == a {
+                    b = self.tournament(size);
+                }
+            }
+            let q1 = self.rng.below(self.n + 1);
+            for (x, y) in [(a, b), (b, a)] {
+                if planned >= self.budget {
+                    break;
+                }
+                let mut child = self.crossover(&pop[x].list, &pop[y].list, q1);
+                self.mutate(&mut child);
+                let r = self.rounds(planned);
+                planned += 1 + 2 * r;
+                lists.push((child, r));
+            }
+        }
+        lists
+    }
+
+    /// Starts the search: evaluates the seed list and samples the initial population.
+    pub fn start(&mut self, seed_list: Vec<usize>) {
+        let r = self.rounds(0);
+        self.pop = self.evaluate_all(vec![(seed_list, r)]);
+        if self.done() {
             return;
         }
         let p = self.params.population;
-        let mut pop: Vec<Individual> = vec![first];
-        while pop.len() < p && !self.out_of_budget() {
-            let list = self.sample();
-            pop.push(self.evaluate(list));
-            if self.at_bound() {
-                return;
-            }
+        let more = self.samples(p.saturating_sub(1));
+        self.pop.extend(more);
+        sort_unique(&mut self.pop, p);
+    }
+
+    /// One generation: children, survivors, and a restart after a run of generations without
+    /// improvement.
+    pub fn generation(&mut self) {
+        let p = self.params.population;
+        let before = self.best.fit.clone();
+        let pop = std::mem::take(&mut self.pop);
+        let lists = self.children(&pop);
+        self.pop = pop;
+        let children = self.evaluate_all(lists);
+        self.pop.extend(children);
+        sort_unique(&mut self.pop, p);
+        if compare(&self.best.fit, &before) == Ordering::Less {
+            self.stagnant = 0;
+        } else {
+            self.stagnant += 1;
         }
-        sort_unique(&mut pop, p);
-        let mut stagnant = 0;
-        while !self.out_of_budget() && !self.at_bound() {
-            let before = self.best.fit.clone();
-            let size = pop.len();
-            let mut children = Vec::with_capacity(p);
-            while children.len() < p && !self.out_of_budget() && !self.at_bound() {
-                let a = self.tournament(size);
-                let mut b = self.tournament(size);
-                if size > 1 {
-                    while b == a {
-                        b = self.tournament(size);
-                    }
-                }
-                let q1 = self.rng.below(self.n + 1);
-                let (ma, fa) = (pop[a].list.clone(), pop[b].list.clone());
-                for (x, y) in [(&ma, &fa), (&fa, &ma)] {
-                    let mut child = self.crossover(x, y, q1);
-                    self.mutate(&mut child);
-                    children.push(self.evaluate(child));
-                    if self.out_of_budget() || self.at_bound() {
-                        break;
-                    }
-                }
+        if self.stagnant >= self.params.restart_after && !self.done() {
+            self.stagnant = 0;
+            // Fresh samples come from around the best list found so far.
+            for (p, &j) in self.best.list.iter().enumerate() {
+                self.rank[j] = p as f64;
             }
-            pop.extend(children);
-            sort_unique(&mut pop, p);
-            if compare(&self.best.fit, &before) == Ordering::Less {
-                stagnant = 0;
-            } else {
-                stagnant += 1;
-            }
-            if stagnant >= self.params.restart_after {
-                stagnant = 0;
-                pop.truncate(self.params.elite.min(pop.len()));
-                while pop.len() < p && !self.out_of_budget() && !self.at_bound() {
-                    let list = self.sample();
-                    pop.push(self.evaluate(list));
-                }
-                sort_unique(&mut pop, p);
-            }
+            self.pop.truncate(self.params.elite.min(self.pop.len()));
+            let fresh = self.samples(p - self.pop.len());
+            self.pop.extend(fresh);
+            sort_unique(&mut self.pop, p);
         }
     }
+}
+
+/// Runs islands (independent searches) in lockstep, a generation each at a time, on several
+/// threads when the `parallel` feature is on, until each is done, one reaches its lower bound,
+/// or `stop` (checked between generations) says so. Returns the best individual (the first
+/// island's on ties), the schedules generated, and whether `stop` ended the search. Islands
+/// never share state, so the result is the same on any number of threads.
+pub(crate) fn run_islands<D: Decode + Send>(
+    islands: &mut [Search<'_, D>],
+    seed_list: &[usize],
+    stop: Option<&dyn Fn() -> bool>,
+) -> (Individual, usize, bool) {
+    each(islands, |s| s.start(seed_list.to_vec()));
+    let mut stopped = false;
+    loop {
+        if islands.iter().any(Search::at_bound) || islands.iter().all(Search::done) {
+            break;
+        }
+        if stop.is_some_and(|f| f()) {
+            stopped = true;
+            break;
+        }
+        each(islands, |s| {
+            if !s.done() {
+                s.generation();
+            }
+        });
+    }
+    let mut best = 0;
+    for (i, s) in islands.iter().enumerate() {
+        if compare(&s.best.fit, &islands[best].best.fit) == Ordering::Less {
+            best = i;
+        }
+    }
+    let used = islands.iter().map(|s| s.used).sum();
+    (islands[best].best.clone(), used, stopped)
+}
+
+/// Applies `f` to every island, in parallel when the `parallel` feature is on.
+fn each<D: Decode + Send>(
+    islands: &mut [Search<'_, D>],
+    f: impl Fn(&mut Search<'_, D>) + Sync + Send,
+) {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        if islands.len() > 1 {
+            islands.par_iter_mut().for_each(f);
+            return;
+        }
+    }
+    islands.iter_mut().for_each(f);
 }
 
 /// Sorts by fitness (stable), drops repeated schedules, keeps the best `keep`.
 fn sort_unique(pop: &mut Vec<Individual>, keep: usize) {
     pop.sort_by(|a, b| compare(&a.fit, &b.fit));
-    let mut seen: Vec<u64> = Vec::with_capacity(pop.len());
-    pop.retain(|ind| {
-        if seen.contains(&ind.hash) {
-            false
-        } else {
-            seen.push(ind.hash);
-            true
-        }
-    });
+    let mut seen = std::collections::HashSet::with_capacity(pop.len());
+    pop.retain(|ind| seen.insert(ind.hash));
     pop.truncate(keep);
 }

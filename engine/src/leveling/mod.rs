@@ -20,11 +20,14 @@
 //! of the plan (time reversed, team capacities reversed) does the backward pass.
 //!
 //! The budget is a number of schedules (each serial-scheme pass counts one); the default
-//! ([`default_budget`]) shrinks with the plan's size so that large plans stay fast. The search
-//! stops early when the best schedule meets the lower bound ([`Leveled::optimal`]). A caller may
-//! also pass a stop function (a time limit, say), which makes the result depend on timing.
+//! ([`default_budget`]) grows with the plan's size up to 130 tasks, then shrinks so that large
+//! plans stay fast. A budget of 20,000 schedules or more is shared by two islands (independent
+//! searches with derived seeds), run on two threads with the `parallel` feature. The search
+//! stops early when the best schedule meets the lower bound ([`Leveled::optimal`]). A caller
+//! may also pass a stop function (a time limit, say), which makes the result depend on timing.
 //!
-//! The result is deterministic for a seed: one portable generator, one thread.
+//! The result is deterministic for a seed: portable generators, one per island, and islands
+//! that share nothing while they run, so the thread count changes nothing.
 //!
 //! ```
 //! use shipdate_engine::io::{parse_str, Format};
@@ -98,17 +101,55 @@ impl Default for Options {
     }
 }
 
-/// The default schedule budget for a plan of `tasks` tasks: on the integer grid (see the
-/// [module docs](self)) 50,000 schedules up to 120 tasks, then `6,000,000 / tasks` (about the
-/// same work per plan), at least 500; on the general scheme, which is several times slower per
-/// task, `800,000 / tasks` between 200 and 5,000.
+/// The default schedule budget for a plan of `tasks` tasks. On the integer grid (see the
+/// [module docs](self)): 50,000 schedules up to 32 tasks; then growing with the cube of the
+/// size up to about 60 tasks, where the work (schedules times tasks) reaches 20 million; that
+/// work up to 130 tasks (322,580 schedules for 62 tasks, 163,934 for 122: under a second with
+/// two islands on two threads); then falling with the cube of the size until it meets
+/// `6,000,000 / tasks` (from about 240 tasks on), at least 500. On the general scheme, which
+/// is several times slower per task, `800,000 / tasks` between 200 and 5,000.
 pub fn default_budget(tasks: usize, grid: bool) -> usize {
-    let n = tasks.max(1);
-    if grid {
-        (6_000_000 / n).clamp(500, 50_000)
-    } else {
-        (800_000 / n).clamp(200, 5_000)
+    const SMALL: f64 = 32.0;
+    const PEAK: f64 = 130.0;
+    const WORK: f64 = 20_000_000.0;
+    let n = tasks.max(1) as f64;
+    if !grid {
+        return (800_000 / tasks.max(1)).clamp(200, 5_000);
     }
+    let budget = if n <= SMALL {
+        50_000.0
+    } else if n <= PEAK {
+        (50_000.0 * (n / SMALL).powi(3)).min(WORK / n)
+    } else {
+        (WORK / PEAK * (PEAK / n).powi(3)).max(6_000_000.0 / n)
+    };
+    (budget as usize).max(500)
+}
+
+/// Budgets of at least this many schedules are split over [`ISLANDS`] islands.
+const ISLAND_MIN_BUDGET: usize = 20_000;
+
+/// The number of islands of a large budget.
+const ISLANDS: usize = 2;
+
+/// The islands of a search: each one's seed (the first keeps the caller's) and budget (the
+/// budget shared out, the first taking the remainder).
+fn island_plan(seed: u64, budget: usize) -> Vec<(u64, usize)> {
+    let k = if budget >= ISLAND_MIN_BUDGET {
+        ISLANDS
+    } else {
+        1
+    };
+    (0..k)
+        .map(|i| {
+            let s = if i == 0 {
+                seed
+            } else {
+                seed ^ (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            };
+            (s, budget / k + if i == 0 { budget % k } else { 0 })
+        })
+        .collect()
 }
 
 /// The best schedule found.
@@ -192,7 +233,7 @@ pub fn level(plan: &Plan, problem: &Problem, options: &Options) -> Leveled {
     level_until(plan, problem, options, None)
 }
 
-/// [`level`], also stopping when `stop` returns true (checked between schedules). A stop
+/// [`level`], also stopping when `stop` returns true (checked between generations). A stop
 /// function that reads a clock makes the result depend on timing.
 pub fn level_until(
     plan: &Plan,
@@ -214,18 +255,17 @@ pub fn level_until(
 
     let (best, used, stopped) = match grids {
         Some((fwd, bwd)) => {
-            let mut search = Search::new(
-                GridDecoder { fwd, bwd },
-                net,
-                &obj,
-                &lb,
-                &seed_list,
-                options.seed,
-                budget,
-                stop,
-            );
-            search.run(seed_list.clone());
-            (search.best, search.used, search.stopped)
+            let mut islands: Vec<_> = island_plan(options.seed, budget)
+                .into_iter()
+                .map(|(seed, b)| {
+                    let dec = GridDecoder {
+                        fwd: fwd.clone(),
+                        bwd: bwd.clone(),
+                    };
+                    Search::new(dec, net, &obj, &lb, &seed_list, seed, b)
+                })
+                .collect();
+            ga::run_islands(&mut islands, &seed_list, stop)
         }
         None => {
             // The mirror must cover the schedules the search produces: twice the seed's
@@ -234,19 +274,16 @@ pub fn level_until(
             let (mut s, mut f) = (vec![0.0; n], vec![0.0; n]);
             sgs.run(problem, durations, &seed_list, &mut s, &mut f);
             let makespan = f.iter().copied().fold(0.0, f64::max);
-            let dec = SgsDecoder::new(plan, problem, net, durations, 2.0 * makespan + 1.0);
-            let mut search = Search::new(
-                dec,
-                net,
-                &obj,
-                &lb,
-                &seed_list,
-                options.seed,
-                budget.saturating_sub(1).max(1),
-                stop,
-            );
-            search.run(seed_list.clone());
-            (search.best, search.used + 1, search.stopped)
+            let horizon = 2.0 * makespan + 1.0;
+            let mut islands: Vec<_> = island_plan(options.seed, budget.saturating_sub(1).max(1))
+                .into_iter()
+                .map(|(seed, b)| {
+                    let dec = SgsDecoder::new(plan, problem, net, durations, horizon);
+                    Search::new(dec, net, &obj, &lb, &seed_list, seed, b)
+                })
+                .collect();
+            let (best, used, stopped) = ga::run_islands(&mut islands, &seed_list, stop);
+            (best, used + 1, stopped)
         }
     };
     let out = finish(plan, problem, &obj, best.list, lb, used, stopped);

@@ -492,3 +492,46 @@ fn the_serial_scheme_resumed_mid_list_places_every_task_as_a_full_run() {
         }
     }
 }
+
+/// Islands: a budget of 20,000 schedules or more is shared by two, with their own seeds; the
+/// result is the same on one thread or several (with the `parallel` feature, the islands run
+/// on the pool's threads).
+#[test]
+fn islands_give_the_same_schedule_on_any_thread_count() {
+    let plans = [
+        generate::rcpsp(
+            generate::RcpspParams {
+                jobs: 60,
+                complexity: 1.8,
+                factor: 0.75,
+                strength: 0.3,
+            },
+            7,
+        ),
+        random_plan(3, 40, false),
+    ];
+    assert_eq!(
+        island_plan(5, 30_000),
+        vec![(5, 15_000), (5 ^ 0x9e37_79b9_7f4a_7c15, 15_000)]
+    );
+    assert_eq!(island_plan(5, 19_999), vec![(5, 19_999)]);
+    for plan in &plans {
+        let problem = Problem::new(plan);
+        let options = Options {
+            schedules: Some(30_000),
+            seed: 9,
+        };
+        let first = level(plan, &problem, &options);
+        assert!(first.schedules <= 30_000);
+        #[cfg(feature = "parallel")]
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let got = pool.install(|| level(plan, &problem, &options));
+            assert_eq!(got, first, "{threads} threads");
+        }
+        assert_eq!(level(plan, &problem, &options), first);
+    }
+}
