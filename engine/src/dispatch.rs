@@ -49,6 +49,28 @@ pub fn schedule(plan: &Plan) -> ScheduleReport {
         .expect("the leveller's heuristic handles every valid plan")
 }
 
+/// The most schedules [`schedule_live`] lets the leveller generate.
+pub const LIVE_SCHEDULES: usize = 50_000;
+
+/// The schedule an editor shows and re-levels on every change (the browser's Schedule tab):
+/// [`schedule`], with the leveller's default budget capped at [`LIVE_SCHEDULES`] so that a
+/// re-level stays quick on one thread. Where the default budget is larger (plans of about 33
+/// to 240 tasks on the integer grid, see [`leveling::default_budget`]) it is
+/// `schedule_with(plan, &Method::Level(Options { schedules: Some(LIVE_SCHEDULES), seed: 1 }),
+/// None)`, what `shipdate schedule --schedules 50000` prints; elsewhere it is [`schedule`].
+pub fn schedule_live(plan: &Plan) -> ScheduleReport {
+    let budget = leveling::plan_budget(plan, &Problem::new(plan));
+    if budget <= LIVE_SCHEDULES {
+        return schedule(plan);
+    }
+    let options = leveling::Options {
+        schedules: Some(LIVE_SCHEDULES),
+        seed: 1,
+    };
+    schedule_with(plan, &Method::Level(options), None)
+        .expect("the leveller's heuristic handles every valid plan")
+}
+
 /// The resource-feasible schedule of a plan: point durations, a priority list chosen by
 /// `method`, through the serial scheme ([`crate::schedule::Sgs`]), so the list reproduces the schedule.
 /// `stop`, when given, ends the leveller's search (or exact mode's proof) early when it returns

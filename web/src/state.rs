@@ -264,7 +264,7 @@ impl Planner {
     fn analyse(&mut self) {
         match io::parse_str(&self.source, Format::Toml) {
             Ok(plan) => {
-                let report = dispatch::schedule(&plan);
+                let report = dispatch::schedule_live(&plan);
                 self.diagnostics = Vec::new();
                 self.schedule = Some(ScheduleView::of(&plan, &report));
                 self.plan_name = Some(plan.name.clone());

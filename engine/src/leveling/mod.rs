@@ -126,6 +126,13 @@ pub fn default_budget(tasks: usize, grid: bool) -> usize {
     (budget as usize).max(500)
 }
 
+/// The default budget ([`default_budget`]) of `plan`: on the integer grid when its point
+/// durations, lags and calendars allow one.
+pub fn plan_budget(plan: &Plan, problem: &Problem) -> usize {
+    let grid = Grid::pair(plan, problem, problem.network(), problem.point_durations());
+    default_budget(problem.len(), grid.is_some())
+}
+
 /// Budgets of at least this many schedules are split over [`ISLANDS`] islands.
 const ISLAND_MIN_BUDGET: usize = 20_000;
 

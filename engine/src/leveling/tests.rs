@@ -535,3 +535,34 @@ fn islands_give_the_same_schedule_on_any_thread_count() {
         assert_eq!(level(plan, &problem, &options), first);
     }
 }
+
+#[test]
+fn the_live_schedule_caps_the_default_budget_and_is_the_capped_run() {
+    use crate::dispatch::{schedule, schedule_live, schedule_with, Method, LIVE_SCHEDULES};
+    // A 62-task PSPLIB-like plan on the integer grid: its default budget is above the cap.
+    let params = |jobs| generate::RcpspParams {
+        jobs,
+        complexity: 1.8,
+        factor: 0.75,
+        strength: 0.3,
+    };
+    let plan = generate::rcpsp(params(60), 7);
+    let problem = Problem::new(&plan);
+    assert!(plan_budget(&plan, &problem) > LIVE_SCHEDULES);
+    let live = schedule_live(&plan);
+    let capped = schedule_with(
+        &plan,
+        &Method::Level(Options {
+            schedules: Some(LIVE_SCHEDULES),
+            seed: 1,
+        }),
+        None,
+    )
+    .unwrap();
+    assert_eq!(live, capped);
+    assert!(live.search.as_ref().unwrap().schedules <= LIVE_SCHEDULES);
+    // A plan whose default budget is within the cap gets the default schedule.
+    let small = generate::rcpsp(params(20), 7);
+    assert!(plan_budget(&small, &Problem::new(&small)) <= LIVE_SCHEDULES);
+    assert_eq!(schedule_live(&small), schedule(&small));
+}
