@@ -1054,8 +1054,8 @@ fn window_warnings(done: &Completions, history: &History) -> Vec<Diagnostic> {
 }
 
 /// The size of [`run_chart`]'s drawing: width and height, and the plot area's left, top,
-/// width and height.
-pub const CHART: [f64; 6] = [720.0, 280.0, 48.0, 24.0, 576.0, 216.0];
+/// width and height. The 136 points right of the plot hold the limits' labels.
+pub const CHART: [f64; 6] = [760.0, 280.0, 48.0, 24.0, 576.0, 216.0];
 
 /// The run chart of the samples (an XmR chart's X half): one point per sample, oldest first,
 /// joined by a line, with the mean and the natural process limits across; a point outside
