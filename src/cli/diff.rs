@@ -71,13 +71,14 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<()> {
     let d = diff::diff(&old, &new, &options)?;
     let text = match args.format {
         DiffFormat::Json => serde_json::to_string_pretty(&d)? + "\n",
-        DiffFormat::Table => table(&d, &args.old, &args.new),
-        DiffFormat::Markdown => markdown(&d, &args.old),
+        DiffFormat::Table => table(&d, &args.old, &args.new, view::time_unit(new.is_dated())),
+        DiffFormat::Markdown => markdown(&d, &args.old, view::time_unit(new.is_dated())),
     };
     super::emit(&text)
 }
 
-fn table(d: &Diff, old: &str, new: &str) -> String {
+/// `unit`: what the P80 moves are counted in ([`view::time_unit`]).
+fn table(d: &Diff, old: &str, new: &str, unit: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -108,11 +109,12 @@ fn table(d: &Diff, old: &str, new: &str) -> String {
         out.push_str(&t.render());
     }
     out.push('\n');
+    let moved = format!("move ({unit})");
     let mut t = Table::new(&[
         ("release", Align::Left),
         ("P80 old", Align::Left),
         ("P80 new", Align::Left),
-        ("move (working days)", Align::Right),
+        (&moved, Align::Right),
         ("on time old", Align::Right),
         ("on time new", Align::Right),
     ]);
@@ -140,7 +142,7 @@ fn table(d: &Diff, old: &str, new: &str) -> String {
     out
 }
 
-fn markdown(d: &Diff, old: &str) -> String {
+fn markdown(d: &Diff, old: &str, unit: &str) -> String {
     let mut out = String::new();
     for r in &d.releases {
         let Some(n) = &r.new else {
@@ -150,7 +152,7 @@ fn markdown(d: &Diff, old: &str) -> String {
         let _ = write!(out, "- **{}**: P80 {}", r.id, DiffCell::of(n).p80);
         match (r.p80_change, &r.old) {
             (Some(c), Some(o)) => {
-                let _ = write!(out, " ({} working days since {old})", view::signed(c));
+                let _ = write!(out, " ({} {unit} since {old})", view::signed(c));
                 if let (Some(a), Some(b)) = (o.on_time_probability, n.on_time_probability) {
                     let _ = write!(out, ", {} on time (was {})", percent(b), percent(a));
                 }

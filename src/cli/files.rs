@@ -65,6 +65,7 @@ pub fn read_text(path: &str) -> anyhow::Result<String> {
     match text::decode(&bytes) {
         Ok(decoded) => Ok(decoded.text),
         Err(diagnostic) => Err(anyhow::Error::new(PlanError {
+            what: "plan",
             file: path.to_string(),
             diagnostics: vec![diagnostic],
         })),

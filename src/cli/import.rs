@@ -66,6 +66,7 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<()> {
     let src = super::read_source(&args.file)?;
     let plan_err = |diagnostics: Vec<Diagnostic>| {
         anyhow::Error::new(PlanError {
+            what: "plan",
             file: args.file.clone(),
             diagnostics,
         })

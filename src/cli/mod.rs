@@ -32,6 +32,8 @@ pub struct PlanError {
     pub file: String,
     /// Every error found.
     pub diagnostics: Vec<Diagnostic>,
+    /// What the file holds, for the summary line: `plan`, or `CSV export` for `throughput`.
+    pub what: &'static str,
 }
 
 impl std::fmt::Display for PlanError {
@@ -41,7 +43,7 @@ impl std::fmt::Display for PlanError {
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        write!(f, "{}: {errors} error(s) in the plan", self.file)
+        write!(f, "{}: {errors} error(s) in the {}", self.file, self.what)
     }
 }
 
@@ -55,6 +57,7 @@ pub fn load_plan(path: &str) -> anyhow::Result<Plan> {
     let src = read_source(path)?;
     scenario::parse_str(&src, format).map_err(|diagnostics| {
         anyhow::Error::new(PlanError {
+            what: "plan",
             file: path.to_string(),
             diagnostics,
         })
@@ -74,6 +77,7 @@ pub fn load_variant(path: &str, id: Option<&str>) -> anyhow::Result<Plan> {
 pub fn load_variant_of(plan: &Plan, path: &str, id: &str) -> anyhow::Result<Plan> {
     scenario::apply(plan, id).map_err(|diagnostics| {
         anyhow::Error::new(PlanError {
+            what: "plan",
             file: path.to_string(),
             diagnostics,
         })

@@ -120,6 +120,7 @@ pub fn run(args: &ThroughputArgs) -> anyhow::Result<()> {
     let src = super::read_source(&args.file)?;
     let analysis = throughput::analyse(&src, &request).map_err(|diagnostics| {
         anyhow::Error::new(PlanError {
+            what: "CSV export",
             file: args.file.clone(),
             diagnostics,
         })

@@ -47,6 +47,7 @@ pub fn run(args: &WindowsArgs) -> anyhow::Result<()> {
             anyhow::Error::new(e)
         } else {
             anyhow::Error::new(super::PlanError {
+                what: "plan",
                 file: args.plan.clone(),
                 diagnostics,
             })

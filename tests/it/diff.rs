@@ -205,3 +205,21 @@ fn trend_orders_versions_by_status_date_with_plain_simulate_numbers() {
         r.stderr
     );
 }
+
+#[test]
+fn an_undated_plans_moves_are_in_periods() {
+    let dir = scratch("diff-undated");
+    let plan = "[plan]\nname = \"u\"\n[[tasks]]\nid = \"a\"\nestimate = 3\n\
+                [[releases]]\nid = \"r\"\ntasks = [\"a\"]\n";
+    let old = dir.join("old.toml");
+    let new = dir.join("new.toml");
+    std::fs::write(&old, plan).unwrap();
+    std::fs::write(&new, plan.replace("estimate = 3", "estimate = 5")).unwrap();
+    let (o, n) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let r = shipdate(&["diff", o, n, "-n", "200"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("move (periods)"), "{}", r.stdout);
+    assert!(!r.stdout.contains("working days"), "{}", r.stdout);
+    let r = shipdate(&["diff", o, n, "-n", "200", "--format", "markdown"]);
+    assert!(r.stdout.contains("(+2.0 periods since "), "{}", r.stdout);
+}

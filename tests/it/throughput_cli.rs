@@ -180,6 +180,8 @@ fn a_row_it_cannot_read_is_a_located_error_with_exit_2() {
     assert!(lines[1].starts_with(&format!(
         "{file}:5:10: error: cannot read \"31/Feb/26 1:00 PM\""
     )));
+    // The summary names what the file is: a tracker's export, not a plan.
+    assert_eq!(lines[2], format!("{file}: 2 error(s) in the CSV export"));
     // A column name given with a typo: the near miss is suggested.
     let r = shipdate(&["throughput", &file, "--column", "resolvd"]);
     assert_eq!(r.code, 2);
