@@ -36,12 +36,13 @@ pub struct ExportArgs {
 pub fn run(args: &ExportArgs) -> anyhow::Result<()> {
     super::files::check_output(args.output.as_deref(), &[&args.plan])?;
     let plan = super::load_plan(&args.plan)?;
+    let schedule = || super::with_spinner(&plan, "scheduling", || dispatch::schedule(&plan));
     let text = match args.to {
         ExportFormat::Toml => io::to_toml(&plan),
         ExportFormat::Json => io::to_json(&plan),
-        ExportFormat::Mermaid => report::mermaid_gantt(&plan, &dispatch::schedule(&plan)),
-        ExportFormat::Mspdi => mspdi::export(&plan, &dispatch::schedule(&plan)),
-        ExportFormat::Ical => ical::calendar(&plan, &dispatch::schedule(&plan))?,
+        ExportFormat::Mermaid => report::mermaid_gantt(&plan, &schedule()),
+        ExportFormat::Mspdi => mspdi::export(&plan, &schedule()),
+        ExportFormat::Ical => ical::calendar(&plan, &schedule())?,
     };
     write_output(args.output.as_deref(), &text)
 }

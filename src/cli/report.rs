@@ -39,7 +39,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     inputs.extend(args.trend.iter().map(String::as_str));
     super::files::check_output(Some(&args.output), &inputs)?;
     let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
-    let sched = dispatch::schedule(&plan);
+    let sched = super::with_spinner(&plan, "scheduling", || dispatch::schedule(&plan));
     let options = Options {
         iterations: args.iterations,
         seed: args.seed,

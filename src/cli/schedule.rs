@@ -79,7 +79,9 @@ pub fn run(args: &ScheduleArgs) -> anyhow::Result<()> {
     let stop_ref: &dyn Fn() -> bool = &stop;
     // A wall-clock deadline for the heuristic and for exact mode's search alike (microlp
     // keeps its own clock for the solves, from the same limit).
-    let s = dispatch::schedule_with(&plan, &method, Some(stop_ref))?;
+    let s = super::with_spinner(&plan, "scheduling", || {
+        dispatch::schedule_with(&plan, &method, Some(stop_ref))
+    })?;
     let text = match args.format {
         ScheduleFormat::Table => table(&plan, &s),
         ScheduleFormat::Json => serde_json::to_string_pretty(&s)? + "\n",
