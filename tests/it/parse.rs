@@ -1601,3 +1601,24 @@ fn the_builder_makes_valid_plans_and_validate_checks_any_plan() {
         ]
     );
 }
+
+#[test]
+fn a_task_without_an_id_is_an_error_whatever_its_other_keys() {
+    // `kind` is as near `id` as a misspelling, but it is one of a task's own keys: the missing
+    // `id` is reported (it once passed, and the plan was written back with an empty id).
+    // `idd` is a misspelling: reported once, as such.
+    let plan = |body: &str| {
+        format!("[plan]\nname = \"p\"\n[[tasks]]\nid = \"a\"\nestimate = 1\n[[tasks]]\n{body}\n")
+    };
+    let e = errs(&plan("kind = \"gate\"\nestimate = 2"), Format::Toml);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(e[0].message, "task #2: missing `id`");
+    assert_eq!(e[0].pos, at(6, 1));
+    let e = errs(&plan("idd = \"b\"\nestimate = 2"), Format::Toml);
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert!(
+        e[0].message.contains("unknown key `idd`"),
+        "{}",
+        e[0].message
+    );
+}

@@ -532,19 +532,21 @@ impl Cx<'_> {
         }
     }
 
-    /// The `id` of an element of an array of tables.
+    /// The `id` of an element of an array of tables whose keys are `allowed`.
     fn id<'n>(
         &mut self,
         es: &'n [Entry],
         at: usize,
-        kind: &str,
+        (kind, allowed): (&str, &[&str]),
         index: usize,
         item: Item,
     ) -> Option<&'n str> {
         let who = Who::new(kind, None, index);
         match field(es, "id") {
             None => {
-                if !misspelt(es, "id", &["id"]) {
+                // A key near `id` that is not one of the table's own (`idd`, not `kind`) is
+                // reported as misspelt instead.
+                if !misspelt(es, "id", allowed) {
                     self.err(at, &who, "missing `id`");
                 }
                 self.spans.mark_reported(item, "id");
@@ -1035,7 +1037,7 @@ impl Cx<'_> {
             };
             let item = Item::Risk(risks.len());
             let id = self
-                .id(es, it.start, "risk", i, item)
+                .id(es, it.start, ("risk", RISK_KEYS), i, item)
                 .unwrap_or("")
                 .to_string();
             let who = Who::new("risk", (!id.is_empty()).then_some(id.as_str()), i);
@@ -1206,7 +1208,7 @@ impl Cx<'_> {
             };
             let item = Item::Release(releases.len());
             let id = self
-                .id(es, it.start, "release", i, item)
+                .id(es, it.start, ("release", RELEASE_KEYS), i, item)
                 .unwrap_or("")
                 .to_string();
             let who = Who::new("release", (!id.is_empty()).then_some(id.as_str()), i);
@@ -1572,7 +1574,7 @@ impl Cx<'_> {
         let Some(es) = self.table(it, &t.who, "tasks") else {
             return t;
         };
-        if let Some(id) = self.id(es, it.start, "task", index, Item::Task(index)) {
+        if let Some(id) = self.id(es, it.start, ("task", TASK_KEYS), index, Item::Task(index)) {
             t.id = id.to_string();
             t.who = Who::new("task", Some(id), index);
         }
@@ -2075,7 +2077,7 @@ mod scenarios {
                 continue;
             };
             let Some(id) = cx
-                .id(es, it.start, "scenario", i, Item::Plan)
+                .id(es, it.start, ("scenario", SCENARIO_KEYS), i, Item::Plan)
                 .map(String::from)
             else {
                 continue;
