@@ -236,17 +236,7 @@ impl<'a> Ctx<'a> {
         let (succ_pos_start, succ_pos) = successor_positions(net);
         let mut risks = risks;
         if matches!(mode, Mode::CriticalPath) {
-            // On constant calendars every start and finish is a maximum over paths of sums
-            // of lags and durations, each duration counted at most once per path, so taking
-            // a risk's impacts away lowers none by more than their sum.
-            let plain = (0..n).all(|j| net.constant_calendar(j));
-            for (risk, r) in risks.iter_mut().zip(&plan.risks) {
-                risk.pruned =
-                    r.impact.min() >= 0.0 && !reaches_finish_link(net, &risk.tasks, &finish_links);
-                if risk.pruned && plain {
-                    risk.max_drop = risk.tasks.len() as f64 * r.impact.max();
-                }
-            }
+            mark_pruned(&mut risks, plan, net, &finish_links);
         }
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
         let mut rank = vec![0usize; n];
@@ -1169,6 +1159,21 @@ fn successor_positions(net: &Network) -> (Vec<usize>, Vec<usize>) {
     }
     start.push(list.len());
     (start, list)
+}
+
+/// Marks the risks whose re-runs can wait for every batch ([`RiskC::pruned`]: an impact
+/// never negative, no finish link after them) and bounds how much each can lower a finish.
+/// On constant calendars every start and finish is a maximum over paths of sums of lags and
+/// durations, each duration counted at most once per path, so taking a risk's impacts away
+/// lowers none by more than their sum.
+fn mark_pruned(risks: &mut [RiskC], plan: &Plan, net: &Network, finish_links: &[bool]) {
+    let plain = (0..net.len()).all(|j| net.constant_calendar(j));
+    for (risk, r) in risks.iter_mut().zip(&plan.risks) {
+        risk.pruned = r.impact.min() >= 0.0 && !reaches_finish_link(net, &risk.tasks, finish_links);
+        if risk.pruned && plain {
+            risk.max_drop = risk.tasks.len() as f64 * r.impact.max();
+        }
+    }
 }
 
 /// Whether some task at or after `tasks` (along links) has a finish-to-finish or
