@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use crate::analysis::{Reply, Request};
 use crate::compare::{DiffView, VersionCell};
 use crate::components::risk_panel::MAX_ITERATIONS;
+use crate::components::RunSettings;
 use crate::storage::{self, Version};
 use crate::worker::Client;
 
@@ -264,29 +265,14 @@ pub fn ComparePanel(
                         on:change=on_file
                     />
                 </label>
-                // Only while the tab is on show, so that the Risk tab's fields keep their
-                // names to themselves.
-                <Show when=move || visible.get()>
-                    <label for="compare-iterations">"Iterations of each version"</label>
-                    <input
-                        id="compare-iterations"
-                        data-testid="compare-iterations"
-                        type="number"
-                        min="1"
-                        max=MAX_ITERATIONS
-                        prop:value=iterations
-                        on:input=move |ev| iterations.set(event_target_value(&ev))
-                    />
-                    <label for="compare-seed">"Seed of both"</label>
-                    <input
-                        id="compare-seed"
-                        data-testid="compare-seed"
-                        type="number"
-                        min="0"
-                        prop:value=seed
-                        on:input=move |ev| seed.set(event_target_value(&ev))
-                    />
-                </Show>
+                <RunSettings
+                    id="compare"
+                    iterations_label="Iterations of each version"
+                    seed_label="Seed of both"
+                    iterations=iterations
+                    seed=seed
+                    visible=visible
+                />
                 <span role="status" aria-live="polite" data-testid="compare-status" aria-busy=move || busy.get().to_string()>
                     {move || {
                         if busy.get() {

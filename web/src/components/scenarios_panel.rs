@@ -9,7 +9,7 @@ use shipdate_engine::simulate::{DEFAULT_ITERATIONS, DEFAULT_SEED};
 use crate::analysis::{Reply, Request};
 use crate::compare::ScenariosView;
 use crate::components::compare_panel::read_settings;
-use crate::components::risk_panel::MAX_ITERATIONS;
+use crate::components::RunSettings;
 use crate::worker::Client;
 
 /// The Scenarios tab.
@@ -87,27 +87,14 @@ pub fn ScenariosPanel(
                 }}
             </p>
             <form class="controls" on:submit=move |ev| { ev.prevent_default(); run(); }>
-                <Show when=move || visible.get()>
-                    <label for="scenarios-iterations">"Iterations of each variant"</label>
-                    <input
-                        id="scenarios-iterations"
-                        data-testid="scenarios-iterations"
-                        type="number"
-                        min="1"
-                        max=MAX_ITERATIONS
-                        prop:value=iterations
-                        on:input=move |ev| iterations.set(event_target_value(&ev))
-                    />
-                    <label for="scenarios-seed">"Seed of every variant"</label>
-                    <input
-                        id="scenarios-seed"
-                        data-testid="scenarios-seed"
-                        type="number"
-                        min="0"
-                        prop:value=seed
-                        on:input=move |ev| seed.set(event_target_value(&ev))
-                    />
-                </Show>
+                <RunSettings
+                    id="scenarios"
+                    iterations_label="Iterations of each variant"
+                    seed_label="Seed of every variant"
+                    iterations=iterations
+                    seed=seed
+                    visible=visible
+                />
                 <button
                     type="submit"
                     data-testid="scenarios-run"
