@@ -220,7 +220,7 @@ pub fn of_team(
 /// the 50% counts shaded, the three lines (classes `p50`, `p85`, `p95`) and the goal (class
 /// `goal`). Sized as the run chart ([`crate::throughput::CHART`]).
 pub fn chart(b: &BurnUp) -> String {
-    use crate::svg::{c, colors, line, nice_step, open, text};
+    use crate::svg::{c, colors, line, nice_step, open, text, value_grid};
     use std::fmt::Write as _;
 
     let [w, ht, x0, y0, pw, ph] = crate::throughput::CHART;
@@ -241,19 +241,7 @@ pub fn chart(b: &BurnUp) -> String {
         _ => "Items done by each working day".into(),
     };
     open(&mut out, w, ht, &title);
-    let mut v = 0.0;
-    while v <= y_max + 1e-9 {
-        line(&mut out, x0, y(v), x0 + pw, y(v), colors::GRID, "");
-        text(
-            &mut out,
-            x0 - 6.0,
-            y(v) + 4.0,
-            "end",
-            colors::INK,
-            &crate::view::number(v),
-        );
-        v += step;
-    }
+    value_grid(&mut out, (x0, pw), (step, y_max), y);
     let every = n.div_ceil(10).max(1);
     for (k, d) in b.days.iter().enumerate() {
         if (n - 1 - k) % every == 0 {

@@ -133,6 +133,29 @@ pub(crate) fn line(
     );
 }
 
+/// Horizontal grid lines across `[x0, x0 + width]` at `0, step, ...` up to `top`, each
+/// labelled with its value left of the plot; `y` places a value.
+pub(crate) fn value_grid(
+    out: &mut String,
+    (x0, width): (f64, f64),
+    (step, top): (f64, f64),
+    y: impl Fn(f64) -> f64,
+) {
+    let mut v = 0.0;
+    while v <= top + 1e-9 {
+        line(out, x0, y(v), x0 + width, y(v), colors::GRID, "");
+        text(
+            out,
+            x0 - 6.0,
+            y(v) + 4.0,
+            "end",
+            colors::INK,
+            &crate::format::number(v),
+        );
+        v += step;
+    }
+}
+
 /// A "nice" step (1, 2 or 5 times a power of ten) giving at most about `ticks` steps over `span`.
 pub fn nice_step(span: f64, ticks: usize) -> f64 {
     let raw = (span / ticks.max(1) as f64).max(1e-9);

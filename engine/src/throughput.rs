@@ -1064,7 +1064,7 @@ pub const CHART: [f64; 6] = [760.0, 280.0, 48.0, 24.0, 576.0, 216.0];
 /// them. The value axis runs from 0 to a round number above the largest sample and the upper
 /// limit ([`CHART`] gives the plot area).
 pub fn run_chart(analysis: &Analysis) -> String {
-    use crate::svg::{c, colors, line, nice_step, open, text};
+    use crate::svg::{c, colors, line, nice_step, open, text, value_grid};
     use std::fmt::Write as _;
 
     let h = &analysis.history;
@@ -1095,19 +1095,7 @@ pub fn run_chart(analysis: &Analysis) -> String {
             day_text(h.to)
         ),
     );
-    let mut v = 0.0;
-    while v <= y_max + 1e-9 {
-        line(&mut out, x0, y(v), x0 + pw, y(v), colors::GRID, "");
-        text(
-            &mut out,
-            x0 - 6.0,
-            y(v) + 4.0,
-            "end",
-            colors::INK,
-            &crate::view::number(v),
-        );
-        v += step;
-    }
+    value_grid(&mut out, (x0, pw), (step, y_max), y);
     // Week ends along the time axis, at most about 12 labels.
     let weeks = h.weeks();
     let every = weeks.len().div_ceil(12).max(1);
@@ -1192,7 +1180,7 @@ pub fn run_chart(analysis: &Analysis) -> String {
 /// The run chart of a plan team's throughput (SPEC section 9): as [`run_chart`], with the
 /// samples numbered oldest first (a plan holds no dates for them). Classes as there.
 pub fn team_run_chart(team: &str, throughput: &crate::model::Throughput) -> String {
-    use crate::svg::{c, colors, line, nice_step, open, text};
+    use crate::svg::{c, colors, nice_step, open, text, value_grid};
     use std::fmt::Write as _;
 
     let samples = &throughput.samples;
@@ -1220,13 +1208,7 @@ pub fn team_run_chart(team: &str, throughput: &crate::model::Throughput) -> Stri
         ht,
         &format!("Team {team}: items finished per {unit}, oldest first"),
     );
-    let mut v = 0.0;
-    while v <= y_max + 1e-9 {
-        line(&mut out, x0, y(v), x0 + pw, y(v), colors::GRID, "");
-        let label = crate::view::number(v);
-        text(&mut out, x0 - 6.0, y(v) + 4.0, "end", colors::INK, &label);
-        v += step;
-    }
+    value_grid(&mut out, (x0, pw), (step, y_max), y);
     let every = n.div_ceil(12).max(1);
     for i in (0..samples.len()).filter(|i| (i + 1) % every == 0 || *i == 0) {
         let label = format!("{}", i + 1);
