@@ -9,7 +9,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, watchErrors, screenshot, shipdate, ROOT, RESULTS } from './harness.mjs';
+import { serve, launch, watchErrors, screenshot, shipdate, ROOT, RESULTS, setPlan } from './harness.mjs';
 
 const ITERATIONS = 2000;
 const SEED = 7;
@@ -42,12 +42,6 @@ async function open() {
 }
 
 /** Replaces the plan's text as one edit. */
-async function setPlan(page, text) {
-  await page.locator('#plan-source').evaluate((el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
 
 const versionRows = (page) => page.locator('[data-testid=versions] tbody tr');
 

@@ -122,3 +122,11 @@ export async function screenshot(page, name) {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Replaces the plan in the page's source editor with `text`, as typing would. */
+export async function setPlan(page, text) {
+  await page.locator('#plan-source').evaluate((el, t) => {
+    el.value = t;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, text);
+}

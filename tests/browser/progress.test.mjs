@@ -10,7 +10,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, watchErrors, screenshot, shipdate, RESULTS } from './harness.mjs';
+import { serve, launch, watchErrors, screenshot, shipdate, RESULTS, setPlan } from './harness.mjs';
 
 // schema is under way (started 2027-01-04, status date 2027-01-08: 4 of its 5 days run);
 // api and ui follow it; `hotfix` shipped schema's first cut on 2027-01-13.
@@ -73,12 +73,6 @@ after(async () => {
   await server?.close();
 });
 
-async function setPlan(page, text) {
-  await page.locator('#plan-source').evaluate((el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
 
 /** The schedule tables as the page shows them. */
 async function scheduleShown(page) {

@@ -14,7 +14,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, watchErrors, screenshot, shipdate, ROOT, RESULTS } from './harness.mjs';
+import { serve, launch, watchErrors, screenshot, shipdate, ROOT, RESULTS, setPlan } from './harness.mjs';
 
 const SEED = 7;
 const ITERATIONS = 2000;
@@ -39,12 +39,6 @@ after(async () => {
   await server?.close();
 });
 
-async function setPlan(page, text) {
-  await page.locator('#plan-source').evaluate((el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
 
 /** Runs the page's simulation; resolves to its P50, P80 and each release's P80 and odds. */
 async function simulateShown(page) {

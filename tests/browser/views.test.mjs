@@ -8,16 +8,7 @@ import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  serve,
-  launch,
-  watchErrors,
-  screenshot,
-  shipdate,
-  SMALL as SMALL_NO_RELEASE,
-  ROOT,
-  RESULTS,
-} from './harness.mjs';
+import { serve, launch, watchErrors, screenshot, shipdate, SMALL as SMALL_NO_RELEASE, ROOT, RESULTS, setPlan } from './harness.mjs';
 import { syntheticPlan } from '../../scripts/gen-plan.mjs';
 
 // The hand-checked plan of the harness, with release v1 shipping b and c.
@@ -58,12 +49,6 @@ async function open(url = server.url) {
 }
 
 /** Replaces the plan's text as one edit (Playwright's `fill` is slow on long texts). */
-async function setPlan(page, text) {
-  await page.locator('#plan-source').evaluate((el, t) => {
-    el.value = t;
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, text);
-}
 
 async function simulate(page, iterations, seed) {
   await page.getByTestId('tab-risk').click();
