@@ -15,7 +15,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::dispatch::{self, Method};
+use crate::dispatch;
 use crate::edit::format_estimate;
 use crate::format::number;
 use crate::model::{
@@ -164,9 +164,6 @@ pub enum DiffError {
     /// A simulation failed.
     #[error(transparent)]
     Simulate(#[from] SimError),
-    /// The single-point schedule failed.
-    #[error("{0}")]
-    Schedule(String),
 }
 
 /// The changes from `old` to `new`, in the order [`diff`] applies them.
@@ -484,7 +481,7 @@ fn links_text(plan: &Plan, after: &[Link]) -> String {
             s
         })
         .collect();
-    v.sort();
+    crate::sorting::sort(&mut v);
     v.join(", ")
 }
 
@@ -593,7 +590,7 @@ fn time_off_text(t: &Team) -> String {
 
 fn ids_text(plan: &Plan, tasks: &[usize]) -> String {
     let mut v: Vec<&str> = tasks.iter().map(|&j| plan.tasks[j].id.as_str()).collect();
-    v.sort_unstable();
+    crate::sorting::sort(&mut v);
     v.join(" ")
 }
 
@@ -915,11 +912,7 @@ pub fn diff(old: &Plan, new: &Plan, options: &Options) -> Result<Diff, DiffError
     }
     let last = sim(new)?;
     sims.push(last);
-    let schedule = |p: &Plan| {
-        dispatch::schedule_with(p, &Method::default(), None)
-            .map_err(|e| DiffError::Schedule(e.to_string()))
-    };
-    let (s_old, s_new) = (schedule(old)?, schedule(new)?);
+    let (s_old, s_new) = (dispatch::schedule(old), dispatch::schedule(new));
     let numbers = |plan_sched: &crate::schedule::ScheduleReport, sim: &Simulation, id: &str| {
         let r = sim.releases.iter().find(|r| r.id == id)?;
         let s = plan_sched.releases.iter().find(|r| r.id == id)?;

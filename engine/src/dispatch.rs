@@ -45,8 +45,7 @@ impl Default for Method {
 /// list with default settings ([`Method::default`]) through the serial scheme ([`crate::schedule::Sgs`]). See
 /// [`schedule_with`] for the details; this is `schedule_with(plan, &Method::default(), None)`.
 pub fn schedule(plan: &Plan) -> ScheduleReport {
-    schedule_with(plan, &Method::default(), None)
-        .expect("the leveller's heuristic handles every valid plan")
+    level(plan, &leveling::Options::default(), None)
 }
 
 /// The most schedules [`schedule_live`] lets the leveller generate.
@@ -67,8 +66,46 @@ pub fn schedule_live(plan: &Plan) -> ScheduleReport {
         schedules: Some(LIVE_SCHEDULES),
         seed: 1,
     };
-    schedule_with(plan, &Method::Level(options), None)
-        .expect("the leveller's heuristic handles every valid plan")
+    level(plan, &options, None)
+}
+
+/// `schedule_with(plan, &Method::Level(options), stop)` without the other methods, so that a
+/// program that only levels (the browser) does not link exact mode.
+fn level(
+    plan: &Plan,
+    options: &leveling::Options,
+    stop: Option<&dyn Fn() -> bool>,
+) -> ScheduleReport {
+    let p = Problem::new(plan);
+    let (order, search) = level_order(plan, &p, options, stop);
+    finish(plan, &p, &order, search)
+}
+
+/// The leveller's best priority list, and how it was found.
+fn level_order(
+    plan: &Plan,
+    p: &Problem,
+    options: &leveling::Options,
+    stop: Option<&dyn Fn() -> bool>,
+) -> (Vec<usize>, SearchSummary) {
+    let best = leveling::level_until(plan, p, options, stop);
+    let summary = SearchSummary {
+        method: "genetic algorithm",
+        schedules: best.schedules,
+        seed: Some(options.seed),
+        makespan_bound: best.lower_bound.last().copied().unwrap_or(0.0),
+        optimal: best.optimal,
+        gap: None,
+        stopped_early: best.stopped,
+    };
+    (best.order, summary)
+}
+
+/// The report of the schedule `order` gives, with how the list was found.
+fn finish(plan: &Plan, p: &Problem, order: &[usize], search: SearchSummary) -> ScheduleReport {
+    let mut report = report(plan, p, order);
+    report.search = Some(search);
+    report
 }
 
 /// The resource-feasible schedule of a plan: point durations, a priority list chosen by
@@ -111,19 +148,7 @@ pub fn schedule_with(
             };
             (order, summary)
         }
-        Method::Level(options) => {
-            let best = leveling::level_until(plan, &p, options, stop);
-            let summary = SearchSummary {
-                method: "genetic algorithm",
-                schedules: best.schedules,
-                seed: Some(options.seed),
-                makespan_bound: best.lower_bound.last().copied().unwrap_or(0.0),
-                optimal: best.optimal,
-                gap: None,
-                stopped_early: best.stopped,
-            };
-            (best.order, summary)
-        }
+        Method::Level(options) => level_order(plan, &p, options, stop),
         Method::Exact(options) => {
             let e = exact::solve_until(plan, &p, options, stop)?;
             let summary = SearchSummary {
@@ -138,7 +163,5 @@ pub fn schedule_with(
             (e.best.order, summary)
         }
     };
-    let mut report = report(plan, &p, &order);
-    report.search = Some(search);
-    Ok(report)
+    Ok(finish(plan, &p, &order, search))
 }

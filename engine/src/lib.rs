@@ -98,6 +98,7 @@ pub mod report;
 pub mod scenario;
 pub mod schedule;
 pub mod simulate;
+pub mod sorting;
 pub mod svg;
 pub mod throughput;
 pub mod trend;
@@ -194,8 +195,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
 /// assert!(report.tasks.iter().all(|t| t.critical));
 /// ```
 pub fn schedule(plan: &Plan) -> ScheduleReport {
-    schedule_with(plan, &Method::default(), None)
-        .expect("the leveller's heuristic handles every valid plan")
+    dispatch::schedule(plan)
 }
 
 /// Monte Carlo delay risk of a plan: percentiles of the finish and of each release's dates,
