@@ -106,7 +106,7 @@ impl Diagnostic {
 
 /// Diagnostics in source order (those without a position last); the sort is stable.
 pub(crate) fn sort_by_position(mut diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    diags.sort_by_key(|d| (d.pos.is_none(), d.pos));
+    crate::sorting::sort_by_key(&mut diags, |d| (d.pos.is_none(), d.pos));
     diags
 }
 

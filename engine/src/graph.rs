@@ -71,7 +71,7 @@ pub fn find_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
         order.extend(members.iter().filter(|v| !seen.contains(v)));
         cycles.push(order);
     }
-    cycles.sort();
+    crate::sorting::sort(&mut cycles);
     cycles
 }
 

@@ -217,7 +217,7 @@ fn steps(base: &Plan, sc: &Scenario) -> (Vec<Step>, Vec<Diagnostic>) {
             }
         }
     }
-    cuts.sort_by_key(|c| std::cmp::Reverse(c.0));
+    crate::sorting::sort_by_key(&mut cuts, |c| std::cmp::Reverse(c.0));
     cuts.dedup_by_key(|c| c.0);
     steps.extend(cuts.into_iter().map(|(_, s)| s));
     (steps, errs)

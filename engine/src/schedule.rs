@@ -218,7 +218,7 @@ fn precedence_feasible<K: PartialOrd>(plan: &Plan, key: impl Fn(usize) -> K) -> 
     use std::collections::BinaryHeap;
     let n = plan.tasks.len();
     let mut by_key: Vec<usize> = (0..n).collect();
-    by_key.sort_by(|&a, &b| {
+    crate::sorting::sort_by(&mut by_key, |&a, &b| {
         key(a)
             .partial_cmp(&key(b))
             .unwrap_or(std::cmp::Ordering::Equal)
@@ -831,7 +831,7 @@ pub fn resource_links(
         rank[j] = k;
     }
     let mut by_finish: Vec<usize> = (0..n).collect();
-    by_finish.sort_by(|&a, &b| finish[a].total_cmp(&finish[b]));
+    crate::sorting::sort_by(&mut by_finish, |&a, &b| finish[a].total_cmp(&finish[b]));
     let mut links = Vec::new();
     for j in 0..n {
         let at = sgs.placed_at[j];
@@ -852,6 +852,6 @@ pub fn resource_links(
             }
         }
     }
-    links.sort_unstable();
+    crate::sorting::sort(&mut links);
     links
 }

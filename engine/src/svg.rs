@@ -486,7 +486,7 @@ fn deploy_lines(
             None => groups.push((*t, vec![id.as_str()], *late)),
         }
     }
-    groups.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::sorting::sort_by(&mut groups, |a, b| a.0.total_cmp(&b.0));
     for (i, (t, ids, late)) in groups.iter().enumerate() {
         let color = if *late {
             colors::CRITICAL
@@ -721,7 +721,9 @@ pub fn tornado(
         .iter()
         .filter(|(_, v)| v.is_finite() && v.abs() > 1e-9)
         .collect();
-    rows.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+    crate::sorting::sort_by(&mut rows, |a, b| {
+        b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0))
+    });
     rows.truncate(max_rows);
     let row_h = 20.0;
     let (w, label_w) = (640.0, 200.0);

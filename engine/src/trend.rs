@@ -87,7 +87,9 @@ pub fn trend(plans: &[&Plan], options: &Options) -> Result<Trend, TrendError> {
     {
         return Err(TrendError::Mixed);
     }
-    order.sort_by(|a, b| a.0.partial_cmp(&b.0).expect("status dates are finite"));
+    crate::sorting::sort_by(&mut order, |a, b| {
+        a.0.partial_cmp(&b.0).expect("status dates are finite")
+    });
     if let Some(w) = order.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(TrendError::SameStatus(
             w[0].1.min(w[1].1),

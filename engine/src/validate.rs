@@ -418,7 +418,7 @@ impl V<'_> {
             .iter()
             .flat_map(|c| c.tasks.clone())
             .collect();
-        correlated.sort_unstable();
+        crate::sorting::sort(&mut correlated);
         correlated.dedup();
         self.count(
             "correlated tasks",
@@ -1631,7 +1631,7 @@ impl PlanBuilder {
             plan.teams[k].calendar = plan.default_calendar;
         }
         for c in &mut plan.calendars {
-            c.holidays.sort();
+            crate::sorting::sort(&mut c.holidays);
             c.holidays.dedup();
         }
         let errors = validate(&plan);

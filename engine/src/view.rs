@@ -365,7 +365,7 @@ pub fn task_drivers(
             .collect(),
         Ranking::Criticality => (0..t.len()).filter(|&j| t[j].criticality > 0.0).collect(),
     };
-    order.sort_by(|&a, &b| {
+    crate::sorting::sort_by(&mut order, |&a, &b| {
         let (x, y) = (&t[a], &t[b]);
         match ranking {
             Ranking::Sensitivity => y
@@ -399,7 +399,7 @@ pub fn task_drivers(
 /// 0; ties keep plan order).
 pub fn risk_drivers(sim: &Simulation) -> Vec<usize> {
     let mut order: Vec<usize> = (0..sim.risks.len()).collect();
-    order.sort_by(|&a, &b| {
+    crate::sorting::sort_by(&mut order, |&a, &b| {
         let e = |k: usize| sim.risks[k].p80_effect.unwrap_or(0.0);
         e(b).total_cmp(&e(a)).then(a.cmp(&b))
     });
@@ -703,7 +703,9 @@ pub struct DiffPart {
 /// applied).
 pub fn diff_parts(d: &Diff, r: &ReleaseDiff) -> Vec<DiffPart> {
     let mut parts: Vec<&Part> = r.attribution.iter().collect();
-    parts.sort_by(|a, b| b.p80_change.abs().total_cmp(&a.p80_change.abs()));
+    crate::sorting::sort_by(&mut parts, |a, b| {
+        b.p80_change.abs().total_cmp(&a.p80_change.abs())
+    });
     parts
         .into_iter()
         .map(|p| {

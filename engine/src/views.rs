@@ -75,7 +75,7 @@ pub fn layers(plan: &Plan) -> Layers {
     }
     let team_key = |j: usize| plan.tasks[j].team.unwrap_or(usize::MAX);
     for row in &mut rows {
-        row.sort_by_key(|&j| (team_key(j), j));
+        crate::sorting::sort_by_key(row, |&j| (team_key(j), j));
     }
     let mut pos = vec![0.0f64; n];
     let place = |rows: &Vec<Vec<usize>>, pos: &mut Vec<f64>| {
@@ -125,7 +125,7 @@ pub fn layers(plan: &Plan) -> Layers {
 }
 
 fn sorted(mut bary: Vec<(f64, usize)>, team_key: &dyn Fn(usize) -> usize) -> Vec<usize> {
-    bary.sort_by(|a, b| {
+    crate::sorting::sort_by(&mut bary, |a, b| {
         a.0.total_cmp(&b.0)
             .then(team_key(a.1).cmp(&team_key(b.1)))
             .then(a.1.cmp(&b.1))
@@ -411,7 +411,7 @@ fn lanes(plan: &Plan, sched: &ScheduleReport) -> Vec<Lane> {
         if tasks.is_empty() {
             continue;
         }
-        tasks.sort_by(|&a, &b| {
+        crate::sorting::sort_by(&mut tasks, |&a, &b| {
             sched.tasks[a]
                 .start
                 .total_cmp(&sched.tasks[b].start)

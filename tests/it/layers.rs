@@ -83,12 +83,23 @@ fn the_kernel_stack_imports_only_downward() {
             );
         }
     };
+    // `sorting` is a leaf every layer may use: it imports nothing.
+    assert!(
+        g["sorting"].is_empty(),
+        "`sorting` imports {:?}",
+        g["sorting"]
+    );
     only("network", &["model", "calendar"]);
-    only("graph", &["network", "model", "calendar"]);
-    only("schedule", &["graph", "network", "model", "calendar"]);
+    only("graph", &["network", "model", "calendar", "sorting"]);
+    only(
+        "schedule",
+        &["graph", "network", "model", "calendar", "sorting"],
+    );
     only(
         "leveling",
-        &["schedule", "graph", "network", "model", "calendar"],
+        &[
+            "schedule", "graph", "network", "model", "calendar", "sorting",
+        ],
     );
     assert!(!g["leveling"].contains("dispatch"));
     assert!(!g["simulate"].contains("dispatch"));

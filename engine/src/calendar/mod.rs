@@ -667,7 +667,9 @@ pub fn open_windows(plan: &Plan, release: &Release) -> Vec<When> {
         _ => {}
     }
     out.retain(|&w| !release.freeze.iter().any(|f| frozen(f.from, f.to, w)));
-    out.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    crate::sorting::sort_by(&mut out, |a, b| {
+        a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal)
+    });
     out.dedup();
     out
 }

@@ -201,7 +201,7 @@ pub fn import(src: &str, options: &CsvOptions) -> Result<Plan, Vec<Diagnostic>> 
     let (teams, tasks, releases) = cx.build(&parsed);
     let mut errs = cx.errs;
     if !errs.is_empty() {
-        errs.sort_by_key(|d| (d.pos.is_none(), d.pos));
+        crate::sorting::sort_by_key(&mut errs, |d| (d.pos.is_none(), d.pos));
         return Err(errs);
     }
     let mut plan = Plan::new(if options.name.trim().is_empty() {

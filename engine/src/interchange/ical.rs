@@ -147,7 +147,9 @@ pub fn calendar(plan: &Plan, sched: &ScheduleReport) -> Result<String, IcalError
             }
         }
     }
-    events.sort_by(|a, b| a.date.cmp(&b.date).then(a.uid.cmp(&b.uid)));
+    crate::sorting::sort_by(&mut events, |a, b| {
+        a.date.cmp(&b.date).then(a.uid.cmp(&b.uid))
+    });
 
     let stamp = format!("{}T000000Z", ymd(start));
     let mut out = String::new();

@@ -1318,7 +1318,7 @@ impl Cx<'_> {
                 }
             }
             // Sorted and without duplicates; each kept date keeps where it was first written.
-            dated.sort_by_key(|&(d, _)| d);
+            crate::sorting::sort_by_key(&mut dated, |&(d, _)| d);
             dated.dedup_by_key(|&mut (d, _)| d);
             let Item::Calendar(i) = item else {
                 unreachable!("a calendar item")

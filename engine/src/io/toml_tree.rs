@@ -33,7 +33,7 @@ fn table_val(table: DeTable<'_>) -> Val {
         })
         .collect();
     // The crate keeps keys sorted by name; plans keep file order.
-    entries.sort_by_key(|e| e.key_start);
+    crate::sorting::sort_by_key(&mut entries, |e| e.key_start);
     Val::Table(entries)
 }
 

@@ -554,7 +554,7 @@ fn each<D: Decode + Send>(
 
 /// Sorts by fitness (stable), drops repeated schedules, keeps the best `keep`.
 fn sort_unique(pop: &mut Vec<Individual>, keep: usize) {
-    pop.sort_by(|a, b| compare(&a.fit, &b.fit));
+    crate::sorting::sort_by(pop, |a, b| compare(&a.fit, &b.fit));
     let mut seen = std::collections::HashSet::with_capacity(pop.len());
     pop.retain(|ind| seen.insert(ind.hash));
     pop.truncate(keep);

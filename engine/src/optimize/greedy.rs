@@ -19,7 +19,7 @@ pub(crate) fn greedy(inst: &Instance) -> Assignment {
     let ancestors = inst.ancestors();
 
     let mut rel_order: Vec<usize> = (0..inst.releases.len()).collect();
-    rel_order.sort_by(|&a, &b| {
+    crate::sorting::sort_by(&mut rel_order, |&a, &b| {
         let ra = &inst.releases[a];
         let rb = &inst.releases[b];
         let key = |r: &super::instance::IRelease| {
@@ -43,7 +43,7 @@ pub(crate) fn greedy(inst: &Instance) -> Assignment {
             group.push(t);
             group.extend(&ancestors[t]);
         }
-        group.sort_by_key(|&t| rank[t]);
+        crate::sorting::sort_by_key(&mut group, |&t| rank[t]);
         group.dedup();
         for t in group {
             if !queued[t] {
@@ -175,7 +175,7 @@ pub(crate) fn release_greedy(inst: &Instance) -> Vec<Assignment> {
     let g = ReleaseGreedy::new(inst);
     let rels: Vec<usize> = (0..inst.releases.len()).collect();
     let mut by_target = rels.clone();
-    by_target.sort_by_key(|&r| {
+    crate::sorting::sort_by_key(&mut by_target, |&r| {
         let rel = &inst.releases[r];
         (
             if rel.on_time > 0 {
@@ -188,7 +188,7 @@ pub(crate) fn release_greedy(inst: &Instance) -> Vec<Assignment> {
     });
     let required_work: Vec<f64> = rels.iter().map(|&r| g.required_work(r)).collect();
     let mut by_work = rels.clone();
-    by_work.sort_by(|&a, &b| {
+    crate::sorting::sort_by(&mut by_work, |&a, &b| {
         required_work[a]
             .total_cmp(&required_work[b])
             .then(a.cmp(&b))
@@ -261,7 +261,7 @@ impl<'a> ReleaseGreedy<'a> {
                     v.push(d);
                     v.extend(&ancestors[d]);
                 }
-                v.sort_by_key(|&t| rank[t]);
+                crate::sorting::sort_by_key(&mut v, |&t| rank[t]);
                 v.dedup();
                 v
             })

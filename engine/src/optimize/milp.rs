@@ -296,7 +296,7 @@ fn task_demands(
         }
     }
     for ds in &mut demands {
-        ds.sort_unstable();
+        crate::sorting::sort(ds);
         ds.dedup();
     }
     demands
@@ -534,7 +534,7 @@ impl<'a> Model<'a> {
                 if items.iter().map(|i| i.1).sum::<f64>() <= capacity {
                     continue;
                 }
-                items.sort_by(|a, b| {
+                crate::sorting::sort_by(&mut items, |a, b| {
                     ((1.0 - x[a.2]).max(0.0) / a.1)
                         .total_cmp(&((1.0 - x[b.2]).max(0.0) / b.1))
                         .then(a.0.cmp(&b.0))
@@ -582,7 +582,9 @@ impl<'a> Model<'a> {
         for (k, cum_k) in cum.iter().enumerate() {
             let own = self.own_work(k);
             let mut order: Vec<usize> = (0..own.len()).filter(|&r| own[r] > 0.0).collect();
-            order.sort_by(|&a, &b| own[b].total_cmp(&own[a]).then(a.cmp(&b)));
+            crate::sorting::sort_by(&mut order, |&a, &b| {
+                own[b].total_cmp(&own[a]).then(a.cmp(&b))
+            });
             for (b, &capacity) in cum_k.iter().enumerate().take(nb.saturating_sub(1)) {
                 let mut last_m = 0;
                 for i in 1..=order.len() {

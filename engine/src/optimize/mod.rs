@@ -280,7 +280,9 @@ struct Setup {
 
 /// Sorts and deduplicates window points.
 fn sort_windows(ws: &mut Vec<When>) {
-    ws.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    crate::sorting::sort_by(ws, |a, b| {
+        a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal)
+    });
     ws.dedup();
 }
 
@@ -351,7 +353,7 @@ fn build_instance(plan: &Plan, timeline: &Timeline) -> Result<Setup, WindowsErro
                 }
             }
             let mut preds: Vec<usize> = net.preds(j).iter().map(|l| l.other).collect();
-            preds.sort_unstable();
+            crate::sorting::sort(&mut preds);
             preds.dedup();
             ITask {
                 work,
@@ -462,7 +464,7 @@ fn release_rows(plan: &Plan, setup: &Setup, a: &Assignment) -> Vec<ReleaseWindow
                 needed.push(t);
                 needed.extend(&ancestors[t]);
             }
-            needed.sort_unstable();
+            crate::sorting::sort(&mut needed);
             needed.dedup();
             let left_out = |optional: bool| {
                 needed

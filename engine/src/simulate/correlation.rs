@@ -109,9 +109,9 @@ pub(crate) fn components(
     }
     let mut out = Vec::new();
     for (_, mut tasks) in groups {
-        tasks.sort_unstable();
+        crate::sorting::sort(&mut tasks);
         tasks.dedup();
-        tasks.sort_by(|&a, &b| plan.tasks[a].id.cmp(&plan.tasks[b].id));
+        crate::sorting::sort_by(&mut tasks, |&a, &b| plan.tasks[a].id.cmp(&plan.tasks[b].id));
         let place: BTreeMap<usize, usize> =
             tasks.iter().enumerate().map(|(i, &t)| (t, i)).collect();
         let at = |t: usize| place.get(&t).copied();

@@ -131,7 +131,7 @@ pub fn merge_parts(
 ) -> Result<Simulation, PartError> {
     check(plan, options)?;
     parts.retain(|p| !p.outs.is_empty());
-    parts.sort_by_key(|p| p.first);
+    crate::sorting::sort_by_key(&mut parts, |p| p.first);
     let mut next = 0;
     let mut outs = Vec::with_capacity(batch_count(options.iterations));
     for p in parts {
