@@ -28,7 +28,7 @@
 //! Each front end renders these in its own medium (aligned text, HTML, Leptos views) and
 //! formats no number itself.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::check::{Check, HealthReport, Status};
 use crate::diff::{Change, ChangeKind, Diff, Part, ReleaseDiff, ReleaseNumbers};
@@ -88,7 +88,10 @@ pub fn state_word(s: TaskState) -> &'static str {
 
 /// A date as chart axes and window labels write it: `Mar 02`.
 pub fn short_date(d: NaiveDate) -> String {
-    d.format("%b %d").to_string()
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!("{} {:02}", MONTHS[d.month0() as usize], d.day())
 }
 
 /// A probability in percent with at most one decimal: `12.5%`, `100%` (the report and the
@@ -797,6 +800,19 @@ mod tests {
     use super::*;
     use crate::io::{parse_str, Format};
     use crate::simulate::{self, Options};
+
+    #[test]
+    fn short_dates_and_written_dates_are_chronos_formats() {
+        // Every day of a leap year and of the validation limits' first and last years.
+        for year in [1900, 2024, 2026, 2199] {
+            let mut d = NaiveDate::from_ymd_opt(year, 1, 1).unwrap();
+            while d.year() == year {
+                assert_eq!(short_date(d), d.format("%b %d").to_string());
+                assert_eq!(d.to_string(), d.format("%Y-%m-%d").to_string());
+                d = d.succ_opt().unwrap();
+            }
+        }
+    }
 
     #[test]
     fn change_words_are_the_json_kinds_with_spaces() {

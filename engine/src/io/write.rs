@@ -452,7 +452,8 @@ fn toml_inline(v: &Out, o: &mut String) {
         Out::Str(x) => o.push_str(&quoted(x)),
         Out::Num(x) => o.push_str(&num(*x)),
         Out::Bool(b) => o.push_str(if *b { "true" } else { "false" }),
-        Out::Date(d) => o.push_str(&d.format("%Y-%m-%d").to_string()),
+        // `NaiveDate`'s `Display` is `%Y-%m-%d` (the formatting engine stays out of the browser).
+        Out::Date(d) => o.push_str(&d.to_string()),
         Out::Arr(items) => {
             o.push('[');
             for (i, it) in items.iter().enumerate() {
@@ -523,7 +524,7 @@ pub(crate) fn to_toml(plan: &Plan) -> String {
 
 fn json_inline(v: &Out, o: &mut String) {
     match v {
-        Out::Date(d) => o.push_str(&format!("\"{}\"", d.format("%Y-%m-%d"))),
+        Out::Date(d) => o.push_str(&format!("\"{d}\"")),
         Out::Arr(items) => {
             o.push('[');
             for (i, it) in items.iter().enumerate() {
