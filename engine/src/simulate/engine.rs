@@ -33,6 +33,48 @@ use super::Sampling;
 /// so that results do not depend on the number of threads.
 pub const BATCH: usize = 128;
 
+/// The most bytes the per-chunk time rows of one scratch space (start, finish and the
+/// backward pass's two bounds, each tasks x chunk iterations of `f64`) may take before the
+/// chunk narrows: 128 MiB, so a batch is timed whole up to 32,768 tasks.
+const CHUNK_ROWS_BYTES: usize = 128 << 20;
+
+/// The fewest iterations a chunk narrows to (a chunk's loops stay vectorisable).
+const MIN_CHUNK: usize = 8;
+
+/// Iterations timed together for a plan of `n` tasks: the whole batch, or on very large
+/// plans the largest power-of-two share of it (at least [`MIN_CHUNK`]) whose time rows fit
+/// in [`CHUNK_ROWS_BYTES`]. Every iteration's arithmetic is its own, so the chunk width changes
+/// no number, only the memory each worker thread keeps.
+fn chunk_lanes(n: usize) -> usize {
+    let mut width = BATCH;
+    while width > MIN_CHUNK && n.saturating_mul(width * 4 * size_of::<f64>()) > CHUNK_ROWS_BYTES {
+        width /= 2;
+    }
+    width
+}
+
+/// The iterations `lo..lo + len` of a batch, timed together.
+#[derive(Debug, Clone, Copy)]
+struct Chunk {
+    lo: usize,
+    len: usize,
+}
+
+impl Chunk {
+    /// Its iterations, as indices into the batch.
+    fn lanes(self) -> std::ops::Range<usize> {
+        self.lo..self.lo + self.len
+    }
+}
+
+/// The chunks of `width` iterations (the last one shorter) of a batch of `len`.
+fn chunks(len: usize, width: usize) -> impl Iterator<Item = Chunk> {
+    (0..len).step_by(width).map(move |lo| Chunk {
+        lo,
+        len: width.min(len - lo),
+    })
+}
+
 /// Number of rank bins of a task's duration key (see [`BatchOut::keys`]).
 pub(crate) const KEY_BINS: usize = 1 << u8::BITS;
 
@@ -282,9 +324,16 @@ impl<'a> Ctx<'a> {
         self.n
     }
 
-    /// A new scratch space for [`Ctx::run_batch`].
+    /// A new scratch space for [`Ctx::run_batch`], timing [`chunk_lanes`] iterations at a
+    /// time.
     pub(crate) fn scratch(&self) -> Scratch {
+        self.scratch_of_width(chunk_lanes(self.n))
+    }
+
+    /// A new scratch space that times `width` (at least 1) iterations of a batch at a time.
+    fn scratch_of_width(&self, width: usize) -> Scratch {
         let n = self.n;
+        let width = width.clamp(1, BATCH);
         let kmax = self.comps.iter().map(|c| c.tasks.len()).max().unwrap_or(0);
         let nr = self.risks.len();
         let sgs = match &self.mode {
@@ -298,10 +347,11 @@ impl<'a> Ctx<'a> {
             perm: Vec::with_capacity(BATCH),
             base: vec![0.0; n * BATCH],
             dur: vec![0.0; n * BATCH],
-            start: vec![0.0; n * BATCH],
-            finish: vec![0.0; n * BATCH],
-            fb: vec![0.0; n * BATCH],
-            sb: vec![0.0; n * BATCH],
+            width,
+            start: vec![0.0; n * width],
+            finish: vec![0.0; n * width],
+            fb: vec![0.0; n * width],
+            sb: vec![0.0; n * width],
             fb_set: vec![false; n],
             sb_set: vec![false; n],
             fired: vec![false; nr * BATCH],
@@ -471,59 +521,100 @@ impl<'a> Ctx<'a> {
         let mut out = BatchOut::empty(len, self);
         debug_assert_eq!(out.ready.len(), nrel * len);
         self.sample(s, b, len, &mut out);
+        let deferred = |r: usize| defer && self.risks[r].pruned;
+        if self.risk_effects {
+            // Filled chunk by chunk below, the deferred ones once the batch is done.
+            out.without = (0..self.risks.len())
+                .map(|r| Without {
+                    makespan: if deferred(r) {
+                        Vec::new()
+                    } else {
+                        vec![0.0; len]
+                    },
+                    ready: if deferred(r) {
+                        Vec::new()
+                    } else {
+                        vec![0.0; nrel * len]
+                    },
+                })
+                .collect();
+        }
+        for c in chunks(len, s.width) {
+            self.run_chunk(s, c, &mut out, &deferred);
+        }
+        if self.risk_effects {
+            for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
+                // Filled in by `rerun_needed` once every batch's results are known.
+                out.fired_lanes
+                    .extend_from_slice(&s.fired[r * BATCH..r * BATCH + len]);
+                let risk = &self.risks[r];
+                let imp = &s.impact[r * BATCH..r * BATCH + len];
+                out.drops.extend(imp.iter().map(|&x| {
+                    // The drawn impact on each of its tasks, bounded by the largest.
+                    let x = if risk.max_drop.is_finite() {
+                        x
+                    } else {
+                        f64::INFINITY
+                    };
+                    (risk.tasks.len() as f64 * x).min(risk.max_drop)
+                }));
+                out.without[r] = Without {
+                    makespan: out.makespan.clone(),
+                    ready: out.ready.clone(),
+                };
+            }
+        }
+        out
+    }
+
+    /// Times chunk `c` of a sampled batch into `out`: its makespans, release readiness,
+    /// critical and on-time counts, and its iterations re-run without each risk that is not
+    /// `deferred`.
+    fn run_chunk(
+        &self,
+        s: &mut Scratch,
+        c: Chunk,
+        out: &mut BatchOut,
+        deferred: &dyn Fn(usize) -> bool,
+    ) {
+        let (len, w) = (out.len, s.width);
         match &self.mode {
             Mode::CriticalPath => {
-                self.forward(s, len, &mut out.makespan);
-                self.backward(s, len, &out.makespan, &mut out.crit);
+                self.forward(s, c, &mut out.makespan[c.lanes()]);
+                self.backward(s, c, &out.makespan[c.lanes()], &mut out.crit);
             }
             Mode::Resource { problem, order } => {
-                self.resource(problem, order, s, len, &mut out);
+                self.resource(problem, order, s, c, out);
             }
         }
         // Release readiness: the largest finish of its tasks (0 with none).
         for (r, tasks) in self.release_tasks.iter().enumerate() {
-            let ready = &mut out.ready[r * len..(r + 1) * len];
+            let ready = &mut out.ready[r * len + c.lo..r * len + c.lo + c.len];
             for &j in tasks {
-                max_into(ready, &s.finish[j * BATCH..j * BATCH + len], 0.0);
+                max_into(ready, &s.finish[j * w..j * w + c.len], 0.0);
             }
         }
         // Deadlines: a finish on or before the end of the `due` day meets it.
         let progress = self.net.progress();
         for j in 0..self.n {
             if let Some(due) = progress.due(j) {
-                let f = &s.finish[j * BATCH..j * BATCH + len];
-                out.due[j] = f.iter().filter(|&&x| x <= due + 1e-9).count() as u32;
+                let f = &s.finish[j * w..j * w + c.len];
+                out.due[j] += f.iter().filter(|&&x| x <= due + 1e-9).count() as u32;
             }
         }
-        if self.risk_effects {
-            out.without = (0..self.risks.len())
-                .map(|r| {
-                    if defer && self.risks[r].pruned {
-                        // Filled in by `rerun_needed` once every batch's results are known.
-                        out.fired_lanes
-                            .extend_from_slice(&s.fired[r * BATCH..r * BATCH + len]);
-                        let risk = &self.risks[r];
-                        let imp = &s.impact[r * BATCH..r * BATCH + len];
-                        out.drops.extend(imp.iter().map(|&x| {
-                            // The drawn impact on each of its tasks, bounded by the largest.
-                            let x = if risk.max_drop.is_finite() {
-                                x
-                            } else {
-                                f64::INFINITY
-                            };
-                            (risk.tasks.len() as f64 * x).min(risk.max_drop)
-                        }));
-                        Without {
-                            makespan: out.makespan.clone(),
-                            ready: out.ready.clone(),
-                        }
-                    } else {
-                        self.without_risk(s, len, r, &out)
-                    }
-                })
-                .collect();
+        if !self.risk_effects {
+            return;
         }
-        out
+        for r in (0..self.risks.len()).filter(|&r| !deferred(r)) {
+            let without = &mut out.without[r];
+            // The chunk's own values, then its iterations in which the risk fired re-run.
+            without.makespan[c.lanes()].copy_from_slice(&out.makespan[c.lanes()]);
+            for q in 0..self.release_tasks.len() {
+                let at = q * len + c.lo..q * len + c.lo + c.len;
+                without.ready[at.clone()].copy_from_slice(&out.ready[at]);
+            }
+            self.without_risk(s, c, len, r, without);
+        }
     }
 
     /// The risks whose re-runs wait for every batch's results ([`RiskC::pruned`]).
@@ -532,8 +623,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// Second pass for the pruned risks of batch `b`: draws the batch again (the same
-    /// numbers), runs the forward pass, and re-runs without each pruned risk only the lanes
-    /// that `need[(k, i)]` marks (`k` counting the pruned risks), writing into `out.without`.
+    /// numbers), runs the forward pass over the chunks that hold a marked iteration, and
+    /// re-runs without each pruned risk only the iterations that `need[(k, i)]` marks (`k`
+    /// counting the pruned risks), writing into `out.without`.
     pub(crate) fn rerun_needed(
         &self,
         s: &mut Scratch,
@@ -543,40 +635,47 @@ impl<'a> Ctx<'a> {
     ) {
         let len = out.len;
         let pruned: Vec<usize> = self.pruned_risks().collect();
-        if !(0..pruned.len()).any(|k| (0..len).any(|i| need(k, i))) {
+        let lanes: Vec<Vec<bool>> = (0..pruned.len())
+            .map(|k| (0..len).map(|i| need(k, i)).collect())
+            .collect();
+        if !lanes.iter().any(|l| l.contains(&true)) {
             return;
         }
         let mut scratch_out = BatchOut::empty(len, self);
         self.sample(s, b, len, &mut scratch_out);
-        self.forward(s, len, &mut scratch_out.makespan);
-        for (k, &r) in pruned.iter().enumerate() {
-            let lanes: Vec<bool> = (0..len).map(|i| need(k, i)).collect();
-            self.rerun_cpm(s, len, r, &lanes, &mut out.without[r]);
+        for c in chunks(len, s.width) {
+            if !lanes.iter().any(|l| l[c.lanes()].contains(&true)) {
+                continue;
+            }
+            self.forward(s, c, &mut scratch_out.makespan[c.lanes()]);
+            for (k, &r) in pruned.iter().enumerate() {
+                self.rerun_cpm(s, c, len, r, &lanes[k], &mut out.without[r]);
+            }
         }
     }
 
-    /// The critical-path forward pass over a batch (mirrors [`crate::graph::forward_pass`]).
-    fn forward(&self, s: &mut Scratch, len: usize, makespan: &mut [f64]) {
+    /// The critical-path forward pass over chunk `c` of a batch (mirrors
+    /// [`crate::graph::forward_pass`]), with `makespan` the chunk's.
+    fn forward(&self, s: &mut Scratch, c: Chunk, makespan: &mut [f64]) {
         let Scratch {
             acc,
             dur,
+            width,
             start,
             finish,
             ..
         } = s;
+        let (len, w) = (c.len, *width);
         let acc = &mut acc[..len];
         makespan.fill(0.0);
         let net = self.net;
         for &j in net.topological_order() {
             acc.fill(net.release_time(j));
-            let d = &dur[j * BATCH..j * BATCH + len];
+            let d = &dur[j * BATCH + c.lo..j * BATCH + c.lo + len];
             let plain = net.constant_calendar(j);
             for l in net.preds(j) {
                 let p = l.other;
-                let (pf, ps) = (
-                    &finish[p * BATCH..p * BATCH + len],
-                    &start[p * BATCH..p * BATCH + len],
-                );
+                let (pf, ps) = (&finish[p * w..p * w + len], &start[p * w..p * w + len]);
                 if plain {
                     link::raise_earliest(l.kind, l.lag, Plain, d, ps, pf, acc);
                 } else {
@@ -584,8 +683,8 @@ impl<'a> Ctx<'a> {
                 }
             }
             let (st, fi) = (
-                &mut start[j * BATCH..j * BATCH + len],
-                &mut finish[j * BATCH..j * BATCH + len],
+                &mut start[j * w..j * w + len],
+                &mut finish[j * w..j * w + len],
             );
             if plain {
                 st.copy_from_slice(acc);
@@ -603,16 +702,18 @@ impl<'a> Ctx<'a> {
         }
         // The largest finish is always a candidate's (see `end_candidates`).
         for &j in &self.end_candidates {
-            max_into(makespan, &finish[j * BATCH..j * BATCH + len], 0.0);
+            max_into(makespan, &finish[j * w..j * w + len], 0.0);
         }
     }
 
-    /// The critical-path backward pass over a batch (mirrors [`crate::graph::backward_pass`] with the
-    /// iteration's makespan as deadline): counts, per task, the iterations in which its total
+    /// The critical-path backward pass over chunk `c` of a batch (mirrors
+    /// [`crate::graph::backward_pass`] with the iteration's makespan, `makespan` being the
+    /// chunk's, as deadline): counts, per task, the iterations in which its total
     /// slack is below [`CRITICAL_EPS`].
-    fn backward(&self, s: &mut Scratch, len: usize, makespan: &[f64], crit: &mut [u32]) {
+    fn backward(&self, s: &mut Scratch, c: Chunk, makespan: &[f64], crit: &mut [u32]) {
         let Scratch {
             dur,
+            width,
             start,
             fb,
             sb,
@@ -624,19 +725,20 @@ impl<'a> Ctx<'a> {
         // are only written once a successor sets them (`fb_set`, `sb_set`).
         fb_set.fill(false);
         sb_set.fill(false);
+        let (len, w) = (c.len, *width);
         let mut ls = [0.0f64; BATCH];
         let mut lf = [0.0f64; BATCH];
         let (ls, lf) = (&mut ls[..len], &mut lf[..len]);
         let net = self.net;
         for &j in net.topological_order().iter().rev() {
-            let d = &dur[j * BATCH..j * BATCH + len];
-            let es = &start[j * BATCH..j * BATCH + len];
+            let d = &dur[j * BATCH + c.lo..j * BATCH + c.lo + len];
+            let es = &start[j * w..j * w + len];
             let fbj = if fb_set[j] {
-                &fb[j * BATCH..j * BATCH + len]
+                &fb[j * w..j * w + len]
             } else {
                 makespan
             };
-            let sbj = sb_set[j].then(|| &sb[j * BATCH..j * BATCH + len]);
+            let sbj = sb_set[j].then(|| &sb[j * w..j * w + len]);
             let mut count = 0u32;
             if net.constant_calendar(j) {
                 match sbj {
@@ -677,8 +779,8 @@ impl<'a> Ctx<'a> {
                 let p = l.other;
                 let (end, bounds) = link::latest_rows(l.kind, l.lag, ls, lf);
                 let (dst, set) = match end {
-                    End::Finish => (&mut fb[p * BATCH..p * BATCH + len], &mut fb_set[p]),
-                    End::Start => (&mut sb[p * BATCH..p * BATCH + len], &mut sb_set[p]),
+                    End::Finish => (&mut fb[p * w..p * w + len], &mut fb_set[p]),
+                    End::Start => (&mut sb[p * w..p * w + len], &mut sb_set[p]),
                 };
                 if !*set {
                     // First bound: against the initial value (the makespan, or infinity).
@@ -704,19 +806,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Resource-aware scheduling of every iteration of the batch; criticality is zero slack on
-    /// the levelled network, as [`crate::dispatch::schedule`] computes it.
+    /// Resource-aware scheduling of every iteration of chunk `c` of the batch; criticality is
+    /// zero slack on the levelled network, as [`crate::dispatch::schedule`] computes it.
     fn resource(
         &self,
         problem: &Problem,
         order: &[usize],
         s: &mut Scratch,
-        len: usize,
+        c: Chunk,
         out: &mut BatchOut,
     ) {
-        let n = self.n;
+        let (n, w) = (self.n, s.width);
         let mut sgs = s.sgs.take().expect("resource mode has a scheme");
-        for i in 0..len {
+        for i in c.lanes() {
             for j in 0..n {
                 s.d1[j] = s.dur[j * BATCH + i];
             }
@@ -733,8 +835,8 @@ impl<'a> Ctx<'a> {
             );
             self.levelled_backward(s, order, makespan);
             for j in 0..n {
-                s.start[j * BATCH + i] = s.s1[j];
-                s.finish[j * BATCH + i] = s.f1[j];
+                s.start[j * w + i - c.lo] = s.s1[j];
+                s.finish[j * w + i - c.lo] = s.f1[j];
                 out.crit[j] += u32::from(s.fb1[j] - s.s1[j] < CRITICAL_EPS);
             }
         }
@@ -784,20 +886,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The batch re-run with risk `r` switched off: the same random numbers, so only the
-    /// iterations in which it fired can change.
-    fn without_risk(&self, s: &mut Scratch, len: usize, r: usize, out: &BatchOut) -> Without {
-        let mut w = Without {
-            makespan: out.makespan.clone(),
-            ready: out.ready.clone(),
-        };
+    /// Chunk `c` of a batch of `len` iterations re-run with risk `r` switched off, into `w`
+    /// (which holds the chunk's own values): the same random numbers, so only the iterations
+    /// in which it fired can change.
+    fn without_risk(&self, s: &mut Scratch, c: Chunk, len: usize, r: usize, w: &mut Without) {
+        let width = s.width;
         match &self.mode {
             Mode::CriticalPath => {
                 let lanes: Vec<bool> = s.fired[r * BATCH..r * BATCH + len].to_vec();
-                self.rerun_cpm(s, len, r, &lanes, &mut w);
+                self.rerun_cpm(s, c, len, r, &lanes, w);
             }
             Mode::Resource { problem, order } => {
-                for i in 0..len {
+                for i in c.lanes() {
                     if !s.fired[r * BATCH + i] {
                         continue;
                     }
@@ -822,8 +922,8 @@ impl<'a> Ctx<'a> {
                         .position(|&j| s.d1[j].to_bits() != s.dur[j * BATCH + i].to_bits())
                         .unwrap_or(self.n);
                     for &j in &order[..from] {
-                        s.s1[j] = s.start[j * BATCH + i];
-                        s.f1[j] = s.finish[j * BATCH + i];
+                        s.s1[j] = s.start[j * width + i - c.lo];
+                        s.f1[j] = s.finish[j * width + i - c.lo];
                     }
                     let sgs = s.sgs.as_mut().expect("resource mode has a scheme");
                     sgs.run_from(problem, &s.d1, order, from, &mut s.s1, &mut s.f1);
@@ -835,19 +935,28 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        w
     }
 
-    /// Critical-path re-run of the batch without risk `r`, in each iteration in which it fired
-    /// (lane by lane), over the tasks whose duration or some predecessor's times changed in
+    /// Critical-path re-run of chunk `c` of a batch of `len` iterations without risk `r`, in
+    /// each of its iterations that `lanes` (by iteration of the batch) marks, all of which it
+    /// fired in (lane by lane), over the tasks whose duration or some predecessor's times changed in
     /// that lane only: the rest keep their times, read from the batch. Each recomputed task
     /// goes through the forward pass's arithmetic (same operations, same order), so the result
     /// has the same bits as a full pass; a change usually dies out within a few tasks, as
     /// slack absorbs it.
-    fn rerun_cpm(&self, s: &mut Scratch, len: usize, r: usize, lanes: &[bool], w: &mut Without) {
+    fn rerun_cpm(
+        &self,
+        s: &mut Scratch,
+        c: Chunk,
+        len: usize,
+        r: usize,
+        lanes: &[bool],
+        w: &mut Without,
+    ) {
         let Scratch {
             base,
             dur,
+            width,
             start,
             finish,
             fired,
@@ -860,13 +969,16 @@ impl<'a> Ctx<'a> {
             ..
         } = s;
         debug_assert!((0..len).all(|i| !lanes[i] || fired[r * BATCH + i]));
+        let width = *width;
+        // Iteration `i`'s times of task `j` in the chunk's rows.
+        let at = |j: usize, i: usize| j * width + i - c.lo;
         let risk = &self.risks[r];
         let net = self.net;
         let (topo, topo_pos) = (net.topological_order(), net.topological_positions());
         let Some(first) = risk.tasks.iter().map(|&j| topo_pos[j]).min() else {
             return;
         };
-        for i in (0..len).filter(|&i| lanes[i]) {
+        for i in c.lanes().filter(|&i| lanes[i]) {
             for &j in &risk.tasks {
                 let k = topo_pos[j];
                 dirty[k / 64] |= 1 << (k % 64);
@@ -896,7 +1008,7 @@ impl<'a> Ctx<'a> {
                     let (ps, pf) = if changed[p] {
                         (s2[p], f2[p])
                     } else {
-                        (start[p * BATCH + i], finish[p * BATCH + i])
+                        (start[at(p, i)], finish[at(p, i)])
                     };
                     // As `link::raise_earliest` in `forward`, one lane.
                     let b = if plain {
@@ -911,7 +1023,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     net.calendar(j).advance(acc, d)
                 };
-                if st != start[j * BATCH + i] || fi != finish[j * BATCH + i] {
+                if st != start[at(j, i)] || fi != finish[at(j, i)] {
                     s2[j] = st;
                     f2[j] = fi;
                     changed[j] = true;
@@ -926,11 +1038,7 @@ impl<'a> Ctx<'a> {
             let lane_max = |tasks: &[usize]| {
                 let mut out = 0.0f64;
                 for &j in tasks {
-                    let v = if changed[j] {
-                        f2[j]
-                    } else {
-                        finish[j * BATCH + i]
-                    };
+                    let v = if changed[j] { f2[j] } else { finish[at(j, i)] };
                     let b = v + 0.0;
                     out = if b > out { b } else { out };
                 }
@@ -1064,6 +1172,10 @@ pub(crate) struct Scratch {
     perm: Vec<u32>,
     base: Vec<f64>,
     dur: Vec<f64>,
+    /// Iterations per chunk: `start`, `finish`, `fb` and `sb` hold one chunk of the batch,
+    /// task-major (`[task][iteration in chunk]`, rows of `width`), while the durations above
+    /// hold the whole batch (rows of [`BATCH`]).
+    width: usize,
     start: Vec<f64>,
     finish: Vec<f64>,
     fb: Vec<f64>,
@@ -1322,6 +1434,88 @@ mod tests {
         };
         let ctx = Ctx::new(plan, net, mode, &options, &mut Vec::new());
         ctx.run_batch(&mut ctx.scratch(), b, len, false)
+    }
+
+    /// Every result of a batch, as bits.
+    fn bits(out: &BatchOut) -> Vec<u64> {
+        let f = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<u64>>();
+        let mut all = f(&out.makespan);
+        all.extend(f(&out.ready));
+        all.extend(
+            out.crit
+                .iter()
+                .chain(&out.fired)
+                .chain(&out.due)
+                .map(|&x| u64::from(x)),
+        );
+        all.extend(out.keys.iter().map(|&x| u64::from(x)));
+        all.extend(out.durs.iter().map(|x| u64::from(x.to_bits())));
+        all.extend(out.fired_lanes.iter().map(|&x| u64::from(x)));
+        all.extend(f(&out.drops));
+        for w in &out.without {
+            all.extend(f(&w.makespan));
+            all.extend(f(&w.ready));
+        }
+        all
+    }
+
+    #[test]
+    fn chunk_width_changes_no_bit() {
+        // Timing a batch a chunk of iterations at a time (what very large plans do to bound
+        // the scratch memory) must give what timing it whole gives, to the bit: the batch,
+        // its risk re-runs, and the deferred re-runs of the pruned risks.
+        assert_eq!(chunk_lanes(2_000), BATCH);
+        assert_eq!(chunk_lanes(32_768), BATCH);
+        assert_eq!(chunk_lanes(100_000), 32);
+        assert_eq!(chunk_lanes(usize::MAX), MIN_CHUNK);
+        let options = Options {
+            seed: 5,
+            ..Options::default()
+        };
+        let mut moved = 0;
+        for seed in 0..8 {
+            let plan = random_plan(seed, 40 + 9 * seed as usize);
+            let problem = Problem::new(&plan);
+            let net = Network::new(&plan);
+            for resource in [false, true] {
+                let ctx = if resource {
+                    let order = problem.priority_order();
+                    let mode = Mode::Resource {
+                        problem: &problem,
+                        order,
+                    };
+                    Ctx::new(&plan, problem.network(), mode, &options, &mut Vec::new())
+                } else {
+                    Ctx::new(&plan, &net, Mode::CriticalPath, &options, &mut Vec::new())
+                };
+                for (b, len) in [(0, BATCH), (2, 77)] {
+                    let run = |width: usize| {
+                        let mut s = ctx.scratch_of_width(width);
+                        let mut out = ctx.run_batch(&mut s, b, len, true);
+                        // Re-run every other firing of the deferred risks.
+                        let fired = out.fired_lanes.clone();
+                        ctx.rerun_needed(&mut s, b, &mut out, &|k, i| {
+                            fired[k * len + i] && (i + k) % 2 == 0
+                        });
+                        let moved = out
+                            .without
+                            .iter()
+                            .flat_map(|w| w.makespan.iter().zip(&out.makespan))
+                            .filter(|(x, y)| x != y)
+                            .count();
+                        (bits(&out), moved)
+                    };
+                    let whole = run(BATCH);
+                    for width in [1, 5, 8, 32, 64] {
+                        let at = format!("seed {seed} resource {resource} batch {b} width {width}");
+                        assert_eq!(run(width), whole, "{at}");
+                    }
+                    moved += whole.1;
+                }
+            }
+        }
+        // The re-runs do move the finish: the comparison is not between unchanged runs.
+        assert!(moved > 500, "{moved}");
     }
 
     #[test]

@@ -64,8 +64,12 @@
 //! exact (see `rerun_pruned`). Nothing per iteration is kept but the makespan and release
 //! ready times (8 bytes each), and for the sensitivity ranks a 1-byte key per task and
 //! iteration (4 bytes for risk-affected tasks): about 100 MB for 10,000 tasks by 10,000
-//! iterations. The batches' results are freed on the thread pool, where the next run reuses
-//! the memory. Resource-aware mode spends most of its time in the serial schedule generation
+//! iterations. Each worker thread's scratch space holds its batch's durations (8 bytes per
+//! task and iteration) and the start, finish and backward-pass bounds of the iterations it is
+//! timing: the whole batch, or on plans of more than 32,768 tasks a power-of-two chunk of it
+//! (32 iterations at 100,000 tasks), so that those rows stay within 128 MiB a thread. An
+//! iteration's arithmetic is its own, so the chunk changes no number. The batches' results
+//! are freed on the thread pool, where the next run reuses the memory. Resource-aware mode spends most of its time in the serial schedule generation
 //! scheme, once per iteration plus once per risk that fired.
 //!
 //! ```
