@@ -148,6 +148,10 @@ pub(crate) struct Ctx<'a> {
     comp_keys: Vec<Vec<u64>>,
     risks: Vec<RiskC>,
     risk_task: Vec<bool>,
+    /// A risk-affected task's row in [`Scratch`]'s `base` (the others have none).
+    base_row: Vec<usize>,
+    /// Number of risk-affected tasks: rows of `base`.
+    n_base: usize,
     pub(crate) slots: Vec<Slot>,
     n_keys: usize,
     n_durs: usize,
@@ -240,6 +244,7 @@ impl<'a> Ctx<'a> {
                 }
             })
             .collect();
+        let (base_row, n_base) = base_rows(&risk_task);
         let mut slots = vec![Slot::None; n];
         let mut n_durs = 0;
         // An item-sized task's duration is no monotone function of one uniform: its duration
@@ -302,6 +307,8 @@ impl<'a> Ctx<'a> {
             comp_keys,
             risks,
             risk_task,
+            base_row,
+            n_base,
             slots,
             n_keys,
             n_durs,
@@ -345,7 +352,7 @@ impl<'a> Ctx<'a> {
             acc: vec![0.0; BATCH],
             eps: vec![0.0; kmax * BATCH],
             perm: Vec::with_capacity(BATCH),
-            base: vec![0.0; n * BATCH],
+            base: vec![0.0; self.n_base * BATCH],
             dur: vec![0.0; n * BATCH],
             width,
             start: vec![0.0; n * width],
@@ -370,6 +377,18 @@ impl<'a> Ctx<'a> {
             link_from: Vec::new(),
             fb1: vec![0.0; n],
             sb1: vec![0.0; n],
+        }
+    }
+
+    /// Task `j`'s row of sampled durations: its row of `base` if it is risk-affected (its
+    /// durations then get impacts added), else its row of `dur`.
+    #[inline]
+    fn row<'b>(&self, base: &'b mut [f64], dur: &'b mut [f64], j: usize) -> &'b mut [f64] {
+        if self.risk_task[j] {
+            let k = self.base_row[j];
+            &mut base[k * BATCH..(k + 1) * BATCH]
+        } else {
+            &mut dur[j * BATCH..(j + 1) * BATCH]
         }
     }
 
@@ -400,13 +419,13 @@ impl<'a> Ctx<'a> {
         // Risk-free tasks are sampled straight into `dur`, risk-affected ones into `base`.
         for j in 0..self.n {
             if let Sampler::Fixed(v) = self.samplers[j] {
-                pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len].fill(v);
+                self.row(base, dur, j)[..len].fill(v);
             }
         }
         for &j in &self.indep {
             let mut stream = keyed_stream(self.task_keys[j], b);
             self.draw(&mut stream, u, perm);
-            let row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
+            let row = &mut self.row(base, dur, j)[..len];
             self.samplers[j].sample_stream(&mut stream, u, row);
             if let Slot::Key(k) = self.slots[j] {
                 push_keys(&mut out.keys, k, u);
@@ -430,7 +449,7 @@ impl<'a> Ctx<'a> {
                     // Kept strictly inside (0, 1), as the other uniforms are.
                     *ui = normal_cdf(z).clamp(U_MIN, 1.0 - U_MIN);
                 }
-                let out_row = &mut pick(base, dur, self.risk_task[j])[j * BATCH..j * BATCH + len];
+                let out_row = &mut self.row(base, dur, j)[..len];
                 self.samplers[j].sample_into(u, out_row);
                 if let Slot::Key(kk) = self.slots[j] {
                     push_keys(&mut out.keys, kk, u);
@@ -472,7 +491,7 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             let (src, dst) = (
-                &base[j * BATCH..j * BATCH + len],
+                &base[self.base_row[j] * BATCH..self.base_row[j] * BATCH + len],
                 &mut dur[j * BATCH..j * BATCH + len],
             );
             for (i, d) in dst.iter_mut().enumerate() {
@@ -906,7 +925,7 @@ impl<'a> Ctx<'a> {
                             self.duration_without(
                                 j,
                                 i,
-                                s.base[j * BATCH + i],
+                                s.base[self.base_row[j] * BATCH + i],
                                 &s.fired,
                                 &s.impact,
                                 r,
@@ -997,7 +1016,8 @@ impl<'a> Ctx<'a> {
                 dirty[word] = bits & (bits - 1);
                 let j = topo[word * 64 + bit];
                 let d = if self.risk_task[j] {
-                    self.duration_without(j, i, base[j * BATCH + i], fired, impact, r)
+                    let b = base[self.base_row[j] * BATCH + i];
+                    self.duration_without(j, i, b, fired, impact, r)
                 } else {
                     dur[j * BATCH + i]
                 };
@@ -1117,14 +1137,22 @@ fn resource_links(
     link_start.push(link_from.len());
 }
 
-/// `base` for risk-affected tasks (their durations get impacts added), else `dur`.
-#[inline]
-fn pick<'b>(base: &'b mut [f64], dur: &'b mut [f64], risk_task: bool) -> &'b mut [f64] {
-    if risk_task {
-        base
-    } else {
-        dur
-    }
+/// Each risk-affected task's row in [`Scratch`]'s `base` (`usize::MAX` for the others), and
+/// their number.
+fn base_rows(risk_task: &[bool]) -> (Vec<usize>, usize) {
+    let mut rows = 0;
+    let row = risk_task
+        .iter()
+        .map(|&r| {
+            rows += usize::from(r);
+            if r {
+                rows - 1
+            } else {
+                usize::MAX
+            }
+        })
+        .collect();
+    (row, rows)
 }
 
 /// Appends the 8-bit keys `floor(u * 256)` of a column of uniforms in (0, 1), as key row
@@ -1170,6 +1198,8 @@ pub(crate) struct Scratch {
     acc: Vec<f64>,
     eps: Vec<f64>,
     perm: Vec<u32>,
+    /// The risk-affected tasks' durations before impacts, by `Ctx::base_row`, and every
+    /// task's duration: `[row][iteration in batch]`.
     base: Vec<f64>,
     dur: Vec<f64>,
     /// Iterations per chunk: `start`, `finish`, `fb` and `sb` hold one chunk of the batch,

@@ -65,7 +65,8 @@
 //! ready times (8 bytes each), and for the sensitivity ranks a 1-byte key per task and
 //! iteration (4 bytes for risk-affected tasks): about 100 MB for 10,000 tasks by 10,000
 //! iterations. Each worker thread's scratch space holds its batch's durations (8 bytes per
-//! task and iteration) and the start, finish and backward-pass bounds of the iterations it is
+//! task and iteration, and as much again per risk-affected task for its durations before
+//! impacts) and the start, finish and backward-pass bounds of the iterations it is
 //! timing: the whole batch, or on plans of more than 32,768 tasks a power-of-two chunk of it
 //! (32 iterations at 100,000 tasks), so that those rows stay within 128 MiB a thread. An
 //! iteration's arithmetic is its own, so the chunk changes no number. The batches' results
