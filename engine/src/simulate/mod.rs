@@ -70,8 +70,9 @@
 //! timing: the whole batch, or on plans of more than 32,768 tasks a power-of-two chunk of it
 //! (32 iterations at 100,000 tasks), so that those rows stay within 128 MiB a thread. An
 //! iteration's arithmetic is its own, so the chunk changes no number. The batches' results
-//! are freed on the thread pool, where the next run reuses the memory. Resource-aware mode spends most of its time in the serial schedule generation
-//! scheme, once per iteration plus once per risk that fired.
+//! are freed on the thread pool, where the next run reuses the memory. Resource-aware mode
+//! spends most of its time in the serial schedule generation scheme, once per iteration plus
+//! once per risk that fired.
 //!
 //! ```
 //! use shipdate_engine::simulate::{simulate, Options};
