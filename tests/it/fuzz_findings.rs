@@ -333,6 +333,47 @@ fn a_start_too_late_for_the_horizon_is_a_located_error() {
     );
 }
 
+/// A task with 1e-308 days of work made the windows MIP infeasible (the solver's tolerances
+/// are near 1e-9): work below [`shipdate_engine::optimize::WORK_RESOLUTION`] is none, so the
+/// plan is planned exactly as with an estimate of 0.
+#[test]
+fn a_task_with_vanishing_work_plans_as_one_with_none() {
+    let scratch = Scratch::new("tiny-work");
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions/pipeline/tiny-work-windows.toml"),
+    )
+    .unwrap();
+    assert!(src.contains("estimate = 1e-308"));
+    std::fs::write(scratch.path().join("tiny.toml"), &src).unwrap();
+    let zero = src.replace("estimate = 1e-308", "estimate = 0");
+    std::fs::write(scratch.path().join("zero.toml"), zero).unwrap();
+    let tiny = run(
+        &["windows", "tiny.toml", "--format", "json"],
+        scratch.path(),
+    );
+    let none = run(
+        &["windows", "zero.toml", "--format", "json"],
+        scratch.path(),
+    );
+    assert_eq!(
+        (tiny.code, none.code),
+        (0, 0),
+        "{}\n{}",
+        tiny.stderr,
+        none.stderr
+    );
+    let (a, b): (Value, Value) = (
+        serde_json::from_str(&tiny.stdout).unwrap(),
+        serde_json::from_str(&none.stdout).unwrap(),
+    );
+    assert_eq!(a["releases"], b["releases"]);
+    assert!(
+        a["releases"].as_array().is_some_and(|r| r.len() == 1),
+        "{a}"
+    );
+}
+
 /// Inputs a first short fuzz run found (a panic, an overflow, a hang, an unlocated error),
 /// re-checked on the current code: each is now a located error naming its field.
 #[test]

@@ -287,6 +287,21 @@ fn sort_windows(ws: &mut Vec<When>) {
 }
 
 /// Capacity of a team over plan time `[from, to)`: the integral of its capacity, day by day.
+/// The finest amount of work (team-days) the windows MIP tells apart: a task's work and a
+/// team's capacity in a bucket count to a millionth of a team-day (below a tenth of a
+/// second), and less counts as none. The solver's tolerances are near 1e-9: a task with
+/// 1e-10 days of work made a valid plan's model infeasible.
+pub const WORK_RESOLUTION: f64 = 1e-6;
+
+/// `x`, or 0 when it is below [`WORK_RESOLUTION`].
+fn resolved(x: f64) -> f64 {
+    if x.abs() < WORK_RESOLUTION {
+        0.0
+    } else {
+        x
+    }
+}
+
 fn capacity_between(team: &TeamCalendar, from: f64, to: f64) -> f64 {
     let mut x = from;
     let mut total = 0.0;
@@ -333,7 +348,7 @@ fn build_instance(plan: &Plan, timeline: &Timeline) -> Result<Setup, WindowsErro
         .map(|k| {
             let team = timeline.team(k);
             (0..nb)
-                .map(|b| capacity_between(team, bounds[b].max(from), bounds[b + 1]))
+                .map(|b| resolved(capacity_between(team, bounds[b].max(from), bounds[b + 1])))
                 .collect()
         })
         .collect();
@@ -351,6 +366,9 @@ fn build_instance(plan: &Plan, timeline: &Timeline) -> Result<Setup, WindowsErro
                     Some((_, acc)) => *acc += w,
                     None => work.push((team, w)),
                 }
+            }
+            for (_, w) in &mut work {
+                *w = resolved(*w);
             }
             let mut preds: Vec<usize> = net.preds(j).iter().map(|l| l.other).collect();
             crate::sorting::sort(&mut preds);
