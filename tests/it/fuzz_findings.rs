@@ -457,3 +457,32 @@ fn mspdi_unclosed_150000_deep_is_a_located_error_through_the_cli() {
         "{errors:?}"
     );
 }
+
+/// Task a0 (estimate likely 1e-308) on a team away for the plan's first three working days
+/// was scheduled to start at 3 and finish at 0: the calendar rounded its 1e-308 days of work
+/// away and finished it when no work at all had been done, before the pause.
+#[test]
+fn a_vanishing_duration_after_time_off_finishes_at_its_start() {
+    let scratch = Scratch::new("tiny-duration");
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions/pipeline/zero-length-before-time-off.toml"),
+    )
+    .unwrap();
+    assert!(src.contains("likely = 1e-308"));
+    std::fs::write(scratch.path().join("tiny.toml"), &src).unwrap();
+    let r = run(
+        &["schedule", "tiny.toml", "--format", "json"],
+        scratch.path(),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let json: Value = serde_json::from_str(&r.stdout).unwrap();
+    let a0 = &json["tasks"][0];
+    assert_eq!(a0["id"], "a0");
+    // The team first works on day 3 (Sunday 10 January).
+    assert_eq!(
+        (a0["start"].as_f64(), a0["finish"].as_f64()),
+        (Some(3.0), Some(3.0))
+    );
+    assert_eq!(a0["start_date"], a0["finish_date"]);
+}

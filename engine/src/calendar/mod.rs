@@ -362,10 +362,11 @@ impl TeamCalendar {
         if duration == 0.0 {
             return (start, start);
         }
-        (
-            start,
-            self.moment_reaching(self.work_before(start) + duration),
-        )
+        // Working time is counted to a whole day when within rounding of one (`snap`): a
+        // duration below that rounding, asked at the start of a working day after days off,
+        // would otherwise finish at the end of the last working day before it.
+        let finish = self.moment_reaching(self.work_before(start) + duration);
+        (start, finish.max(start))
     }
 
     /// The latest start `s` with `advance(s, duration).1 <= finish` (may be below 0).
@@ -375,7 +376,11 @@ impl TeamCalendar {
         }
         let duration = duration.max(0.0);
         if duration > 0.0 {
-            return self.last_moment_at(self.work_before(finish) - duration);
+            // Never after `finish` (a duration below the rounding of `snap` would otherwise
+            // start after the days off that follow `finish`).
+            return self
+                .last_moment_at(self.work_before(finish) - duration)
+                .min(finish);
         }
         // A zero duration: the latest moment <= finish inside a working day or at its end.
         if finish < 0.0 {

@@ -238,6 +238,39 @@ fn time_off_with_capacity_zero_pauses_work() {
     assert_eq!(be.retreat(5.0, 3.0), 0.0);
 }
 
+/// Found by the pipeline fuzzer: working time is counted to a whole day when within rounding
+/// of one, so a duration below that rounding (1e-308, 1e-12) started on the first working day
+/// after days off finished at the end of the last working day before them, before its start.
+#[test]
+fn a_vanishing_duration_after_days_off_finishes_at_its_start() {
+    // Mon 4 .. Wed 6 away (days 0-2); the weekend is days 5-6.
+    let p = plan(
+        Some(date(2027, 1, 4)),
+        vec![Calendar::standard()],
+        vec![team(
+            "be",
+            1,
+            0,
+            vec![off(d(date(2027, 1, 4)), d(date(2027, 1, 6)), 0)],
+        )],
+    );
+    let be = Timeline::new(&p).team(0).clone();
+    for tiny in [1e-308, 1e-300, 1e-12, 1e-10] {
+        // From the start of day 3 (the first working day) and from inside the pause.
+        assert_eq!(be.advance(3.0, tiny), (3.0, 3.0), "{tiny}");
+        assert_eq!(be.advance(1.0, tiny), (3.0, 3.0), "{tiny}");
+        // Monday 11 (day 7), after the weekend: 2 days of work before it.
+        assert_eq!(be.advance(7.0, tiny), (7.0, 7.0), "{tiny}");
+        // The latest start finishing by the end of Friday is not after it.
+        assert!(be.retreat(5.0, tiny) <= 5.0, "{tiny}");
+        assert!(be.retreat(3.0, tiny) <= 3.0, "{tiny}");
+    }
+    // A duration the rounding keeps is unchanged.
+    let (s, f) = be.advance(7.0, 1e-6);
+    assert_eq!(s, 7.0);
+    assert!((f - (7.0 + 1e-6)).abs() < 1e-12);
+}
+
 #[test]
 fn undated_periods_and_time_off() {
     // Undated: every period works. Team capacity 2, periods 2..=3 capacity 0, 5..=5 capacity 1.
