@@ -117,7 +117,7 @@ impl WindowsError {
                     let why = if r.windows.is_empty() && r.cadence.is_none() {
                         "has neither `windows` nor a `cadence`"
                     } else {
-                        "has no open deploy window (its windows and cadence dates are all frozen, holidays or past the cadence horizon)"
+                        "has no open deploy window (its windows and cadence dates are all frozen, holidays, on or before the plan's start or past the cadence horizon)"
                     };
                     Diagnostic::error(
                         r.pos,
@@ -324,6 +324,14 @@ fn build_instance(plan: &Plan, timeline: &Timeline) -> Result<Setup, WindowsErro
         .iter()
         .map(|r| {
             let mut ws = calendar::open_windows(plan, r);
+            // No release can deploy on or before the plan's start date (dated: work deploys
+            // in a window strictly after the date it is done; undated: at or after 0), as
+            // `schedule` and `simulate` read windows too.
+            ws.retain(|&w| match (w, plan.start) {
+                (When::Date(d), Some(start)) => d > start,
+                (When::Period(t), None) => t >= 0.0,
+                _ => true,
+            });
             sort_windows(&mut ws);
             ws
         })

@@ -585,3 +585,72 @@ proptest! {
         prop_assert!(direct.is_some_and(|l| better(&l, &want).is_eq()), "placement {:?} gives {:?}", bucket, direct);
     }
 }
+
+/// A window on or before the plan's start date can take no release: `schedule` deploys in a
+/// window strictly after the ready date, which is never before the start. Window planning
+/// placed a release there "on time".
+#[test]
+fn windows_on_or_before_the_start_are_not_open() {
+    let w = |s: &str| When::Date(d(s));
+    let pl = plan(
+        Some(d("2027-01-04")),
+        vec![team("be", 1)],
+        vec![
+            task("a", Some(0), 1, 2.0, &[]),
+            task("b", Some(0), 1, 0.0, &[]),
+        ],
+        vec![
+            release(
+                "r1",
+                &[0],
+                vec![w("2026-12-01"), w("2027-01-04"), w("2027-01-12")],
+                Some(w("2027-01-12")),
+                1.0,
+            ),
+            release(
+                "r2",
+                &[1],
+                vec![w("2026-12-01"), w("2027-01-04")],
+                None,
+                1.0,
+            ),
+        ],
+    );
+    let r = plan_windows(&pl, &exact()).unwrap();
+    assert_eq!(r.windows, vec![w("2027-01-12")]);
+    assert_eq!(r.releases[0].window, Some(w("2027-01-12")));
+    assert!(r.releases[0].on_time);
+    // r2's work is none, yet it has no window to ship in: unscheduled, as `schedule` says.
+    assert!(r.releases[1].unscheduled && r.releases[1].window.is_none());
+    let s = crate::dispatch::schedule(&pl);
+    assert_eq!(s.releases[0].deploy_date, Some(d("2027-01-12")));
+    assert!(s.releases[1].unscheduled && s.releases[1].deploy_date.is_none());
+    // With only such windows there is nothing to plan.
+    let mut only_past = pl.clone();
+    only_past.releases.remove(0);
+    assert_eq!(
+        plan_windows(&only_past, &exact()),
+        Err(WindowsError::NoWindows)
+    );
+    let why = WindowsError::NoWindows.diagnostics(&only_past);
+    assert!(
+        why[0].message.contains("on or before the plan's start"),
+        "{why:?}"
+    );
+}
+
+/// Undated: a window at 0 is open (work of none is ready at 0), one before it is not.
+#[test]
+fn undated_windows_before_zero_are_not_open() {
+    let pl = plan(
+        None,
+        vec![team("be", 1)],
+        vec![task("a", Some(0), 1, 0.0, &[])],
+        vec![release("r", &[0], vec![p(-3.0), p(0.0)], None, 1.0)],
+    );
+    let r = plan_windows(&pl, &exact()).unwrap();
+    assert_eq!(r.windows, vec![p(0.0)]);
+    assert_eq!(r.releases[0].window, Some(p(0.0)));
+    let s = crate::dispatch::schedule(&pl);
+    assert_eq!(s.releases[0].deploy, Some(0.0));
+}
