@@ -377,10 +377,9 @@ impl TeamCalendar {
         let duration = duration.max(0.0);
         if duration > 0.0 {
             // Never after `finish` (a duration below the rounding of `snap` would otherwise
-            // start after the days off that follow `finish`).
-            return self
-                .last_moment_at(self.work_before(finish) - duration)
-                .min(finish);
+            // start after the days off that follow `finish`); infinite past the work limit.
+            let s = self.last_moment_at(self.work_before(finish) - duration);
+            return if s.is_finite() { s.min(finish) } else { s };
         }
         // A zero duration: the latest moment <= finish inside a working day or at its end.
         if finish < 0.0 {
