@@ -335,7 +335,10 @@ fn a_start_too_late_for_the_horizon_is_a_located_error() {
 
 /// A task with 1e-308 days of work made the windows MIP infeasible (the solver's tolerances
 /// are near 1e-9): work below [`shipdate_engine::optimize::WORK_RESOLUTION`] is none, so the
-/// plan is planned exactly as with an estimate of 0.
+/// plan is planned exactly as with an estimate of 0. The fuzzer's plan starts after both of
+/// its release's windows, which are therefore no longer open (SPEC section 5): they held no
+/// capacity at all. Here the plan starts before them and every team is away until after
+/// both, so again no window has capacity: the model needs its smallest extra capacity.
 #[test]
 fn a_task_with_vanishing_work_plans_as_one_with_none() {
     let scratch = Scratch::new("tiny-work");
@@ -344,7 +347,19 @@ fn a_task_with_vanishing_work_plans_as_one_with_none() {
             .join("fuzz/regressions/pipeline/tiny-work-windows.toml"),
     )
     .unwrap();
-    assert!(src.contains("estimate = 1e-308"));
+    assert!(src.contains("estimate = 1e-308") && src.contains("start = 2028-02-29"));
+    let away = "time_off = [{ from = 2027-03-01, to = 2027-04-30, capacity = 0 }]";
+    let src: String = src
+        .replace("start = 2028-02-29", "start = 2027-03-01")
+        .lines()
+        .filter(|l| !l.starts_with("time_off"))
+        .flat_map(|l| {
+            let team = l.starts_with("[teams.");
+            std::iter::once(l).chain(team.then_some(away))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(src.matches(away).count(), 3);
     std::fs::write(scratch.path().join("tiny.toml"), &src).unwrap();
     let zero = src.replace("estimate = 1e-308", "estimate = 0");
     std::fs::write(scratch.path().join("zero.toml"), zero).unwrap();
