@@ -51,6 +51,10 @@ use crate::model::{Plan, TaskState, When};
 use crate::network::link::{self, Axis, Plain};
 use crate::network::{Demand, Network};
 
+mod profile;
+
+use profile::{Pos, Profile};
+
 /// A plan compiled for repeated scheduling: the compiled [`Network`] and what the serial
 /// scheme adds to it (constant capacities, release ranks, the priority rule's list).
 #[derive(Debug, Clone)]
@@ -254,10 +258,6 @@ fn precedence_feasible<K: PartialOrd>(plan: &Plan, key: impl Fn(usize) -> K) -> 
     order
 }
 
-/// One team's usage over time: a step function as sorted breakpoints `(time, units)`, the
-/// units holding from that time to the next breakpoint. The first breakpoint is at -infinity.
-type Profile = Vec<(f64, u32)>;
-
 /// The serial schedule generation scheme, with its scratch buffers.
 ///
 /// Tasks are taken in the order of the priority list. Each starts at the earliest requested
@@ -283,7 +283,7 @@ impl Sgs {
     pub fn new(p: &Problem) -> Sgs {
         let teams = p.constant_capacity.len();
         Sgs {
-            profiles: vec![Vec::with_capacity(16); teams],
+            profiles: vec![Profile::new(); teams],
             placed_at: vec![0.0; p.len()],
             precedence_start: vec![0.0; p.len()],
         }
@@ -333,8 +333,7 @@ impl Sgs {
             *self = Sgs::new(p);
         }
         for profile in &mut self.profiles {
-            profile.clear();
-            profile.push((f64::NEG_INFINITY, 0));
+            profile.reset();
         }
         let (placed, rest) = order.split_at(from);
         // A task not placed yet has a NaN start, so a list out of precedence order is caught.
@@ -423,19 +422,18 @@ impl Sgs {
     fn conflict(&self, p: &Problem, j: usize, dm: &Demand, s: f64, f: f64) -> Option<f64> {
         let profile = &self.profiles[dm.team];
         let q = dm.units;
-        let mut i = segment_at(profile, s);
+        let mut i = profile.seek(s);
         if let Some(cap) = p.constant_capacity[dm.team] {
             if dm.own_calendar || p.network.works_every_day(j) {
                 // Fast path: constant capacity, the task never pauses.
                 loop {
-                    if profile[i].1 + q > cap {
+                    if profile.units(i) + q > cap {
                         return Some(overload_end(profile, i, q, cap, f64::INFINITY));
                     }
-                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
-                    if seg_end >= f {
-                        return None;
+                    match profile.next(i) {
+                        Some(n) if profile.time(n) < f => i = n,
+                        _ => return None,
                     }
-                    i += 1;
                 }
             }
         }
@@ -459,19 +457,21 @@ impl Sgs {
                     return Some(change);
                 }
                 loop {
-                    if profile[i].1 + q > cap {
+                    if profile.units(i) + q > cap {
                         return Some(overload_end(profile, i, q, cap, change));
                     }
-                    let seg_end = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
-                    if seg_end >= stop {
-                        break;
+                    match profile.next(i) {
+                        Some(n) if profile.time(n) < stop => i = n,
+                        _ => break,
                     }
-                    i += 1;
                 }
             }
             t = stop;
-            while i + 1 < profile.len() && profile[i + 1].0 <= t {
-                i += 1;
+            while let Some(n) = profile.next(i) {
+                if profile.time(n) > t {
+                    break;
+                }
+                i = n;
             }
         }
         None
@@ -481,7 +481,7 @@ impl Sgs {
     /// work when that is not the team's calendar.
     fn hold(&mut self, p: &Problem, j: usize, dm: &Demand, s: f64, f: f64) {
         if dm.own_calendar || p.network.works_every_day(j) {
-            add(&mut self.profiles[dm.team], s, f, dm.units);
+            self.profiles[dm.team].add(s, f, dm.units);
             return;
         }
         let cal = p.calendar(j);
@@ -490,38 +490,63 @@ impl Sgs {
             let day = t.floor() as i64;
             let stop = cal.next_change(day).map_or(f, |d| (d as f64).min(f));
             if cal.is_working(day) {
-                add(&mut self.profiles[dm.team], t, stop, dm.units);
+                self.profiles[dm.team].add(t, stop, dm.units);
             }
             t = stop;
         }
     }
 }
 
-/// The index of the segment of `profile` holding time `t`: the last breakpoint at or before
-/// it. Tasks mostly go near the end of the usage placed so far, so the search gallops back
-/// from the end, then bisects.
+/// The earliest start `>= at` of a window of length `d` over which a demand of `q` fits under
+/// the constant capacity `cap` in `profile`.
 #[inline]
-fn segment_at(profile: &Profile, t: f64) -> usize {
+fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
+    if let Some(flat) = profile.flat() {
+        return first_fit_flat(flat, at, d, q, cap);
+    }
+    let Pos { mut block, index } = profile.seek(at);
+    let mut from = at;
+    let mut k = index;
+    // Block by block, each as a flat slice.
+    loop {
+        let entries = profile.block(block);
+        let after = profile.block_start(block + 1);
+        while k < entries.len() {
+            let next = entries.get(k + 1).map_or(after, |e| e.0);
+            if entries[k].1 + q > cap {
+                assert!(
+                    next.is_finite(),
+                    "a demand of {q} never fits a capacity of {cap}"
+                );
+                from = next;
+            } else if next >= from + d {
+                return from;
+            }
+            k += 1;
+        }
+        block += 1;
+        k = 0;
+    }
+}
+
+/// [`first_fit`] on a profile held in one block.
+#[inline(always)]
+fn first_fit_flat(profile: &[(f64, u32)], at: f64, d: f64, q: u32, cap: u32) -> f64 {
     let n = profile.len();
+    // The step holding `at`: gallop back from the end (tasks mostly go near the end of the
+    // usage placed so far), then bisect.
     let (mut lo, mut hi) = (0, n);
     let mut step = 1;
     while step < n {
         let k = n - step;
-        if profile[k].0 <= t {
+        if profile[k].0 <= at {
             lo = k;
             break;
         }
         hi = k;
         step *= 2;
     }
-    lo + profile[lo..hi].partition_point(|&(x, _)| x <= t) - 1
-}
-
-/// The earliest start `>= at` of a window of length `d` over which a demand of `q` fits under
-/// the constant capacity `cap` in `profile`.
-#[inline]
-fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
-    let mut i = segment_at(profile, at);
+    let mut i = lo + profile[lo..hi].partition_point(|&(x, _)| x <= at) - 1;
     let mut from = at;
     loop {
         let next = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
@@ -538,48 +563,23 @@ fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
     }
 }
 
-/// Where the overload starting in segment `i` of `profile` ends: the first breakpoint after
+/// Where the overload starting at breakpoint `i` of `profile` ends: the first breakpoint after
 /// which a demand of `q` fits under `cap` again, or `limit` if that comes first. Every requested
 /// start before it covers an overloaded moment, so it is the next candidate worth trying.
 #[inline]
-fn overload_end(profile: &Profile, mut i: usize, q: u32, cap: u32, limit: f64) -> f64 {
+fn overload_end(profile: &Profile, mut i: Pos, q: u32, cap: u32, limit: f64) -> f64 {
     loop {
-        let Some(&(seg_end, next_units)) = profile.get(i + 1) else {
+        let Some(n) = profile.next(i) else {
             return limit;
         };
+        let seg_end = profile.time(n);
         if seg_end >= limit {
             return limit;
         }
-        if next_units + q <= cap {
+        if profile.units(n) + q <= cap {
             return seg_end;
         }
-        i += 1;
-    }
-}
-
-/// Adds `units` to `profile` over `[a, b)`, merging breakpoints that no longer change the usage.
-fn add(profile: &mut Profile, a: f64, b: f64, units: u32) {
-    if b <= a {
-        return;
-    }
-    let mut i = segment_at(profile, a);
-    if profile[i].0 < a {
-        profile.insert(i + 1, (a, profile[i].1));
-        i += 1;
-    }
-    let mut k = i;
-    while k < profile.len() && profile[k].0 < b {
-        profile[k].1 += units;
-        k += 1;
-    }
-    if k == profile.len() || profile[k].0 > b {
-        let before = profile[k - 1].1 - units;
-        profile.insert(k, (b, before));
-    } else if profile[k].1 == profile[k - 1].1 {
-        profile.remove(k);
-    }
-    if profile[i].1 == profile[i - 1].1 {
-        profile.remove(i);
+        i = n;
     }
 }
 
