@@ -54,6 +54,10 @@ pub struct SimulateArgs {
     /// Sampling: plain Monte Carlo or Latin hypercube.
     #[arg(long, value_enum, default_value_t = SamplingArg::Mc)]
     pub sampling: SamplingArg,
+    /// Skip measuring how much each risk moves the P80 (a re-run of every iteration in
+    /// which it fires): the other numbers are the same, sooner on large plans.
+    #[arg(long)]
+    pub no_risk_effects: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
     pub format: SimulateFormat,
@@ -69,13 +73,16 @@ pub const MAX_THREADS: usize = 256;
 
 /// Runs the command.
 pub fn run(args: &SimulateArgs) -> anyhow::Result<()> {
-    let options = options(
-        args.iterations,
-        args.seed,
-        args.threads,
-        args.ignore_capacity,
-        args.sampling,
-    )?;
+    let options = Options {
+        risk_effects: !args.no_risk_effects,
+        ..options(
+            args.iterations,
+            args.seed,
+            args.threads,
+            args.ignore_capacity,
+            args.sampling,
+        )?
+    };
     let plan = super::load_variant(&args.plan, args.scenario.as_deref())?;
     let sim = run_simulation(&plan, &options)?;
     let text = match args.format {
@@ -346,6 +353,19 @@ fn risk_drivers(out: &mut String, sim: &Simulation) {
     }
     let unit = view::time_unit(sim.start_date.is_some());
     let _ = writeln!(out);
+    if sim.risks.iter().all(|r| r.p80_effect.is_none()) {
+        let _ = writeln!(
+            out,
+            "Risks (how often each fires; how much each moves the P80 was not measured: \
+             --no-risk-effects)"
+        );
+        let mut t = Table::new(&[("risk", Align::Left), ("fires", Align::Right)]);
+        for r in &sim.risks {
+            t.row(vec![r.id.clone(), odds(r.fired)]);
+        }
+        out.push_str(&t.render());
+        return;
+    }
     let _ = writeln!(
         out,
         "Risk drivers (how much each risk moves the 80%-likely finish: same futures, with \

@@ -149,3 +149,40 @@ fn undated_plans_report_periods() {
     assert!(text.contains("periods"), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `--no-risk-effects` leaves out only the per-risk P80 effects: every other number is the
+/// same, and the table says what was not measured.
+#[test]
+fn no_risk_effects_changes_nothing_else() {
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["simulate", EXAMPLE, "-n", "2000", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = shipdate(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let (mut with, mut without) = (json(&[]), json(&["--no-risk-effects"]));
+    let (rw, ro) = (
+        with["risks"].as_array().unwrap().clone(),
+        without["risks"].as_array().unwrap().clone(),
+    );
+    assert_eq!(rw.len(), 3);
+    for (a, b) in rw.iter().zip(&ro) {
+        assert_eq!((&a["id"], &a["fired"]), (&b["id"], &b["fired"]));
+        assert!(a["p80_effect"].is_number() && b.get("p80_effect").is_none());
+    }
+    with["risks"] = serde_json::Value::Null;
+    without["risks"] = serde_json::Value::Null;
+    assert_eq!(with, without);
+    let table = shipdate(&["simulate", EXAMPLE, "-n", "2000", "--no-risk-effects"]);
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("was not measured: --no-risk-effects"),
+        "{text}"
+    );
+    assert!(!text.contains("Risk drivers"), "{text}");
+}
