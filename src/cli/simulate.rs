@@ -130,6 +130,12 @@ pub fn run_simulation(plan: &Plan, options: &Options) -> anyhow::Result<Simulati
     let work = options.iterations.saturating_mul(plan.tasks.len().max(1))
         / if options.ignore_capacity { 50 } else { 1 };
     Ok(if work >= LONG_RUN && super::stderr_is_terminal() {
+        if !options.ignore_capacity && options.risk_effects && !plan.risks.is_empty() {
+            eprintln!(
+                "note: measuring each risk's effect on the P80 re-schedules every future it fires \
+                 in, most of a resource-aware run; --no-risk-effects skips it"
+            );
+        }
         let bar = indicatif::ProgressBar::new(options.iterations as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
