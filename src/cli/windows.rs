@@ -143,7 +143,9 @@ fn releases(r: &WindowsReport) -> String {
         ("cut", Align::Left),
     ]);
     for rel in &r.releases {
-        let status = if rel.unscheduled {
+        let status = if let Some(d) = rel.deployed {
+            format!("deployed {}", when(d))
+        } else if rel.unscheduled {
             if rel.unplaced.is_empty() {
                 "unscheduled (no window fits)".to_string()
             } else {

@@ -306,19 +306,25 @@ impl ScopeView {
             .iter()
             .map(|r| ScopeRelease {
                 id: r.id.clone(),
-                window: r.window.map_or(view::UNSCHEDULED.into(), when),
+                window: r
+                    .deployed
+                    .or(r.window)
+                    .map_or(view::UNSCHEDULED.into(), when),
                 target: r.target.map(when).unwrap_or_default(),
-                status: if r.unscheduled {
-                    ReleaseStatus::Unscheduled
-                } else if r.target.is_none() {
-                    ReleaseStatus::NoTarget
-                } else if r.on_time {
-                    ReleaseStatus::OnTime
-                } else {
-                    ReleaseStatus::Late(None)
-                }
-                .word()
-                .into(),
+                status: match r.deployed {
+                    Some(d) => format!("deployed {}", when(d)),
+                    None => if r.unscheduled {
+                        ReleaseStatus::Unscheduled
+                    } else if r.target.is_none() {
+                        ReleaseStatus::NoTarget
+                    } else if r.on_time {
+                        ReleaseStatus::OnTime
+                    } else {
+                        ReleaseStatus::Late(None)
+                    }
+                    .word()
+                    .into(),
+                },
                 cut: r.cut.clone(),
             })
             .collect();

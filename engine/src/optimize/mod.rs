@@ -174,6 +174,10 @@ pub struct ReleaseWindow {
     pub cut: Vec<String>,
     /// Ids of the required tasks it needs that could not be placed.
     pub unplaced: Vec<String>,
+    /// When it was deployed (SPEC section 6): a shipped release is reported, not planned
+    /// (no window, on time when deployed on or before its target).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployed: Option<When>,
 }
 
 /// Where a task's work goes.
@@ -399,6 +403,15 @@ fn build_instance(plan: &Plan, timeline: &Timeline) -> Result<Setup, WindowsErro
         .iter()
         .zip(&own)
         .map(|(r, ws)| {
+            if r.deployed.is_some() {
+                // Shipped: it needs no window and holds none of its tasks back.
+                return IRelease {
+                    tasks: Vec::new(),
+                    windows: Vec::new(),
+                    on_time: 0,
+                    value: 0.0,
+                };
+            }
             let buckets: Vec<usize> = if calendar::has_windows(r) {
                 ws.iter().map(index_of).collect()
             } else {
@@ -484,6 +497,19 @@ fn release_rows(plan: &Plan, setup: &Setup, a: &Assignment) -> Vec<ReleaseWindow
         .iter()
         .enumerate()
         .map(|(r, rel)| {
+            if let Some(d) = rel.deployed {
+                return ReleaseWindow {
+                    id: rel.id.clone(),
+                    window: None,
+                    window_number: None,
+                    target: rel.target,
+                    on_time: rel.target.is_none_or(|t| d <= t),
+                    unscheduled: false,
+                    cut: Vec::new(),
+                    unplaced: Vec::new(),
+                    deployed: Some(d),
+                };
+            }
             let ship = a.ship[r];
             let mut needed: Vec<usize> = Vec::new();
             for &t in &rel.tasks {
@@ -510,6 +536,7 @@ fn release_rows(plan: &Plan, setup: &Setup, a: &Assignment) -> Vec<ReleaseWindow
                 unscheduled: ship.is_none(),
                 cut: left_out(true),
                 unplaced: left_out(false),
+                deployed: None,
             }
         })
         .collect()

@@ -654,3 +654,44 @@ fn undated_windows_before_zero_are_not_open() {
     let s = crate::dispatch::schedule(&pl);
     assert_eq!(s.releases[0].deploy, Some(0.0));
 }
+
+/// A deployed release (SPEC section 6) is reported as shipped, not planned: no window, on time
+/// when deployed on or before its target; its tasks are not held back for it. The others
+/// are planned as without it.
+#[test]
+fn a_deployed_release_is_reported_not_planned() {
+    let w = |s: &str| When::Date(d(s));
+    let make = |deployed: Option<When>| {
+        let mut pl = plan(
+            Some(d("2027-01-04")),
+            vec![team("be", 1)],
+            vec![
+                task("a", Some(0), 1, 2.0, &[]),
+                task("b", Some(0), 1, 3.0, &[]),
+            ],
+            vec![
+                release(
+                    "r1",
+                    &[0],
+                    vec![w("2027-01-12"), w("2027-01-26")],
+                    Some(w("2027-01-20")),
+                    1.0,
+                ),
+                release("r2", &[1], vec![w("2027-01-26")], None, 1.0),
+            ],
+        );
+        pl.releases[0].deployed = deployed;
+        pl
+    };
+    let planned = plan_windows(&make(None), &exact()).unwrap();
+    assert_eq!(planned.releases[0].window, Some(w("2027-01-12")));
+    assert_eq!(planned.releases[0].deployed, None);
+    for (deployed, on_time) in [("2027-01-19", true), ("2027-01-21", false)] {
+        let r = plan_windows(&make(Some(w(deployed))), &exact()).unwrap();
+        let r1 = &r.releases[0];
+        assert_eq!(r1.deployed, Some(w(deployed)));
+        assert_eq!((r1.window, r1.window_number), (None, None));
+        assert_eq!((r1.on_time, r1.unscheduled), (on_time, false));
+        assert_eq!(r.releases[1], planned.releases[1]);
+    }
+}
