@@ -185,3 +185,47 @@ fn plan_errors_and_plans_without_windows_exit_2_located() {
     );
     assert_eq!(lines[2], "-: 2 error(s) in the plan");
 }
+
+/// The dated plan with its first release shipped (SPEC section 6): reported as deployed on
+/// its date in the table and the JSON, and the second release planned as before.
+#[test]
+fn a_deployed_release_is_reported_as_shipped() {
+    let src = std::fs::read_to_string(data("windows-dated.toml")).unwrap();
+    let shipped = src
+        .replacen(
+            "start = 2027-01-04\n",
+            "start = 2027-01-04\nstatus_date = 2027-01-20\n",
+            1,
+        )
+        .replacen("id = \"api\"\n", "id = \"api\"\ndone = 2027-01-08\n", 1)
+        .replacen(
+            "id = \"regression\"\n",
+            "id = \"regression\"\ndone = 2027-01-11\n",
+            1,
+        )
+        .replacen(
+            "id = \"2027.1\"\n",
+            "id = \"2027.1\"\ndeployed = 2027-01-19\n",
+            1,
+        );
+    assert_eq!(
+        shipped.matches("2027-01-").count(),
+        src.matches("2027-01-").count() + 4
+    );
+    let (code, out, err) = run(&["windows", "-", "--format", "json"], Some(&shipped));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let r1 = release(&v, "2027.1");
+    assert_eq!(r1["deployed"], "2027-01-19");
+    assert_eq!(
+        (&r1["window"], r1["on_time"].as_bool()),
+        (&Value::Null, Some(true))
+    );
+    assert!(release(&json_of("windows-dated.toml"), "2027.1")
+        .get("deployed")
+        .is_none());
+    let (code, table, err) = run(&["windows", "-"], Some(&shipped));
+    assert_eq!(code, 0, "{err}");
+    let row = table.lines().find(|l| l.starts_with("2027.1")).unwrap();
+    assert!(row.contains("deployed 2027-01-19"), "{table}");
+}
