@@ -299,3 +299,74 @@ describe('progress in the planner', () => {
     await context.close();
   });
 });
+
+// Weekly trains; 2027.1 shipped on 2027-01-19 (its tasks done), 2027.2 still to plan.
+const SHIPPED = `[plan]
+name = "shipped"
+start = 2027-01-04
+status_date = 2027-01-20
+
+[teams.backend]
+capacity = 2
+
+[[tasks]]
+id = "api"
+team = "backend"
+estimate = 5
+done = 2027-01-08
+
+[[tasks]]
+id = "search"
+team = "backend"
+estimate = 4
+
+[[releases]]
+id = "2027.1"
+tasks = ["api"]
+cadence = { weekdays = ["tue"], every_weeks = 1, from = 2027-01-12 }
+target = 2027-01-26
+deployed = 2027-01-19
+
+[[releases]]
+id = "2027.2"
+tasks = ["search"]
+windows = [2027-02-02, 2027-02-09]
+target = 2027-02-09
+`;
+
+describe('a shipped release in the Scope view', () => {
+  test('is reported on its deployed date, as `shipdate windows` reports it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(server.url);
+    await page.locator('#plan-source').waitFor();
+    await setPlan(page, SHIPPED);
+    await page.locator('[data-testid=valid]').waitFor();
+    await page.getByTestId('tab-scope').click();
+    await page.getByTestId('windows-run').click();
+    await page.locator('[data-testid=team-load] svg').waitFor({ timeout: 60_000 });
+    const shown = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid=windows-releases] tbody tr')].map((r) => ({
+        id: r.dataset.release,
+        window: r.querySelector('[data-col=window]').textContent,
+        status: r.querySelector('[data-col=status]').textContent,
+      })),
+    );
+    const file = join(RESULTS, 'shipped.toml');
+    await writeFile(file, SHIPPED);
+    const v = JSON.parse(shipdate(['windows', file, '--format', 'json']));
+    assert.deepEqual(v.releases[0].deployed, '2027-01-19');
+    assert.deepEqual(
+      shown,
+      v.releases.map((r) => ({
+        id: r.id,
+        window: r.deployed ?? r.window,
+        status: r.deployed ? `deployed ${r.deployed}` : r.on_time ? 'on time' : 'late',
+      })),
+    );
+    assert.deepEqual(shown[0], { id: '2027.1', window: '2027-01-19', status: 'deployed 2027-01-19' });
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
