@@ -19,6 +19,9 @@
 //! - **Progress out of sequence** (SPEC section 6): a task started or done while a
 //!   finish-to-start predecessor is not done.
 //! - **Deployed but unfinished**: a release with `deployed` whose tasks are not all done.
+//! - **Done but not deployed**: a release whose tasks are all done and whose deploy (the first
+//!   open window after them, or their finish without a window rule) lies before the status
+//!   date: its forecast is in the past unless `deployed` is recorded.
 //! - **Throughput** (SPEC section 9): a team's throughput with fewer than 11 samples, or
 //!   with samples outside its natural process limits (not stable).
 //! - **Overloaded team**: a team whose work (single-point duration times demand, over every
@@ -249,6 +252,7 @@ fn progress_warnings(plan: &Plan) -> Vec<Diagnostic> {
             );
         }
     }
+    out.extend(done_not_deployed(plan));
     for r in plan.releases.iter().filter(|r| r.deployed.is_some()) {
         let open: Vec<&str> = r
             .tasks
@@ -274,6 +278,50 @@ fn progress_warnings(plan: &Plan) -> Vec<Diagnostic> {
                 .with_help(
                     "record `done` on its tasks, or remove `deployed` if it has not shipped",
                 ),
+            );
+        }
+    }
+    out
+}
+
+/// Releases not deployed whose tasks are all done and whose deploy lies before the status
+/// date.
+fn done_not_deployed(plan: &Plan) -> Vec<Diagnostic> {
+    let Some(status) = plan.status else {
+        return Vec::new();
+    };
+    let text = |w: When| match w {
+        When::Date(d) => d.to_string(),
+        When::Period(x) => number(x),
+    };
+    let mut out = Vec::new();
+    for r in plan.releases.iter().filter(|r| r.deployed.is_none()) {
+        let done: Option<Vec<When>> = r.tasks.iter().map(|&j| plan.tasks[j].actual.done).collect();
+        let Some(ready) = done.and_then(|d| d.into_iter().reduce(|a, b| if b > a { b } else { a }))
+        else {
+            continue;
+        };
+        let windows = crate::calendar::open_windows(plan, r);
+        let Some(deploy) = crate::calendar::release_deploy(r, &windows, ready) else {
+            continue;
+        };
+        if deploy < status {
+            out.push(
+                Diagnostic::warning(
+                    r.pos,
+                    format!(
+                        "release `{}` is not deployed, yet its tasks were done by {} and it deploys on {}, before the status date {}",
+                        r.id,
+                        text(ready),
+                        text(deploy),
+                        text(status)
+                    ),
+                )
+                .with_subject(&r.id)
+                .with_help(format!(
+                    "record `deployed = {}` (or the day it shipped) if it has shipped",
+                    text(deploy)
+                )),
             );
         }
     }

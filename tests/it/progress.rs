@@ -214,3 +214,26 @@ fn a_plan_with_progress_is_written_back_with_it() {
         }
     }
 }
+
+/// A release whose work is all done but that is not deployed, and whose window has passed by
+/// the status date, is forecast in the past: validate says so, at the release. One whose window
+/// is still ahead, or that is deployed, is not warned about.
+#[test]
+fn a_done_release_whose_window_passed_is_warned_about() {
+    let dir = scratch("done_not_deployed");
+    let src = "[plan]\nname = \"w\"\nstatus = 10\n\
+               [[tasks]]\nid = \"a\"\nestimate = 2\ndone = 4\n\
+               [[tasks]]\nid = \"b\"\nestimate = 2\ndone = 5\n\
+               [[releases]]\nid = \"past\"\ntasks = [\"a\", \"b\"]\nwindows = [6, 12]\n\
+               [[releases]]\nid = \"ahead\"\ntasks = [\"a\"]\nwindows = [11]\n\
+               [[releases]]\nid = \"shipped\"\ntasks = [\"b\"]\nwindows = [6]\ndeployed = 6\n";
+    std::fs::write(dir.join("w.toml"), src).unwrap();
+    let run = shipdate_in(&dir, &["validate", "w.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        out.contains("w.toml:12:1: warning: release `past` is not deployed, yet its tasks were done by 5 and it deploys on 6, before the status date 10"),
+        "{out}"
+    );
+    assert_eq!(out.matches("is not deployed, yet").count(), 1, "{out}");
+}
