@@ -34,6 +34,7 @@ use crate::diag::Diagnostic;
 use crate::model::{Estimate, LinkKind, Plan, TaskKind, TaskState, When};
 use crate::report::number;
 use crate::throughput::{coverage, limits, outside, FEW_SAMPLES};
+use crate::view::when;
 
 /// Lags longer than this many working days (periods), either way, are flagged.
 pub const LONG_LAG: f64 = 10.0;
@@ -290,10 +291,6 @@ fn done_not_deployed(plan: &Plan) -> Vec<Diagnostic> {
     let Some(status) = plan.status else {
         return Vec::new();
     };
-    let text = |w: When| match w {
-        When::Date(d) => d.to_string(),
-        When::Period(x) => number(x),
-    };
     let mut out = Vec::new();
     for r in plan.releases.iter().filter(|r| r.deployed.is_none()) {
         let done: Option<Vec<When>> = r.tasks.iter().map(|&j| plan.tasks[j].actual.done).collect();
@@ -312,15 +309,15 @@ fn done_not_deployed(plan: &Plan) -> Vec<Diagnostic> {
                     format!(
                         "release `{}` is not deployed, yet its tasks were done by {} and it deploys on {}, before the status date {}",
                         r.id,
-                        text(ready),
-                        text(deploy),
-                        text(status)
+                        when(ready),
+                        when(deploy),
+                        when(status)
                     ),
                 )
                 .with_subject(&r.id)
                 .with_help(format!(
                     "record `deployed = {}` (or the day it shipped) if it has shipped",
-                    text(deploy)
+                    when(deploy)
                 )),
             );
         }

@@ -58,6 +58,11 @@ pub fn when(w: When) -> String {
     }
 }
 
+/// A shipped release's status: `deployed 2027-01-12` (SPEC section 6).
+pub fn deployed(w: When) -> String {
+    format!("deployed {}", when(w))
+}
+
 /// A time with its date where the plan is dated: the date when there is one, else the
 /// engine time ([`number`]).
 pub fn time_text(time: f64, date: Option<NaiveDate>) -> String {

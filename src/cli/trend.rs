@@ -120,7 +120,7 @@ pub fn run(args: &TrendArgs) -> anyhow::Result<()> {
 
 fn cell(r: &TrendRelease) -> String {
     if let Some(d) = r.deployed {
-        return format!("deployed {}", view::when(d));
+        return view::deployed(d);
     }
     let pair = match (r.p50_date, r.p80_date, r.p50, r.p80) {
         (Some(a), Some(b), _, _) => format!("{a} / {b}"),

@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 use shipdate_engine::model::Plan;
 use shipdate_engine::optimize::{self, WindowsOptions, WindowsReport, DEFAULT_TIME_LIMIT};
-use shipdate_engine::view::{number, when};
+use shipdate_engine::view::{self, number, when};
 
 use super::table::{Align, Table};
 
@@ -144,7 +144,7 @@ fn releases(r: &WindowsReport) -> String {
     ]);
     for rel in &r.releases {
         let status = if let Some(d) = rel.deployed {
-            format!("deployed {}", when(d))
+            view::deployed(d)
         } else if rel.unscheduled {
             if rel.unplaced.is_empty() {
                 "unscheduled (no window fits)".to_string()

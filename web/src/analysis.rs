@@ -312,7 +312,7 @@ impl ScopeView {
                     .map_or(view::UNSCHEDULED.into(), when),
                 target: r.target.map(when).unwrap_or_default(),
                 status: match r.deployed {
-                    Some(d) => format!("deployed {}", when(d)),
+                    Some(d) => view::deployed(d),
                     None => if r.unscheduled {
                         ReleaseStatus::Unscheduled
                     } else if r.target.is_none() {
