@@ -501,9 +501,6 @@ impl Sgs {
 /// the constant capacity `cap` in `profile`.
 #[inline]
 fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
-    if let Some(flat) = profile.flat() {
-        return first_fit_flat(flat, at, d, q, cap);
-    }
     let Pos { mut block, index } = profile.seek(at);
     let mut from = at;
     let mut k = index;
@@ -526,40 +523,6 @@ fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
         }
         block += 1;
         k = 0;
-    }
-}
-
-/// [`first_fit`] on a profile held in one block.
-#[inline(always)]
-fn first_fit_flat(profile: &[(f64, u32)], at: f64, d: f64, q: u32, cap: u32) -> f64 {
-    let n = profile.len();
-    // The step holding `at`: gallop back from the end (tasks mostly go near the end of the
-    // usage placed so far), then bisect.
-    let (mut lo, mut hi) = (0, n);
-    let mut step = 1;
-    while step < n {
-        let k = n - step;
-        if profile[k].0 <= at {
-            lo = k;
-            break;
-        }
-        hi = k;
-        step *= 2;
-    }
-    let mut i = lo + profile[lo..hi].partition_point(|&(x, _)| x <= at) - 1;
-    let mut from = at;
-    loop {
-        let next = profile.get(i + 1).map_or(f64::INFINITY, |b| b.0);
-        if profile[i].1 + q > cap {
-            assert!(
-                next.is_finite(),
-                "a demand of {q} never fits a capacity of {cap}"
-            );
-            from = next;
-        } else if next >= from + d {
-            return from;
-        }
-        i += 1;
     }
 }
 

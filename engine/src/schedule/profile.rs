@@ -3,19 +3,14 @@
 //! the next breakpoint. The first breakpoint is at -infinity and no two neighbours hold the
 //! same units, so each step function has exactly one representation.
 //!
-//! Up to [`FLAT`] breakpoints are kept in one vector, the fastest form for the profiles of
-//! plans of a few thousand tasks. Past that they are kept in blocks of at most [`BLOCK`]
-//! entries: placing a task inserts up to two breakpoints anywhere in the profile, which in one
-//! vector moves every later breakpoint (on a 100,000-task plan, profiles of tens of thousands
-//! of breakpoints, and most of the scheme's time); a block moves at most its own entries.
+//! The breakpoints are kept in blocks of at most [`BLOCK`] entries: placing a task inserts up
+//! to two breakpoints anywhere in the profile, which in one vector moves every later
+//! breakpoint (on a 100,000-task plan, profiles of tens of thousands of breakpoints, and most
+//! of the scheme's time); a block moves at most its own entries. The profiles of plans of a
+//! few thousand tasks fit one block, and are updated as one flat vector.
 
 /// The most breakpoints a block holds; a block that grows past it splits in two.
 const BLOCK: usize = 1024;
-
-/// The most breakpoints a profile keeps in one block: up to this many, updates run on a flat
-/// vector, as fast as a profile can be; past it, the profile is cut into blocks of half of
-/// [`BLOCK`].
-const FLAT: usize = 1024;
 
 /// Where a breakpoint is: its block and its index in the block. Valid until the next change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,15 +51,6 @@ impl Profile {
         self.blocks[0].push((f64::NEG_INFINITY, 0));
         self.firsts.clear();
         self.firsts.push(f64::NEG_INFINITY);
-    }
-
-    /// All the breakpoints, when they are held in one block (up to [`FLAT`] of them).
-    #[inline(always)]
-    pub(super) fn flat(&self) -> Option<&[(f64, u32)]> {
-        match &self.blocks[..] {
-            [one] => Some(one),
-            _ => None,
-        }
     }
 
     /// Block `b`'s breakpoints.
@@ -156,21 +142,6 @@ impl Profile {
         }
     }
 
-    /// Cuts the one block into blocks of `BLOCK / 2` breakpoints.
-    #[cold]
-    fn cut(&mut self) {
-        let mut flat = self.blocks.pop().expect("one block");
-        self.firsts.clear();
-        for chunk in flat.chunks(BLOCK / 2) {
-            let mut block = self.spare.pop().unwrap_or_default();
-            block.extend_from_slice(chunk);
-            self.firsts.push(block[0].0);
-            self.blocks.push(block);
-        }
-        flat.clear();
-        self.spare.push(flat);
-    }
-
     /// Inserts `entry` right after breakpoint `p`; returns where it went.
     fn insert_after(&mut self, p: Pos, entry: (f64, u32)) -> Pos {
         let block = &mut self.blocks[p.block];
@@ -215,50 +186,18 @@ impl Profile {
         if b <= a {
             return;
         }
-        if self.blocks.len() == 1 {
-            let flat = &mut self.blocks[0];
-            add_flat(flat, a, b, units);
-            if flat.len() > FLAT {
-                self.cut();
-            }
-            return;
-        }
         let p = self.seek(a);
-        // Most additions fall in one block with room for two more breakpoints: update it as
-        // a flat profile.
-        let last_block = p.block + 1 == self.blocks.len();
+        let after = self.block_start(p.block + 1);
         let block = &mut self.blocks[p.block];
-        let i = p.index;
-        if block.len() + 2 <= BLOCK && (i > 0 || block[0].0 < a) {
-            // `k`: the first breakpoint at or after `b`.
-            let mut k = i + 1;
-            while k < block.len() && block[k].0 < b {
-                k += 1;
-            }
-            if k < block.len() || last_block {
-                let u = block[i].1;
-                for e in &mut block[i + 1..k] {
-                    e.1 += units;
-                }
-                // The step before `b`, as it was and as it is now.
-                let was = if k - 1 > i { block[k - 1].1 - units } else { u };
-                if k == block.len() || block[k].0 > b {
-                    block.insert(k, (b, was));
-                } else if block[k].1 == was + units {
-                    block.remove(k);
-                }
-                let at = if block[i].0 < a {
-                    block.insert(i + 1, (a, u + units));
-                    i + 1
-                } else {
-                    block[i].1 += units;
-                    i
-                };
-                if block[at].1 == block[at - 1].1 {
-                    block.remove(at);
-                }
-                return;
-            }
+        // Most additions change one block with room for two more breakpoints: the step
+        // before `a` is in it (or `a` is new), and so is the first breakpoint after `b`, or
+        // the next block starts after `b`. Update it as a flat profile.
+        if block.len() + 2 <= BLOCK
+            && (p.index > 0 || block[0].0 < a)
+            && (block[block.len() - 1].0 >= b || after > b)
+        {
+            add_in_block(block, p.index, a, b, units);
+            return;
         }
         self.add_across(p, a, b, units);
     }
@@ -313,10 +252,11 @@ impl Profile {
     }
 }
 
-/// [`Profile::add`] on a profile held in one vector (`a < b`).
+/// [`Profile::add`] within one block whose breakpoint `i` is the last at or before `a`
+/// (`a < b`): when `i` is `a` itself, the one before it is in the block too, and the block
+/// holds a breakpoint at or after `b` or nothing after it up to `b`.
 #[inline(always)]
-fn add_flat(profile: &mut Vec<(f64, u32)>, a: f64, b: f64, units: u32) {
-    let mut i = gallop(profile, a);
+fn add_in_block(profile: &mut Vec<(f64, u32)>, mut i: usize, a: f64, b: f64, units: u32) {
     if profile[i].0 < a {
         profile.insert(i + 1, (a, profile[i].1));
         i += 1;
@@ -409,9 +349,8 @@ mod tests {
                 model_add(&mut model, a, b, u);
             }
             prop_assert_eq!(p.points(), model.clone());
-            let most = if p.blocks.len() == 1 { FLAT } else { BLOCK };
             for (b, first) in p.blocks.iter().zip(&p.firsts) {
-                prop_assert!(!b.is_empty() && b.len() <= most);
+                prop_assert!(!b.is_empty() && b.len() <= BLOCK);
                 prop_assert_eq!(b[0].0, *first);
             }
             for t in probes {
@@ -444,9 +383,8 @@ mod tests {
                 model_add(&mut model, a, a + 0.5, 1);
                 if n % 97 == 0 {
                     prop_assert_eq!(p.points(), model.clone());
-                    let most = if p.blocks.len() == 1 { FLAT } else { BLOCK };
                     for (b, first) in p.blocks.iter().zip(&p.firsts) {
-                        prop_assert!(!b.is_empty() && b.len() <= most);
+                        prop_assert!(!b.is_empty() && b.len() <= BLOCK);
                         prop_assert_eq!(b[0].0, *first);
                     }
                 }
