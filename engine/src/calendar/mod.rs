@@ -623,7 +623,9 @@ fn frozen(from: When, to: When, window: When) -> bool {
 /// of `every_weeks`, up to [`CADENCE_HORIZON_DAYS`] past the start (inclusive) or
 /// [`CADENCE_MAX_WINDOWS`] dates, whichever comes first; those falling on a holiday of the
 /// plan calendar are closed. A periodic cadence (undated) gives `from + i * every` for the
-/// first [`CADENCE_MAX_WINDOWS`] values at or after 0. Explicit windows are kept as written.
+/// first [`CADENCE_MAX_WINDOWS`] values at or after 0. Explicit windows are kept as written,
+/// except that no window on or before the plan's start date (undated: before 0) is open: work
+/// deploys in a window strictly after the date it is done (at or after its time, undated).
 pub fn open_windows(plan: &Plan, release: &Release) -> Vec<When> {
     let mut out = release.windows.clone();
     match (&release.cadence, plan.start) {
@@ -670,7 +672,14 @@ pub fn open_windows(plan: &Plan, release: &Release) -> Vec<When> {
         }
         _ => {}
     }
-    out.retain(|&w| !release.freeze.iter().any(|f| frozen(f.from, f.to, w)));
+    out.retain(|&w| {
+        let after_start = match (w, plan.start) {
+            (When::Date(d), Some(start)) => d > start,
+            (When::Period(t), None) => t >= 0.0,
+            _ => true,
+        };
+        after_start && !release.freeze.iter().any(|f| frozen(f.from, f.to, w))
+    });
     crate::sorting::sort_by(&mut out, |a, b| {
         a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal)
     });

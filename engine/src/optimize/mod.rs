@@ -328,14 +328,6 @@ fn build_instance(plan: &Plan, timeline: &Timeline) -> Result<Setup, WindowsErro
         .iter()
         .map(|r| {
             let mut ws = calendar::open_windows(plan, r);
-            // No release can deploy on or before the plan's start date (dated: work deploys
-            // in a window strictly after the date it is done; undated: at or after 0), as
-            // `schedule` and `simulate` read windows too.
-            ws.retain(|&w| match (w, plan.start) {
-                (When::Date(d), Some(start)) => d > start,
-                (When::Period(t), None) => t >= 0.0,
-                _ => true,
-            });
             sort_windows(&mut ws);
             ws
         })
