@@ -503,23 +503,32 @@ impl Sgs {
 fn first_fit(profile: &Profile, at: f64, d: f64, q: u32, cap: u32) -> f64 {
     let Pos { mut block, index } = profile.seek(at);
     let mut from = at;
+    // Whether the step of `units` ending at `next` completes a fit from `from`; an
+    // overloaded step moves `from` to its end.
+    let mut fits = |units: u32, next: f64| {
+        if units + q > cap {
+            assert!(
+                next.is_finite(),
+                "a demand of {q} never fits a capacity of {cap}"
+            );
+            from = next;
+            false
+        } else {
+            next >= from + d
+        }
+    };
     let mut k = index;
-    // Block by block, each as a flat slice.
+    // Block by block, each as a flat slice: its steps end at the next breakpoint in it, the
+    // last at the next block's first.
     loop {
-        let entries = profile.block(block);
-        let after = profile.block_start(block + 1);
-        while k < entries.len() {
-            let next = entries.get(k + 1).map_or(after, |e| e.0);
-            if entries[k].1 + q > cap {
-                assert!(
-                    next.is_finite(),
-                    "a demand of {q} never fits a capacity of {cap}"
-                );
-                from = next;
-            } else if next >= from + d {
+        let entries = &profile.block(block)[k..];
+        for w in entries.windows(2) {
+            if fits(w[0].1, w[1].0) {
                 return from;
             }
-            k += 1;
+        }
+        if fits(entries[entries.len() - 1].1, profile.block_start(block + 1)) {
+            return from;
         }
         block += 1;
         k = 0;

@@ -187,14 +187,20 @@ impl Profile {
             return;
         }
         let p = self.seek(a);
-        let after = self.block_start(p.block + 1);
+        let single = self.blocks.len() == 1;
+        let after = if single {
+            f64::INFINITY
+        } else {
+            self.block_start(p.block + 1)
+        };
         let block = &mut self.blocks[p.block];
         // Most additions change one block with room for two more breakpoints: the step
         // before `a` is in it (or `a` is new), and so is the first breakpoint after `b`, or
-        // the next block starts after `b`. Update it as a flat profile.
+        // the next block starts after `b` (always so for a profile of one block, whose first
+        // breakpoint is at -infinity). Update it as a flat profile.
         if block.len() + 2 <= BLOCK
-            && (p.index > 0 || block[0].0 < a)
-            && (block[block.len() - 1].0 >= b || after > b)
+            && (single
+                || (p.index > 0 || block[0].0 < a) && (block[block.len() - 1].0 >= b || after > b))
         {
             add_in_block(block, p.index, a, b, units);
             return;
