@@ -51,8 +51,10 @@ use crate::model::{Plan, TaskState, When};
 use crate::network::link::{self, Axis, Plain};
 use crate::network::{Demand, Network};
 
+mod handoff;
 mod profile;
 
+pub(crate) use handoff::Handoffs;
 use profile::{Pos, Profile};
 
 /// A plan compiled for repeated scheduling: the compiled [`Network`] and what the serial
@@ -170,6 +172,13 @@ impl Problem {
     /// (already placed) predecessors; at least its release time.
     #[inline]
     fn precedence_start(&self, j: usize, d: f64, start: &[f64], finish: &[f64]) -> f64 {
+        self.precedence_start_by(j, d, |i| (start[i], finish[i]))
+    }
+
+    /// [`Problem::precedence_start`] with each predecessor's `(start, finish)` read through
+    /// `times`: the same arithmetic in the same order, so equal times give equal bits.
+    #[inline]
+    fn precedence_start_by(&self, j: usize, d: f64, times: impl Fn(usize) -> (f64, f64)) -> f64 {
         let net = &self.network;
         let mut es: f64 = net.release_time(j);
         let preds = net.preds(j);
@@ -179,7 +188,7 @@ impl Problem {
         let cal = net.calendar(j);
         let plain = net.works_every_day(j);
         for l in preds {
-            let (ps, pf) = (start[l.other], finish[l.other]);
+            let (ps, pf) = times(l.other);
             let b = if plain {
                 link::earliest_start(l.kind, l.lag, Plain, d, ps, pf)
             } else {
@@ -786,6 +795,50 @@ pub fn report(plan: &Plan, p: &Problem, order: &[usize]) -> ScheduleReport {
         tasks,
         releases,
         search: None,
+    }
+}
+
+/// A schedule of the serial scheme and the same schedule re-timed on its hand-offs of team
+/// capacity with other durations ([`Handoffs`]), as the Monte Carlo measures a risk's effect in
+/// resource-aware mode.
+///
+/// Internal: public only for the project's own tests (hidden from the docs, no compatibility
+/// promise).
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct Retimed {
+    /// The schedule of the list with the first durations.
+    pub start: Vec<f64>,
+    /// Its finishes.
+    pub finish: Vec<f64>,
+    /// Every task's start re-timed with the second durations.
+    pub new_start: Vec<f64>,
+    /// Every task's finish re-timed with the second durations.
+    pub new_finish: Vec<f64>,
+    /// How many tasks' times differ between the two.
+    pub moved: usize,
+}
+
+/// Schedules `order` with durations `with`, then re-times every task of that schedule on its
+/// hand-offs with durations `without` (see [`Retimed`]).
+#[doc(hidden)]
+pub fn retimed(p: &Problem, order: &[usize], with: &[f64], without: &[f64]) -> Retimed {
+    let n = p.len();
+    let mut sgs = Sgs::new(p);
+    let (mut start, mut finish) = (vec![0.0; n], vec![0.0; n]);
+    sgs.run(p, with, order, &mut start, &mut finish);
+    let mut handoffs = Handoffs::default();
+    handoffs.build(p, &sgs, with, &start, &finish);
+    let every: Vec<usize> = (0..n).collect();
+    handoffs.retime(p, &start, &finish, &every, |j| without[j]);
+    let moved = handoffs.moved().len();
+    let (new_start, new_finish) = (0..n).map(|j| handoffs.times(j, &start, &finish)).unzip();
+    Retimed {
+        start,
+        finish,
+        new_start,
+        new_finish,
+        moved,
     }
 }
 

@@ -7,6 +7,7 @@
 //! above this crate that has one, or from `$SHIPDATE_PSPLIB`.
 mod checker;
 mod checker_tests;
+mod handoffs;
 mod leveling;
 mod progress;
 mod psplib;
