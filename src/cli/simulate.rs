@@ -132,8 +132,8 @@ pub fn run_simulation(plan: &Plan, options: &Options) -> anyhow::Result<Simulati
     Ok(if work >= LONG_RUN && super::stderr_is_terminal() {
         if !options.ignore_capacity && options.risk_effects && !plan.risks.is_empty() {
             eprintln!(
-                "note: measuring each risk's effect on the P80 re-schedules every future it fires \
-                 in, most of a resource-aware run; --no-risk-effects skips it"
+                "note: measuring each risk's effect on the P80 re-times the futures near the P80 \
+                 it fires in, a large part of a resource-aware run; --no-risk-effects skips it"
             );
         }
         let bar = indicatif::ProgressBar::new(options.iterations as u64);
