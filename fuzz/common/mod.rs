@@ -16,7 +16,7 @@ use shipdate_engine::io::{self, text, Format};
 use shipdate_engine::model::Plan;
 use shipdate_engine::optimize::{self, WindowsOptions};
 use shipdate_engine::simulate::{self, Options};
-use shipdate_engine::{check, dispatch, lint};
+use shipdate_engine::{check, dispatch, lint, schedule};
 
 /// One fuzz target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +174,15 @@ pub fn pipeline(plan: &Plan) {
             );
         }
     }
+    // The hand-off re-timing that measures resource-aware risk effects gives the schedule
+    // back, to the bit, with the schedule's own durations.
+    let problem = schedule::Problem::new(plan);
+    let d = problem.point_durations().to_vec();
+    let same = schedule::retimed(&problem, &problem.priority_order(), &d, &d);
+    assert_eq!(
+        same.moved, 0,
+        "re-timing with the same durations moved tasks"
+    );
     for ignore_capacity in [false, true] {
         let _ = simulate::simulate(
             plan,
