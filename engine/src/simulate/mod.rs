@@ -442,35 +442,53 @@ fn with_threads<T>(_threads: Option<usize>, f: impl FnOnce() -> T) -> Result<T, 
     Ok(f())
 }
 
+/// One scratch space per worker thread, made on its first batch and kept for the second pass
+/// ([`rerun_pruned`]), so that the pass reuses the first one's memory rather than adding its
+/// own (each holds the durations of a batch: 200 MB at 100,000 tasks).
+struct Scratches(Vec<std::sync::Mutex<Option<engine::Scratch>>>);
+
+impl Scratches {
+    fn new() -> Scratches {
+        #[cfg(feature = "parallel")]
+        let n = rayon::current_num_threads();
+        #[cfg(not(feature = "parallel"))]
+        let n = 1;
+        Scratches((0..n).map(|_| std::sync::Mutex::new(None)).collect())
+    }
+
+    /// `f` with the calling worker's scratch space.
+    fn with<T>(&self, ctx: &Ctx<'_>, f: impl FnOnce(&mut engine::Scratch) -> T) -> T {
+        #[cfg(feature = "parallel")]
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.0.len();
+        #[cfg(not(feature = "parallel"))]
+        let slot = 0;
+        let mut guard = self.0[slot].lock().unwrap_or_else(|e| e.into_inner());
+        f(guard.get_or_insert_with(|| ctx.scratch()))
+    }
+}
+
 /// Runs every batch (in parallel when enabled) and returns their results in batch order.
-fn run_batches(ctx: &Ctx<'_>, n: usize, progress: &(dyn Fn(usize) + Sync)) -> Vec<BatchOut> {
+fn run_batches(
+    ctx: &Ctx<'_>,
+    scratches: &Scratches,
+    n: usize,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<BatchOut> {
     let done = AtomicUsize::new(0);
-    let one = |scratch: &mut engine::Scratch, (b, len): (usize, usize)| {
-        let out = ctx.run_batch(scratch, b, len, true);
+    let one = |(b, len): (usize, usize)| {
+        let out = scratches.with(ctx, |scratch| ctx.run_batch(scratch, b, len, true));
         progress(done.fetch_add(len, Ordering::Relaxed) + len);
         out
     };
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        use std::sync::Mutex;
-        // One scratch space per worker thread, made on its first batch.
-        let scratch: Vec<Mutex<Option<engine::Scratch>>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::new(None))
-            .collect();
         let list: Vec<(usize, usize)> = batches(n).collect();
-        list.into_par_iter()
-            .map(|bl| {
-                let slot = rayon::current_thread_index().unwrap_or(0) % scratch.len();
-                let mut guard = scratch[slot].lock().unwrap_or_else(|e| e.into_inner());
-                one(guard.get_or_insert_with(|| ctx.scratch()), bl)
-            })
-            .collect()
+        list.into_par_iter().map(one).collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
-        let mut scratch = ctx.scratch();
-        batches(n).map(|bl| one(&mut scratch, bl)).collect()
+        batches(n).map(one).collect()
     }
 }
 
@@ -488,7 +506,7 @@ fn run_batches(ctx: &Ctx<'_>, n: usize, progress: &(dyn Fn(usize) + Sync)) -> Ve
 /// `w > hi`: either counts on its side of the P80 whatever its exact value, so it keeps `v`
 /// as a stand-in and is not re-run. Only the others, for some quantity, are re-run, from a
 /// second draw of their batch (the same numbers).
-fn rerun_pruned(ctx: &Ctx<'_>, outs: &mut [BatchOut]) {
+fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
     let pruned: Vec<usize> = ctx.pruned_risks().collect();
     if pruned.is_empty() || outs.is_empty() {
         return;
@@ -548,37 +566,31 @@ fn rerun_pruned(ctx: &Ctx<'_>, outs: &mut [BatchOut]) {
         first.push(at);
         at += o.len;
     }
-    for_each_batch(ctx, outs, |scratch, b, out| {
+    for_each_batch(ctx, scratches, outs, |scratch, b, out| {
         let from = first[b];
         ctx.rerun_needed(scratch, b, out, &|kk, i| need[kk][from + i]);
     });
 }
 
-/// `f(scratch, b, batch)` for every batch (in parallel when enabled), one scratch space per
-/// worker thread.
+/// `f(scratch, b, batch)` for every batch (in parallel when enabled), with the worker's
+/// scratch space.
 fn for_each_batch(
     ctx: &Ctx<'_>,
+    scratches: &Scratches,
     outs: &mut [BatchOut],
     f: impl Fn(&mut engine::Scratch, usize, &mut BatchOut) + Sync + Send,
 ) {
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        use std::sync::Mutex;
-        let scratch: Vec<Mutex<Option<engine::Scratch>>> = (0..rayon::current_num_threads())
-            .map(|_| Mutex::new(None))
-            .collect();
-        outs.par_iter_mut().enumerate().for_each(|(b, out)| {
-            let slot = rayon::current_thread_index().unwrap_or(0) % scratch.len();
-            let mut guard = scratch[slot].lock().unwrap_or_else(|e| e.into_inner());
-            f(guard.get_or_insert_with(|| ctx.scratch()), b, out);
-        });
+        outs.par_iter_mut()
+            .enumerate()
+            .for_each(|(b, out)| scratches.with(ctx, |scratch| f(scratch, b, out)));
     }
     #[cfg(not(feature = "parallel"))]
     {
-        let mut scratch = ctx.scratch();
         for (b, out) in outs.iter_mut().enumerate() {
-            f(&mut scratch, b, out);
+            scratches.with(ctx, |scratch| f(scratch, b, out));
         }
     }
 }
@@ -598,8 +610,10 @@ fn map_indices<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T
 
 fn run(plan: &Plan, options: &Options, progress: &(dyn Fn(usize) + Sync)) -> Simulation {
     with_ctx(plan, options, |ctx, timeline, warnings| {
-        let mut outs = run_batches(ctx, options.iterations, progress);
-        rerun_pruned(ctx, &mut outs);
+        let scratches = Scratches::new();
+        let mut outs = run_batches(ctx, &scratches, options.iterations, progress);
+        rerun_pruned(ctx, &scratches, &mut outs);
+        drop(scratches);
         let simulation = summarise(plan, options, ctx, timeline, &outs, warnings);
         free(outs);
         simulation
