@@ -54,8 +54,9 @@ pub struct SimulateArgs {
     /// Sampling: plain Monte Carlo or Latin hypercube.
     #[arg(long, value_enum, default_value_t = SamplingArg::Mc)]
     pub sampling: SamplingArg,
-    /// Skip measuring how much each risk moves the P80 (a re-run of every iteration in
-    /// which it fires): the other numbers are the same, sooner on large plans.
+    /// Skip measuring how much each risk moves the P80 (a re-timing of the iterations in
+    /// which it fires that can move a P80): the other numbers are the same, sooner on large
+    /// plans.
     #[arg(long)]
     pub no_risk_effects: bool,
     /// Output format.
