@@ -537,12 +537,7 @@ coefficient = 0.0
 
 #[test]
 fn same_result_on_any_thread_count() {
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/checkout.toml"
-    ))
-    .unwrap();
-    let p = plan(&src);
+    let p = checkout();
     for ignore in [false, true] {
         for sampling in [Sampling::MonteCarlo, Sampling::LatinHypercube] {
             let json = |threads| {
@@ -560,14 +555,20 @@ fn same_result_on_any_thread_count() {
     }
 }
 
+/// The checkout example plan.
+fn checkout() -> Plan {
+    plan(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/checkout.toml"
+        ))
+        .unwrap(),
+    )
+}
+
 /// The example plan with every estimate fixed at its single-point value and no risks.
 fn fixed_example() -> Plan {
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/checkout.toml"
-    ))
-    .unwrap();
-    let mut p = plan(&src);
+    let mut p = checkout();
     for t in &mut p.tasks {
         t.estimate = Estimate::Fixed {
             value: t.estimate.point(),
@@ -642,12 +643,7 @@ fn risk_effects_equal_a_run_in_which_the_risk_never_fires() {
     // run to the bit. (Resource-aware effects re-time each iteration's own schedule instead,
     // SPEC section 4: see the next test, and the engine's unit tests for the bit-for-bit
     // comparison with a re-timing from scratch.)
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/checkout.toml"
-    ))
-    .unwrap();
-    let p = plan(&src);
+    let p = checkout();
     assert!(p.risks.len() >= 2);
     {
         let o = options(4000, true, Sampling::MonteCarlo);
@@ -671,12 +667,7 @@ fn resource_aware_risk_effects_are_never_negative_without_finish_links() {
     // kept: with finish-to-start and start-to-start links only, nothing finishes later without
     // a risk, so no P80 can move down (a new run of the serial scheme could, as it may reorder
     // the work). The checkout example, its finish links made finish-to-start.
-    let src = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/checkout.toml"
-    ))
-    .unwrap();
-    let mut p = plan(&src);
+    let mut p = checkout();
     for t in &mut p.tasks {
         for l in &mut t.after {
             if matches!(l.kind, LinkKind::FF | LinkKind::SF) {
