@@ -172,13 +172,6 @@ impl Problem {
     /// (already placed) predecessors; at least its release time.
     #[inline]
     fn precedence_start(&self, j: usize, d: f64, start: &[f64], finish: &[f64]) -> f64 {
-        self.precedence_start_by(j, d, |i| (start[i], finish[i]))
-    }
-
-    /// [`Problem::precedence_start`] with each predecessor's `(start, finish)` read through
-    /// `times`: the same arithmetic in the same order, so equal times give equal bits.
-    #[inline]
-    fn precedence_start_by(&self, j: usize, d: f64, times: impl Fn(usize) -> (f64, f64)) -> f64 {
         let net = &self.network;
         let mut es: f64 = net.release_time(j);
         let preds = net.preds(j);
@@ -188,7 +181,7 @@ impl Problem {
         let cal = net.calendar(j);
         let plain = net.works_every_day(j);
         for l in preds {
-            let (ps, pf) = times(l.other);
+            let (ps, pf) = (start[l.other], finish[l.other]);
             let b = if plain {
                 link::earliest_start(l.kind, l.lag, Plain, d, ps, pf)
             } else {
@@ -832,7 +825,7 @@ pub fn retimed(p: &Problem, order: &[usize], with: &[f64], without: &[f64]) -> R
     let every: Vec<usize> = (0..n).collect();
     handoffs.retime(p, &start, &finish, &every, |j| without[j]);
     let moved = handoffs.moved().len();
-    let (new_start, new_finish) = (0..n).map(|j| handoffs.times(j, &start, &finish)).unzip();
+    let (new_start, new_finish) = (0..n).map(|j| handoffs.times(j)).unzip();
     Retimed {
         start,
         finish,

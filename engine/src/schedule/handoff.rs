@@ -97,8 +97,8 @@ pub(crate) struct Handoffs {
     link_succ_start: Vec<u32>,
     link_succ: Vec<u32>,
     link_preds: Vec<u32>,
-    // Re-timing: the new times of the tasks that moved, which did, and the tasks still to
-    // recompute (one bit per position in `order`).
+    // Re-timing: every task's times (the schedule's, and the new ones of the tasks that
+    // moved), which moved, and the tasks still to recompute (one bit per position in `order`).
     s2: Vec<f64>,
     f2: Vec<f64>,
     changed: Vec<bool>,
@@ -143,12 +143,14 @@ impl Handoffs {
         self.link_lists();
         self.places(p, sgs, durations, start, finish);
         self.order();
-        if self.s2.len() != n {
-            self.s2 = vec![0.0; n];
-            self.f2 = vec![0.0; n];
+        if self.changed.len() != n {
             self.changed = vec![false; n];
             self.dirty = vec![0; n.div_ceil(64)];
         }
+        self.s2.clear();
+        self.s2.extend_from_slice(start);
+        self.f2.clear();
+        self.f2.extend_from_slice(finish);
         debug_assert_eq!(self.units.len(), teams);
     }
 
@@ -522,12 +524,11 @@ impl Handoffs {
             Place::Start => p.advance(j, start[j], dur(j)),
             place => {
                 let d = dur(j);
-                let times = |i: usize| self.times(i, start, finish);
-                let mut acc = p.precedence_start_by(j, d, times);
+                let mut acc = p.precedence_start(j, d, &self.s2, &self.f2);
                 for &h in self.from(j) {
                     let h = h as usize;
                     let f = if h < n {
-                        times(h).1
+                        self.f2[h]
                     } else {
                         self.stretches[h - n].finish
                     };
@@ -557,20 +558,18 @@ impl Handoffs {
         &self.touched
     }
 
-    /// Task `j`'s times after the last [`Handoffs::retime`], given the schedule's.
+    /// Task `j`'s times after the last [`Handoffs::retime`].
     #[inline]
-    pub(crate) fn times(&self, j: usize, start: &[f64], finish: &[f64]) -> (f64, f64) {
-        if self.changed[j] {
-            (self.s2[j], self.f2[j])
-        } else {
-            (start[j], finish[j])
-        }
+    pub(crate) fn times(&self, j: usize) -> (f64, f64) {
+        (self.s2[j], self.f2[j])
     }
 
-    /// Forgets the last re-timing.
-    pub(crate) fn clear(&mut self) {
+    /// Forgets the last re-timing of the schedule `start`/`finish`.
+    pub(crate) fn clear(&mut self, start: &[f64], finish: &[f64]) {
         for &j in &self.touched {
             self.changed[j] = false;
+            self.s2[j] = start[j];
+            self.f2[j] = finish[j];
         }
         self.touched.clear();
     }

@@ -942,7 +942,7 @@ impl<'a> Ctx<'a> {
             };
             handoffs.retime(problem, s1, f1, &risk.tasks, without);
             let w = &mut out.without[r];
-            let at = |j: usize| handoffs.times(j, s1, f1);
+            let at = |j: usize| handoffs.times(j);
             w.makespan[i] = if handoffs.moved().iter().any(|&j| self.is_end[j]) {
                 ready_of(&self.end_candidates, at)
             } else {
@@ -951,7 +951,7 @@ impl<'a> Ctx<'a> {
             for (q, tasks) in self.release_tasks.iter().enumerate() {
                 w.ready[q * len + i] = ready_of(tasks, at);
             }
-            handoffs.clear();
+            handoffs.clear(s1, f1);
         }
     }
 
