@@ -13,21 +13,23 @@
 //! The links and the hand-offs form a network on which [`Handoffs::retime`] re-times the
 //! schedule with other durations: each task starts as soon as its links allow and every task
 //! it took a unit from has finished. Each unit is still held by one task at a time and in the
-//! same order, so with durations no longer than before the re-timed schedule keeps within every
-//! team's capacity (each task holds its units over its whole run, pauses included, so it never
-//! holds less than the serial scheme counted). This is how the Monte Carlo measures what a risk
-//! costs in resource-aware mode: the same schedule, the same order of work on each team,
-//! without the risk's delays. Unlike a new run of the serial scheme, a shorter task can never
-//! make anything later.
+//! same order (each task holds its units over its whole run, pauses included, so it never
+//! holds less than the serial scheme counted). With finish-to-start and start-to-start links
+//! only and durations no longer than before, no task finishes later and the re-timed schedule
+//! keeps within every team's capacity; unlike a new run of the serial scheme, a shorter task
+//! never makes anything later. (A finish-to-finish or start-to-finish link can make a shorter
+//! task start later, as on the critical path, and then overload a team for that moment.) This
+//! is how the Monte Carlo measures what a risk costs in resource-aware mode: the same
+//! schedule, the same order of work on each team, without the risk's delays.
 //!
 //! With the schedule's own durations the re-timed schedule is the schedule, to the bit. That is
 //! checked task by task when the hand-offs are built: a task whose start its links and
 //! hand-offs do not explain (the scheme can also place a task where its own calendar resumes)
 //! keeps its start as a lower bound, and in the rare case that even this does not give its
 //! times back, keeps its times. A team on which units cannot be traced (a task holding it only
-//! on some days let another task use it meanwhile) keeps the places of its tasks the same way,
-//! and so does a task that the hand-offs would make wait for itself (possible with negative
-//! lags).
+//! on some days let another task use it meanwhile) keeps the places of its tasks the same way.
+//! A task that a lead (negative lag) and the hand-offs would make wait for itself keeps its
+//! start.
 
 use std::collections::VecDeque;
 
