@@ -91,6 +91,9 @@ impl Grid {
                 }
                 dems.push((k as u32, q));
             }
+            // The search checks the tightest demand first: it fails most often.
+            let own = &mut dems[dem_start[j] as usize..];
+            own.sort_by(|a, b| (b.1 * cap[a.0 as usize]).cmp(&(a.1 * cap[b.0 as usize])));
         }
         dem_start.push(dems.len() as u32);
         let mut release = Vec::with_capacity(n);
@@ -187,19 +190,23 @@ impl Grid {
                 let du = d as usize;
                 let dems = &self.dems[a..b];
                 // A start t fails when some slot of [t, t + d) lacks room on some team; then no
-                // start up to that slot works: jump past the last such slot and check again.
-                'search: loop {
+                // start up to that slot works: jump past the last such slot. The teams are
+                // checked in turn, staying on a team while it fails, until every team has
+                // passed at the same t.
+                let (m, mut i, mut passed) = (dems.len(), 0, 0);
+                while passed < m {
                     debug_assert!(t + du <= h);
-                    for &(k, q) in dems {
-                        let k = k as usize;
-                        let limit = self.cap[k] - q;
-                        let row = &self.usage[k * h + t..k * h + t + du];
-                        if let Some(u) = row.iter().rposition(|&x| x > limit) {
-                            t += u + 1;
-                            continue 'search;
-                        }
+                    let (k, q) = dems[i];
+                    let k = k as usize;
+                    let limit = self.cap[k] - q;
+                    let row = &self.usage[k * h + t..k * h + t + du];
+                    if let Some(u) = row.iter().rposition(|&x| x > limit) {
+                        t += u + 1;
+                        passed = 0;
+                    } else {
+                        passed += 1;
+                        i = if i + 1 == m { 0 } else { i + 1 };
                     }
-                    break;
                 }
                 for &(k, q) in dems {
                     let k = k as usize;
