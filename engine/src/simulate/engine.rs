@@ -371,7 +371,7 @@ impl<'a> Ctx<'a> {
             changed: vec![false; n],
             dirty: vec![0; n.div_ceil(64)],
             touched: Vec::new(),
-            by_finish: Vec::with_capacity(n),
+            by_finish: FinishIndex::default(),
             link_start: Vec::with_capacity(n + 1),
             link_from: Vec::new(),
             fb1: vec![0.0; n],
@@ -1132,42 +1132,80 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The tasks of one schedule by finish time: a hash table of chains, each chain in increasing
+/// task order. Built in linear time, without sorting.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FinishIndex {
+    heads: Vec<u32>,
+    chain: Vec<u32>,
+    shift: u32,
+}
+
+impl FinishIndex {
+    const NONE: u32 = u32::MAX;
+
+    fn bucket(&self, x: f64) -> usize {
+        // -0.0 and 0.0 are equal times: one key for both.
+        let bits = (x + 0.0).to_bits();
+        (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn build(&mut self, finish: &[f64]) {
+        let size = (2 * finish.len()).next_power_of_two().max(2);
+        self.shift = 64 - size.trailing_zeros();
+        self.heads.clear();
+        self.heads.resize(size, Self::NONE);
+        self.chain.clear();
+        self.chain.resize(finish.len(), Self::NONE);
+        for (i, &f) in finish.iter().enumerate().rev() {
+            let h = self.bucket(f);
+            self.chain[i] = self.heads[h];
+            self.heads[h] = i as u32;
+        }
+    }
+
+    /// The tasks whose finish may be `at` (every one that is, and others of its bucket).
+    fn candidates(&self, at: f64) -> impl Iterator<Item = usize> + '_ {
+        let mut i = self.heads[self.bucket(at)];
+        std::iter::from_fn(move || {
+            (i != Self::NONE).then(|| {
+                let here = i as usize;
+                i = self.chain[here];
+                here
+            })
+        })
+    }
+}
+
 /// The resource links of the last scheme run, as [`crate::schedule::resource_links`] defines
 /// them: `(i, j)` when `j` was placed later than its links allowed and `i`, placed before it and
 /// sharing one of its teams, finished exactly when `j` was placed. Found through the tasks
-/// sorted by finish rather than by comparing every pair.
+/// indexed by finish rather than by comparing every pair.
 fn resource_links(
     ctx: &Ctx<'_>,
     sgs: &Sgs,
     finish: &[f64],
-    by_finish: &mut Vec<(f64, u32)>,
+    by_finish: &mut FinishIndex,
     link_start: &mut Vec<usize>,
     link_from: &mut Vec<u32>,
 ) {
     link_start.clear();
     link_from.clear();
     let (placed, prec) = (sgs.placed_at(), sgs.precedence_starts());
-    let mut sorted = false;
+    let mut indexed = false;
     for j in 0..ctx.n {
         link_start.push(link_from.len());
         let at = placed[j];
         if at <= prec[j] {
             continue;
         }
-        if !sorted {
-            by_finish.clear();
-            by_finish.extend(finish.iter().enumerate().map(|(i, &f)| (f, i as u32)));
-            by_finish.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            sorted = true;
+        if !indexed {
+            by_finish.build(finish);
+            indexed = true;
         }
         let tj = ctx.net.demands(j);
-        let from = by_finish.partition_point(|e| e.0 < at);
-        for &(f, i) in &by_finish[from..] {
-            if f != at {
-                break;
-            }
-            let i = i as usize;
-            if i == j || ctx.rank[i] > ctx.rank[j] {
+        for i in by_finish.candidates(at) {
+            if finish[i] != at || i == j || ctx.rank[i] > ctx.rank[j] {
                 continue;
             }
             let ti = ctx.net.demands(i);
@@ -1270,7 +1308,8 @@ pub(crate) struct Scratch {
     /// Risk re-runs: the tasks still to recompute in the current lane (their duration or a
     /// predecessor's times changed), one bit per position in the topological order.
     dirty: Vec<u64>,
-    by_finish: Vec<(f64, u32)>,
+    /// The tasks by finish time, for the resource links.
+    by_finish: FinishIndex,
     /// Resource links of the current iteration, by successor (CSR).
     link_start: Vec<usize>,
     link_from: Vec<u32>,
