@@ -885,8 +885,8 @@ impl<'a> Ctx<'a> {
                 &mut s.link_from,
             );
             self.levelled_backward(s, order, makespan);
+            // Only the finishes are read after this (readiness, deadlines).
             for j in 0..n {
-                s.start[j * w + i - c.lo] = s.s1[j];
                 s.finish[j * w + i - c.lo] = s.f1[j];
                 out.crit[j] += u32::from(s.fb1[j] - s.s1[j] < CRITICAL_EPS);
             }
