@@ -39,7 +39,6 @@ pub(crate) enum Dir {
 pub(crate) struct Orderer {
     indegree: Vec<u32>,
     sorted: Vec<u128>,
-    packed: Vec<u64>,
     pos: Vec<u32>,
     /// A binary min-heap of (key, tie, task).
     heap: Vec<(f64, u32, u32)>,
@@ -111,26 +110,13 @@ impl Orderer {
         out: &mut Vec<usize>,
     ) {
         let n = net.len();
+        self.sorted.clear();
+        self.sorted.extend((0..n).map(|j| {
+            (u128::from(sortable(key[j])) << 64) | (u128::from(tie[j]) << 32) | j as u128
+        }));
+        self.sorted.sort_unstable();
         out.clear();
-        if n < 1 << PACK && (0..n).all(|j| pack(key[j], tie[j], j).is_some()) {
-            // Schedule times on the integer grid: the same order, sorted as a u64.
-            self.packed.clear();
-            self.packed
-                .extend((0..n).map(|j| pack(key[j], tie[j], j).unwrap_or(u64::MAX)));
-            self.packed.sort_unstable();
-            out.extend(
-                self.packed
-                    .iter()
-                    .map(|&x| (x & ((1 << PACK) - 1)) as usize),
-            );
-        } else {
-            self.sorted.clear();
-            self.sorted.extend((0..n).map(|j| {
-                (u128::from(sortable(key[j])) << 64) | (u128::from(tie[j]) << 32) | j as u128
-            }));
-            self.sorted.sort_unstable();
-            out.extend(self.sorted.iter().map(|&x| (x as u32) as usize));
-        }
+        out.extend(self.sorted.iter().map(|&x| (x as u32) as usize));
         self.pos.resize(n, 0);
         positions(out, &mut self.pos);
         let feasible = (0..n).all(|j| {
@@ -177,22 +163,6 @@ impl Orderer {
     }
 }
 
-/// Bits of each field of [`pack`].
-const PACK: u32 = 21;
-
-/// `(key, tie, task)` as one `u64` that orders like `(sortable(key), tie, task)`, when the key
-/// is a whole number under 2^19 in size (-0.0 just before 0.0) and the tie and the task fit
-/// [`PACK`] bits.
-#[inline]
-fn pack(key: f64, tie: u32, j: usize) -> Option<u64> {
-    const HALF: i64 = 1 << (PACK - 1);
-    if key.fract() != 0.0 || key.abs() >= (HALF / 2) as f64 || tie >= 1 << PACK {
-        return None;
-    }
-    let twice = 2 * key as i64 - i64::from(key == 0.0 && key.is_sign_negative());
-    Some(((twice + HALF) as u64) << (2 * PACK) | u64::from(tie) << PACK | j as u64)
-}
-
 /// A `u64` that orders like the float (total order; -0.0 before 0.0).
 #[inline]
 fn sortable(x: f64) -> u64 {
@@ -226,45 +196,4 @@ pub(crate) fn is_feasible(net: &Net, dir: Dir, list: &[usize]) -> bool {
         pos[j] = p as u32;
     }
     (0..n).all(|j| net.before(j, dir).iter().all(|a| pos[a.other] < pos[j]))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{pack, sortable};
-
-    #[test]
-    fn packed_keys_order_like_the_float_keys() {
-        // Whole keys around zero (both zeros among them), ties and tasks in any order.
-        let keys = [-3.0, -1.0, -0.0, 0.0, 1.0, 2.0, 524_287.0, -524_287.0];
-        let mut items = Vec::new();
-        for (j, &k) in keys.iter().enumerate() {
-            for tie in [0, 1, 7, (1 << 21) - 1] {
-                items.push((k, tie, j));
-                items.push((k, tie, j + 100));
-            }
-        }
-        let wide = |&(k, t, j): &(f64, u32, usize)| {
-            (u128::from(sortable(k)) << 64) | (u128::from(t) << 32) | j as u128
-        };
-        let narrow = |x: &(f64, u32, usize)| pack(x.0, x.1, x.2).expect("fits");
-        for a in &items {
-            for b in &items {
-                assert_eq!(
-                    wide(a).cmp(&wide(b)),
-                    narrow(a).cmp(&narrow(b)),
-                    "{a:?} {b:?}"
-                );
-            }
-        }
-        // Keys that are not whole or too large, and ties too large, are refused.
-        for (k, t) in [
-            (0.5, 0),
-            (524_288.0, 0),
-            (f64::NAN, 0),
-            (f64::INFINITY, 0),
-            (1.0, 1 << 21),
-        ] {
-            assert_eq!(pack(k, t, 0), None, "{k} {t}");
-        }
-    }
 }
