@@ -93,7 +93,12 @@ impl Grid {
             }
             // The search checks the tightest demand first: it fails most often.
             let own = &mut dems[dem_start[j] as usize..];
-            own.sort_by(|a, b| (b.1 * cap[a.0 as usize]).cmp(&(a.1 * cap[b.0 as usize])));
+            let share = |&(k, q): &(u32, u32)| (u64::from(q), u64::from(cap[k as usize]));
+            crate::sorting::sort_by(own, |a, b| {
+                // q_a / cap_a > q_b / cap_b first.
+                let ((qa, ca), (qb, cb)) = (share(a), share(b));
+                (qb * ca).cmp(&(qa * cb))
+            });
         }
         dem_start.push(dems.len() as u32);
         let mut release = Vec::with_capacity(n);
