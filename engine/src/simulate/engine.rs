@@ -115,6 +115,20 @@ pub(crate) struct RiskC {
     max_drop: f64,
 }
 
+impl RiskC {
+    /// For a pruned risk, how much lower any finish or readiness is at most without it in an
+    /// iteration in which it drew `impact`: that impact on each of its tasks, bounded by the
+    /// largest.
+    fn drop(&self, impact: f64) -> f64 {
+        let x = if self.max_drop.is_finite() {
+            impact
+        } else {
+            f64::INFINITY
+        };
+        (self.tasks.len() as f64 * x).min(self.max_drop)
+    }
+}
+
 /// How iterations are scheduled.
 pub(crate) enum Mode<'a> {
     /// Critical-path passes, capacity ignored.
@@ -131,7 +145,7 @@ pub(crate) struct Ctx<'a> {
     /// The compiled network: links, topological order, calendars, release times. Its
     /// constant calendars take the plain arithmetic ([`Network::constant_calendar`]).
     net: &'a Network,
-    mode: Mode<'a>,
+    pub(crate) mode: Mode<'a>,
     sampling: Sampling,
     risk_effects: bool,
     n: usize,
@@ -535,7 +549,14 @@ impl<'a> Ctx<'a> {
     /// With `defer`, the pruned risks' re-runs ([`RiskC::pruned`]) are left to
     /// [`Ctx::rerun_needed`] (their `without` holds the batch's own values meanwhile); without
     /// it, every risk is re-run in every iteration in which it fired.
-    pub(crate) fn run_batch(&self, s: &mut Scratch, b: usize, len: usize, defer: bool) -> BatchOut {
+    pub(crate) fn run_batch(
+        &self,
+        s: &mut Scratch,
+        b: usize,
+        len: usize,
+        defer: bool,
+        eager: Option<&Eager>,
+    ) -> BatchOut {
         let nrel = self.release_tasks.len();
         let mut out = BatchOut::empty(len, self);
         debug_assert_eq!(out.ready.len(), nrel * len);
@@ -559,7 +580,7 @@ impl<'a> Ctx<'a> {
                 .collect();
         }
         for c in chunks(len, s.width) {
-            self.run_chunk(s, c, &mut out, &deferred);
+            self.run_chunk(s, c, &mut out, &deferred, eager);
         }
         if self.risk_effects {
             for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
@@ -568,15 +589,7 @@ impl<'a> Ctx<'a> {
                     .extend_from_slice(&s.fired[r * BATCH..r * BATCH + len]);
                 let risk = &self.risks[r];
                 let imp = &s.impact[r * BATCH..r * BATCH + len];
-                out.drops.extend(imp.iter().map(|&x| {
-                    // The drawn impact on each of its tasks, bounded by the largest.
-                    let x = if risk.max_drop.is_finite() {
-                        x
-                    } else {
-                        f64::INFINITY
-                    };
-                    (risk.tasks.len() as f64 * x).min(risk.max_drop)
-                }));
+                out.drops.extend(imp.iter().map(|&x| risk.drop(x)));
                 out.without[r] = Without {
                     makespan: out.makespan.clone(),
                     ready: out.ready.clone(),
@@ -595,6 +608,7 @@ impl<'a> Ctx<'a> {
         c: Chunk,
         out: &mut BatchOut,
         deferred: &dyn Fn(usize) -> bool,
+        eager: Option<&Eager>,
     ) {
         let (len, w) = (out.len, s.width);
         match &self.mode {
@@ -603,7 +617,7 @@ impl<'a> Ctx<'a> {
                 self.backward(s, c, &out.makespan[c.lanes()], &mut out.crit);
             }
             Mode::Resource { problem, order } => {
-                self.resource(problem, order, s, c, out, deferred);
+                self.resource(problem, order, s, c, out, deferred, eager);
             }
         }
         // Release readiness: the largest finish of its tasks (0 with none).
@@ -674,11 +688,39 @@ impl<'a> Ctx<'a> {
         if !lanes.iter().any(|l| l.contains(&true)) {
             return;
         }
-        let mut scratch_out = BatchOut::empty(len, self);
-        self.sample(s, b, len, &mut scratch_out);
+        let nrel = self.release_tasks.len();
+        let put = |out: &mut BatchOut, i: usize, r: usize, v: &[f64]| {
+            let w = &mut out.without[r];
+            w.makespan[i] = v[0];
+            for (q, &x) in v[1..].iter().enumerate() {
+                w.ready[q * len + i] = x;
+            }
+        };
         if let Mode::Resource { problem, order } = &self.mode {
+            // The iterations re-timed in the first pass already.
+            let width = 1 + nrel;
+            let mut early = vec![false; len];
+            for e in 0..out.eager_iters.len() {
+                let i = out.eager_iters[e] as usize;
+                early[i] = true;
+                for (k, &r) in pruned.iter().enumerate() {
+                    if lanes[k][i] {
+                        let at = (e * pruned.len() + k) * width;
+                        let v = out.eager_vals[at..at + width].to_vec();
+                        put(out, i, r, &v);
+                    }
+                }
+            }
+            let todo: Vec<usize> = (0..len)
+                .filter(|&i| !early[i] && lanes.iter().any(|l| l[i]))
+                .collect();
+            if todo.is_empty() {
+                return;
+            }
+            let mut scratch_out = BatchOut::empty(len, self);
+            self.sample(s, b, len, &mut scratch_out);
             let mut sgs = s.sgs.take().expect("resource mode has a scheme");
-            for i in (0..len).filter(|&i| lanes.iter().any(|l| l[i])) {
+            for i in todo {
                 for j in 0..self.n {
                     s.d1[j] = s.dur[j * BATCH + i];
                 }
@@ -687,12 +729,15 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .enumerate()
                     .filter(|&(k, _)| lanes[k][i])
-                    .map(|(_, &r)| r);
-                self.retime_without(problem, &sgs, s, i, risks, out);
+                    .map(|(_, &r)| r)
+                    .collect::<Vec<_>>();
+                self.retime_without(problem, &sgs, s, i, &risks, &mut |r, v| put(out, i, r, v));
             }
             s.sgs = Some(sgs);
             return;
         }
+        let mut scratch_out = BatchOut::empty(len, self);
+        self.sample(s, b, len, &mut scratch_out);
         for c in chunks(len, s.width) {
             if !lanes.iter().any(|l| l[c.lanes()].contains(&true)) {
                 continue;
@@ -858,6 +903,7 @@ impl<'a> Ctx<'a> {
 
     /// Resource-aware scheduling of every iteration of chunk `c` of the batch; criticality is
     /// zero slack on the levelled network, as [`crate::dispatch::schedule`] computes it.
+    #[allow(clippy::too_many_arguments)]
     fn resource(
         &self,
         problem: &Problem,
@@ -866,6 +912,7 @@ impl<'a> Ctx<'a> {
         c: Chunk,
         out: &mut BatchOut,
         deferred: &dyn Fn(usize) -> bool,
+        eager: Option<&Eager>,
     ) {
         let (n, w) = (self.n, s.width);
         let mut sgs = s.sgs.take().expect("resource mode has a scheme");
@@ -894,30 +941,93 @@ impl<'a> Ctx<'a> {
                 // The risks that fired, except those left to `rerun_needed`.
                 let fired = |r: &usize| s.fired[r * BATCH + i] && !deferred(*r);
                 let risks: Vec<usize> = (0..self.risks.len()).filter(fired).collect();
-                self.retime_without(problem, &sgs, s, i, risks.into_iter(), out);
+                let len = out.len;
+                self.retime_without(problem, &sgs, s, i, &risks, &mut |r, v| {
+                    let w = &mut out.without[r];
+                    w.makespan[i] = v[0];
+                    for (q, &x) in v[1..].iter().enumerate() {
+                        w.ready[q * len + i] = x;
+                    }
+                });
+                if let Some(e) = eager {
+                    self.retime_early(problem, &sgs, s, i, e, out);
+                }
             }
         }
         s.sgs = Some(sgs);
     }
 
+    /// Resource mode, iteration `i` of the batch in the first pass: when `eager` takes it,
+    /// its pruned risks that fired are re-timed now, into `out.eager_iters`/`eager_vals`,
+    /// for `rerun_needed` to use instead of scheduling the iteration again.
+    fn retime_early(
+        &self,
+        problem: &Problem,
+        sgs: &Sgs,
+        s: &mut Scratch,
+        i: usize,
+        eager: &Eager,
+        out: &mut BatchOut,
+    ) {
+        let pruned: Vec<usize> = self.pruned_risks().collect();
+        let fired: Vec<usize> = pruned
+            .iter()
+            .copied()
+            .filter(|&r| s.fired[r * BATCH + i])
+            .collect();
+        if fired.is_empty() {
+            return;
+        }
+        let drop = fired
+            .iter()
+            .map(|&r| self.risks[r].drop(s.impact[r * BATCH + i]))
+            .fold(0.0, f64::max);
+        let f1 = &s.f1;
+        let quantity = |q: usize| {
+            if q == 0 {
+                f1.iter().copied().fold(0.0, f64::max)
+            } else {
+                ready_of(&self.release_tasks[q - 1], |j| (0.0, f1[j]))
+            }
+        };
+        let take = (0..eager.lo.len()).any(|q| {
+            let v = quantity(q);
+            v >= eager.lo[q] && v - drop <= eager.hi[q]
+        });
+        if !take {
+            return;
+        }
+        let width = 1 + self.release_tasks.len();
+        let at = out.eager_vals.len();
+        out.eager_iters.push(i as u32);
+        out.eager_vals.resize(at + pruned.len() * width, f64::NAN);
+        let vals = &mut out.eager_vals[at..];
+        self.retime_without(problem, sgs, s, i, &fired, &mut |r, v| {
+            let kk = pruned.iter().position(|&p| p == r).expect("a pruned risk");
+            vals[kk * width..(kk + 1) * width].copy_from_slice(v);
+        });
+    }
+
     /// Resource mode: the makespan and release readiness of iteration `i` of the batch without
-    /// each of `risks` (each fired in it), into `out.without`: the iteration's schedule (in
-    /// `s.s1`, `s.f1`, with durations `s.d1`; its makespan in `out.makespan`) re-timed on its
-    /// links and hand-offs of team capacity without the risk's delays ([`Handoffs`]).
+    /// each of `risks` (each fired in it), given to `put` (the risk, then the finish and each
+    /// release's readiness): the iteration's schedule (in `s.s1`, `s.f1`, with durations
+    /// `s.d1`) re-timed on its links and hand-offs of team capacity without the risk's delays
+    /// ([`Handoffs`]).
+    #[inline(never)]
     fn retime_without(
         &self,
         problem: &Problem,
         sgs: &Sgs,
         s: &mut Scratch,
         i: usize,
-        risks: impl Iterator<Item = usize>,
-        out: &mut BatchOut,
+        risks: &[usize],
+        put: &mut dyn FnMut(usize, &[f64]),
     ) {
-        let mut risks = risks.peekable();
-        if risks.peek().is_none() {
+        if risks.is_empty() {
             return;
         }
-        let (len, own) = (out.len, out.makespan[i]);
+        let own = s.f1.iter().copied().fold(0.0, f64::max);
+        let mut values = vec![0.0; 1 + self.release_tasks.len()];
         let Scratch {
             base,
             d1,
@@ -929,7 +1039,7 @@ impl<'a> Ctx<'a> {
             ..
         } = s;
         handoffs.build(problem, sgs, d1, s1, f1);
-        for r in risks {
+        for &r in risks {
             let risk = &self.risks[r];
             debug_assert!(fired[r * BATCH + i]);
             let without = |j: usize| {
@@ -941,16 +1051,16 @@ impl<'a> Ctx<'a> {
                 }
             };
             handoffs.retime(problem, s1, f1, &risk.tasks, without);
-            let w = &mut out.without[r];
             let at = |j: usize| handoffs.times(j);
-            w.makespan[i] = if handoffs.moved().iter().any(|&j| self.is_end[j]) {
+            values[0] = if handoffs.moved().iter().any(|&j| self.is_end[j]) {
                 ready_of(&self.end_candidates, at)
             } else {
                 own
             };
             for (q, tasks) in self.release_tasks.iter().enumerate() {
-                w.ready[q * len + i] = ready_of(tasks, at);
+                values[1 + q] = ready_of(tasks, at);
             }
+            put(r, &values);
             handoffs.clear(s1, f1);
         }
     }
@@ -1164,16 +1274,15 @@ impl FinishIndex {
         }
     }
 
-    /// The tasks whose finish may be `at` (every one that is, and others of its bucket).
-    fn candidates(&self, at: f64) -> impl Iterator<Item = usize> + '_ {
-        let mut i = self.heads[self.bucket(at)];
-        std::iter::from_fn(move || {
-            (i != Self::NONE).then(|| {
-                let here = i as usize;
-                i = self.chain[here];
-                here
-            })
-        })
+    /// The first task whose finish may be `at`: with [`FinishIndex::next`], every one that is
+    /// and others of its bucket.
+    fn first(&self, at: f64) -> u32 {
+        self.heads[self.bucket(at)]
+    }
+
+    /// The task after `i` in its bucket ([`FinishIndex::NONE`] after the last).
+    fn next(&self, i: usize) -> u32 {
+        self.chain[i]
     }
 }
 
@@ -1204,7 +1313,10 @@ fn resource_links(
             indexed = true;
         }
         let tj = ctx.net.demands(j);
-        for i in by_finish.candidates(at) {
+        let mut next = by_finish.first(at);
+        while next != FinishIndex::NONE {
+            let i = next as usize;
+            next = by_finish.next(i);
             if finish[i] != at || i == j || ctx.rank[i] > ctx.rank[j] {
                 continue;
             }
@@ -1353,6 +1465,26 @@ pub(crate) struct BatchOut {
     /// is without it in that iteration (its drawn impact times the number of its tasks on
     /// constant calendars, else infinite; see [`RiskC`]'s `max_drop`).
     pub(crate) drops: Vec<f64>,
+    /// Resource mode: the iterations whose pruned risks were re-timed in the first pass
+    /// already ([`Eager`]), in increasing order, and for each, per pruned risk (in
+    /// `Ctx::pruned_risks` order), its finish then each release's readiness without the risk
+    /// (NaN where the risk did not fire).
+    pub(crate) eager_iters: Vec<u32>,
+    pub(crate) eager_vals: Vec<f64>,
+}
+
+/// Resource mode: which iterations re-time their pruned risks in the first pass, while their
+/// schedule is at hand, rather than scheduling them again in the second. Estimated from the
+/// first batch with the second pass's own bounds (see `rerun_pruned` in the module): an
+/// iteration is re-timed early when, for some quantity (the finish, then each release's
+/// readiness), its value `v` is at least `lo` and `v` less its largest drop at most `hi`.
+/// Only speed depends on it: a value re-timed early is the one the second pass would compute
+/// (the same schedule, re-timed the same way); an iteration it misses is scheduled again
+/// there, one it takes needlessly costs a re-timing.
+#[derive(Debug, Clone)]
+pub(crate) struct Eager {
+    pub(crate) lo: Vec<f64>,
+    pub(crate) hi: Vec<f64>,
 }
 
 impl BatchOut {
@@ -1370,6 +1502,8 @@ impl BatchOut {
             without: Vec::new(),
             fired_lanes: Vec::new(),
             drops: Vec::new(),
+            eager_iters: Vec::new(),
+            eager_vals: Vec::new(),
         }
     }
 }
@@ -1561,7 +1695,7 @@ mod tests {
             (&own, Mode::CriticalPath)
         };
         let ctx = Ctx::new(plan, net, mode, &options, &mut Vec::new());
-        ctx.run_batch(&mut ctx.scratch(), b, len, false)
+        ctx.run_batch(&mut ctx.scratch(), b, len, false, None)
     }
 
     /// Every result of a batch, as bits.
@@ -1600,9 +1734,19 @@ mod tests {
             seed: 5,
             ..Options::default()
         };
-        let mut moved = 0;
+        let (mut moved, mut eager_iters) = (0, 0);
         for seed in 0..8 {
-            let plan = random_plan(seed, 40 + 9 * seed as usize);
+            let mut plan = random_plan(seed, 40 + 9 * seed as usize);
+            if seed % 2 == 0 {
+                // Start links only: the risks are pruned in resource mode too.
+                for t in &mut plan.tasks {
+                    for l in &mut t.after {
+                        if matches!(l.kind, LinkKind::FF | LinkKind::SF) {
+                            l.kind = LinkKind::FS;
+                        }
+                    }
+                }
+            }
             let problem = Problem::new(&plan);
             let net = Network::new(&plan);
             for resource in [false, true] {
@@ -1616,10 +1760,15 @@ mod tests {
                 } else {
                     Ctx::new(&plan, &net, Mode::CriticalPath, &options, &mut Vec::new())
                 };
+                // Every iteration re-timed in the first pass (resource mode), or none.
+                let every = Eager {
+                    lo: vec![f64::NEG_INFINITY; 1 + ctx.release_tasks.len()],
+                    hi: vec![f64::INFINITY; 1 + ctx.release_tasks.len()],
+                };
                 for (b, len) in [(0, BATCH), (2, 77)] {
-                    let run = |width: usize| {
+                    let run_with = |width: usize, eager: Option<&Eager>| {
                         let mut s = ctx.scratch_of_width(width);
-                        let mut out = ctx.run_batch(&mut s, b, len, true);
+                        let mut out = ctx.run_batch(&mut s, b, len, true, eager);
                         // Re-run every other firing of the deferred risks.
                         let fired = out.fired_lanes.clone();
                         ctx.rerun_needed(&mut s, b, &mut out, &|k, i| {
@@ -1631,12 +1780,22 @@ mod tests {
                             .flat_map(|w| w.makespan.iter().zip(&out.makespan))
                             .filter(|(x, y)| x != y)
                             .count();
-                        (bits(&out), moved)
+                        (bits(&out), moved, out.eager_iters.len())
+                    };
+                    let run = |width: usize| {
+                        let (bits, moved, _) = run_with(width, None);
+                        (bits, moved)
                     };
                     let whole = run(BATCH);
                     for width in [1, 5, 8, 32, 64] {
                         let at = format!("seed {seed} resource {resource} batch {b} width {width}");
                         assert_eq!(run(width), whole, "{at}");
+                    }
+                    if resource {
+                        // Re-timed early, the same values to the bit.
+                        let (bits, moved, early) = run_with(8, Some(&every));
+                        assert_eq!((bits, moved), whole, "seed {seed} batch {b} early");
+                        eager_iters += early;
                     }
                     moved += whole.1;
                 }
@@ -1644,6 +1803,10 @@ mod tests {
         }
         // The re-runs do move the finish: the comparison is not between unchanged runs.
         assert!(moved > 500, "{moved}");
+        assert!(
+            eager_iters > 100,
+            "only {eager_iters} iterations re-timed early"
+        );
     }
 
     #[test]

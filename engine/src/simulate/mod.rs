@@ -475,21 +475,87 @@ fn run_batches(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Vec<BatchOut> {
     let done = AtomicUsize::new(0);
-    let one = |(b, len): (usize, usize)| {
-        let out = scratches.with(ctx, |scratch| ctx.run_batch(scratch, b, len, true));
+    let one = |(b, len): (usize, usize), eager: Option<&engine::Eager>| {
+        let out = scratches.with(ctx, |scratch| ctx.run_batch(scratch, b, len, true, eager));
         progress(done.fetch_add(len, Ordering::Relaxed) + len);
         out
     };
+    let mut list = batches(n);
+    let Some(first) = list.next() else {
+        return Vec::new();
+    };
+    // The first batch alone, to estimate which iterations re-time early (resource mode).
+    let mut outs = vec![one(first, None)];
+    let eager = eager_bounds(ctx, &outs[0]);
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        let list: Vec<(usize, usize)> = batches(n).collect();
-        list.into_par_iter().map(one).collect()
+        let rest: Vec<(usize, usize)> = list.collect();
+        outs.par_extend(rest.into_par_iter().map(|b| one(b, eager.as_ref())));
     }
     #[cfg(not(feature = "parallel"))]
-    {
-        batches(n).map(one).collect()
+    outs.extend(list.map(|b| one(b, eager.as_ref())));
+    outs
+}
+
+/// The quantities of `rerun_pruned`, the finish then each release's readiness, each in
+/// iteration order over `outs`.
+fn quantities(outs: &[BatchOut]) -> Vec<Vec<f64>> {
+    let nrel = outs[0].ready.len() / outs[0].len.max(1);
+    std::iter::once(
+        outs.iter()
+            .flat_map(|o| o.makespan.iter().copied())
+            .collect(),
+    )
+    .chain((0..nrel).map(|r| {
+        outs.iter()
+            .flat_map(|o| o.ready[r * o.len..(r + 1) * o.len].iter().copied())
+            .collect()
+    }))
+    .collect()
+}
+
+/// The `k`-th smallest value of `x`.
+fn kth(mut x: Vec<f64>, k: usize) -> f64 {
+    *x.select_nth_unstable_by(k, f64::total_cmp).1
+}
+
+/// For pruned risk `kk` (in `Ctx::pruned_risks` order) over `outs`: whether it fired in each
+/// iteration, and each iteration's lowest value of a quantity `v` without it.
+fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usize) -> f64) {
+    let fired: Vec<bool> = outs
+        .iter()
+        .flat_map(|o| o.fired_lanes[kk * o.len..(kk + 1) * o.len].iter().copied())
+        .collect();
+    let drops: Vec<f64> = outs
+        .iter()
+        .flat_map(|o| o.drops[kk * o.len..(kk + 1) * o.len].iter().copied())
+        .collect();
+    // The lowest `w` can be in iteration `i`, with a margin for rounding.
+    let floor = move |v: f64, i: usize| v - drops[i] - 1e-6 * (1.0 + v.abs());
+    (fired, floor)
+}
+
+/// Resource mode with pruned risks: [`engine::Eager`] from the first batch's results, the
+/// bounds of `rerun_pruned` computed on that batch alone (the lowest `lo` over the risks).
+fn eager_bounds(ctx: &Ctx<'_>, first: &BatchOut) -> Option<engine::Eager> {
+    let pruned = ctx.pruned_risks().count();
+    if !matches!(ctx.mode, engine::Mode::Resource { .. }) || pruned == 0 || first.len == 0 {
+        return None;
     }
+    let outs = std::slice::from_ref(first);
+    let k = stats::percentile_index(first.len, 80);
+    let quantities = quantities(outs);
+    let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
+    let mut lo = vec![f64::INFINITY; quantities.len()];
+    for kk in 0..pruned {
+        let (fired, floor) = fired_and_floor(outs, kk);
+        for (q, v) in quantities.iter().enumerate() {
+            let floors = (0..first.len).map(|i| if fired[i] { floor(v[i], i) } else { v[i] });
+            lo[q] = lo[q].min(kth(floors.collect(), k));
+        }
+    }
+    Some(engine::Eager { lo, hi })
 }
 
 /// The per-risk re-runs of the pruned risks ([`engine::RiskC::pruned`]), in the iterations
@@ -513,40 +579,22 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
     }
     let n: usize = outs.iter().map(|o| o.len).sum();
     let k = stats::percentile_index(n, 80);
-    let nrel = outs[0].ready.len() / outs[0].len;
     // Each quantity's values in iteration order: the finish, then each release's readiness.
-    let quantities: Vec<Vec<f64>> = std::iter::once(
-        outs.iter()
-            .flat_map(|o| o.makespan.iter().copied())
-            .collect(),
-    )
-    .chain((0..nrel).map(|r| {
-        outs.iter()
-            .flat_map(|o| o.ready[r * o.len..(r + 1) * o.len].iter().copied())
-            .collect()
-    }))
-    .collect();
-    let kth = |mut x: Vec<f64>| *x.select_nth_unstable_by(k, f64::total_cmp).1;
-    let highs: Vec<f64> = quantities.iter().map(|v| kth(v.clone())).collect();
+    let quantities = quantities(outs);
+    let highs: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
     // need[kk][i]: whether pruned risk kk fired in iteration i and may move some P80.
     let need: Vec<Vec<bool>> = (0..pruned.len())
         .map(|kk| {
-            let fired: Vec<bool> = outs
-                .iter()
-                .flat_map(|o| o.fired_lanes[kk * o.len..(kk + 1) * o.len].iter().copied())
-                .collect();
-            let drops: Vec<f64> = outs
-                .iter()
-                .flat_map(|o| o.drops[kk * o.len..(kk + 1) * o.len].iter().copied())
-                .collect();
-            // The lowest `w` can be in iteration `i`, with a margin for rounding.
-            let floor = |v: f64, i: usize| v - drops[i] - 1e-6 * (1.0 + v.abs());
+            let (fired, floor) = fired_and_floor(outs, kk);
             let lows: Vec<f64> = quantities
                 .iter()
                 .map(|v| {
-                    kth((0..n)
-                        .map(|i| if fired[i] { floor(v[i], i) } else { v[i] })
-                        .collect())
+                    kth(
+                        (0..n)
+                            .map(|i| if fired[i] { floor(v[i], i) } else { v[i] })
+                            .collect(),
+                        k,
+                    )
                 })
                 .collect();
             (0..n)

@@ -104,7 +104,7 @@ pub fn simulate_part(
             .map(|(b, len)| {
                 // Every re-run in the part itself (the pruned ones need every batch: see
                 // `rerun_pruned`); the P80s come out the same.
-                let out = ctx.run_batch(&mut scratch, b, len, false);
+                let out = ctx.run_batch(&mut scratch, b, len, false, None);
                 done += len;
                 progress(done);
                 out
@@ -300,6 +300,8 @@ impl Part {
                 without,
                 fired_lanes: Vec::new(),
                 drops: Vec::new(),
+                eager_iters: Vec::new(),
+                eager_vals: Vec::new(),
             });
         }
         if !r.0.is_empty() {
