@@ -480,22 +480,30 @@ fn run_batches(
         progress(done.fetch_add(len, Ordering::Relaxed) + len);
         out
     };
-    let mut list = batches(n);
-    let Some(first) = list.next() else {
-        return Vec::new();
-    };
-    // The first batch alone, to estimate which iterations re-time early (resource mode).
-    let mut outs = vec![one(first, None)];
-    let eager = eager_bounds(ctx, &outs[0]);
+    // The first batches, one per worker, then the rest with what they tell of which
+    // iterations to re-time early (resource mode).
+    let list: Vec<(usize, usize)> = batches(n).collect();
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
-        let rest: Vec<(usize, usize)> = list.collect();
-        outs.par_extend(rest.into_par_iter().map(|b| one(b, eager.as_ref())));
+        let (first, rest) = list.split_at(rayon::current_num_threads().clamp(1, list.len().max(1)));
+        let mut outs: Vec<BatchOut> = first.par_iter().map(|&b| one(b, None)).collect();
+        let eager = eager_bounds(ctx, &outs);
+        outs.par_extend(rest.par_iter().map(|&b| one(b, eager.as_ref())));
+        outs
     }
     #[cfg(not(feature = "parallel"))]
-    outs.extend(list.map(|b| one(b, eager.as_ref())));
-    outs
+    {
+        let mut outs = Vec::with_capacity(list.len());
+        let mut eager = None;
+        for (k, &b) in list.iter().enumerate() {
+            outs.push(one(b, eager.as_ref()));
+            if k == 0 {
+                eager = eager_bounds(ctx, &outs);
+            }
+        }
+        outs
+    }
 }
 
 /// The quantities of `rerun_pruned`, the finish then each release's readiness, each in
@@ -536,22 +544,22 @@ fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usi
     (fired, floor)
 }
 
-/// Resource mode with pruned risks: [`engine::Eager`] from the first batch's results, the
-/// bounds of `rerun_pruned` computed on that batch alone (the lowest `lo` over the risks).
-fn eager_bounds(ctx: &Ctx<'_>, first: &BatchOut) -> Option<engine::Eager> {
+/// Resource mode with pruned risks: [`engine::Eager`] from the first batches' results, the
+/// bounds of `rerun_pruned` computed on them alone (the lowest `lo` over the risks).
+fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     let pruned = ctx.pruned_risks().count();
-    if !matches!(ctx.mode, engine::Mode::Resource { .. }) || pruned == 0 || first.len == 0 {
+    let n: usize = outs.iter().map(|o| o.len).sum();
+    if !matches!(ctx.mode, engine::Mode::Resource { .. }) || pruned == 0 || n == 0 {
         return None;
     }
-    let outs = std::slice::from_ref(first);
-    let k = stats::percentile_index(first.len, 80);
+    let k = stats::percentile_index(n, 80);
     let quantities = quantities(outs);
     let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
     let mut lo = vec![f64::INFINITY; quantities.len()];
     for kk in 0..pruned {
         let (fired, floor) = fired_and_floor(outs, kk);
         for (q, v) in quantities.iter().enumerate() {
-            let floors = (0..first.len).map(|i| if fired[i] { floor(v[i], i) } else { v[i] });
+            let floors = (0..n).map(|i| if fired[i] { floor(v[i], i) } else { v[i] });
             lo[q] = lo[q].min(kth(floors.collect(), k));
         }
     }
