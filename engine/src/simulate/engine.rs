@@ -145,7 +145,7 @@ pub(crate) struct Ctx<'a> {
     /// The compiled network: links, topological order, calendars, release times. Its
     /// constant calendars take the plain arithmetic ([`Network::constant_calendar`]).
     net: &'a Network,
-    pub(crate) mode: Mode<'a>,
+    mode: Mode<'a>,
     sampling: Sampling,
     risk_effects: bool,
     n: usize,
@@ -664,6 +664,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether iterations are scheduled with the teams' capacity.
+    pub(crate) fn resource_aware(&self) -> bool {
+        matches!(self.mode, Mode::Resource { .. })
+    }
+
     /// The risks whose re-runs wait for every batch's results ([`RiskC::pruned`]).
     pub(crate) fn pruned_risks(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.risks.len()).filter(|&r| self.risk_effects && self.risks[r].pruned)
@@ -688,26 +693,17 @@ impl<'a> Ctx<'a> {
         if !lanes.iter().any(|l| l.contains(&true)) {
             return;
         }
-        let nrel = self.release_tasks.len();
-        let put = |out: &mut BatchOut, i: usize, r: usize, v: &[f64]| {
-            let w = &mut out.without[r];
-            w.makespan[i] = v[0];
-            for (q, &x) in v[1..].iter().enumerate() {
-                w.ready[q * len + i] = x;
-            }
-        };
         if let Mode::Resource { problem, order } = &self.mode {
             // The iterations re-timed in the first pass already.
-            let width = 1 + nrel;
+            let width = 1 + self.release_tasks.len();
             let mut early = vec![false; len];
-            for e in 0..out.eager_iters.len() {
-                let i = out.eager_iters[e] as usize;
+            for (e, &i) in out.eager_iters.iter().enumerate() {
+                let i = i as usize;
                 early[i] = true;
                 for (k, &r) in pruned.iter().enumerate() {
                     if lanes[k][i] {
                         let at = (e * pruned.len() + k) * width;
-                        let v = out.eager_vals[at..at + width].to_vec();
-                        put(out, i, r, &v);
+                        out.without[r].set(i, len, &out.eager_vals[at..at + width]);
                     }
                 }
             }
@@ -731,7 +727,9 @@ impl<'a> Ctx<'a> {
                     .filter(|&(k, _)| lanes[k][i])
                     .map(|(_, &r)| r)
                     .collect::<Vec<_>>();
-                self.retime_without(problem, &sgs, s, i, &risks, &mut |r, v| put(out, i, r, v));
+                self.retime_without(problem, &sgs, s, i, &risks, &mut |r, v| {
+                    out.without[r].set(i, len, v);
+                });
             }
             s.sgs = Some(sgs);
             return;
@@ -943,11 +941,7 @@ impl<'a> Ctx<'a> {
                 let risks: Vec<usize> = (0..self.risks.len()).filter(fired).collect();
                 let len = out.len;
                 self.retime_without(problem, &sgs, s, i, &risks, &mut |r, v| {
-                    let w = &mut out.without[r];
-                    w.makespan[i] = v[0];
-                    for (q, &x) in v[1..].iter().enumerate() {
-                        w.ready[q * len + i] = x;
-                    }
+                    out.without[r].set(i, len, v);
                 });
                 if let Some(e) = eager {
                     self.retime_early(problem, &sgs, s, i, e, out);
@@ -969,12 +963,11 @@ impl<'a> Ctx<'a> {
         eager: &Eager,
         out: &mut BatchOut,
     ) {
-        let pruned: Vec<usize> = self.pruned_risks().collect();
-        let fired: Vec<usize> = pruned
-            .iter()
-            .copied()
-            .filter(|&r| s.fired[r * BATCH + i])
-            .collect();
+        // The pruned risks that fired, and their places in `eager.pruned`.
+        let (slots, fired): (Vec<usize>, Vec<usize>) = (eager.pruned.iter().copied())
+            .enumerate()
+            .filter(|&(_, r)| s.fired[r * BATCH + i])
+            .unzip();
         if fired.is_empty() {
             return;
         }
@@ -982,10 +975,10 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|&r| self.risks[r].drop(s.impact[r * BATCH + i]))
             .fold(0.0, f64::max);
-        let f1 = &s.f1;
+        let (own, f1) = (out.makespan[i], &s.f1);
         let quantity = |q: usize| {
             if q == 0 {
-                f1.iter().copied().fold(0.0, f64::max)
+                own
             } else {
                 ready_of(&self.release_tasks[q - 1], |j| (0.0, f1[j]))
             }
@@ -1000,19 +993,22 @@ impl<'a> Ctx<'a> {
         let width = 1 + self.release_tasks.len();
         let at = out.eager_vals.len();
         out.eager_iters.push(i as u32);
-        out.eager_vals.resize(at + pruned.len() * width, f64::NAN);
+        out.eager_vals
+            .resize(at + eager.pruned.len() * width, f64::NAN);
         let vals = &mut out.eager_vals[at..];
-        self.retime_without(problem, sgs, s, i, &fired, &mut |r, v| {
-            let kk = pruned.iter().position(|&p| p == r).expect("a pruned risk");
+        // `put` comes in the order of `fired`.
+        let mut slot = slots.into_iter();
+        self.retime_without(problem, sgs, s, i, &fired, &mut |_, v| {
+            let kk = slot.next().expect("one value per risk");
             vals[kk * width..(kk + 1) * width].copy_from_slice(v);
         });
     }
 
     /// Resource mode: the makespan and release readiness of iteration `i` of the batch without
-    /// each of `risks` (each fired in it), given to `put` (the risk, then the finish and each
-    /// release's readiness): the iteration's schedule (in `s.s1`, `s.f1`, with durations
-    /// `s.d1`) re-timed on its links and hand-offs of team capacity without the risk's delays
-    /// ([`Handoffs`]).
+    /// each of `risks` (each fired in it), given to `put` in the order of `risks` (the risk,
+    /// then the finish and each release's readiness): the iteration's schedule (in `s.s1`,
+    /// `s.f1`, with durations `s.d1`) re-timed on its links and hand-offs
+    /// of team capacity without the risk's delays ([`Handoffs`]).
     #[inline(never)]
     fn retime_without(
         &self,
@@ -1026,6 +1022,7 @@ impl<'a> Ctx<'a> {
         if risks.is_empty() {
             return;
         }
+        // The iteration's finish (a pass over the tasks, once per iteration).
         let own = s.f1.iter().copied().fold(0.0, f64::max);
         let mut values = vec![0.0; 1 + self.release_tasks.len()];
         let Scratch {
@@ -1440,6 +1437,16 @@ pub(crate) struct Without {
     pub(crate) ready: Vec<f64>,
 }
 
+impl Without {
+    /// Iteration `i` of a batch of `len`: its finish `v[0]`, then each release's readiness.
+    fn set(&mut self, i: usize, len: usize, v: &[f64]) {
+        self.makespan[i] = v[0];
+        for (q, &x) in v[1..].iter().enumerate() {
+            self.ready[q * len + i] = x;
+        }
+    }
+}
+
 /// Results of one batch.
 pub(crate) struct BatchOut {
     pub(crate) len: usize,
@@ -1483,6 +1490,8 @@ pub(crate) struct BatchOut {
 /// there, one it takes needlessly costs a re-timing.
 #[derive(Debug, Clone)]
 pub(crate) struct Eager {
+    /// The pruned risks, as `Ctx::pruned_risks` lists them.
+    pub(crate) pruned: Vec<usize>,
     pub(crate) lo: Vec<f64>,
     pub(crate) hi: Vec<f64>,
 }
@@ -1762,6 +1771,7 @@ mod tests {
                 };
                 // Every iteration re-timed in the first pass (resource mode), or none.
                 let every = Eager {
+                    pruned: ctx.pruned_risks().collect(),
                     lo: vec![f64::NEG_INFINITY; 1 + ctx.release_tasks.len()],
                     hi: vec![f64::INFINITY; 1 + ctx.release_tasks.len()],
                 };

@@ -528,6 +528,13 @@ fn kth(mut x: Vec<f64>, k: usize) -> f64 {
     *x.select_nth_unstable_by(k, f64::total_cmp).1
 }
 
+/// The `k`-th smallest of the lowest values a quantity `v` can take without a risk: `floor`
+/// where it `fired`, `v` itself elsewhere (see `rerun_pruned`).
+fn low(v: &[f64], fired: &[bool], floor: &impl Fn(f64, usize) -> f64, k: usize) -> f64 {
+    let floors = (0..v.len()).map(|i| if fired[i] { floor(v[i], i) } else { v[i] });
+    kth(floors.collect(), k)
+}
+
 /// For pruned risk `kk` (in `Ctx::pruned_risks` order) over `outs`: whether it fired in each
 /// iteration, and each iteration's lowest value of a quantity `v` without it.
 fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usize) -> f64) {
@@ -547,23 +554,22 @@ fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usi
 /// Resource mode with pruned risks: [`engine::Eager`] from the first batches' results, the
 /// bounds of `rerun_pruned` computed on them alone (the lowest `lo` over the risks).
 fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
-    let pruned = ctx.pruned_risks().count();
+    let pruned: Vec<usize> = ctx.pruned_risks().collect();
     let n: usize = outs.iter().map(|o| o.len).sum();
-    if !matches!(ctx.mode, engine::Mode::Resource { .. }) || pruned == 0 || n == 0 {
+    if !ctx.resource_aware() || pruned.is_empty() || n == 0 {
         return None;
     }
     let k = stats::percentile_index(n, 80);
     let quantities = quantities(outs);
     let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
     let mut lo = vec![f64::INFINITY; quantities.len()];
-    for kk in 0..pruned {
+    for kk in 0..pruned.len() {
         let (fired, floor) = fired_and_floor(outs, kk);
         for (q, v) in quantities.iter().enumerate() {
-            let floors = (0..n).map(|i| if fired[i] { floor(v[i], i) } else { v[i] });
-            lo[q] = lo[q].min(kth(floors.collect(), k));
+            lo[q] = lo[q].min(low(v, &fired, &floor, k));
         }
     }
-    Some(engine::Eager { lo, hi })
+    Some(engine::Eager { pruned, lo, hi })
 }
 
 /// The per-risk re-runs of the pruned risks ([`engine::RiskC::pruned`]), in the iterations
@@ -596,14 +602,7 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
             let (fired, floor) = fired_and_floor(outs, kk);
             let lows: Vec<f64> = quantities
                 .iter()
-                .map(|v| {
-                    kth(
-                        (0..n)
-                            .map(|i| if fired[i] { floor(v[i], i) } else { v[i] })
-                            .collect(),
-                        k,
-                    )
-                })
+                .map(|v| low(v, &fired, &floor, k))
                 .collect();
             (0..n)
                 .map(|i| {
