@@ -93,6 +93,15 @@ pub(crate) enum Slot {
     Dur(usize),
 }
 
+/// Words of one bit per iteration of a chunk ([`BATCH`] at most).
+const MASK_WORDS: usize = BATCH.div_ceil(64);
+
+/// Whether `x` reaches `v`, within a relative 1e-9 (see [`Ctx::mark_moves`]).
+#[inline]
+fn reaches(x: f64, v: f64) -> bool {
+    x >= v - 1e-9 * (1.0 + v.abs())
+}
+
 /// A risk as the loop uses it.
 #[derive(Debug, Clone)]
 pub(crate) struct RiskC {
@@ -179,6 +188,8 @@ pub(crate) struct Ctx<'a> {
     /// one load per successor.
     succ_pos_start: Vec<usize>,
     succ_pos: Vec<usize>,
+    /// The links into task `j` are `pred_off[j]..pred_off[j + 1]` in one list of all links.
+    pred_off: Vec<usize>,
     /// Resource mode: each task's position in the priority list.
     rank: Vec<usize>,
 }
@@ -296,6 +307,12 @@ impl<'a> Ctx<'a> {
         let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
         let is_end = (0..n).map(|j| !dominated[j]).collect();
         let (succ_pos_start, succ_pos) = successor_positions(net);
+        let pred_off = std::iter::once(0)
+            .chain((0..n).scan(0, |at, j| {
+                *at += net.preds(j).len();
+                Some(*at)
+            }))
+            .collect();
         let mut risks = risks;
         mark_pruned(&mut risks, plan, net, &finish_links, &mode);
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
@@ -330,6 +347,7 @@ impl<'a> Ctx<'a> {
             is_end,
             succ_pos_start,
             succ_pos,
+            pred_off,
             rank,
         }
     }
@@ -375,6 +393,7 @@ impl<'a> Ctx<'a> {
             fb_set: vec![false; n],
             sb_set: vec![false; n],
             fired: vec![false; nr * BATCH],
+            moves: vec![false; nr * BATCH],
             impact: vec![0.0; nr * BATCH],
             sgs,
             d1: vec![0.0; n],
@@ -384,6 +403,9 @@ impl<'a> Ctx<'a> {
             f2: vec![0.0; n],
             changed: vec![false; n],
             dirty: vec![0; n.div_ceil(64)],
+            link_mask: Vec::new(),
+            on_chain: vec![0; n * MASK_WORDS],
+            bound: vec![0.0; BATCH],
             touched: Vec::new(),
             by_finish: FinishIndex::default(),
             link_start: Vec::with_capacity(n + 1),
@@ -585,8 +607,12 @@ impl<'a> Ctx<'a> {
         if self.risk_effects {
             for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
                 // Filled in by `rerun_needed` once every batch's results are known.
-                out.fired_lanes
-                    .extend_from_slice(&s.fired[r * BATCH..r * BATCH + len]);
+                let lanes = r * BATCH..r * BATCH + len;
+                if self.resource_aware() {
+                    out.fired_lanes.extend_from_slice(&s.fired[lanes]);
+                } else {
+                    out.fired_lanes.extend_from_slice(&s.moves[lanes]);
+                }
                 let risk = &self.risks[r];
                 let imp = &s.impact[r * BATCH..r * BATCH + len];
                 out.drops.extend(imp.iter().map(|&x| risk.drop(x)));
@@ -613,7 +639,8 @@ impl<'a> Ctx<'a> {
         let (len, w) = (out.len, s.width);
         match &self.mode {
             Mode::CriticalPath => {
-                self.forward(s, c, &mut out.makespan[c.lanes()]);
+                let masks = self.risk_effects && (0..self.risks.len()).any(deferred);
+                self.forward(s, c, &mut out.makespan[c.lanes()], masks);
                 self.backward(s, c, &out.makespan[c.lanes()], &mut out.crit);
             }
             Mode::Resource { problem, order } => {
@@ -638,19 +665,37 @@ impl<'a> Ctx<'a> {
         if !self.risk_effects {
             return;
         }
-        for r in (0..self.risks.len()).filter(|&r| !deferred(r)) {
+        if !self.resource_aware() && (0..self.risks.len()).any(deferred) {
+            self.mark_moves(s, c, out, deferred);
+        }
+        let now: Vec<usize> = (0..self.risks.len()).filter(|&r| !deferred(r)).collect();
+        if !self.resource_aware() {
+            // The chunk's own values, then its iterations in which a risk fired re-run.
+            for &r in &now {
+                let without = &mut out.without[r];
+                without.makespan[c.lanes()].copy_from_slice(&out.makespan[c.lanes()]);
+                for q in 0..self.release_tasks.len() {
+                    let at = q * len + c.lo..q * len + c.lo + c.len;
+                    without.ready[at.clone()].copy_from_slice(&out.ready[at]);
+                }
+            }
+            for i in c.lanes() {
+                if !now.iter().any(|&r| s.fired[r * BATCH + i]) {
+                    continue;
+                }
+                self.gather_lane(s, c, i);
+                for &r in &now {
+                    if s.fired[r * BATCH + i] {
+                        self.rerun_lane(s, len, i, r, &mut out.without[r]);
+                    }
+                }
+            }
+            return;
+        }
+        for &r in &now {
             let without = &mut out.without[r];
             match self.mode {
-                Mode::CriticalPath => {
-                    // The chunk's own values, then its iterations in which the risk fired re-run.
-                    without.makespan[c.lanes()].copy_from_slice(&out.makespan[c.lanes()]);
-                    for q in 0..self.release_tasks.len() {
-                        let at = q * len + c.lo..q * len + c.lo + c.len;
-                        without.ready[at.clone()].copy_from_slice(&out.ready[at]);
-                    }
-                    let lanes: Vec<bool> = s.fired[r * BATCH..r * BATCH + len].to_vec();
-                    self.rerun_cpm(s, c, len, r, &lanes, without);
-                }
+                Mode::CriticalPath => unreachable!("re-run lane by lane above"),
                 Mode::Resource { .. } => {
                     // The iterations in which it fired are re-timed already (`resource`).
                     for i in c.lanes().filter(|&i| !s.fired[r * BATCH + i]) {
@@ -660,6 +705,82 @@ impl<'a> Ctx<'a> {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Critical-path mode: for each deferred risk and iteration of chunk `c`, whether it fired
+    /// and one of its tasks is on a tight chain, into `s.moves`. Where it fired and none is,
+    /// every value of the iteration is the same without it.
+    ///
+    /// The tight chains: each task whose finish reaches the iteration's finish or a release's
+    /// readiness that it counts in, and, recursively, each predecessor whose link bound
+    /// reaches the earliest start (before calendars) of a task on one (`s.link_mask`, from
+    /// [`Ctx::forward`]). Take away a pruned risk ([`RiskC::pruned`]) none of whose tasks is
+    /// on one: no time is later, so in topological order no task on a chain moves (its
+    /// duration is the same, its bounds from predecessors on a chain are the same, the others
+    /// are no higher than before and were below its start), and each value keeps the task
+    /// that reaches it: every value stays, to the bit. Values within a relative 1e-9 count as
+    /// reaching, so that rounding can only add tasks to the chains (and re-runs).
+    fn mark_moves(
+        &self,
+        s: &mut Scratch,
+        c: Chunk,
+        out: &BatchOut,
+        deferred: &dyn Fn(usize) -> bool,
+    ) {
+        let Scratch {
+            width,
+            finish,
+            fired,
+            moves,
+            link_mask,
+            on_chain,
+            ..
+        } = s;
+        let (len, w, words) = (out.len, *width, c.len.div_ceil(64));
+        let on = |j: usize| j * MASK_WORDS..j * MASK_WORDS + words;
+        for j in 0..self.n {
+            on_chain[on(j)].fill(0);
+        }
+        let mut seed = |tasks: &[usize], v: &[f64]| {
+            for &j in tasks {
+                let f = &finish[j * w..j * w + c.len];
+                let bits = &mut on_chain[on(j)];
+                for (i, (&f, &v)) in f.iter().zip(v).enumerate() {
+                    bits[i / 64] |= u64::from(reaches(f + 0.0, v)) << (i % 64);
+                }
+            }
+        };
+        seed(&self.end_candidates, &out.makespan[c.lanes()]);
+        for (q, tasks) in self.release_tasks.iter().enumerate() {
+            seed(tasks, &out.ready[q * len + c.lo..q * len + c.lo + c.len]);
+        }
+        // Latest first: a task only marks its predecessors, which come earlier.
+        let mut m = [0u64; MASK_WORDS];
+        for &j in self.net.topological_order().iter().rev() {
+            m[..words].copy_from_slice(&on_chain[on(j)]);
+            if m[..words].iter().all(|&x| x == 0) {
+                continue;
+            }
+            for (e, l) in self.net.preds(j).iter().enumerate() {
+                let tight = &link_mask[on(self.pred_off[j] + e)];
+                let p = &mut on_chain[on(l.other)];
+                for k in 0..words {
+                    p[k] |= m[k] & tight[k];
+                }
+            }
+        }
+        for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
+            let mut any = [0u64; MASK_WORDS];
+            for &j in &self.risks[r].tasks {
+                for (a, &x) in any.iter_mut().zip(&on_chain[on(j)]) {
+                    *a |= x;
+                }
+            }
+            for i in 0..c.len {
+                let at = r * BATCH + c.lo + i;
+                moves[at] = fired[at] && any[i / 64] >> (i % 64) & 1 == 1;
             }
         }
     }
@@ -740,39 +861,69 @@ impl<'a> Ctx<'a> {
             if !lanes.iter().any(|l| l[c.lanes()].contains(&true)) {
                 continue;
             }
-            self.forward(s, c, &mut scratch_out.makespan[c.lanes()]);
-            for (k, &r) in pruned.iter().enumerate() {
-                self.rerun_cpm(s, c, len, r, &lanes[k], &mut out.without[r]);
+            self.forward(s, c, &mut scratch_out.makespan[c.lanes()], false);
+            for i in c.lanes() {
+                if !lanes.iter().any(|l| l[i]) {
+                    continue;
+                }
+                self.gather_lane(s, c, i);
+                for (k, &r) in pruned.iter().enumerate() {
+                    if lanes[k][i] {
+                        self.rerun_lane(s, len, i, r, &mut out.without[r]);
+                    }
+                }
             }
         }
     }
 
     /// The critical-path forward pass over chunk `c` of a batch (mirrors
-    /// [`crate::graph::forward_pass`]), with `makespan` the chunk's.
-    fn forward(&self, s: &mut Scratch, c: Chunk, makespan: &mut [f64]) {
+    /// [`crate::graph::forward_pass`]), with `makespan` the chunk's. With `masks`, also
+    /// writes `s.link_mask` (see [`Ctx::mark_moves`]).
+    fn forward(&self, s: &mut Scratch, c: Chunk, makespan: &mut [f64], masks: bool) {
         let Scratch {
             acc,
             dur,
             width,
             start,
             finish,
+            link_mask,
+            bound,
             ..
         } = s;
         let (len, w) = (c.len, *width);
         let acc = &mut acc[..len];
         makespan.fill(0.0);
+        if masks {
+            link_mask.resize(self.pred_off[self.n] * MASK_WORDS, 0);
+        }
         let net = self.net;
         for &j in net.topological_order() {
             acc.fill(net.release_time(j));
             let d = &dur[j * BATCH + c.lo..j * BATCH + c.lo + len];
             let plain = net.constant_calendar(j);
-            for l in net.preds(j) {
+            let raise = |l: &crate::network::Arc, acc: &mut [f64]| {
                 let p = l.other;
                 let (pf, ps) = (&finish[p * w..p * w + len], &start[p * w..p * w + len]);
                 if plain {
                     link::raise_earliest(l.kind, l.lag, Plain, d, ps, pf, acc);
                 } else {
                     link::raise_earliest(l.kind, l.lag, net.calendar(j), d, ps, pf, acc);
+                }
+            };
+            for l in net.preds(j) {
+                raise(l, acc);
+            }
+            if masks {
+                for (e, l) in net.preds(j).iter().enumerate() {
+                    let b = &mut bound[..len];
+                    b.fill(f64::NEG_INFINITY);
+                    raise(l, b);
+                    let at = (self.pred_off[j] + e) * MASK_WORDS;
+                    let m = &mut link_mask[at..at + MASK_WORDS];
+                    m.fill(0);
+                    for (i, (&b, &a)) in b.iter().zip(acc.iter()).enumerate() {
+                        m[i / 64] |= u64::from(reaches(b, a)) << (i % 64);
+                    }
                 }
             }
             let (st, fi) = (
@@ -1105,28 +1256,41 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Critical-path re-run of chunk `c` of a batch of `len` iterations without risk `r`, in
-    /// each of its iterations that `lanes` (by iteration of the batch) marks, all of which it
-    /// fired in (lane by lane), over the tasks whose duration or some predecessor's times changed in
-    /// that lane only: the rest keep their times, read from the batch. Each recomputed task
-    /// goes through the forward pass's arithmetic (same operations, same order), so the result
-    /// has the same bits as a full pass; a change usually dies out within a few tasks, as
-    /// slack absorbs it.
-    fn rerun_cpm(
-        &self,
-        s: &mut Scratch,
-        c: Chunk,
-        len: usize,
-        r: usize,
-        lanes: &[bool],
-        w: &mut Without,
-    ) {
+    /// Copies iteration `i` of chunk `c` (timed) into `s.d1`, `s.s1` and `s.f1`: every task's
+    /// duration, start and finish, one column per task, for [`Ctx::rerun_lane`]. Read
+    /// straight from the rows, a re-run's scattered visits would each miss the cache; lanes
+    /// copied in increasing order read each row's line once.
+    fn gather_lane(&self, s: &mut Scratch, c: Chunk, i: usize) {
         let Scratch {
-            base,
             dur,
             width,
             start,
             finish,
+            d1,
+            s1,
+            f1,
+            ..
+        } = s;
+        let (width, at) = (*width, i - c.lo);
+        for j in 0..self.n {
+            d1[j] = dur[j * BATCH + i];
+            s1[j] = start[j * width + at];
+            f1[j] = finish[j * width + at];
+        }
+    }
+
+    /// Critical-path re-run of iteration `i` of a batch of `len` iterations without risk `r`,
+    /// which fired in it, from its times gathered by [`Ctx::gather_lane`], over the tasks
+    /// whose duration or some predecessor's times changed only: the rest keep their times.
+    /// Each recomputed task goes through the forward pass's arithmetic (same operations, same
+    /// order), so the result has the same bits as a full pass. Writes the iteration's finish
+    /// and releases' readiness without the risk into `w` where they moved.
+    fn rerun_lane(&self, s: &mut Scratch, len: usize, i: usize, r: usize, w: &mut Without) {
+        let Scratch {
+            base,
+            d1,
+            s1,
+            f1,
             fired,
             impact,
             s2,
@@ -1136,97 +1300,92 @@ impl<'a> Ctx<'a> {
             touched,
             ..
         } = s;
-        debug_assert!((0..len).all(|i| !lanes[i] || fired[r * BATCH + i]));
-        let width = *width;
-        // Iteration `i`'s times of task `j` in the chunk's rows.
-        let at = |j: usize, i: usize| j * width + i - c.lo;
+        debug_assert!(fired[r * BATCH + i]);
         let risk = &self.risks[r];
         let net = self.net;
         let (topo, topo_pos) = (net.topological_order(), net.topological_positions());
         let Some(first) = risk.tasks.iter().map(|&j| topo_pos[j]).min() else {
             return;
         };
-        for i in c.lanes().filter(|&i| lanes[i]) {
-            for &j in &risk.tasks {
-                let k = topo_pos[j];
-                dirty[k / 64] |= 1 << (k % 64);
-            }
-            let mut end_moved = false;
-            // The dirty tasks in topological order: a task only ever marks its successors,
-            // which come later, so one sweep over the words finds them all.
-            let mut word = first / 64;
-            while word < dirty.len() {
-                let bits = dirty[word];
-                if bits == 0 {
-                    word += 1;
-                    continue;
-                }
-                let bit = bits.trailing_zeros() as usize;
-                dirty[word] = bits & (bits - 1);
-                let j = topo[word * 64 + bit];
-                let d = if self.risk_task[j] {
-                    let b = base[self.base_row[j] * BATCH + i];
-                    self.duration_without(j, i, b, fired, impact, r)
-                } else {
-                    dur[j * BATCH + i]
-                };
-                let plain = net.constant_calendar(j);
-                let mut acc = net.release_time(j);
-                for l in net.preds(j) {
-                    let p = l.other;
-                    let (ps, pf) = if changed[p] {
-                        (s2[p], f2[p])
-                    } else {
-                        (start[at(p, i)], finish[at(p, i)])
-                    };
-                    // As `link::raise_earliest` in `forward`, one lane.
-                    let b = if plain {
-                        link::earliest_start(l.kind, l.lag, Plain, d, ps, pf)
-                    } else {
-                        link::earliest_start(l.kind, l.lag, net.calendar(j), d, ps, pf)
-                    };
-                    acc = if b > acc { b } else { acc };
-                }
-                let (st, fi) = if plain {
-                    Plain.advance(acc, d)
-                } else {
-                    net.calendar(j).advance(acc, d)
-                };
-                if st != start[at(j, i)] || fi != finish[at(j, i)] {
-                    s2[j] = st;
-                    f2[j] = fi;
-                    changed[j] = true;
-                    touched.push(j);
-                    end_moved |= self.is_end[j];
-                    for &k in &self.succ_pos[self.succ_pos_start[j]..self.succ_pos_start[j + 1]] {
-                        dirty[k / 64] |= 1 << (k % 64);
-                    }
-                }
-            }
-            // The largest finish over a set of tasks in this lane, as `max_into` takes it.
-            let lane_max = |tasks: &[usize]| {
-                let mut out = 0.0f64;
-                for &j in tasks {
-                    let v = if changed[j] { f2[j] } else { finish[at(j, i)] };
-                    let b = v + 0.0;
-                    out = if b > out { b } else { out };
-                }
-                out
-            };
-            // Unchanged sets keep the batch's values (the same computation on the same times).
-            if end_moved {
-                w.makespan[i] = lane_max(&self.end_candidates);
-            }
-            for (q, tasks) in self.release_tasks.iter().enumerate() {
-                if tasks.iter().any(|&t| changed[t]) {
-                    w.ready[q * len + i] = lane_max(tasks);
-                }
-            }
-            for &j in touched.iter() {
-                changed[j] = false;
-            }
-            touched.clear();
+        for &j in &risk.tasks {
+            let k = topo_pos[j];
+            dirty[k / 64] |= 1 << (k % 64);
         }
+        let mut end_moved = false;
+        // The dirty tasks in topological order: a task only ever marks its successors, which
+        // come later, so one sweep over the words finds them all.
+        let mut word = first / 64;
+        while word < dirty.len() {
+            let bits = dirty[word];
+            if bits == 0 {
+                word += 1;
+                continue;
+            }
+            let bit = bits.trailing_zeros() as usize;
+            dirty[word] = bits & (bits - 1);
+            let j = topo[word * 64 + bit];
+            let d = if self.risk_task[j] {
+                let b = base[self.base_row[j] * BATCH + i];
+                self.duration_without(j, i, b, fired, impact, r)
+            } else {
+                d1[j]
+            };
+            let plain = net.constant_calendar(j);
+            let mut acc = net.release_time(j);
+            for l in net.preds(j) {
+                let p = l.other;
+                let (ps, pf) = if changed[p] {
+                    (s2[p], f2[p])
+                } else {
+                    (s1[p], f1[p])
+                };
+                // As `link::raise_earliest` in `forward`, one lane.
+                let b = if plain {
+                    link::earliest_start(l.kind, l.lag, Plain, d, ps, pf)
+                } else {
+                    link::earliest_start(l.kind, l.lag, net.calendar(j), d, ps, pf)
+                };
+                acc = if b > acc { b } else { acc };
+            }
+            let (st, fi) = if plain {
+                Plain.advance(acc, d)
+            } else {
+                net.calendar(j).advance(acc, d)
+            };
+            if st != s1[j] || fi != f1[j] {
+                s2[j] = st;
+                f2[j] = fi;
+                changed[j] = true;
+                touched.push(j);
+                end_moved |= self.is_end[j];
+                for &k in &self.succ_pos[self.succ_pos_start[j]..self.succ_pos_start[j + 1]] {
+                    dirty[k / 64] |= 1 << (k % 64);
+                }
+            }
+        }
+        // The largest finish over a set of tasks, as `max_into` takes it.
+        let lane_max = |tasks: &[usize]| {
+            let mut out = 0.0f64;
+            for &j in tasks {
+                let v = if changed[j] { f2[j] } else { f1[j] };
+                let b = v + 0.0;
+                out = if b > out { b } else { out };
+            }
+            out
+        };
+        // Unchanged sets keep the batch's values (the same computation on the same times).
+        if end_moved {
+            w.makespan[i] = lane_max(&self.end_candidates);
+        }
+        for (q, tasks) in self.release_tasks.iter().enumerate() {
+            if tasks.iter().any(|&t| changed[t]) {
+                w.ready[q * len + i] = lane_max(tasks);
+            }
+        }
+        for &j in touched.iter() {
+            changed[j] = false;
+        }
+        touched.clear();
     }
 
     /// Samples batch `b` only (no scheduling) and returns its durations, iteration-major.
@@ -1402,6 +1561,9 @@ pub(crate) struct Scratch {
     fb_set: Vec<bool>,
     sb_set: Vec<bool>,
     fired: Vec<bool>,
+    /// Critical-path mode, per pruned risk and iteration of the batch (as `fired`): whether
+    /// it fired and one of its tasks is on a tight chain ([`Ctx::mark_moves`]).
+    moves: Vec<bool>,
     impact: Vec<f64>,
     sgs: Option<Sgs>,
     d1: Vec<f64>,
@@ -1417,6 +1579,15 @@ pub(crate) struct Scratch {
     /// Risk re-runs: the tasks still to recompute in the current lane (their duration or a
     /// predecessor's times changed), one bit per position in the topological order.
     dirty: Vec<u64>,
+    /// Critical-path mode with deferred risks, per link into a task (`Ctx::pred_off`) and
+    /// iteration of the chunk, one bit each: whether its bound reaches the task's earliest
+    /// start (before calendars), from [`Ctx::forward`]; empty when not asked for.
+    link_mask: Vec<u64>,
+    /// Per task and iteration of the chunk, one bit each: whether it is on a tight chain
+    /// ([`Ctx::mark_moves`]).
+    on_chain: Vec<u64>,
+    /// One link's bounds over a chunk.
+    bound: Vec<f64>,
     /// The tasks by finish time, for the resource links.
     by_finish: FinishIndex,
     /// Resource links of the current iteration, by successor (CSR).
