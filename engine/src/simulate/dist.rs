@@ -32,10 +32,7 @@ use crate::network::progress::{scaled, ItemWork, Work};
 
 use super::rng::Stream;
 
-/// Cells of a tabulated Beta quantile (its knots are `u = k / PERT_CELLS`, `k = 0..=PERT_CELLS`).
-pub(crate) const PERT_CELLS: usize = 1024;
-/// Shape grid points `r = i / (PERT_SHAPES - 1)` of the Beta-PERT tables.
-pub(crate) const PERT_SHAPES: usize = 129;
+pub(crate) use super::beta::{PERT_CELLS, PERT_SHAPES};
 
 /// A duration distribution ready to sample: [`Sampler::sample_into`] maps uniforms to its
 /// quantiles.
@@ -475,19 +472,33 @@ static PERT_ROWS: [OnceLock<PertRow>; PERT_SHAPES] = [const { OnceLock::new() };
 /// the same bits on every platform).
 pub(crate) fn pert_row(i: usize) -> &'static PertRow {
     PERT_ROWS[i].get_or_init(|| {
-        let r = i as f64 / (PERT_SHAPES - 1) as f64;
-        let (alpha, beta) = (1.0 + 4.0 * r, 5.0 - 4.0 * r);
-        let table = beta_quantile_table(alpha, beta, PERT_CELLS);
+        let (alpha, beta) = super::beta::pert_shape(i);
         let mut q = Box::new([0.0f32; PERT_CELLS + 1]);
-        for (o, x) in q.iter_mut().zip(table) {
-            *o = x as f32;
-        }
+        pert_quantiles(i, &mut q[..]);
         PertRow {
             q,
             inv_alpha: 1.0 / alpha,
             inv_beta: 1.0 / beta,
         }
     })
+}
+
+/// Row `i` of the Beta-PERT quantiles ([`super::beta::pert_quantiles`]) into `q`: natively
+/// from the table the build script computed with the same code (`build.rs`; the tests check
+/// every bit), so that no run pays for it; in WebAssembly, where the table would grow the
+/// download by half a megabyte, computed here.
+#[cfg(not(target_arch = "wasm32"))]
+fn pert_quantiles(i: usize, q: &mut [f32]) {
+    static TABLE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/pert_quantiles.bin"));
+    let row = &TABLE[i * (PERT_CELLS + 1) * 4..(i + 1) * (PERT_CELLS + 1) * 4];
+    for (o, b) in q.iter_mut().zip(row.chunks_exact(4)) {
+        *o = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn pert_quantiles(i: usize, q: &mut [f32]) {
+    super::beta::pert_quantiles(i, q);
 }
 
 /// Unnormalised Beta density `x^(a-1) (1-x)^(b-1)` for `a, b >= 1`.
@@ -500,133 +511,6 @@ fn beta_kernel(x: f64, a: f64, b: f64) -> f64 {
         return if b == 1.0 { 1.0 } else { 0.0 };
     }
     libm::exp((a - 1.0) * libm::log(x) + (b - 1.0) * libm::log1p(-x))
-}
-
-/// The integration grid shared by every table: nodes `x_m` and, at the nodes and the
-/// Gauss-Legendre points of each interval, `(ln x, ln(1 - x))` (`-inf` at the ends).
-struct Grid {
-    nodes: Vec<f64>,
-    node_logs: Vec<(f64, f64)>,
-    /// `GL5.len()` points per interval.
-    point_logs: Vec<(f64, f64)>,
-}
-
-const GRID_INTERVALS: usize = 4096;
-
-fn grid() -> &'static Grid {
-    static GRID: OnceLock<Grid> = OnceLock::new();
-    GRID.get_or_init(|| {
-        let m = GRID_INTERVALS;
-        let nodes: Vec<f64> = (0..=m)
-            .map(|k| (1.0 - libm::cos(std::f64::consts::PI * k as f64 / m as f64)) / 2.0)
-            .collect();
-        let logs = |x: f64| {
-            (
-                if x > 0.0 {
-                    libm::log(x)
-                } else {
-                    f64::NEG_INFINITY
-                },
-                if x < 1.0 {
-                    libm::log1p(-x)
-                } else {
-                    f64::NEG_INFINITY
-                },
-            )
-        };
-        let node_logs = nodes.iter().map(|&x| logs(x)).collect();
-        let mut point_logs = Vec::with_capacity(m * GL5.len());
-        for k in 0..m {
-            let (x0, x1) = (nodes[k], nodes[k + 1]);
-            let (mid, half) = ((x0 + x1) / 2.0, (x1 - x0) / 2.0);
-            point_logs.extend(GL5.iter().map(|&(t, _)| logs(mid + half * t)));
-        }
-        Grid {
-            nodes,
-            node_logs,
-            point_logs,
-        }
-    })
-}
-
-/// The unnormalised Beta(a, b) density from `(ln x, ln(1 - x))`, for `a, b >= 1`.
-#[inline]
-fn kernel_from_logs((lx, l1x): (f64, f64), a: f64, b: f64) -> f64 {
-    let e = |c: f64, l: f64| if c == 0.0 { 0.0 } else { c * l };
-    libm::exp(e(a - 1.0, lx) + e(b - 1.0, l1x))
-}
-
-/// Five-point Gauss-Legendre nodes and weights on [-1, 1].
-const GL5: [(f64, f64); 5] = [
-    (0.0, 0.568_888_888_888_888_9),
-    (-0.538_469_310_105_683_1, 0.478_628_670_499_366_47),
-    (0.538_469_310_105_683_1, 0.478_628_670_499_366_47),
-    (-0.906_179_845_938_664, 0.236_926_885_056_189_08),
-    (0.906_179_845_938_664, 0.236_926_885_056_189_08),
-];
-
-/// The Beta(a, b) quantiles at `k / cells`, `k = 0..=cells`, for `a, b >= 1`.
-///
-/// The density is integrated with 5-point Gauss-Legendre on 4096 intervals of a grid graded
-/// towards both ends (`x_m = (1 - cos(pi m / M)) / 2`), giving the CDF and its slope at every
-/// node; each quantile inverts the cubic Hermite interpolant of the CDF on its interval by
-/// bisection.
-pub(crate) fn beta_quantile_table(a: f64, b: f64, cells: usize) -> Vec<f64> {
-    let g = grid();
-    let m_count = GRID_INTERVALS;
-    let nodes = &g.nodes;
-    let dens: Vec<f64> = g
-        .node_logs
-        .iter()
-        .map(|&l| kernel_from_logs(l, a, b))
-        .collect();
-    let mut cdf = vec![0.0; m_count + 1];
-    for m in 0..m_count {
-        let half = (nodes[m + 1] - nodes[m]) / 2.0;
-        let pts = &g.point_logs[m * GL5.len()..(m + 1) * GL5.len()];
-        let integral: f64 = GL5
-            .iter()
-            .zip(pts)
-            .map(|(&(_, w), &l)| w * kernel_from_logs(l, a, b))
-            .sum::<f64>()
-            * half;
-        cdf[m + 1] = cdf[m] + integral;
-    }
-    let total = cdf[m_count];
-    let mut out = Vec::with_capacity(cells + 1);
-    out.push(0.0);
-    let mut m = 0;
-    for k in 1..cells {
-        let target = k as f64 / cells as f64 * total;
-        while cdf[m + 1] < target {
-            m += 1;
-        }
-        let (x0, x1) = (nodes[m], nodes[m + 1]);
-        let h = x1 - x0;
-        let (f0, f1) = (cdf[m], cdf[m + 1]);
-        let (d0, d1) = (dens[m] * h, dens[m + 1] * h);
-        // Cubic Hermite on t in [0, 1]; monotone here since the intervals are fine.
-        let hermite = |t: f64| {
-            let t2 = t * t;
-            let t3 = t2 * t;
-            (2.0 * t3 - 3.0 * t2 + 1.0) * f0
-                + (t3 - 2.0 * t2 + t) * d0
-                + (-2.0 * t3 + 3.0 * t2) * f1
-                + (t3 - t2) * d1
-        };
-        let (mut lo, mut hi) = (0.0f64, 1.0f64);
-        for _ in 0..48 {
-            let mid = (lo + hi) / 2.0;
-            if hermite(mid) < target {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        out.push(x0 + h * (lo + hi) / 2.0);
-    }
-    out.push(1.0);
-    out
 }
 
 // Wichura's published AS 241 coefficients, at their full printed precision.
@@ -731,7 +615,24 @@ pub(crate) fn normal_cdf(z: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::beta::beta_quantile_table;
     use super::*;
+
+    #[test]
+    fn the_built_pert_table_is_the_computed_one() {
+        // `build.rs` tabulates the rows natively with the same code: every bit must agree.
+        let mut built = [0.0f32; PERT_CELLS + 1];
+        let mut computed = [0.0f32; PERT_CELLS + 1];
+        for i in 0..PERT_SHAPES {
+            pert_quantiles(i, &mut built);
+            super::super::beta::pert_quantiles(i, &mut computed);
+            let same = built
+                .iter()
+                .zip(&computed)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(same, "row {i} differs");
+        }
+    }
 
     /// An independent Beta CDF: composite Simpson over [0, x] (200k intervals) divided by the
     /// Beta function from `tgamma`.

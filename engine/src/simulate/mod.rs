@@ -85,6 +85,7 @@
 //! assert!((sim.makespan.mean - (2.0 + 4.0 * 3.0 + 7.0) / 6.0).abs() < 0.1);
 //! ```
 
+mod beta;
 mod correlation;
 mod dist;
 mod engine;
