@@ -686,8 +686,15 @@ impl<'a> Ctx<'a> {
                 self.gather_lane(s, c, i);
                 for &r in &now {
                     if s.fired[r * BATCH + i] {
-                        self.rerun_lane(s, len, i, r, &mut out.without[r]);
+                        let mut v = out.values(i);
+                        self.rerun_lane(s, i, r, &mut v);
+                        out.without[r].set(i, len, &v);
                     }
+                }
+            }
+            if let Some(eager) = eager {
+                for i in c.lanes() {
+                    self.rerun_early(s, c, i, eager, out);
                 }
             }
             return;
@@ -814,30 +821,30 @@ impl<'a> Ctx<'a> {
         if !lanes.iter().any(|l| l.contains(&true)) {
             return;
         }
-        if let Mode::Resource { problem, order } = &self.mode {
-            // The iterations re-timed in the first pass already.
-            let width = 1 + self.release_tasks.len();
-            let mut early = vec![false; len];
-            for (e, &i) in out.eager_iters.iter().enumerate() {
-                let i = i as usize;
-                early[i] = true;
-                for (k, &r) in pruned.iter().enumerate() {
-                    if lanes[k][i] {
-                        let at = (e * pruned.len() + k) * width;
-                        out.without[r].set(i, len, &out.eager_vals[at..at + width]);
-                    }
+        // The iterations re-timed in the first pass already.
+        let width = 1 + self.release_tasks.len();
+        let mut early = vec![false; len];
+        for (e, &i) in out.eager_iters.iter().enumerate() {
+            let i = i as usize;
+            early[i] = true;
+            for (k, &r) in pruned.iter().enumerate() {
+                if lanes[k][i] {
+                    let at = (e * pruned.len() + k) * width;
+                    out.without[r].set(i, len, &out.eager_vals[at..at + width]);
                 }
             }
-            let todo: Vec<usize> = (0..len)
-                .filter(|&i| !early[i] && lanes.iter().any(|l| l[i]))
-                .collect();
-            if todo.is_empty() {
-                return;
-            }
-            let mut scratch_out = BatchOut::empty(len, self);
-            self.sample(s, b, len, &mut scratch_out);
+        }
+        let todo: Vec<bool> = (0..len)
+            .map(|i| !early[i] && lanes.iter().any(|l| l[i]))
+            .collect();
+        if !todo.contains(&true) {
+            return;
+        }
+        let mut scratch_out = BatchOut::empty(len, self);
+        self.sample(s, b, len, &mut scratch_out);
+        if let Mode::Resource { problem, order } = &self.mode {
             let mut sgs = s.sgs.take().expect("resource mode has a scheme");
-            for i in todo {
+            for i in (0..len).filter(|&i| todo[i]) {
                 for j in 0..self.n {
                     s.d1[j] = s.dur[j * BATCH + i];
                 }
@@ -855,21 +862,18 @@ impl<'a> Ctx<'a> {
             s.sgs = Some(sgs);
             return;
         }
-        let mut scratch_out = BatchOut::empty(len, self);
-        self.sample(s, b, len, &mut scratch_out);
         for c in chunks(len, s.width) {
-            if !lanes.iter().any(|l| l[c.lanes()].contains(&true)) {
+            if !todo[c.lanes()].contains(&true) {
                 continue;
             }
             self.forward(s, c, &mut scratch_out.makespan[c.lanes()], false);
-            for i in c.lanes() {
-                if !lanes.iter().any(|l| l[i]) {
-                    continue;
-                }
+            for i in c.lanes().filter(|&i| todo[i]) {
                 self.gather_lane(s, c, i);
                 for (k, &r) in pruned.iter().enumerate() {
                     if lanes[k][i] {
-                        self.rerun_lane(s, len, i, r, &mut out.without[r]);
+                        let mut v = out.values(i);
+                        self.rerun_lane(s, i, r, &mut v);
+                        out.without[r].set(i, len, &v);
                     }
                 }
             }
@@ -1102,6 +1106,39 @@ impl<'a> Ctx<'a> {
         s.sgs = Some(sgs);
     }
 
+    /// Critical-path mode, iteration `i` of chunk `c` in the first pass: when `eager` takes
+    /// it, its pruned risks that fired and may move a value (`s.moves`) are re-run now, into
+    /// `out.eager_iters`/`eager_vals`, for `rerun_needed` to use instead of drawing and
+    /// timing the batch again.
+    fn rerun_early(&self, s: &mut Scratch, c: Chunk, i: usize, eager: &Eager, out: &mut BatchOut) {
+        let (slots, moving): (Vec<usize>, Vec<usize>) = (eager.pruned.iter().copied())
+            .enumerate()
+            .filter(|&(_, r)| s.moves[r * BATCH + i])
+            .unzip();
+        if moving.is_empty() {
+            return;
+        }
+        let drop = moving
+            .iter()
+            .map(|&r| self.risks[r].drop(s.impact[r * BATCH + i]))
+            .fold(0.0, f64::max);
+        let own = out.values(i);
+        if !eager.takes(&own, drop) {
+            return;
+        }
+        let width = own.len();
+        let at = out.eager_vals.len();
+        out.eager_iters.push(i as u32);
+        out.eager_vals
+            .resize(at + eager.pruned.len() * width, f64::NAN);
+        self.gather_lane(s, c, i);
+        for (kk, r) in slots.into_iter().zip(moving) {
+            let v = &mut out.eager_vals[at + kk * width..at + (kk + 1) * width];
+            v.copy_from_slice(&own);
+            self.rerun_lane(s, i, r, v);
+        }
+    }
+
     /// Resource mode, iteration `i` of the batch in the first pass: when `eager` takes it,
     /// its pruned risks that fired are re-timed now, into `out.eager_iters`/`eager_vals`,
     /// for `rerun_needed` to use instead of scheduling the iteration again.
@@ -1134,11 +1171,8 @@ impl<'a> Ctx<'a> {
                 ready_of(&self.release_tasks[q - 1], |j| (0.0, f1[j]))
             }
         };
-        let take = (0..eager.lo.len()).any(|q| {
-            let v = quantity(q);
-            v >= eager.lo[q] && v - drop <= eager.hi[q]
-        });
-        if !take {
+        let own: Vec<f64> = (0..eager.lo.len()).map(quantity).collect();
+        if !eager.takes(&own, drop) {
             return;
         }
         let width = 1 + self.release_tasks.len();
@@ -1283,9 +1317,10 @@ impl<'a> Ctx<'a> {
     /// which fired in it, from its times gathered by [`Ctx::gather_lane`], over the tasks
     /// whose duration or some predecessor's times changed only: the rest keep their times.
     /// Each recomputed task goes through the forward pass's arithmetic (same operations, same
-    /// order), so the result has the same bits as a full pass. Writes the iteration's finish
-    /// and releases' readiness without the risk into `w` where they moved.
-    fn rerun_lane(&self, s: &mut Scratch, len: usize, i: usize, r: usize, w: &mut Without) {
+    /// order), so the result has the same bits as a full pass. `v` holds the iteration's
+    /// finish, then each release's readiness; those that move without the risk are
+    /// overwritten.
+    fn rerun_lane(&self, s: &mut Scratch, i: usize, r: usize, v: &mut [f64]) {
         let Scratch {
             base,
             d1,
@@ -1375,11 +1410,11 @@ impl<'a> Ctx<'a> {
         };
         // Unchanged sets keep the batch's values (the same computation on the same times).
         if end_moved {
-            w.makespan[i] = lane_max(&self.end_candidates);
+            v[0] = lane_max(&self.end_candidates);
         }
         for (q, tasks) in self.release_tasks.iter().enumerate() {
             if tasks.iter().any(|&t| changed[t]) {
-                w.ready[q * len + i] = lane_max(tasks);
+                v[1 + q] = lane_max(tasks);
             }
         }
         for &j in touched.iter() {
@@ -1643,22 +1678,23 @@ pub(crate) struct BatchOut {
     /// is without it in that iteration (its drawn impact times the number of its tasks on
     /// constant calendars, else infinite; see [`RiskC`]'s `max_drop`).
     pub(crate) drops: Vec<f64>,
-    /// Resource mode: the iterations whose pruned risks were re-timed in the first pass
-    /// already ([`Eager`]), in increasing order, and for each, per pruned risk (in
+    /// The iterations whose pruned risks were re-timed (critical path: re-run) in the first
+    /// pass already ([`Eager`]), in increasing order, and for each, per pruned risk (in
     /// `Ctx::pruned_risks` order), its finish then each release's readiness without the risk
-    /// (NaN where the risk did not fire).
+    /// (NaN where the risk did not fire, or, in critical-path mode, cannot move a value).
     pub(crate) eager_iters: Vec<u32>,
     pub(crate) eager_vals: Vec<f64>,
 }
 
-/// Resource mode: which iterations re-time their pruned risks in the first pass, while their
-/// schedule is at hand, rather than scheduling them again in the second. Estimated from the
-/// first batch with the second pass's own bounds (see `rerun_pruned` in the module): an
-/// iteration is re-timed early when, for some quantity (the finish, then each release's
-/// readiness), its value `v` is at least `lo` and `v` less its largest drop at most `hi`.
-/// Only speed depends on it: a value re-timed early is the one the second pass would compute
-/// (the same schedule, re-timed the same way); an iteration it misses is scheduled again
-/// there, one it takes needlessly costs a re-timing.
+/// Which iterations re-time (critical path: re-run) their pruned risks in the first pass,
+/// while their schedule is at hand, rather than drawing and timing them again in the second.
+/// Estimated from the first batches with the second pass's own bounds (see `rerun_pruned` in
+/// the module; widened in critical-path mode, where one iteration missed costs its whole
+/// batch again): an iteration is re-timed early when, for some quantity (the finish, then
+/// each release's readiness), its value `v` is at least `lo` and `v` less its largest drop at
+/// most `hi`. Only speed depends on it: a value re-timed early is the one the second pass
+/// would compute (the same times, re-timed the same way); an iteration it misses is timed
+/// again there, one it takes needlessly costs a re-timing.
 #[derive(Debug, Clone)]
 pub(crate) struct Eager {
     /// The pruned risks, as `Ctx::pruned_risks` lists them.
@@ -1667,7 +1703,23 @@ pub(crate) struct Eager {
     pub(crate) hi: Vec<f64>,
 }
 
+impl Eager {
+    /// Whether an iteration whose values (finish, then each release's readiness) are `v`,
+    /// and which its risks can lower by `drop` at most, is re-timed early.
+    fn takes(&self, v: &[f64], drop: f64) -> bool {
+        (0..self.lo.len()).any(|q| v[q] >= self.lo[q] && v[q] - drop <= self.hi[q])
+    }
+}
+
 impl BatchOut {
+    /// Iteration `i`'s finish, then each release's readiness.
+    fn values(&self, i: usize) -> Vec<f64> {
+        let nrel = self.ready.len() / self.len;
+        std::iter::once(self.makespan[i])
+            .chain((0..nrel).map(|q| self.ready[q * self.len + i]))
+            .collect()
+    }
+
     /// A batch's results before anything is drawn.
     fn empty(len: usize, ctx: &Ctx<'_>) -> BatchOut {
         BatchOut {
@@ -1914,7 +1966,7 @@ mod tests {
             seed: 5,
             ..Options::default()
         };
-        let (mut moved, mut eager_iters) = (0, 0);
+        let (mut moved, mut eager_iters) = (0, [0, 0]);
         for seed in 0..8 {
             let mut plan = random_plan(seed, 40 + 9 * seed as usize);
             if seed % 2 == 0 {
@@ -1940,7 +1992,7 @@ mod tests {
                 } else {
                     Ctx::new(&plan, &net, Mode::CriticalPath, &options, &mut Vec::new())
                 };
-                // Every iteration re-timed in the first pass (resource mode), or none.
+                // Every iteration re-timed in the first pass, or none.
                 let every = Eager {
                     pruned: ctx.pruned_risks().collect(),
                     lo: vec![f64::NEG_INFINITY; 1 + ctx.release_tasks.len()],
@@ -1972,12 +2024,11 @@ mod tests {
                         let at = format!("seed {seed} resource {resource} batch {b} width {width}");
                         assert_eq!(run(width), whole, "{at}");
                     }
-                    if resource {
-                        // Re-timed early, the same values to the bit.
-                        let (bits, moved, early) = run_with(8, Some(&every));
-                        assert_eq!((bits, moved), whole, "seed {seed} batch {b} early");
-                        eager_iters += early;
-                    }
+                    // Re-timed early (critical path: re-run early), the same values to the bit.
+                    let (bits, early_moved, early) = run_with(8, Some(&every));
+                    let at = format!("seed {seed} resource {resource} batch {b} early");
+                    assert_eq!((bits, early_moved), whole, "{at}");
+                    eager_iters[usize::from(resource)] += early;
                     moved += whole.1;
                 }
             }
@@ -1985,8 +2036,8 @@ mod tests {
         // The re-runs do move the finish: the comparison is not between unchanged runs.
         assert!(moved > 500, "{moved}");
         assert!(
-            eager_iters > 100,
-            "only {eager_iters} iterations re-timed early"
+            eager_iters.iter().all(|&n| n > 100),
+            "only {eager_iters:?} iterations re-timed early (critical path, resource)"
         );
     }
 

@@ -552,22 +552,31 @@ fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usi
     (fired, floor)
 }
 
-/// Resource mode with pruned risks: [`engine::Eager`] from the first batches' results, the
-/// bounds of `rerun_pruned` computed on them alone (the lowest `lo` over the risks).
+/// With pruned risks: [`engine::Eager`] from the first batches' results, the bounds of
+/// `rerun_pruned` computed on them alone (the lowest `lo` over the risks).
 fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     let pruned: Vec<usize> = ctx.pruned_risks().collect();
     let n: usize = outs.iter().map(|o| o.len).sum();
-    if !ctx.resource_aware() || pruned.is_empty() || n == 0 {
+    if pruned.is_empty() || n == 0 {
         return None;
     }
     let k = stats::percentile_index(n, 80);
+    // Critical-path mode widens the bounds to three standard deviations of the P80's rank:
+    // an iteration missed costs its whole batch drawn and timed again, one taken needlessly a
+    // re-run. In resource mode both cost an iteration's schedule.
+    let spread = if ctx.resource_aware() {
+        0
+    } else {
+        (3.0 * (n as f64 * 0.16).sqrt()).ceil() as usize
+    };
+    let (k_lo, k_hi) = (k.saturating_sub(spread), (k + spread).min(n - 1));
     let quantities = quantities(outs);
-    let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
+    let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k_hi)).collect();
     let mut lo = vec![f64::INFINITY; quantities.len()];
     for kk in 0..pruned.len() {
         let (fired, floor) = fired_and_floor(outs, kk);
         for (q, v) in quantities.iter().enumerate() {
-            lo[q] = lo[q].min(low(v, &fired, &floor, k));
+            lo[q] = lo[q].min(low(v, &fired, &floor, k_lo));
         }
     }
     Some(engine::Eager { pruned, lo, hi })
