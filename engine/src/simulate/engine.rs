@@ -823,20 +823,24 @@ impl<'a> Ctx<'a> {
         }
         // The iterations re-timed in the first pass already.
         let width = 1 + self.release_tasks.len();
-        let mut early = vec![false; len];
+        // Still to time: the needed iterations but those whose needed risks all came early
+        // (NaN where one did not).
+        let mut todo: Vec<bool> = (0..len).map(|i| lanes.iter().any(|l| l[i])).collect();
         for (e, &i) in out.eager_iters.iter().enumerate() {
             let i = i as usize;
-            early[i] = true;
+            todo[i] = false;
             for (k, &r) in pruned.iter().enumerate() {
+                let at = (e * pruned.len() + k) * width;
+                let v = &out.eager_vals[at..at + width];
                 if lanes[k][i] {
-                    let at = (e * pruned.len() + k) * width;
-                    out.without[r].set(i, len, &out.eager_vals[at..at + width]);
+                    if v[0].is_nan() {
+                        todo[i] = true;
+                    } else {
+                        out.without[r].set(i, len, v);
+                    }
                 }
             }
         }
-        let todo: Vec<bool> = (0..len)
-            .map(|i| !early[i] && lanes.iter().any(|l| l[i]))
-            .collect();
         if !todo.contains(&true) {
             return;
         }
@@ -1115,15 +1119,12 @@ impl<'a> Ctx<'a> {
             .enumerate()
             .filter(|&(_, r)| s.moves[r * BATCH + i])
             .unzip();
-        if moving.is_empty() {
-            return;
-        }
-        let drop = moving
-            .iter()
-            .map(|&r| self.risks[r].drop(s.impact[r * BATCH + i]))
-            .fold(0.0, f64::max);
         let own = out.values(i);
-        if !eager.takes(&own, drop) {
+        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i]);
+        let (slots, moving): (Vec<usize>, Vec<usize>) = (slots.into_iter().zip(moving))
+            .filter(|&(kk, r)| eager.takes(kk, &own, drop(r)))
+            .unzip();
+        if moving.is_empty() {
             return;
         }
         let width = own.len();
@@ -1159,10 +1160,7 @@ impl<'a> Ctx<'a> {
         if fired.is_empty() {
             return;
         }
-        let drop = fired
-            .iter()
-            .map(|&r| self.risks[r].drop(s.impact[r * BATCH + i]))
-            .fold(0.0, f64::max);
+        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i]);
         let (own, f1) = (out.makespan[i], &s.f1);
         let quantity = |q: usize| {
             if q == 0 {
@@ -1171,8 +1169,8 @@ impl<'a> Ctx<'a> {
                 ready_of(&self.release_tasks[q - 1], |j| (0.0, f1[j]))
             }
         };
-        let own: Vec<f64> = (0..eager.lo.len()).map(quantity).collect();
-        if !eager.takes(&own, drop) {
+        let own: Vec<f64> = (0..eager.hi.len()).map(quantity).collect();
+        if !(slots.iter().zip(&fired)).any(|(&kk, &r)| eager.takes(kk, &own, drop(r))) {
             return;
         }
         let width = 1 + self.release_tasks.len();
@@ -1699,15 +1697,19 @@ pub(crate) struct BatchOut {
 pub(crate) struct Eager {
     /// The pruned risks, as `Ctx::pruned_risks` lists them.
     pub(crate) pruned: Vec<usize>,
-    pub(crate) lo: Vec<f64>,
+    /// Per pruned risk (in `pruned` order), per quantity.
+    pub(crate) lo: Vec<Vec<f64>>,
+    /// Per quantity.
     pub(crate) hi: Vec<f64>,
 }
 
 impl Eager {
-    /// Whether an iteration whose values (finish, then each release's readiness) are `v`,
-    /// and which its risks can lower by `drop` at most, is re-timed early.
-    fn takes(&self, v: &[f64], drop: f64) -> bool {
-        (0..self.lo.len()).any(|q| v[q] >= self.lo[q] && v[q] - drop <= self.hi[q])
+    /// Whether pruned risk `kk` (in `pruned` order), in an iteration whose values (finish,
+    /// then each release's readiness) are `v` and which it can lower by `drop` at most, is
+    /// re-timed early.
+    fn takes(&self, kk: usize, v: &[f64], drop: f64) -> bool {
+        let lo = &self.lo[kk];
+        (0..lo.len()).any(|q| v[q] >= lo[q] && v[q] - drop <= self.hi[q])
     }
 }
 
@@ -1993,10 +1995,11 @@ mod tests {
                     Ctx::new(&plan, &net, Mode::CriticalPath, &options, &mut Vec::new())
                 };
                 // Every iteration re-timed in the first pass, or none.
+                let q = 1 + ctx.release_tasks.len();
                 let every = Eager {
                     pruned: ctx.pruned_risks().collect(),
-                    lo: vec![f64::NEG_INFINITY; 1 + ctx.release_tasks.len()],
-                    hi: vec![f64::INFINITY; 1 + ctx.release_tasks.len()],
+                    lo: vec![vec![f64::NEG_INFINITY; q]; ctx.pruned_risks().count()],
+                    hi: vec![f64::INFINITY; q],
                 };
                 for (b, len) in [(0, BATCH), (2, 77)] {
                     let run_with = |width: usize, eager: Option<&Eager>| {

@@ -553,7 +553,7 @@ fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usi
 }
 
 /// With pruned risks: [`engine::Eager`] from the first batches' results, the bounds of
-/// `rerun_pruned` computed on them alone (the lowest `lo` over the risks).
+/// `rerun_pruned` computed on them alone.
 fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     let pruned: Vec<usize> = ctx.pruned_risks().collect();
     let n: usize = outs.iter().map(|o| o.len).sum();
@@ -572,13 +572,15 @@ fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     let (k_lo, k_hi) = (k.saturating_sub(spread), (k + spread).min(n - 1));
     let quantities = quantities(outs);
     let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k_hi)).collect();
-    let mut lo = vec![f64::INFINITY; quantities.len()];
-    for kk in 0..pruned.len() {
-        let (fired, floor) = fired_and_floor(outs, kk);
-        for (q, v) in quantities.iter().enumerate() {
-            lo[q] = lo[q].min(low(v, &fired, &floor, k_lo));
-        }
-    }
+    let lo = (0..pruned.len())
+        .map(|kk| {
+            let (fired, floor) = fired_and_floor(outs, kk);
+            quantities
+                .iter()
+                .map(|v| low(v, &fired, &floor, k_lo))
+                .collect()
+        })
+        .collect();
     Some(engine::Eager { pruned, lo, hi })
 }
 
