@@ -307,12 +307,7 @@ impl<'a> Ctx<'a> {
         let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
         let is_end = (0..n).map(|j| !dominated[j]).collect();
         let (succ_pos_start, succ_pos) = successor_positions(net);
-        let pred_off = std::iter::once(0)
-            .chain((0..n).scan(0, |at, j| {
-                *at += net.preds(j).len();
-                Some(*at)
-            }))
-            .collect();
+        let pred_off = predecessor_offsets(net);
         let mut risks = risks;
         mark_pruned(&mut risks, plan, net, &finish_links, &mode);
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
@@ -637,10 +632,12 @@ impl<'a> Ctx<'a> {
         eager: Option<&Eager>,
     ) {
         let (len, w) = (out.len, s.width);
+        // Critical-path mode with deferred risks: the tight chains tell which can move a value.
+        let chains =
+            !self.resource_aware() && self.risk_effects && (0..self.risks.len()).any(deferred);
         match &self.mode {
             Mode::CriticalPath => {
-                let masks = self.risk_effects && (0..self.risks.len()).any(deferred);
-                self.forward(s, c, &mut out.makespan[c.lanes()], masks);
+                self.forward(s, c, &mut out.makespan[c.lanes()], chains);
                 self.backward(s, c, &out.makespan[c.lanes()], &mut out.crit);
             }
             Mode::Resource { problem, order } => {
@@ -665,54 +662,69 @@ impl<'a> Ctx<'a> {
         if !self.risk_effects {
             return;
         }
-        if !self.resource_aware() && (0..self.risks.len()).any(deferred) {
+        if chains {
             self.mark_moves(s, c, out, deferred);
         }
         let now: Vec<usize> = (0..self.risks.len()).filter(|&r| !deferred(r)).collect();
-        if !self.resource_aware() {
-            // The chunk's own values, then its iterations in which a risk fired re-run.
+        if self.resource_aware() {
+            // The iterations in which a risk fired are re-timed already (`resource`).
             for &r in &now {
                 let without = &mut out.without[r];
-                without.makespan[c.lanes()].copy_from_slice(&out.makespan[c.lanes()]);
-                for q in 0..self.release_tasks.len() {
-                    let at = q * len + c.lo..q * len + c.lo + c.len;
-                    without.ready[at.clone()].copy_from_slice(&out.ready[at]);
-                }
-            }
-            for i in c.lanes() {
-                if !now.iter().any(|&r| s.fired[r * BATCH + i]) {
-                    continue;
-                }
-                self.gather_lane(s, c, i);
-                for &r in &now {
-                    if s.fired[r * BATCH + i] {
-                        let mut v = out.values(i);
-                        self.rerun_lane(s, i, r, &mut v);
-                        out.without[r].set(i, len, &v);
+                for i in c.lanes().filter(|&i| !s.fired[r * BATCH + i]) {
+                    without.makespan[i] = out.makespan[i];
+                    for q in 0..self.release_tasks.len() {
+                        without.ready[q * len + i] = out.ready[q * len + i];
                     }
-                }
-            }
-            if let Some(eager) = eager {
-                for i in c.lanes() {
-                    self.rerun_early(s, c, i, eager, out);
                 }
             }
             return;
         }
+        // The chunk's own values, then its iterations in which a risk fired re-run.
         for &r in &now {
             let without = &mut out.without[r];
-            match self.mode {
-                Mode::CriticalPath => unreachable!("re-run lane by lane above"),
-                Mode::Resource { .. } => {
-                    // The iterations in which it fired are re-timed already (`resource`).
-                    for i in c.lanes().filter(|&i| !s.fired[r * BATCH + i]) {
-                        without.makespan[i] = out.makespan[i];
-                        for q in 0..self.release_tasks.len() {
-                            without.ready[q * len + i] = out.ready[q * len + i];
-                        }
-                    }
-                }
+            without.makespan[c.lanes()].copy_from_slice(&out.makespan[c.lanes()]);
+            for q in 0..self.release_tasks.len() {
+                let at = q * len + c.lo..q * len + c.lo + c.len;
+                without.ready[at.clone()].copy_from_slice(&out.ready[at]);
             }
+        }
+        for i in c.lanes() {
+            let fired: Vec<usize> = (now.iter().copied())
+                .filter(|&r| s.fired[r * BATCH + i])
+                .collect();
+            if fired.is_empty() {
+                continue;
+            }
+            self.rerun_risks(s, c, i, &fired, out.values(i), &mut |k, v| {
+                out.without[fired[k]].set(i, len, v);
+            });
+        }
+        if let Some(eager) = eager {
+            for i in c.lanes() {
+                self.rerun_early(s, c, i, eager, out);
+            }
+        }
+    }
+
+    /// Critical-path mode, iteration `i` of chunk `c` (timed), whose finish and releases'
+    /// readiness are `own`: re-runs it without each of `risks` (each fired in it), giving
+    /// `put` the risk's place in `risks` and the values without it. Gathers the iteration's
+    /// times once for all of them.
+    fn rerun_risks(
+        &self,
+        s: &mut Scratch,
+        c: Chunk,
+        i: usize,
+        risks: &[usize],
+        own: Vec<f64>,
+        put: &mut dyn FnMut(usize, &[f64]),
+    ) {
+        self.gather_lane(s, c, i);
+        let mut v = own.clone();
+        for (k, &r) in risks.iter().enumerate() {
+            v.copy_from_slice(&own);
+            self.rerun_lane(s, i, r, &mut v);
+            put(k, &v);
         }
     }
 
@@ -746,14 +758,14 @@ impl<'a> Ctx<'a> {
             ..
         } = s;
         let (len, w, words) = (out.len, *width, c.len.div_ceil(64));
-        let on = |j: usize| j * MASK_WORDS..j * MASK_WORDS + words;
+        let row = |k: usize| k * MASK_WORDS..k * MASK_WORDS + words;
         for j in 0..self.n {
-            on_chain[on(j)].fill(0);
+            on_chain[row(j)].fill(0);
         }
         let mut seed = |tasks: &[usize], v: &[f64]| {
             for &j in tasks {
                 let f = &finish[j * w..j * w + c.len];
-                let bits = &mut on_chain[on(j)];
+                let bits = &mut on_chain[row(j)];
                 for (i, (&f, &v)) in f.iter().zip(v).enumerate() {
                     bits[i / 64] |= u64::from(reaches(f + 0.0, v)) << (i % 64);
                 }
@@ -766,13 +778,13 @@ impl<'a> Ctx<'a> {
         // Latest first: a task only marks its predecessors, which come earlier.
         let mut m = [0u64; MASK_WORDS];
         for &j in self.net.topological_order().iter().rev() {
-            m[..words].copy_from_slice(&on_chain[on(j)]);
+            m[..words].copy_from_slice(&on_chain[row(j)]);
             if m[..words].iter().all(|&x| x == 0) {
                 continue;
             }
             for (e, l) in self.net.preds(j).iter().enumerate() {
-                let tight = &link_mask[on(self.pred_off[j] + e)];
-                let p = &mut on_chain[on(l.other)];
+                let tight = &link_mask[row(self.pred_off[j] + e)];
+                let p = &mut on_chain[row(l.other)];
                 for k in 0..words {
                     p[k] |= m[k] & tight[k];
                 }
@@ -781,7 +793,7 @@ impl<'a> Ctx<'a> {
         for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
             let mut any = [0u64; MASK_WORDS];
             for &j in &self.risks[r].tasks {
-                for (a, &x) in any.iter_mut().zip(&on_chain[on(j)]) {
+                for (a, &x) in any.iter_mut().zip(&on_chain[row(j)]) {
                     *a |= x;
                 }
             }
@@ -872,14 +884,13 @@ impl<'a> Ctx<'a> {
             }
             self.forward(s, c, &mut scratch_out.makespan[c.lanes()], false);
             for i in c.lanes().filter(|&i| todo[i]) {
-                self.gather_lane(s, c, i);
-                for (k, &r) in pruned.iter().enumerate() {
-                    if lanes[k][i] {
-                        let mut v = out.values(i);
-                        self.rerun_lane(s, i, r, &mut v);
-                        out.without[r].set(i, len, &v);
-                    }
-                }
+                let risks: Vec<usize> = (0..pruned.len())
+                    .filter(|&k| lanes[k][i])
+                    .map(|k| pruned[k])
+                    .collect();
+                self.rerun_risks(s, c, i, &risks, out.values(i), &mut |k, v| {
+                    out.without[risks[k]].set(i, len, v);
+                });
             }
         }
     }
@@ -1115,14 +1126,11 @@ impl<'a> Ctx<'a> {
     /// `out.eager_iters`/`eager_vals`, for `rerun_needed` to use instead of drawing and
     /// timing the batch again.
     fn rerun_early(&self, s: &mut Scratch, c: Chunk, i: usize, eager: &Eager, out: &mut BatchOut) {
-        let (slots, moving): (Vec<usize>, Vec<usize>) = (eager.pruned.iter().copied())
-            .enumerate()
-            .filter(|&(_, r)| s.moves[r * BATCH + i])
-            .unzip();
         let own = out.values(i);
         let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i]);
-        let (slots, moving): (Vec<usize>, Vec<usize>) = (slots.into_iter().zip(moving))
-            .filter(|&(kk, r)| eager.takes(kk, &own, drop(r)))
+        let (slots, moving): (Vec<usize>, Vec<usize>) = (eager.pruned.iter().copied())
+            .enumerate()
+            .filter(|&(kk, r)| s.moves[r * BATCH + i] && eager.takes(kk, &own, drop(r)))
             .unzip();
         if moving.is_empty() {
             return;
@@ -1132,12 +1140,10 @@ impl<'a> Ctx<'a> {
         out.eager_iters.push(i as u32);
         out.eager_vals
             .resize(at + eager.pruned.len() * width, f64::NAN);
-        self.gather_lane(s, c, i);
-        for (kk, r) in slots.into_iter().zip(moving) {
-            let v = &mut out.eager_vals[at + kk * width..at + (kk + 1) * width];
-            v.copy_from_slice(&own);
-            self.rerun_lane(s, i, r, v);
-        }
+        let vals = &mut out.eager_vals[at..];
+        self.rerun_risks(s, c, i, &moving, own, &mut |k, v| {
+            vals[slots[k] * width..(slots[k] + 1) * width].copy_from_slice(v);
+        });
     }
 
     /// Resource mode, iteration `i` of the batch in the first pass: when `eager` takes it,
@@ -1311,8 +1317,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Critical-path re-run of iteration `i` of a batch of `len` iterations without risk `r`,
-    /// which fired in it, from its times gathered by [`Ctx::gather_lane`], over the tasks
+    /// Critical-path re-run of iteration `i` of a batch without risk `r`, which fired in it, from its times gathered by [`Ctx::gather_lane`], over the tasks
     /// whose duration or some predecessor's times changed only: the rest keep their times.
     /// Each recomputed task goes through the forward pass's arithmetic (same operations, same
     /// order), so the result has the same bits as a full pass. `v` holds the iteration's
@@ -1740,6 +1745,17 @@ impl BatchOut {
             eager_vals: Vec::new(),
         }
     }
+}
+
+/// Where each task's links begin in one list of every link into a task, by task: task `j`'s
+/// are `off[j]..off[j + 1]`, in the order of [`Network::preds`].
+fn predecessor_offsets(net: &Network) -> Vec<usize> {
+    std::iter::once(0)
+        .chain((0..net.len()).scan(0, |at, j| {
+            *at += net.preds(j).len();
+            Some(*at)
+        }))
+        .collect()
 }
 
 /// Every task's successors' topological positions, flat: task `j`'s are
