@@ -93,6 +93,10 @@ pub(crate) enum Slot {
     Dur(usize),
 }
 
+/// The most risk re-runs timed together in critical-path mode ([`Ctx::rerun_pairs`]); fewer
+/// when a chunk is narrower.
+const RERUN_LANES: usize = 32;
+
 /// Words of one bit per iteration of a chunk ([`BATCH`] at most).
 const MASK_WORDS: usize = BATCH.div_ceil(64);
 
@@ -183,11 +187,9 @@ pub(crate) struct Ctx<'a> {
     end_candidates: Vec<usize>,
     /// Whether a task is one of `end_candidates`.
     is_end: Vec<bool>,
-    /// Task `j`'s successors' topological positions are
-    /// `succ_pos[succ_pos_start[j]..succ_pos_start[j + 1]]`: what a risk re-run marks dirty,
-    /// one load per successor.
-    succ_pos_start: Vec<usize>,
-    succ_pos: Vec<usize>,
+    /// Per risk: the first topological position of its tasks (the task count without any),
+    /// where its re-runs begin ([`Ctx::rerun_pairs`]).
+    risk_first: Vec<usize>,
     /// The links into task `j` are `pred_off[j]..pred_off[j + 1]` in one list of all links.
     pred_off: Vec<usize>,
     /// Resource mode: each task's position in the priority list.
@@ -306,7 +308,10 @@ impl<'a> Ctx<'a> {
         }
         let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
         let is_end = (0..n).map(|j| !dominated[j]).collect();
-        let (succ_pos_start, succ_pos) = successor_positions(net);
+        let topo_pos = net.topological_positions();
+        let risk_first = (risks.iter())
+            .map(|r| r.tasks.iter().map(|&j| topo_pos[j]).min().unwrap_or(n))
+            .collect();
         let pred_off = predecessor_offsets(net);
         let mut risks = risks;
         mark_pruned(&mut risks, plan, net, &finish_links, &mode);
@@ -340,8 +345,7 @@ impl<'a> Ctx<'a> {
             release_tasks,
             end_candidates,
             is_end,
-            succ_pos_start,
-            succ_pos,
+            risk_first,
             pred_off,
             rank,
         }
@@ -394,14 +398,13 @@ impl<'a> Ctx<'a> {
             d1: vec![0.0; n],
             s1: vec![0.0; n],
             f1: vec![0.0; n],
-            s2: vec![0.0; n],
-            f2: vec![0.0; n],
-            changed: vec![false; n],
-            dirty: vec![0; n.div_ceil(64)],
+            rerun_lanes: width.min(RERUN_LANES),
+            vd: vec![0.0; n * width.min(RERUN_LANES)],
+            vs: vec![0.0; n * width.min(RERUN_LANES)],
+            vf: vec![0.0; n * width.min(RERUN_LANES)],
             link_mask: Vec::new(),
             on_chain: vec![0; n * MASK_WORDS],
             bound: vec![0.0; BATCH],
-            touched: Vec::new(),
             by_finish: FinishIndex::default(),
             link_start: Vec::with_capacity(n + 1),
             link_from: Vec::new(),
@@ -688,43 +691,16 @@ impl<'a> Ctx<'a> {
                 without.ready[at.clone()].copy_from_slice(&out.ready[at]);
             }
         }
-        for i in c.lanes() {
-            let fired: Vec<usize> = (now.iter().copied())
-                .filter(|&r| s.fired[r * BATCH + i])
-                .collect();
-            if fired.is_empty() {
-                continue;
-            }
-            self.rerun_risks(s, c, i, &fired, out.values(i), &mut |k, v| {
-                out.without[fired[k]].set(i, len, v);
-            });
-        }
+        let pairs: Vec<(usize, usize)> = (c.lanes())
+            .flat_map(|i| now.iter().map(move |&r| (i, r)))
+            .filter(|&(i, r)| s.fired[r * BATCH + i])
+            .collect();
+        self.rerun_pairs(s, c, &pairs, &mut |k, v| {
+            let (i, r) = pairs[k];
+            out.without[r].set(i, len, v);
+        });
         if let Some(eager) = eager {
-            for i in c.lanes() {
-                self.rerun_early(s, c, i, eager, out);
-            }
-        }
-    }
-
-    /// Critical-path mode, iteration `i` of chunk `c` (timed), whose finish and releases'
-    /// readiness are `own`: re-runs it without each of `risks` (each fired in it), giving
-    /// `put` the risk's place in `risks` and the values without it. Gathers the iteration's
-    /// times once for all of them.
-    fn rerun_risks(
-        &self,
-        s: &mut Scratch,
-        c: Chunk,
-        i: usize,
-        risks: &[usize],
-        own: Vec<f64>,
-        put: &mut dyn FnMut(usize, &[f64]),
-    ) {
-        self.gather_lane(s, c, i);
-        let mut v = own.clone();
-        for (k, &r) in risks.iter().enumerate() {
-            v.copy_from_slice(&own);
-            self.rerun_lane(s, i, r, &mut v);
-            put(k, &v);
+            self.rerun_early(s, c, eager, out);
         }
     }
 
@@ -883,15 +859,16 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             self.forward(s, c, &mut scratch_out.makespan[c.lanes()], false);
-            for i in c.lanes().filter(|&i| todo[i]) {
-                let risks: Vec<usize> = (0..pruned.len())
-                    .filter(|&k| lanes[k][i])
-                    .map(|k| pruned[k])
-                    .collect();
-                self.rerun_risks(s, c, i, &risks, out.values(i), &mut |k, v| {
-                    out.without[risks[k]].set(i, len, v);
-                });
-            }
+            let pairs: Vec<(usize, usize)> = (c.lanes())
+                .filter(|&i| todo[i])
+                .flat_map(|i| (0..pruned.len()).map(move |k| (i, k)))
+                .filter(|&(i, k)| lanes[k][i])
+                .map(|(i, k)| (i, pruned[k]))
+                .collect();
+            self.rerun_pairs(s, c, &pairs, &mut |k, v| {
+                let (i, r) = pairs[k];
+                out.without[r].set(i, len, v);
+            });
         }
     }
 
@@ -917,26 +894,13 @@ impl<'a> Ctx<'a> {
         }
         let net = self.net;
         for &j in net.topological_order() {
-            acc.fill(net.release_time(j));
             let d = &dur[j * BATCH + c.lo..j * BATCH + c.lo + len];
-            let plain = net.constant_calendar(j);
-            let raise = |l: &crate::network::Arc, acc: &mut [f64]| {
-                let p = l.other;
-                let (pf, ps) = (&finish[p * w..p * w + len], &start[p * w..p * w + len]);
-                if plain {
-                    link::raise_earliest(l.kind, l.lag, Plain, d, ps, pf, acc);
-                } else {
-                    link::raise_earliest(l.kind, l.lag, net.calendar(j), d, ps, pf, acc);
-                }
-            };
-            for l in net.preds(j) {
-                raise(l, acc);
-            }
+            self.earliest(j, d, Rows::new(start, finish, w), acc);
             if masks {
                 for (e, l) in net.preds(j).iter().enumerate() {
                     let b = &mut bound[..len];
                     b.fill(f64::NEG_INFINITY);
-                    raise(l, b);
+                    self.raise(j, l, d, Rows::new(start, finish, w), b);
                     let at = (self.pred_off[j] + e) * MASK_WORDS;
                     let m = &mut link_mask[at..at + MASK_WORDS];
                     m.fill(0);
@@ -945,27 +909,70 @@ impl<'a> Ctx<'a> {
                     }
                 }
             }
-            let (st, fi) = (
-                &mut start[j * w..j * w + len],
-                &mut finish[j * w..j * w + len],
-            );
-            if plain {
-                st.copy_from_slice(acc);
-                for ((f, &a), &dd) in fi.iter_mut().zip(acc.iter()).zip(d) {
-                    *f = a + dd;
-                }
-            } else {
-                let cal = net.calendar(j);
-                for i in 0..len {
-                    let (a, f) = cal.advance(acc[i], d[i]);
-                    st[i] = a;
-                    fi[i] = f;
-                }
-            }
+            self.place(j, d, acc, start, finish, w);
         }
         // The largest finish is always a candidate's (see `end_candidates`).
         for &j in &self.end_candidates {
             max_into(makespan, &finish[j * w..j * w + len], 0.0);
+        }
+    }
+
+    /// Task `j`'s earliest starts (before its calendar) over `acc.len()` iterations, with
+    /// durations `d`, from its release time and its links, its predecessors' times read from
+    /// `rows`.
+    #[inline]
+    fn earliest(&self, j: usize, d: &[f64], rows: Rows<'_>, acc: &mut [f64]) {
+        acc.fill(self.net.release_time(j));
+        for l in self.net.preds(j) {
+            self.raise(j, l, d, rows, acc);
+        }
+    }
+
+    /// Raises `acc` to the bound that link `l` into task `j` puts on its start, as
+    /// [`Ctx::earliest`].
+    #[inline]
+    fn raise(&self, j: usize, l: &crate::network::Arc, d: &[f64], rows: Rows<'_>, acc: &mut [f64]) {
+        let (p, len, w) = (l.other, acc.len(), rows.w);
+        let (pf, ps) = (
+            &rows.finish[p * w..p * w + len],
+            &rows.start[p * w..p * w + len],
+        );
+        if self.net.constant_calendar(j) {
+            link::raise_earliest(l.kind, l.lag, Plain, d, ps, pf, acc);
+        } else {
+            link::raise_earliest(l.kind, l.lag, self.net.calendar(j), d, ps, pf, acc);
+        }
+    }
+
+    /// Writes task `j`'s starts and finishes (rows of `w`) from its earliest starts `acc` and
+    /// durations `d`, on its calendar.
+    #[inline]
+    fn place(
+        &self,
+        j: usize,
+        d: &[f64],
+        acc: &[f64],
+        start: &mut [f64],
+        finish: &mut [f64],
+        w: usize,
+    ) {
+        let len = acc.len();
+        let (st, fi) = (
+            &mut start[j * w..j * w + len],
+            &mut finish[j * w..j * w + len],
+        );
+        if self.net.constant_calendar(j) {
+            st.copy_from_slice(acc);
+            for ((f, &a), &dd) in fi.iter_mut().zip(acc).zip(d) {
+                *f = a + dd;
+            }
+        } else {
+            let cal = self.net.calendar(j);
+            for i in 0..len {
+                let (a, f) = cal.advance(acc[i], d[i]);
+                st[i] = a;
+                fi[i] = f;
+            }
         }
     }
 
@@ -1121,28 +1128,34 @@ impl<'a> Ctx<'a> {
         s.sgs = Some(sgs);
     }
 
-    /// Critical-path mode, iteration `i` of chunk `c` in the first pass: when `eager` takes
-    /// it, its pruned risks that fired and may move a value (`s.moves`) are re-run now, into
+    /// Critical-path mode, chunk `c` in the first pass: in each iteration that `eager` takes,
+    /// its pruned risks that fired and may move a value (`s.moves`) are re-run now, into
     /// `out.eager_iters`/`eager_vals`, for `rerun_needed` to use instead of drawing and
     /// timing the batch again.
-    fn rerun_early(&self, s: &mut Scratch, c: Chunk, i: usize, eager: &Eager, out: &mut BatchOut) {
-        let own = out.values(i);
-        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i]);
-        let (slots, moving): (Vec<usize>, Vec<usize>) = (eager.pruned.iter().copied())
-            .enumerate()
-            .filter(|&(kk, r)| s.moves[r * BATCH + i] && eager.takes(kk, &own, drop(r)))
-            .unzip();
-        if moving.is_empty() {
-            return;
+    fn rerun_early(&self, s: &mut Scratch, c: Chunk, eager: &Eager, out: &mut BatchOut) {
+        let width = 1 + self.release_tasks.len();
+        // Each re-run, and where its values go in `eager_vals`.
+        let (mut pairs, mut dest) = (Vec::new(), Vec::new());
+        for i in c.lanes() {
+            let own = out.values(i);
+            let at = out.eager_vals.len();
+            let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i]);
+            let before = pairs.len();
+            for (kk, &r) in eager.pruned.iter().enumerate() {
+                if s.moves[r * BATCH + i] && eager.takes(kk, &own, drop(r)) {
+                    pairs.push((i, r));
+                    dest.push(at + kk * width);
+                }
+            }
+            if pairs.len() > before {
+                out.eager_iters.push(i as u32);
+                out.eager_vals
+                    .resize(at + eager.pruned.len() * width, f64::NAN);
+            }
         }
-        let width = own.len();
-        let at = out.eager_vals.len();
-        out.eager_iters.push(i as u32);
-        out.eager_vals
-            .resize(at + eager.pruned.len() * width, f64::NAN);
-        let vals = &mut out.eager_vals[at..];
-        self.rerun_risks(s, c, i, &moving, own, &mut |k, v| {
-            vals[slots[k] * width..(slots[k] + 1) * width].copy_from_slice(v);
+        let vals = &mut out.eager_vals;
+        self.rerun_pairs(s, c, &pairs, &mut |k, v| {
+            vals[dest[k]..dest[k] + width].copy_from_slice(v);
         });
     }
 
@@ -1294,136 +1307,91 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Copies iteration `i` of chunk `c` (timed) into `s.d1`, `s.s1` and `s.f1`: every task's
-    /// duration, start and finish, one column per task, for [`Ctx::rerun_lane`]. Read
-    /// straight from the rows, a re-run's scattered visits would each miss the cache; lanes
-    /// copied in increasing order read each row's line once.
-    fn gather_lane(&self, s: &mut Scratch, c: Chunk, i: usize) {
+    /// Critical-path mode, chunk `c` (timed): re-runs each `(i, r)` of `pairs`, iteration `i`
+    /// of the batch without risk `r` (which fired in it), and gives `put` its place in
+    /// `pairs` and its values without the risk: the finish, then each release's readiness.
+    ///
+    /// Up to [`RERUN_LANES`] pairs are timed together, one lane each, as the forward pass
+    /// times a chunk, ordered by where their risks' tasks begin in the topological order
+    /// (`risk_first`) so that a group begins late when its risks do. The tasks before the
+    /// group's first risk task keep the iteration's times (copied); the others go through
+    /// the forward pass's arithmetic (the same operations in the same order) with the
+    /// risk's impacts left out of its tasks' durations, so every value has the bits of a
+    /// whole pass without the risk.
+    fn rerun_pairs(
+        &self,
+        s: &mut Scratch,
+        c: Chunk,
+        pairs: &[(usize, usize)],
+        put: &mut dyn FnMut(usize, &[f64]),
+    ) {
         let Scratch {
+            acc,
+            base,
             dur,
             width,
             start,
             finish,
-            d1,
-            s1,
-            f1,
-            ..
-        } = s;
-        let (width, at) = (*width, i - c.lo);
-        for j in 0..self.n {
-            d1[j] = dur[j * BATCH + i];
-            s1[j] = start[j * width + at];
-            f1[j] = finish[j * width + at];
-        }
-    }
-
-    /// Critical-path re-run of iteration `i` of a batch without risk `r`, which fired in it, from its times gathered by [`Ctx::gather_lane`], over the tasks
-    /// whose duration or some predecessor's times changed only: the rest keep their times.
-    /// Each recomputed task goes through the forward pass's arithmetic (same operations, same
-    /// order), so the result has the same bits as a full pass. `v` holds the iteration's
-    /// finish, then each release's readiness; those that move without the risk are
-    /// overwritten.
-    fn rerun_lane(&self, s: &mut Scratch, i: usize, r: usize, v: &mut [f64]) {
-        let Scratch {
-            base,
-            d1,
-            s1,
-            f1,
             fired,
             impact,
-            s2,
-            f2,
-            changed,
-            dirty,
-            touched,
+            rerun_lanes,
+            vd,
+            vs,
+            vf,
             ..
         } = s;
-        debug_assert!(fired[r * BATCH + i]);
-        let risk = &self.risks[r];
-        let net = self.net;
-        let (topo, topo_pos) = (net.topological_order(), net.topological_positions());
-        let Some(first) = risk.tasks.iter().map(|&j| topo_pos[j]).min() else {
-            return;
-        };
-        for &j in &risk.tasks {
-            let k = topo_pos[j];
-            dirty[k / 64] |= 1 << (k % 64);
-        }
-        let mut end_moved = false;
-        // The dirty tasks in topological order: a task only ever marks its successors, which
-        // come later, so one sweep over the words finds them all.
-        let mut word = first / 64;
-        while word < dirty.len() {
-            let bits = dirty[word];
-            if bits == 0 {
-                word += 1;
-                continue;
-            }
-            let bit = bits.trailing_zeros() as usize;
-            dirty[word] = bits & (bits - 1);
-            let j = topo[word * 64 + bit];
-            let d = if self.risk_task[j] {
-                let b = base[self.base_row[j] * BATCH + i];
-                self.duration_without(j, i, b, fired, impact, r)
-            } else {
-                d1[j]
-            };
-            let plain = net.constant_calendar(j);
-            let mut acc = net.release_time(j);
-            for l in net.preds(j) {
-                let p = l.other;
-                let (ps, pf) = if changed[p] {
-                    (s2[p], f2[p])
-                } else {
-                    (s1[p], f1[p])
-                };
-                // As `link::raise_earliest` in `forward`, one lane.
-                let b = if plain {
-                    link::earliest_start(l.kind, l.lag, Plain, d, ps, pf)
-                } else {
-                    link::earliest_start(l.kind, l.lag, net.calendar(j), d, ps, pf)
-                };
-                acc = if b > acc { b } else { acc };
-            }
-            let (st, fi) = if plain {
-                Plain.advance(acc, d)
-            } else {
-                net.calendar(j).advance(acc, d)
-            };
-            if st != s1[j] || fi != f1[j] {
-                s2[j] = st;
-                f2[j] = fi;
-                changed[j] = true;
-                touched.push(j);
-                end_moved |= self.is_end[j];
-                for &k in &self.succ_pos[self.succ_pos_start[j]..self.succ_pos_start[j + 1]] {
-                    dirty[k / 64] |= 1 << (k % 64);
+        let (w, topo) = (*width, self.net.topological_order());
+        let mut order: Vec<usize> = (0..pairs.len()).collect();
+        order.sort_by_key(|&k| (self.risk_first[pairs[k].1], k));
+        let nrel = self.release_tasks.len();
+        let mut vals = vec![0.0; (1 + nrel) * *rerun_lanes];
+        let mut v = vec![0.0; 1 + nrel];
+        for group in order.chunks(*rerun_lanes) {
+            let g = group.len();
+            let lanes: Vec<usize> = group.iter().map(|&k| pairs[k].0).collect();
+            debug_assert!(lanes.iter().all(|&i| c.lanes().contains(&i)));
+            let lo = self.risk_first[pairs[group[0]].1];
+            for &j in &topo[..lo] {
+                for (e, &i) in lanes.iter().enumerate() {
+                    vs[j * g + e] = start[j * w + i - c.lo];
+                    vf[j * g + e] = finish[j * w + i - c.lo];
                 }
             }
-        }
-        // The largest finish over a set of tasks, as `max_into` takes it.
-        let lane_max = |tasks: &[usize]| {
-            let mut out = 0.0f64;
-            for &j in tasks {
-                let v = if changed[j] { f2[j] } else { f1[j] };
-                let b = v + 0.0;
-                out = if b > out { b } else { out };
+            for &j in &topo[lo..] {
+                for (e, &i) in lanes.iter().enumerate() {
+                    vd[j * g + e] = dur[j * BATCH + i];
+                }
             }
-            out
-        };
-        // Unchanged sets keep the batch's values (the same computation on the same times).
-        if end_moved {
-            v[0] = lane_max(&self.end_candidates);
-        }
-        for (q, tasks) in self.release_tasks.iter().enumerate() {
-            if tasks.iter().any(|&t| changed[t]) {
-                v[1 + q] = lane_max(tasks);
+            for (e, &k) in group.iter().enumerate() {
+                let (i, r) = pairs[k];
+                debug_assert!(fired[r * BATCH + i]);
+                for &j in &self.risks[r].tasks {
+                    let b = base[self.base_row[j] * BATCH + i];
+                    vd[j * g + e] = self.duration_without(j, i, b, fired, impact, r);
+                }
+            }
+            let acc = &mut acc[..g];
+            for &j in &topo[lo..] {
+                let d = &vd[j * g..(j + 1) * g];
+                self.earliest(j, d, Rows::new(vs, vf, g), acc);
+                self.place(j, d, acc, vs, vf, g);
+            }
+            // As the forward pass takes the finish and `run_chunk` each readiness.
+            let sets = std::iter::once(&self.end_candidates).chain(&self.release_tasks);
+            for (q, tasks) in sets.enumerate() {
+                let out = &mut vals[q * g..(q + 1) * g];
+                out.fill(0.0);
+                for &j in tasks {
+                    max_into(out, &vf[j * g..(j + 1) * g], 0.0);
+                }
+            }
+            for (e, &k) in group.iter().enumerate() {
+                for (q, x) in v.iter_mut().enumerate() {
+                    *x = vals[q * g + e];
+                }
+                put(k, &v);
             }
         }
-        for &j in touched.iter() {
-            changed[j] = false;
-        }
-        touched.clear();
     }
 
     /// Samples batch `b` only (no scheduling) and returns its durations, iteration-major.
@@ -1607,16 +1575,12 @@ pub(crate) struct Scratch {
     d1: Vec<f64>,
     s1: Vec<f64>,
     f1: Vec<f64>,
-    /// Risk re-runs, one lane at a time: the new times of the tasks that moved.
-    s2: Vec<f64>,
-    f2: Vec<f64>,
-    /// Risk re-runs: whether a task moved in the current lane, and the tasks that did (to
-    /// clear the flags after the lane).
-    changed: Vec<bool>,
-    touched: Vec<usize>,
-    /// Risk re-runs: the tasks still to recompute in the current lane (their duration or a
-    /// predecessor's times changed), one bit per position in the topological order.
-    dirty: Vec<u64>,
+    /// Critical-path risk re-runs ([`Ctx::rerun_pairs`]): how many are timed together, and
+    /// their durations, starts and finishes, task-major (rows of as many as are timed).
+    rerun_lanes: usize,
+    vd: Vec<f64>,
+    vs: Vec<f64>,
+    vf: Vec<f64>,
     /// Critical-path mode with deferred risks, per link into a task (`Ctx::pred_off`) and
     /// iteration of the chunk, one bit each: whether its bound reaches the task's earliest
     /// start (before calendars), from [`Ctx::forward`]; empty when not asked for.
@@ -1637,6 +1601,21 @@ pub(crate) struct Scratch {
     /// Resource mode: the current iteration's hand-offs of team capacity, on which its risks'
     /// effects are measured.
     handoffs: Handoffs,
+}
+
+/// Start and finish times of tasks over some iterations, task-major (rows of `w`), as the
+/// passes read their predecessors'.
+#[derive(Clone, Copy)]
+struct Rows<'r> {
+    start: &'r [f64],
+    finish: &'r [f64],
+    w: usize,
+}
+
+impl<'r> Rows<'r> {
+    fn new(start: &'r [f64], finish: &'r [f64], w: usize) -> Self {
+        Rows { start, finish, w }
+    }
 }
 
 /// Results of one batch re-run without one risk.
@@ -1756,19 +1735,6 @@ fn predecessor_offsets(net: &Network) -> Vec<usize> {
             Some(*at)
         }))
         .collect()
-}
-
-/// Every task's successors' topological positions, flat: task `j`'s are
-/// `list[start[j]..start[j + 1]]`. Returns `(start, list)`.
-fn successor_positions(net: &Network) -> (Vec<usize>, Vec<usize>) {
-    let pos = net.topological_positions();
-    let (mut start, mut list) = (Vec::with_capacity(net.len() + 1), Vec::new());
-    for j in 0..net.len() {
-        start.push(list.len());
-        list.extend(net.succs(j).iter().map(|a| pos[a.other]));
-    }
-    start.push(list.len());
-    (start, list)
 }
 
 /// Marks the risks whose re-runs can wait for every batch ([`RiskC::pruned`]: an impact
