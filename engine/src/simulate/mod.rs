@@ -481,30 +481,48 @@ fn run_batches(
         progress(done.fetch_add(len, Ordering::Relaxed) + len);
         out
     };
-    // The first batches, one per worker, then the rest with what they tell of which
-    // iterations to re-time early (resource mode).
+    // In waves: the first batches, one per worker, then each wave with what the batches
+    // before it tell of which iterations to re-time early (see `waves`).
     let list: Vec<(usize, usize)> = batches(n).collect();
     #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        let (first, rest) = list.split_at(rayon::current_num_threads().clamp(1, list.len().max(1)));
-        let mut outs: Vec<BatchOut> = first.par_iter().map(|&b| one(b, None)).collect();
-        let eager = eager_bounds(ctx, &outs);
-        outs.par_extend(rest.par_iter().map(|&b| one(b, eager.as_ref())));
-        outs
-    }
+    let workers = rayon::current_num_threads();
     #[cfg(not(feature = "parallel"))]
-    {
-        let mut outs = Vec::with_capacity(list.len());
-        let mut eager = None;
-        for (k, &b) in list.iter().enumerate() {
-            outs.push(one(b, eager.as_ref()));
-            if k == 0 {
-                eager = eager_bounds(ctx, &outs);
-            }
+    let workers = 1;
+    let mut outs: Vec<BatchOut> = Vec::with_capacity(list.len());
+    let mut eager = None;
+    let mut done = 0;
+    for end in waves(workers, list.len()) {
+        let wave = &list[done..end];
+        #[cfg(feature = "parallel")]
+        {
+            use rayon::prelude::*;
+            outs.par_extend(wave.par_iter().map(|&b| one(b, eager.as_ref())));
         }
-        outs
+        #[cfg(not(feature = "parallel"))]
+        outs.extend(wave.iter().map(|&b| one(b, eager.as_ref())));
+        done = end;
+        if done < list.len() {
+            eager = eager_bounds(ctx, &outs);
+        }
     }
+    outs
+}
+
+/// Where the waves of `run_batches` end, for `workers` threads and `len` batches: after one
+/// batch per worker, then after four times as many batches as the wave before, and at the
+/// last. Each wave re-times early with bounds estimated from all the batches before it, so
+/// later waves re-time fewer iterations needlessly (critical-path mode widens the bounds by
+/// three standard deviations of the P80's rank in the batches seen: 7.5% of the iterations
+/// after two batches, 1.9% after thirty-two); each wave's end waits for its slowest batch.
+fn waves(workers: usize, len: usize) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut end = workers.max(1);
+    while end < len {
+        ends.push(end);
+        end *= 4;
+    }
+    ends.push(len);
+    ends
 }
 
 /// The quantities of `rerun_pruned`, the finish then each release's readiness, each in
