@@ -176,6 +176,9 @@ pub(crate) struct Ctx<'a> {
     comp_keys: Vec<Vec<u64>>,
     risks: Vec<RiskC>,
     risk_task: Vec<bool>,
+    /// Per task, the risks that delay it, in file order, each with how many times it lists
+    /// the task.
+    task_risks: Vec<Vec<(usize, usize)>>,
     /// A risk-affected task's row in [`Scratch`]'s `base` (the others have none).
     base_row: Vec<usize>,
     /// Number of risk-affected tasks: rows of `base`.
@@ -273,6 +276,15 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let (base_row, n_base) = base_rows(&risk_task);
+        let mut task_risks = vec![Vec::new(); n];
+        for (r, risk) in risks.iter().enumerate() {
+            for (e, &j) in risk.tasks.iter().enumerate() {
+                if !risk.tasks[..e].contains(&j) {
+                    let times = risk.tasks.iter().filter(|&&t| t == j).count();
+                    task_risks[j].push((r, times));
+                }
+            }
+        }
         let mut slots = vec![Slot::None; n];
         let mut n_durs = 0;
         // An item-sized task's duration is no monotone function of one uniform: its duration
@@ -337,6 +349,7 @@ impl<'a> Ctx<'a> {
             comp_keys,
             risks,
             risk_task,
+            task_risks,
             base_row,
             n_base,
             slots,
@@ -554,9 +567,9 @@ impl<'a> Ctx<'a> {
         skip: usize,
     ) -> f64 {
         let mut d = base;
-        for (r, risk) in self.risks.iter().enumerate() {
+        for &(r, times) in &self.task_risks[j] {
             if r != skip && fired[r * BATCH + i] {
-                for _ in risk.tasks.iter().filter(|&&t| t == j) {
+                for _ in 0..times {
                     d += impact[r * BATCH + i];
                 }
             }
@@ -1935,6 +1948,60 @@ mod tests {
             all.extend(f(&w.ready));
         }
         all
+    }
+
+    #[test]
+    fn a_risk_listing_a_task_twice_delays_it_twice() {
+        // `a` takes 3 days; `double` (certain, 2 days) lists it twice and `once` (certain,
+        // 1 day) once, so `a` takes 3 + 2 * 2 + 1 = 8 days, 4 without `double`, 7 without
+        // `once`; `b` adds half a day after it, so that a re-run times a successor too.
+        let src = r#"
+[plan]
+name = "twice"
+start = 2027-01-04
+
+[teams.be]
+capacity = 1
+
+[[tasks]]
+id = "a"
+team = "be"
+estimate = 3
+
+[[tasks]]
+id = "b"
+team = "be"
+estimate = 0.5
+after = ["a"]
+
+[[risks]]
+id = "once"
+probability = 1
+impact = 1
+tasks = ["a"]
+
+[[risks]]
+id = "double"
+probability = 1
+impact = 2
+tasks = ["a", "a"]
+"#;
+        let plan = crate::io::parse_str(src, crate::io::Format::Toml).expect("a valid plan");
+        for ignore_capacity in [true, false] {
+            let options = Options {
+                iterations: 300,
+                ignore_capacity,
+                ..Options::default()
+            };
+            let sim = crate::simulate::simulate(&plan, &options).expect("a simulation");
+            assert_eq!((sim.makespan.p10, sim.makespan.p95), (8.5, 8.5));
+            let without = |id: &str| {
+                let r = sim.risks.iter().find(|r| r.id == id).expect("the risk");
+                r.p80_without
+            };
+            assert_eq!(without("double"), Some(4.5), "{ignore_capacity}");
+            assert_eq!(without("once"), Some(7.5), "{ignore_capacity}");
+        }
     }
 
     #[test]
