@@ -193,6 +193,10 @@ pub(crate) struct Ctx<'a> {
     /// Per risk: the first topological position of its tasks (the task count without any),
     /// where its re-runs begin ([`Ctx::rerun_pairs`]).
     risk_first: Vec<usize>,
+    /// Per topological position `k` (and the task count): the first position whose times a
+    /// task at `k` or later reads through a link (`k` at most), so that a re-run from `k`
+    /// copies the times from there only.
+    reads_from: Vec<usize>,
     /// The links into task `j` are `pred_off[j]..pred_off[j + 1]` in one list of all links.
     pred_off: Vec<usize>,
     /// Resource mode: each task's position in the priority list.
@@ -321,6 +325,12 @@ impl<'a> Ctx<'a> {
         let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
         let is_end = (0..n).map(|j| !dominated[j]).collect();
         let topo_pos = net.topological_positions();
+        let mut reads_from = vec![n; n + 1];
+        for k in (0..n).rev() {
+            let preds = net.preds(net.topological_order()[k]).iter();
+            let first = preds.map(|l| topo_pos[l.other]).min().unwrap_or(k);
+            reads_from[k] = reads_from[k + 1].min(first).min(k);
+        }
         let risk_first = (risks.iter())
             .map(|r| r.tasks.iter().map(|&j| topo_pos[j]).min().unwrap_or(n))
             .collect();
@@ -359,6 +369,7 @@ impl<'a> Ctx<'a> {
             end_candidates,
             is_end,
             risk_first,
+            reads_from,
             pred_off,
             rank,
         }
@@ -1354,6 +1365,7 @@ impl<'a> Ctx<'a> {
             ..
         } = s;
         let (w, topo) = (*width, self.net.topological_order());
+        let topo_pos = self.net.topological_positions();
         let mut order: Vec<usize> = (0..pairs.len()).collect();
         order.sort_by_key(|&k| (self.risk_first[pairs[k].1], k));
         let nrel = self.release_tasks.len();
@@ -1364,7 +1376,10 @@ impl<'a> Ctx<'a> {
             let lanes: Vec<usize> = group.iter().map(|&k| pairs[k].0).collect();
             debug_assert!(lanes.iter().all(|&i| c.lanes().contains(&i)));
             let lo = self.risk_first[pairs[group[0]].1];
-            for &j in &topo[..lo] {
+            // The tasks before `lo` that a re-run reads: from `reads_from[lo]` on (and the
+            // finishes the values take, below).
+            let from = self.reads_from[lo];
+            for &j in &topo[from..lo] {
                 for (e, &i) in lanes.iter().enumerate() {
                     vs[j * g + e] = start[j * w + i - c.lo];
                     vf[j * g + e] = finish[j * w + i - c.lo];
@@ -1395,7 +1410,13 @@ impl<'a> Ctx<'a> {
                 let out = &mut vals[q * g..(q + 1) * g];
                 out.fill(0.0);
                 for &j in tasks {
-                    max_into(out, &vf[j * g..(j + 1) * g], 0.0);
+                    let row = &mut vf[j * g..(j + 1) * g];
+                    if topo_pos[j] < from {
+                        for (x, &i) in row.iter_mut().zip(&lanes) {
+                            *x = finish[j * w + i - c.lo];
+                        }
+                    }
+                    max_into(out, row, 0.0);
                 }
             }
             for (e, &k) in group.iter().enumerate() {
