@@ -197,6 +197,9 @@ pub(crate) struct Ctx<'a> {
     /// task at `k` or later reads through a link (`k` at most), so that a re-run from `k`
     /// copies the times from there only.
     reads_from: Vec<usize>,
+    /// Per risk and release: whether one of the risk's tasks is one of the release's tasks or
+    /// comes before one ([`Ctx::can_move`]).
+    risk_reach: Vec<Vec<bool>>,
     /// The links into task `j` are `pred_off[j]..pred_off[j + 1]` in one list of all links.
     pred_off: Vec<usize>,
     /// Resource mode: each task's position in the priority list.
@@ -335,6 +338,7 @@ impl<'a> Ctx<'a> {
             .map(|r| r.tasks.iter().map(|&j| topo_pos[j]).min().unwrap_or(n))
             .collect();
         let pred_off = predecessor_offsets(net);
+        let risk_reach = risk_reach(net, &risks, &plan.releases);
         let mut risks = risks;
         mark_pruned(&mut risks, plan, net, &finish_links, &mode);
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
@@ -370,6 +374,7 @@ impl<'a> Ctx<'a> {
             is_end,
             risk_first,
             reads_from,
+            risk_reach,
             pred_off,
             rank,
         }
@@ -807,6 +812,15 @@ impl<'a> Ctx<'a> {
     /// Whether iterations are scheduled with the teams' capacity.
     pub(crate) fn resource_aware(&self) -> bool {
         matches!(self.mode, Mode::Resource { .. })
+    }
+
+    /// Whether risk `r` can move quantity `q` (0 the finish, `1 + k` release `k`'s
+    /// readiness) in some iteration. In critical-path mode a release's readiness moves only
+    /// with a risk on one of its tasks or on one before them (each time is computed from its
+    /// predecessors' alone, so the others keep their bits); in resource mode hand-offs of
+    /// capacity link any two tasks, and every risk may move every quantity.
+    pub(crate) fn can_move(&self, r: usize, q: usize) -> bool {
+        q == 0 || self.resource_aware() || self.risk_reach[r][q - 1]
     }
 
     /// The risks whose re-runs wait for every batch's results ([`RiskC::pruned`]).
@@ -1758,6 +1772,37 @@ impl BatchOut {
             eager_vals: Vec::new(),
         }
     }
+}
+
+/// Per risk of `risks` and release of `releases`: whether one of the risk's tasks is one of
+/// the release's or comes before one (through links of any kind).
+fn risk_reach(
+    net: &Network,
+    risks: &[RiskC],
+    releases: &[crate::model::Release],
+) -> Vec<Vec<bool>> {
+    let before: Vec<Vec<bool>> = releases
+        .iter()
+        .map(|release| {
+            let mut seen = vec![false; net.len()];
+            let mut stack = release.tasks.clone();
+            while let Some(j) = stack.pop() {
+                if !std::mem::replace(&mut seen[j], true) {
+                    stack.extend(net.preds(j).iter().map(|l| l.other));
+                }
+            }
+            seen
+        })
+        .collect();
+    risks
+        .iter()
+        .map(|r| {
+            before
+                .iter()
+                .map(|seen| r.tasks.iter().any(|&j| seen[j]))
+                .collect()
+        })
+        .collect()
 }
 
 /// Where each task's links begin in one list of every link into a task, by task: task `j`'s

@@ -554,6 +554,18 @@ fn low(v: &[f64], fired: &[bool], floor: &impl Fn(f64, usize) -> f64, k: usize) 
     kth(floors.collect(), k)
 }
 
+/// The lower bound `lo` of `rerun_pruned` for risk `r` and quantity `q`: `low()`, or
+/// infinite when the risk cannot move the quantity at all (`Ctx::can_move`), so that no
+/// iteration is re-run for it: its P80 without the risk is its P80, every iteration's own
+/// value being its value without the risk.
+fn lowest(ctx: &Ctx<'_>, r: usize, q: usize, low: impl FnOnce() -> f64) -> f64 {
+    if ctx.can_move(r, q) {
+        low()
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// For pruned risk `kk` (in `Ctx::pruned_risks` order) over `outs`: whether it fired in each
 /// iteration, and each iteration's lowest value of a quantity `v` without it.
 fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usize) -> f64) {
@@ -590,12 +602,11 @@ fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     let (k_lo, k_hi) = (k.saturating_sub(spread), (k + spread).min(n - 1));
     let quantities = quantities(outs);
     let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k_hi)).collect();
-    let lo = (0..pruned.len())
-        .map(|kk| {
+    let lo = (pruned.iter().enumerate())
+        .map(|(kk, &r)| {
             let (fired, floor) = fired_and_floor(outs, kk);
-            quantities
-                .iter()
-                .map(|v| low(v, &fired, &floor, k_lo))
+            (quantities.iter().enumerate())
+                .map(|(q, v)| lowest(ctx, r, q, || low(v, &fired, &floor, k_lo)))
                 .collect()
         })
         .collect();
@@ -627,12 +638,11 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
     let quantities = quantities(outs);
     let highs: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
     // need[kk][i]: whether pruned risk kk fired in iteration i and may move some P80.
-    let need: Vec<Vec<bool>> = (0..pruned.len())
-        .map(|kk| {
+    let need: Vec<Vec<bool>> = (pruned.iter().enumerate())
+        .map(|(kk, &r)| {
             let (fired, floor) = fired_and_floor(outs, kk);
-            let lows: Vec<f64> = quantities
-                .iter()
-                .map(|v| low(v, &fired, &floor, k))
+            let lows: Vec<f64> = (quantities.iter().enumerate())
+                .map(|(q, v)| lowest(ctx, r, q, || low(v, &fired, &floor, k)))
                 .collect();
             (0..n)
                 .map(|i| {
