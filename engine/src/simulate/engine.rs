@@ -116,10 +116,10 @@ pub(crate) struct RiskC {
     /// Its stream key (seed and id).
     key: u64,
     /// Whether its effect on the P80s is found from the iterations that can move them only
-    /// (see `rerun_pruned` in the parent module): an impact that is never negative, and no task
-    /// at or after the risk's tasks (in resource mode, no task at all) with a finish-to-finish
-    /// or start-to-finish predecessor link. Then no task finishes later without the risk than
-    /// with it.
+    /// (see `rerun_pruned` in the parent module): an impact that is never negative, and none of
+    /// the risk's tasks (in resource mode, no task at all) with a finish-to-finish or
+    /// start-to-finish predecessor link. Then no task starts or finishes later without the risk
+    /// than with it (see [`mark_pruned`]).
     pub(crate) pruned: bool,
     /// For a pruned risk: how much lower, at most, any finish or readiness is without it in
     /// any iteration: on constant calendars, where every start and finish is a maximum over
@@ -1817,10 +1817,26 @@ fn predecessor_offsets(net: &Network) -> Vec<usize> {
 }
 
 /// Marks the risks whose re-runs can wait for every batch ([`RiskC::pruned`]: an impact
-/// never negative, no finish link after them) and bounds how much each can lower a finish.
+/// never negative, no finish link into their tasks) and bounds how much each can lower a
+/// finish.
+///
+/// Why no time is later without such a risk, in critical-path mode: in topological order,
+/// each task's earliest start is the largest of its release time and its links' bounds. A
+/// start-type link (FS, SS) bounds it by a predecessor's time plus a lag; a finish-type link
+/// (FF, SF) by the start from which the task's own duration is done by that time plus the
+/// lag (`Axis::start_for_finish`). Every bound is non-decreasing in the predecessors' times,
+/// and only a finish-type one depends on the task's duration, falling as it grows. Without
+/// the risk its tasks are no longer, and none has a finish-type link, so every task's bounds,
+/// by induction its start (`Axis::advance` is non-decreasing in the requested start and the
+/// duration), and its finish are no later: a shorter duration lifts a finish-type bound only
+/// on a task whose duration changes, which is what the condition rules out. (A task after
+/// the risk with such a link keeps its duration, and its bound falls with its predecessor.)
+///
 /// On constant calendars every start and finish is a maximum over paths of sums of lags and
-/// durations, each duration counted at most once per path, so taking a risk's impacts away
-/// lowers none by more than their sum. In resource mode the paths also run along the
+/// durations, each duration counted at most once per path (a task entered through a
+/// finish-type link adds its duration with a minus sign, cancelled as the path leaves it
+/// through its finish; a pruned risk's tasks are never entered so), so taking a risk's
+/// impacts away lowers none by more than their sum. In resource mode the paths also run along the
 /// iteration's hand-offs of team capacity ([`crate::schedule::Handoffs`]), which can reach any
 /// task: no task of the plan may have a finish link, and the bound holds as well (a re-timed
 /// task also starts no earlier than some fixed times, which are constant paths).
@@ -1835,7 +1851,7 @@ fn mark_pruned(
     let any_finish_link = finish_links.contains(&true);
     for (risk, r) in risks.iter_mut().zip(&plan.risks) {
         let reaches = match mode {
-            Mode::CriticalPath => reaches_finish_link(net, &risk.tasks, finish_links),
+            Mode::CriticalPath => risk.tasks.iter().any(|&j| finish_links[j]),
             Mode::Resource { .. } => any_finish_link,
         };
         risk.pruned = r.impact.min() >= 0.0 && !reaches;
@@ -1843,24 +1859,6 @@ fn mark_pruned(
             risk.max_drop = risk.tasks.len() as f64 * r.impact.max();
         }
     }
-}
-
-/// Whether some task at or after `tasks` (along links) has a finish-to-finish or
-/// start-to-finish predecessor link: its start can then move later when a duration before it
-/// shrinks.
-fn reaches_finish_link(net: &Network, tasks: &[usize], finish_links: &[bool]) -> bool {
-    let mut seen = vec![false; net.len()];
-    let mut stack: Vec<usize> = tasks.to_vec();
-    while let Some(j) = stack.pop() {
-        if std::mem::replace(&mut seen[j], true) {
-            continue;
-        }
-        if finish_links[j] {
-            return true;
-        }
-        stack.extend(net.succs(j).iter().map(|a| a.other));
-    }
-    false
 }
 
 #[cfg(test)]
@@ -2014,6 +2012,62 @@ mod tests {
             all.extend(f(&w.ready));
         }
         all
+    }
+
+    #[test]
+    fn a_risk_on_a_task_entered_by_a_finish_link_is_re_run_wherever_it_fires() {
+        // `a` must finish with `p` (FF), so the shorter it is the later it starts, and `b`
+        // starts with it (SS). With the risk (90%), `a` takes 6 days and starts on day 4, `b`
+        // runs from 4 to 12 and `c` (13 days) ends the plan; without it, `a` starts on day 8
+        // and `b` ends on day 16. Taking the risk away makes the plan later, from a task on
+        // no tight chain: only re-running every firing finds a P80 of 16 days without it.
+        let src = r#"
+[plan]
+name = "finish link"
+start = 2027-01-04
+
+[teams.be]
+capacity = 4
+
+[[tasks]]
+id = "p"
+team = "be"
+estimate = 10
+
+[[tasks]]
+id = "a"
+team = "be"
+estimate = 2
+after = [{ task = "p", type = "FF" }]
+
+[[tasks]]
+id = "b"
+team = "be"
+estimate = 8
+after = [{ task = "a", type = "SS" }]
+
+[[tasks]]
+id = "c"
+team = "be"
+estimate = 13
+
+[[risks]]
+id = "shrink"
+probability = 0.9
+impact = 4
+tasks = ["a"]
+"#;
+        let plan = crate::io::parse_str(src, crate::io::Format::Toml).expect("a valid plan");
+        for ignore_capacity in [true, false] {
+            let options = Options {
+                iterations: 1000,
+                ignore_capacity,
+                ..Options::default()
+            };
+            let sim = crate::simulate::simulate(&plan, &options).expect("a simulation");
+            assert_eq!(sim.makespan.p80, 13.0, "{ignore_capacity}");
+            assert_eq!(sim.risks[0].p80_without, Some(16.0), "{ignore_capacity}");
+        }
     }
 
     #[test]
@@ -2265,10 +2319,12 @@ tasks = ["a", "a"]
     fn pruned_risk_effects_equal_those_of_every_rerun() {
         // `simulate` re-runs a pruned risk only in the iterations that can move a P80; a run
         // split into parts re-runs every firing. Every P80 without a risk must agree to the
-        // bit, on plans where pruning applies (FS and SS links, impacts never negative) and
-        // where it does not (FF and SF links, an impact that can be negative).
+        // bit, on plans where pruning applies (FS and SS links, impacts never negative), where
+        // it does not (FF and SF links, an impact that can be negative), and on plans with FF
+        // and SF links where it applies to the risks none of whose tasks such a link enters.
         use crate::simulate::{batch_count, merge_parts, simulate, simulate_part};
         let mut pruned = 0;
+        let mut pruned_with_finish_links = 0;
         let mut bounded = 0;
         let mut effects = 0;
         for seed in 0..16 {
@@ -2280,7 +2336,22 @@ tasks = ["a", "a"]
                     t.team = Some(0);
                 }
             }
-            if seed % 4 != 3 {
+            if seed % 4 == 3 {
+                // The first two risks' tasks entered by start-type links only.
+                let tasks: Vec<usize> = plan.risks[..2]
+                    .iter()
+                    .flat_map(|r| r.tasks.clone())
+                    .collect();
+                for j in tasks {
+                    for l in &mut plan.tasks[j].after {
+                        l.kind = match l.kind {
+                            LinkKind::FF => LinkKind::FS,
+                            LinkKind::SF => LinkKind::SS,
+                            k => k,
+                        };
+                    }
+                }
+            } else {
                 for t in &mut plan.tasks {
                     for l in &mut t.after {
                         if matches!(l.kind, LinkKind::FF | LinkKind::SF) {
@@ -2317,6 +2388,11 @@ tasks = ["a", "a"]
                 };
                 let ctx = Ctx::new(&plan, net, mode, &options, &mut Vec::new());
                 pruned += ctx.pruned_risks().count();
+                if seed % 4 == 3 && ignore_capacity {
+                    // FF and SF links kept: pruned where none enters the risk's tasks (the
+                    // first two risks' at least).
+                    pruned_with_finish_links += ctx.pruned_risks().count();
+                }
                 bounded += ctx
                     .pruned_risks()
                     .filter(|&r| ctx.risks[r].max_drop.is_finite())
@@ -2338,6 +2414,10 @@ tasks = ["a", "a"]
             }
         }
         assert!(pruned >= 70, "only {pruned} risks were pruned");
+        assert!(
+            pruned_with_finish_links >= 5,
+            "only {pruned_with_finish_links} risks were pruned in plans with finish links"
+        );
         assert!(
             bounded >= 40,
             "only {bounded} pruned risks had a bounded drop"
