@@ -283,15 +283,7 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let (base_row, n_base) = base_rows(&risk_task);
-        let mut task_risks = vec![Vec::new(); n];
-        for (r, risk) in risks.iter().enumerate() {
-            for (e, &j) in risk.tasks.iter().enumerate() {
-                if !risk.tasks[..e].contains(&j) {
-                    let times = risk.tasks.iter().filter(|&&t| t == j).count();
-                    task_risks[j].push((r, times));
-                }
-            }
-        }
+        let task_risks = task_risks(&risks, n);
         let mut slots = vec![Slot::None; n];
         let mut n_durs = 0;
         // An item-sized task's duration is no monotone function of one uniform: its duration
@@ -313,27 +305,10 @@ impl<'a> Ctx<'a> {
                 n_keys += 1;
             }
         }
-        // A task can finish last only if no finish-to-start successor (lag >= 0) always takes
-        // time: such a successor finishes strictly later.
-        let takes_time =
-            |j: usize| plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).min() > 0.0;
-        let mut dominated = vec![false; n];
-        for s in 0..n {
-            for l in net.preds(s) {
-                if link::holds_until_finished(l.kind, l.lag) && takes_time(s) {
-                    dominated[l.other] = true;
-                }
-            }
-        }
-        let end_candidates: Vec<usize> = (0..n).filter(|&j| !dominated[j]).collect();
-        let is_end = (0..n).map(|j| !dominated[j]).collect();
+        let is_end = can_end(plan, net);
+        let end_candidates: Vec<usize> = (0..n).filter(|&j| is_end[j]).collect();
         let topo_pos = net.topological_positions();
-        let mut reads_from = vec![n; n + 1];
-        for k in (0..n).rev() {
-            let preds = net.preds(net.topological_order()[k]).iter();
-            let first = preds.map(|l| topo_pos[l.other]).min().unwrap_or(k);
-            reads_from[k] = reads_from[k + 1].min(first).min(k);
-        }
+        let reads_from = reads_from(net);
         let risk_first = (risks.iter())
             .map(|r| r.tasks.iter().map(|&j| topo_pos[j]).min().unwrap_or(n))
             .collect();
@@ -427,7 +402,6 @@ impl<'a> Ctx<'a> {
             d1: vec![0.0; n],
             s1: vec![0.0; n],
             f1: vec![0.0; n],
-            rerun_lanes: width.min(RERUN_LANES),
             vd: vec![0.0; n * width.min(RERUN_LANES)],
             vs: vec![0.0; n * width.min(RERUN_LANES)],
             vf: vec![0.0; n * width.min(RERUN_LANES)],
@@ -1372,7 +1346,6 @@ impl<'a> Ctx<'a> {
             finish,
             fired,
             impact,
-            rerun_lanes,
             vd,
             vs,
             vf,
@@ -1383,9 +1356,10 @@ impl<'a> Ctx<'a> {
         let mut order: Vec<usize> = (0..pairs.len()).collect();
         order.sort_by_key(|&k| (self.risk_first[pairs[k].1], k));
         let nrel = self.release_tasks.len();
-        let mut vals = vec![0.0; (1 + nrel) * *rerun_lanes];
+        let most = w.min(RERUN_LANES);
+        let mut vals = vec![0.0; (1 + nrel) * most];
         let mut v = vec![0.0; 1 + nrel];
-        for group in order.chunks(*rerun_lanes) {
+        for group in order.chunks(most) {
             let g = group.len();
             let lanes: Vec<usize> = group.iter().map(|&k| pairs[k].0).collect();
             debug_assert!(lanes.iter().all(|&i| c.lanes().contains(&i)));
@@ -1623,9 +1597,8 @@ pub(crate) struct Scratch {
     d1: Vec<f64>,
     s1: Vec<f64>,
     f1: Vec<f64>,
-    /// Critical-path risk re-runs ([`Ctx::rerun_pairs`]): how many are timed together, and
-    /// their durations, starts and finishes, task-major (rows of as many as are timed).
-    rerun_lanes: usize,
+    /// Critical-path risk re-runs ([`Ctx::rerun_pairs`]): the durations, starts and finishes
+    /// of those timed together, task-major (rows of as many as are timed).
     vd: Vec<f64>,
     vs: Vec<f64>,
     vf: Vec<f64>,
@@ -1772,6 +1745,51 @@ impl BatchOut {
             eager_vals: Vec::new(),
         }
     }
+}
+
+/// Per task, whether it can finish last: not if a finish-to-start successor (lag >= 0) always
+/// takes time, since such a successor finishes strictly later.
+fn can_end(plan: &Plan, net: &Network) -> Vec<bool> {
+    let progress = net.progress();
+    let takes_time =
+        |j: usize| plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).min() > 0.0;
+    let mut can = vec![true; net.len()];
+    for s in 0..net.len() {
+        for l in net.preds(s) {
+            if link::holds_until_finished(l.kind, l.lag) && takes_time(s) {
+                can[l.other] = false;
+            }
+        }
+    }
+    can
+}
+
+/// Per task, the risks of `risks` that delay it, in order, each with how many times it lists
+/// the task ([`Ctx`]'s `task_risks`).
+fn task_risks(risks: &[RiskC], n: usize) -> Vec<Vec<(usize, usize)>> {
+    let mut out = vec![Vec::new(); n];
+    for (r, risk) in risks.iter().enumerate() {
+        for (e, &j) in risk.tasks.iter().enumerate() {
+            if !risk.tasks[..e].contains(&j) {
+                let times = risk.tasks.iter().filter(|&&t| t == j).count();
+                out[j].push((r, times));
+            }
+        }
+    }
+    out
+}
+
+/// Per topological position `k` (and the task count), the first position a task at `k` or
+/// later reads through a link, `k` at most ([`Ctx`]'s `reads_from`).
+fn reads_from(net: &Network) -> Vec<usize> {
+    let (n, topo_pos) = (net.len(), net.topological_positions());
+    let mut out = vec![n; n + 1];
+    for k in (0..n).rev() {
+        let preds = net.preds(net.topological_order()[k]).iter();
+        let first = preds.map(|l| topo_pos[l.other]).min().unwrap_or(k);
+        out[k] = out[k + 1].min(first).min(k);
+    }
+    out
 }
 
 /// Per risk of `risks` and release of `releases`: whether one of the risk's tasks is one of
@@ -2012,116 +2030,6 @@ mod tests {
             all.extend(f(&w.ready));
         }
         all
-    }
-
-    #[test]
-    fn a_risk_on_a_task_entered_by_a_finish_link_is_re_run_wherever_it_fires() {
-        // `a` must finish with `p` (FF), so the shorter it is the later it starts, and `b`
-        // starts with it (SS). With the risk (90%), `a` takes 6 days and starts on day 4, `b`
-        // runs from 4 to 12 and `c` (13 days) ends the plan; without it, `a` starts on day 8
-        // and `b` ends on day 16. Taking the risk away makes the plan later, from a task on
-        // no tight chain: only re-running every firing finds a P80 of 16 days without it.
-        let src = r#"
-[plan]
-name = "finish link"
-start = 2027-01-04
-
-[teams.be]
-capacity = 4
-
-[[tasks]]
-id = "p"
-team = "be"
-estimate = 10
-
-[[tasks]]
-id = "a"
-team = "be"
-estimate = 2
-after = [{ task = "p", type = "FF" }]
-
-[[tasks]]
-id = "b"
-team = "be"
-estimate = 8
-after = [{ task = "a", type = "SS" }]
-
-[[tasks]]
-id = "c"
-team = "be"
-estimate = 13
-
-[[risks]]
-id = "shrink"
-probability = 0.9
-impact = 4
-tasks = ["a"]
-"#;
-        let plan = crate::io::parse_str(src, crate::io::Format::Toml).expect("a valid plan");
-        for ignore_capacity in [true, false] {
-            let options = Options {
-                iterations: 1000,
-                ignore_capacity,
-                ..Options::default()
-            };
-            let sim = crate::simulate::simulate(&plan, &options).expect("a simulation");
-            assert_eq!(sim.makespan.p80, 13.0, "{ignore_capacity}");
-            assert_eq!(sim.risks[0].p80_without, Some(16.0), "{ignore_capacity}");
-        }
-    }
-
-    #[test]
-    fn a_risk_listing_a_task_twice_delays_it_twice() {
-        // `a` takes 3 days; `double` (certain, 2 days) lists it twice and `once` (certain,
-        // 1 day) once, so `a` takes 3 + 2 * 2 + 1 = 8 days, 4 without `double`, 7 without
-        // `once`; `b` adds half a day after it, so that a re-run times a successor too.
-        let src = r#"
-[plan]
-name = "twice"
-start = 2027-01-04
-
-[teams.be]
-capacity = 1
-
-[[tasks]]
-id = "a"
-team = "be"
-estimate = 3
-
-[[tasks]]
-id = "b"
-team = "be"
-estimate = 0.5
-after = ["a"]
-
-[[risks]]
-id = "once"
-probability = 1
-impact = 1
-tasks = ["a"]
-
-[[risks]]
-id = "double"
-probability = 1
-impact = 2
-tasks = ["a", "a"]
-"#;
-        let plan = crate::io::parse_str(src, crate::io::Format::Toml).expect("a valid plan");
-        for ignore_capacity in [true, false] {
-            let options = Options {
-                iterations: 300,
-                ignore_capacity,
-                ..Options::default()
-            };
-            let sim = crate::simulate::simulate(&plan, &options).expect("a simulation");
-            assert_eq!((sim.makespan.p10, sim.makespan.p95), (8.5, 8.5));
-            let without = |id: &str| {
-                let r = sim.risks.iter().find(|r| r.id == id).expect("the risk");
-                r.p80_without
-            };
-            assert_eq!(without("double"), Some(4.5), "{ignore_capacity}");
-            assert_eq!(without("once"), Some(7.5), "{ignore_capacity}");
-        }
     }
 
     #[test]

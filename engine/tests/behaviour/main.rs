@@ -11,6 +11,7 @@ mod handoffs;
 mod leveling;
 mod progress;
 mod psplib;
+mod risk_effects;
 mod stable_draws;
 mod throughput;
 mod util;
