@@ -1882,7 +1882,9 @@ fn mark_pruned(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Calendar, Estimate, Link, LinkKind, Release, Risk, Task, Team};
+    use crate::model::{
+        Calendar, Estimate, Link, LinkKind, Release, Risk, Task, Team, TimeOff, When,
+    };
     use crate::simulate::Options;
 
     /// A small deterministic generator for the test plans (xorshift64*).
@@ -1907,6 +1909,18 @@ mod tests {
             .map(|k| {
                 let mut team = Team::new(format!("team{k}"), 2);
                 team.calendar = k;
+                if k == 1 {
+                    // Days when the whole team is away: its tasks are on a calendar of their
+                    // own, not the plan's.
+                    let day = |d| When::Date(chrono::NaiveDate::from_ymd_opt(2027, 1, d).unwrap());
+                    team.time_off = [(6, 8), (20, 22)]
+                        .map(|(from, to)| TimeOff {
+                            from: day(from),
+                            to: day(to),
+                            capacity: 0,
+                        })
+                        .to_vec();
+                }
                 team
             })
             .collect();
