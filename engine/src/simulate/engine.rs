@@ -106,6 +106,21 @@ fn reaches(x: f64, v: f64) -> bool {
     x >= v - 1e-9 * (1.0 + v.abs())
 }
 
+/// Sets the first `len.div_ceil(64)` words of `bits` to one bit per lane `i < len`, whether
+/// `test(i)`: each word built in a register and stored once, rather than or-ed into memory
+/// lane by lane (a chain of stores and reloads of the same word).
+#[inline(always)]
+fn pack_bits(len: usize, bits: &mut [u64], test: impl Fn(usize) -> bool) {
+    for (k, word) in bits.iter_mut().enumerate().take(len.div_ceil(64)) {
+        let lo = k * 64;
+        let mut x = 0u64;
+        for i in lo..len.min(lo + 64) {
+            x |= u64::from(test(i)) << (i - lo);
+        }
+        *word = x;
+    }
+}
+
 /// A risk as the loop uses it.
 #[derive(Debug, Clone)]
 pub(crate) struct RiskC {
@@ -744,9 +759,10 @@ impl<'a> Ctx<'a> {
         let mut seed = |tasks: &[usize], v: &[f64]| {
             for &j in tasks {
                 let f = &finish[j * w..j * w + c.len];
-                let bits = &mut on_chain[row(j)];
-                for (i, (&f, &v)) in f.iter().zip(v).enumerate() {
-                    bits[i / 64] |= u64::from(reaches(f + 0.0, v)) << (i % 64);
+                let mut reached = [0u64; MASK_WORDS];
+                pack_bits(c.len, &mut reached, |i| reaches(f[i] + 0.0, v[i]));
+                for (b, r) in on_chain[row(j)].iter_mut().zip(reached) {
+                    *b |= r;
                 }
             }
         };
@@ -916,9 +932,7 @@ impl<'a> Ctx<'a> {
                     let at = (self.pred_off[j] + e) * MASK_WORDS;
                     let m = &mut link_mask[at..at + MASK_WORDS];
                     m.fill(0);
-                    for (i, (&b, &a)) in b.iter().zip(acc.iter()).enumerate() {
-                        m[i / 64] |= u64::from(reaches(b, a)) << (i % 64);
-                    }
+                    pack_bits(len, m, |i| reaches(b[i], acc[i]));
                 }
             }
             self.place(j, d, acc, start, finish, w);
