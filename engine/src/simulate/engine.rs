@@ -728,8 +728,10 @@ impl<'a> Ctx<'a> {
     ///
     /// The tight chains: each task whose finish reaches the iteration's finish or a release's
     /// readiness that it counts in, and, recursively, each predecessor whose link bound
-    /// reaches the earliest start (before calendars) of a task on one (`s.link_mask`, from
-    /// [`Ctx::forward`]). Take away a pruned risk ([`RiskC::pruned`]) none of whose tasks is
+    /// reaches the earliest start (before calendars) of a task on one: for a task on a plain
+    /// calendar its start, the bound computed here, only for the tasks on a chain in some
+    /// iteration (about a third at 2,000 tasks); for the others from `s.link_mask`, written by
+    /// [`Ctx::forward`], which alone knows their earliest starts. Take away a pruned risk ([`RiskC::pruned`]) none of whose tasks is
     /// on one: no time is later, so in topological order no task on a chain moves (its
     /// duration is the same, its bounds from predecessors on a chain are the same, the others
     /// are no higher than before and were below its start), and each value keeps the task
@@ -744,11 +746,14 @@ impl<'a> Ctx<'a> {
     ) {
         let Scratch {
             width,
+            dur,
+            start,
             finish,
             fired,
             moves,
             link_mask,
             on_chain,
+            bound,
             ..
         } = s;
         let (len, w, words) = (out.len, *width, c.len.div_ceil(64));
@@ -777,8 +782,19 @@ impl<'a> Ctx<'a> {
             if m[..words].iter().all(|&x| x == 0) {
                 continue;
             }
+            let plain = self.net.constant_calendar(j);
+            let d = &dur[j * BATCH + c.lo..j * BATCH + c.lo + c.len];
+            let es = &start[j * w..j * w + c.len];
+            let mut tight = [0u64; MASK_WORDS];
             for (e, l) in self.net.preds(j).iter().enumerate() {
-                let tight = &link_mask[row(self.pred_off[j] + e)];
+                if plain {
+                    let b = &mut bound[..c.len];
+                    b.fill(f64::NEG_INFINITY);
+                    self.raise(j, l, d, Rows::new(start, finish, w), b);
+                    pack_bits(c.len, &mut tight, |i| reaches(b[i], es[i]));
+                } else {
+                    tight[..words].copy_from_slice(&link_mask[row(self.pred_off[j] + e)]);
+                }
                 let p = &mut on_chain[row(l.other)];
                 for k in 0..words {
                     p[k] |= m[k] & tight[k];
@@ -902,7 +918,7 @@ impl<'a> Ctx<'a> {
 
     /// The critical-path forward pass over chunk `c` of a batch (mirrors
     /// [`crate::graph::forward_pass`]), with `makespan` the chunk's. With `masks`, also
-    /// writes `s.link_mask` (see [`Ctx::mark_moves`]).
+    /// writes `s.link_mask` for the tasks not on a plain calendar (see [`Ctx::mark_moves`]).
     fn forward(&self, s: &mut Scratch, c: Chunk, makespan: &mut [f64], masks: bool) {
         let Scratch {
             acc,
@@ -924,7 +940,9 @@ impl<'a> Ctx<'a> {
         for &j in net.topological_order() {
             let d = &dur[j * BATCH + c.lo..j * BATCH + c.lo + len];
             self.earliest(j, d, Rows::new(start, finish, w), acc);
-            if masks {
+            // A task on a plain calendar starts at `acc`: `mark_moves` compares its link
+            // bounds with its start, and only where it is on a chain.
+            if masks && !net.constant_calendar(j) {
                 for (e, l) in net.preds(j).iter().enumerate() {
                     let b = &mut bound[..len];
                     b.fill(f64::NEG_INFINITY);
@@ -1618,7 +1636,8 @@ pub(crate) struct Scratch {
     vf: Vec<f64>,
     /// Critical-path mode with deferred risks, per link into a task (`Ctx::pred_off`) and
     /// iteration of the chunk, one bit each: whether its bound reaches the task's earliest
-    /// start (before calendars), from [`Ctx::forward`]; empty when not asked for.
+    /// start (before calendars), from [`Ctx::forward`], for the tasks not on a plain calendar;
+    /// empty when not asked for.
     link_mask: Vec<u64>,
     /// Per task and iteration of the chunk, one bit each: whether it is on a tight chain
     /// ([`Ctx::mark_moves`]).
