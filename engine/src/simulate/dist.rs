@@ -277,6 +277,16 @@ impl Sampler {
         matches!(self, Sampler::Items(_))
     }
 
+    /// The shared quantile table it reads, as a sort key (0 for none): the address of its
+    /// Beta-PERT pair, which lives in one static array in shape order, so the order is the
+    /// same on every run.
+    pub(crate) fn table(&self) -> usize {
+        match self {
+            Sampler::Pert { pair, .. } => *pair as *const PertPair as usize,
+            _ => 0,
+        }
+    }
+
     /// Whether every sample is the same value.
     pub(crate) fn is_fixed(&self) -> bool {
         matches!(self, Sampler::Fixed(_))

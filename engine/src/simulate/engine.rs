@@ -259,7 +259,11 @@ impl<'a> Ctx<'a> {
                 correlated[j] = true;
             }
         }
-        let indep: Vec<usize> = (0..n).filter(|&j| random[j] && !correlated[j]).collect();
+        let mut indep: Vec<usize> = (0..n).filter(|&j| random[j] && !correlated[j]).collect();
+        // Tasks that read the same quantile table are drawn one after another, while it is in
+        // cache. The order changes no number: each task draws from its own stream, and the
+        // keys below are numbered in this order.
+        indep.sort_by_key(|&j| samplers[j].table());
         let key = |kind, j: usize| stream_key(options.seed, id_key(kind, &plan.tasks[j].id));
         let task_keys = (0..n)
             .map(|j| if random[j] { key(Kind::Task, j) } else { 0 })
