@@ -602,14 +602,12 @@ fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     let (k_lo, k_hi) = (k.saturating_sub(spread), (k + spread).min(n - 1));
     let quantities = quantities(outs);
     let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k_hi)).collect();
-    let lo = (pruned.iter().enumerate())
-        .map(|(kk, &r)| {
-            let (fired, floor) = fired_and_floor(outs, kk);
-            (quantities.iter().enumerate())
-                .map(|(q, v)| lowest(ctx, r, q, || low(v, &fired, &floor, k_lo)))
-                .collect()
-        })
-        .collect();
+    let lo = map_indices(pruned.len(), |kk| {
+        let (fired, floor) = fired_and_floor(outs, kk);
+        (quantities.iter().enumerate())
+            .map(|(q, v)| lowest(ctx, pruned[kk], q, || low(v, &fired, &floor, k_lo)))
+            .collect()
+    });
     Some(engine::Eager { pruned, lo, hi })
 }
 
@@ -638,23 +636,22 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
     let quantities = quantities(outs);
     let highs: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
     // need[kk][i]: whether pruned risk kk fired in iteration i and may move some P80.
-    let need: Vec<Vec<bool>> = (pruned.iter().enumerate())
-        .map(|(kk, &r)| {
-            let (fired, floor) = fired_and_floor(outs, kk);
-            let lows: Vec<f64> = (quantities.iter().enumerate())
-                .map(|(q, v)| lowest(ctx, r, q, || low(v, &fired, &floor, k)))
-                .collect();
-            (0..n)
-                .map(|i| {
-                    fired[i]
-                        && quantities
-                            .iter()
-                            .zip(lows.iter().zip(&highs))
-                            .any(|(v, (&lo, &hi))| v[i] >= lo && floor(v[i], i) <= hi)
-                })
-                .collect()
-        })
-        .collect();
+    // Each risk's on its own (in parallel when enabled): a selection per quantity.
+    let need: Vec<Vec<bool>> = map_indices(pruned.len(), |kk| {
+        let (fired, floor) = fired_and_floor(outs, kk);
+        let lows: Vec<f64> = (quantities.iter().enumerate())
+            .map(|(q, v)| lowest(ctx, pruned[kk], q, || low(v, &fired, &floor, k)))
+            .collect();
+        (0..n)
+            .map(|i| {
+                fired[i]
+                    && quantities
+                        .iter()
+                        .zip(lows.iter().zip(&highs))
+                        .any(|(v, (&lo, &hi))| v[i] >= lo && floor(v[i], i) <= hi)
+            })
+            .collect()
+    });
     let mut first = Vec::with_capacity(outs.len());
     let mut at = 0;
     for o in outs.iter() {
