@@ -145,15 +145,21 @@ pub(crate) struct RiskC {
 
 impl RiskC {
     /// For a pruned risk, how much lower any finish or readiness is at most without it in an
-    /// iteration in which it drew `impact`: that impact on each of its tasks, bounded by the
-    /// largest.
-    fn drop(&self, impact: f64) -> f64 {
+    /// iteration in which it drew `impact` and `on` of its tasks (counted as listed) can
+    /// matter: that impact on each of them, bounded by the largest. `on` is all of them, or
+    /// in critical-path mode those on a tight chain ([`Ctx::mark_moves`]): a value is the
+    /// length of a path of tight links, each task on it on a chain, and without the risk
+    /// that path is shorter by the impacts on its tasks only, while no value rises.
+    fn drop(&self, impact: f64, on: u32) -> f64 {
+        if on == 0 {
+            return 0.0;
+        }
         let x = if self.max_drop.is_finite() {
             impact
         } else {
             f64::INFINITY
         };
-        (self.tasks.len() as f64 * x).min(self.max_drop)
+        (f64::from(on) * x).min(self.max_drop)
     }
 }
 
@@ -416,6 +422,7 @@ impl<'a> Ctx<'a> {
             sb_set: vec![false; n],
             fired: vec![false; nr * BATCH],
             moves: vec![false; nr * BATCH],
+            chain_tasks: vec![0; nr * BATCH],
             impact: vec![0.0; nr * BATCH],
             sgs,
             d1: vec![0.0; n],
@@ -629,13 +636,20 @@ impl<'a> Ctx<'a> {
                 // Filled in by `rerun_needed` once every batch's results are known.
                 let lanes = r * BATCH..r * BATCH + len;
                 if self.resource_aware() {
-                    out.fired_lanes.extend_from_slice(&s.fired[lanes]);
+                    out.fired_lanes.extend_from_slice(&s.fired[lanes.clone()]);
                 } else {
-                    out.fired_lanes.extend_from_slice(&s.moves[lanes]);
+                    out.fired_lanes.extend_from_slice(&s.moves[lanes.clone()]);
                 }
                 let risk = &self.risks[r];
                 let imp = &s.impact[r * BATCH..r * BATCH + len];
-                out.drops.extend(imp.iter().map(|&x| risk.drop(x)));
+                if self.resource_aware() {
+                    let all = risk.tasks.len() as u32;
+                    out.drops.extend(imp.iter().map(|&x| risk.drop(x, all)));
+                } else {
+                    let on = &s.chain_tasks[lanes.clone()];
+                    out.drops
+                        .extend(imp.iter().zip(on).map(|(&x, &on)| risk.drop(x, on)));
+                }
                 out.without[r] = Without {
                     makespan: out.makespan.clone(),
                     ready: out.ready.clone(),
@@ -755,6 +769,7 @@ impl<'a> Ctx<'a> {
             finish,
             fired,
             moves,
+            chain_tasks,
             link_mask,
             on_chain,
             bound,
@@ -806,15 +821,17 @@ impl<'a> Ctx<'a> {
             }
         }
         for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
-            let mut any = [0u64; MASK_WORDS];
+            let at = r * BATCH + c.lo..r * BATCH + c.lo + c.len;
+            let on = &mut chain_tasks[at.clone()];
+            on.fill(0);
             for &j in &self.risks[r].tasks {
-                for (a, &x) in any.iter_mut().zip(&on_chain[row(j)]) {
-                    *a |= x;
+                let bits = &on_chain[row(j)];
+                for (i, o) in on.iter_mut().enumerate() {
+                    *o += (bits[i / 64] >> (i % 64) & 1) as u32;
                 }
             }
-            for i in 0..c.len {
-                let at = r * BATCH + c.lo + i;
-                moves[at] = fired[at] && any[i / 64] >> (i % 64) & 1 == 1;
+            for ((m, &f), &o) in moves[at.clone()].iter_mut().zip(&fired[at]).zip(on.iter()) {
+                *m = f && o > 0;
             }
         }
     }
@@ -1187,7 +1204,10 @@ impl<'a> Ctx<'a> {
         for i in c.lanes() {
             let own = out.values(i);
             let at = out.eager_vals.len();
-            let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i]);
+            let drop = |r: usize| {
+                let at = r * BATCH + i;
+                self.risks[r].drop(s.impact[at], s.chain_tasks[at])
+            };
             let before = pairs.len();
             for (kk, &r) in eager.pruned.iter().enumerate() {
                 if s.moves[r * BATCH + i] && eager.takes(kk, &own, drop(r)) {
@@ -1227,7 +1247,8 @@ impl<'a> Ctx<'a> {
         if fired.is_empty() {
             return;
         }
-        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i]);
+        let all = |r: usize| self.risks[r].tasks.len() as u32;
+        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i], all(r));
         let (own, f1) = (out.makespan[i], &s.f1);
         let quantity = |q: usize| {
             if q == 0 {
@@ -1628,6 +1649,10 @@ pub(crate) struct Scratch {
     /// Critical-path mode, per pruned risk and iteration of the batch (as `fired`): whether
     /// it fired and one of its tasks is on a tight chain ([`Ctx::mark_moves`]).
     moves: Vec<bool>,
+    /// Critical-path mode, per pruned risk and iteration of the batch (as `fired`): how many
+    /// of its tasks (counted as listed) are on a tight chain, which bounds its drop
+    /// ([`RiskC::drop`]).
+    chain_tasks: Vec<u32>,
     impact: Vec<f64>,
     sgs: Option<Sgs>,
     d1: Vec<f64>,
