@@ -421,7 +421,6 @@ impl<'a> Ctx<'a> {
             fb_set: vec![false; n],
             sb_set: vec![false; n],
             fired: vec![false; nr * BATCH],
-            moves: vec![false; nr * BATCH],
             chain_tasks: vec![0; nr * BATCH],
             impact: vec![0.0; nr * BATCH],
             sgs,
@@ -433,7 +432,6 @@ impl<'a> Ctx<'a> {
             vf: vec![0.0; n * width.min(RERUN_LANES)],
             link_mask: Vec::new(),
             on_chain: vec![0; n * MASK_WORDS],
-            bound: vec![0.0; BATCH],
             by_finish: FinishIndex::default(),
             link_start: Vec::with_capacity(n + 1),
             link_from: Vec::new(),
@@ -638,7 +636,8 @@ impl<'a> Ctx<'a> {
                 if self.resource_aware() {
                     out.fired_lanes.extend_from_slice(&s.fired[lanes.clone()]);
                 } else {
-                    out.fired_lanes.extend_from_slice(&s.moves[lanes.clone()]);
+                    let on = s.chain_tasks[lanes.clone()].iter().map(|&on| on > 0);
+                    out.fired_lanes.extend(on);
                 }
                 let risk = &self.risks[r];
                 let imp = &s.impact[r * BATCH..r * BATCH + len];
@@ -740,9 +739,9 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Critical-path mode: for each deferred risk and iteration of chunk `c`, whether it fired
-    /// and one of its tasks is on a tight chain, into `s.moves`. Where it fired and none is,
-    /// every value of the iteration is the same without it.
+    /// Critical-path mode: for each deferred risk and iteration of chunk `c` in which it
+    /// fired, how many of its tasks are on a tight chain, into `s.chain_tasks`. Where it fired
+    /// and none is, every value of the iteration is the same without it.
     ///
     /// The tight chains: each task whose finish reaches the iteration's finish or a release's
     /// readiness that it counts in, and, recursively, each predecessor whose link bound
@@ -768,11 +767,9 @@ impl<'a> Ctx<'a> {
             start,
             finish,
             fired,
-            moves,
             chain_tasks,
             link_mask,
             on_chain,
-            bound,
             ..
         } = s;
         let (len, w, words) = (out.len, *width, c.len.div_ceil(64));
@@ -807,10 +804,8 @@ impl<'a> Ctx<'a> {
             let mut tight = [0u64; MASK_WORDS];
             for (e, l) in self.net.preds(j).iter().enumerate() {
                 if plain {
-                    let b = &mut bound[..c.len];
-                    b.fill(f64::NEG_INFINITY);
-                    self.raise(j, l, d, Rows::new(start, finish, w), b);
-                    pack_bits(c.len, &mut tight, |i| reaches(b[i], es[i]));
+                    let rows = Rows::new(start, finish, w);
+                    self.tight_link(j, l, d, rows, es, &mut tight);
                 } else {
                     tight[..words].copy_from_slice(&link_mask[row(self.pred_off[j] + e)]);
                 }
@@ -830,8 +825,8 @@ impl<'a> Ctx<'a> {
                     *o += (bits[i / 64] >> (i % 64) & 1) as u32;
                 }
             }
-            for ((m, &f), &o) in moves[at.clone()].iter_mut().zip(&fired[at]).zip(on.iter()) {
-                *m = f && o > 0;
+            for (o, &f) in on.iter_mut().zip(&fired[at]) {
+                *o = if f { *o } else { 0 };
             }
         }
     }
@@ -948,7 +943,6 @@ impl<'a> Ctx<'a> {
             start,
             finish,
             link_mask,
-            bound,
             ..
         } = s;
         let (len, w) = (c.len, *width);
@@ -965,13 +959,11 @@ impl<'a> Ctx<'a> {
             // bounds with its start, and only where it is on a chain.
             if masks && !net.constant_calendar(j) {
                 for (e, l) in net.preds(j).iter().enumerate() {
-                    let b = &mut bound[..len];
-                    b.fill(f64::NEG_INFINITY);
-                    self.raise(j, l, d, Rows::new(start, finish, w), b);
                     let at = (self.pred_off[j] + e) * MASK_WORDS;
                     let m = &mut link_mask[at..at + MASK_WORDS];
                     m.fill(0);
-                    pack_bits(len, m, |i| reaches(b[i], acc[i]));
+                    let rows = Rows::new(start, finish, w);
+                    self.tight_link(j, l, d, rows, acc, m);
                 }
             }
             self.place(j, d, acc, start, finish, w);
@@ -1007,6 +999,24 @@ impl<'a> Ctx<'a> {
         } else {
             link::raise_earliest(l.kind, l.lag, self.net.calendar(j), d, ps, pf, acc);
         }
+    }
+
+    /// Sets a bit per iteration in `bits`: whether the bound that link `l` into task `j` puts
+    /// on its start reaches `earliest`, its earliest starts (the link is tight, see
+    /// [`Ctx::mark_moves`]).
+    fn tight_link(
+        &self,
+        j: usize,
+        l: &crate::network::Arc,
+        d: &[f64],
+        rows: Rows<'_>,
+        earliest: &[f64],
+        bits: &mut [u64],
+    ) {
+        let mut bound = [f64::NEG_INFINITY; BATCH];
+        let bound = &mut bound[..earliest.len()];
+        self.raise(j, l, d, rows, bound);
+        pack_bits(earliest.len(), bits, |i| reaches(bound[i], earliest[i]));
     }
 
     /// Writes task `j`'s starts and finishes (rows of `w`) from its earliest starts `acc` and
@@ -1194,7 +1204,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Critical-path mode, chunk `c` in the first pass: in each iteration that `eager` takes,
-    /// its pruned risks that fired and may move a value (`s.moves`) are re-run now, into
+    /// its pruned risks that fired and may move a value (`s.chain_tasks`) are re-run now, into
     /// `out.eager_iters`/`eager_vals`, for `rerun_needed` to use instead of drawing and
     /// timing the batch again.
     fn rerun_early(&self, s: &mut Scratch, c: Chunk, eager: &Eager, out: &mut BatchOut) {
@@ -1210,7 +1220,7 @@ impl<'a> Ctx<'a> {
             };
             let before = pairs.len();
             for (kk, &r) in eager.pruned.iter().enumerate() {
-                if s.moves[r * BATCH + i] && eager.takes(kk, &own, drop(r)) {
+                if s.chain_tasks[r * BATCH + i] > 0 && eager.takes(kk, &own, drop(r)) {
                     pairs.push((i, r));
                     dest.push(at + kk * width);
                 }
@@ -1646,12 +1656,10 @@ pub(crate) struct Scratch {
     fb_set: Vec<bool>,
     sb_set: Vec<bool>,
     fired: Vec<bool>,
-    /// Critical-path mode, per pruned risk and iteration of the batch (as `fired`): whether
-    /// it fired and one of its tasks is on a tight chain ([`Ctx::mark_moves`]).
-    moves: Vec<bool>,
-    /// Critical-path mode, per pruned risk and iteration of the batch (as `fired`): how many
-    /// of its tasks (counted as listed) are on a tight chain, which bounds its drop
-    /// ([`RiskC::drop`]).
+    /// Critical-path mode, per pruned risk and iteration of the batch (as `fired`): where it
+    /// fired, how many of its tasks (counted as listed) are on a tight chain
+    /// ([`Ctx::mark_moves`]), 0 where it did not. It can move a value only where this is not
+    /// 0, and by at most its impact that many times ([`RiskC::drop`]).
     chain_tasks: Vec<u32>,
     impact: Vec<f64>,
     sgs: Option<Sgs>,
@@ -1671,8 +1679,6 @@ pub(crate) struct Scratch {
     /// Per task and iteration of the chunk, one bit each: whether it is on a tight chain
     /// ([`Ctx::mark_moves`]).
     on_chain: Vec<u64>,
-    /// One link's bounds over a chunk.
-    bound: Vec<f64>,
     /// The tasks by finish time, for the resource links.
     by_finish: FinishIndex,
     /// Resource links of the current iteration, by successor (CSR).
