@@ -108,6 +108,7 @@ pub use parts::{batch_count, merge_parts, simulate_part, Part, PartError};
 pub use stats::{Histogram, Percentiles, Summary};
 
 use engine::{BatchOut, Ctx, Mode, Slot};
+use stats::Sorted;
 
 /// The default number of iterations.
 pub const DEFAULT_ITERATIONS: usize = 10_000;
@@ -543,16 +544,20 @@ fn quantities(outs: &[BatchOut]) -> Vec<Vec<f64>> {
     .collect()
 }
 
-/// The `k`-th smallest value of `x`.
-fn kth(mut x: Vec<f64>, k: usize) -> f64 {
-    *x.select_nth_unstable_by(k, f64::total_cmp).1
-}
-
-/// The `k`-th smallest of the lowest values a quantity `v` can take without a risk: `floor`
-/// where it `fired`, `v` itself elsewhere (see `rerun_pruned`).
-fn low(v: &[f64], fired: &[bool], floor: &impl Fn(f64, usize) -> f64, k: usize) -> f64 {
-    let floors = (0..v.len()).map(|i| if fired[i] { floor(v[i], i) } else { v[i] });
-    kth(floors.collect(), k)
+/// The `k`-th smallest of the lowest values a quantity `v` (`sorted`) can take without a
+/// risk: `floor` where it `fired`, `v` itself elsewhere (see `rerun_pruned`).
+fn low(
+    v: &[f64],
+    sorted: &Sorted,
+    fired: &[bool],
+    floor: &impl Fn(f64, usize) -> f64,
+    k: usize,
+) -> f64 {
+    let floors: Vec<(u32, f64)> = (0..v.len())
+        .filter(|&i| fired[i])
+        .map(|i| (i as u32, floor(v[i], i)))
+        .collect();
+    sorted.kth_lowered(v, k, &floors, |i| fired[i])
 }
 
 /// The lower bound `lo` of `rerun_pruned` for risk `r` and quantity `q`: `low()`, or
@@ -583,6 +588,30 @@ fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usi
     (fired, floor)
 }
 
+/// For pruned risk `kk` (of `pruned` in `Ctx::pruned_risks` order) over `outs`, whose batches
+/// start at iterations `first`: per iteration, its `width` values without the risk where the
+/// first pass re-ran it early (`BatchOut::eager_vals`), else `None`.
+fn exact_values<'a>(
+    outs: &'a [BatchOut],
+    first: &[usize],
+    kk: usize,
+    pruned: usize,
+    width: usize,
+) -> Vec<Option<&'a [f64]>> {
+    let n: usize = outs.iter().map(|o| o.len).sum();
+    let mut exact = vec![None; n];
+    for (o, &from) in outs.iter().zip(first) {
+        for (e, &i) in o.eager_iters.iter().enumerate() {
+            let at = (e * pruned + kk) * width;
+            let w = &o.eager_vals[at..at + width];
+            if !w[0].is_nan() {
+                exact[from + i as usize] = Some(w);
+            }
+        }
+    }
+    exact
+}
+
 /// With pruned risks: [`engine::Eager`] from the first batches' results, the bounds of
 /// `rerun_pruned` computed on them alone.
 fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
@@ -605,11 +634,12 @@ fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     };
     let (k_lo, k_hi) = (k.saturating_sub(spread), (k + spread).min(n - 1));
     let quantities = quantities(outs);
-    let hi: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k_hi)).collect();
+    let sorted = map_indices(quantities.len(), |q| Sorted::new(&quantities[q]));
+    let hi: Vec<f64> = sorted.iter().map(|s| s.kth(k_hi)).collect();
     let lo = map_indices(pruned.len(), |kk| {
         let (fired, floor) = fired_and_floor(outs, kk);
-        (quantities.iter().enumerate())
-            .map(|(q, v)| lowest(ctx, pruned[kk], q, || low(v, &fired, &floor, k_lo)))
+        (quantities.iter().zip(&sorted).enumerate())
+            .map(|(q, (v, s))| lowest(ctx, pruned[kk], q, || low(v, s, &fired, &floor, k_lo)))
             .collect()
     });
     Some(engine::Eager { pruned, lo, hi })
@@ -629,6 +659,12 @@ fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
 /// `w > hi`: either counts on its side of the P80 whatever its exact value, so it keeps `v`
 /// as a stand-in and is not re-run. Only the others, for some quantity, are re-run, from a
 /// second draw of their batch (the same numbers).
+///
+/// Where the first pass re-ran a risk early ([`engine::Eager`]), its values without it are
+/// at hand and exact: such an iteration's lowest and highest value is that value, which
+/// raises `lo` and lowers `hi` (the `k`-th smallest of the highest values), so that fewer of
+/// the others lie between them; it takes its exact value. Every bound is a selection over
+/// the iterations in which the risk fired ([`Sorted::kth_lowered`]), not over all.
 fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
     let pruned: Vec<usize> = ctx.pruned_risks().collect();
     if pruned.is_empty() || outs.is_empty() {
@@ -638,30 +674,47 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
     let k = stats::percentile_index(n, 80);
     // Each quantity's values in iteration order: the finish, then each release's readiness.
     let quantities = quantities(outs);
-    let highs: Vec<f64> = quantities.iter().map(|v| kth(v.clone(), k)).collect();
-    // need[kk][i]: whether pruned risk kk fired in iteration i and may move some P80.
-    // Each risk's on its own (in parallel when enabled): a selection per quantity.
-    let need: Vec<Vec<bool>> = map_indices(pruned.len(), |kk| {
-        let (fired, floor) = fired_and_floor(outs, kk);
-        let lows: Vec<f64> = (quantities.iter().enumerate())
-            .map(|(q, v)| lowest(ctx, pruned[kk], q, || low(v, &fired, &floor, k)))
-            .collect();
-        (0..n)
-            .map(|i| {
-                fired[i]
-                    && quantities
-                        .iter()
-                        .zip(lows.iter().zip(&highs))
-                        .any(|(v, (&lo, &hi))| v[i] >= lo && floor(v[i], i) <= hi)
-            })
-            .collect()
-    });
     let mut first = Vec::with_capacity(outs.len());
     let mut at = 0;
     for o in outs.iter() {
         first.push(at);
         at += o.len;
     }
+    let sorted = map_indices(quantities.len(), |q| Sorted::new(&quantities[q]));
+    // need[kk][i]: whether pruned risk kk fired in iteration i and may move some P80, or
+    // was re-run early (its value is then at hand, and exact). Each risk's on its own (in
+    // parallel when enabled): two selections per quantity, each over the iterations in
+    // which the risk fired.
+    let need: Vec<Vec<bool>> = map_indices(pruned.len(), |kk| {
+        let (fired, floor) = fired_and_floor(outs, kk);
+        let exact = exact_values(outs, &first, kk, pruned.len(), quantities.len());
+        let hit: Vec<usize> = (0..n).filter(|&i| fired[i]).collect();
+        let known = |i: usize| fired[i] && exact[i].is_some();
+        let mut need = vec![false; n];
+        for &i in hit.iter().filter(|&&i| known(i)) {
+            need[i] = true;
+        }
+        for (q, (v, sorted)) in quantities.iter().zip(&sorted).enumerate() {
+            if !ctx.can_move(pruned[kk], q) {
+                continue;
+            }
+            // Each such iteration's lowest and highest value without the risk.
+            let value = |i: usize| exact[i].map(|w| w[q]);
+            let lows: Vec<(u32, f64)> = (hit.iter())
+                .map(|&i| (i as u32, value(i).unwrap_or_else(|| floor(v[i], i))))
+                .collect();
+            let highs: Vec<(u32, f64)> = (hit.iter())
+                .filter_map(|&i| value(i).map(|w| (i as u32, w)))
+                .collect();
+            let lo = sorted.kth_lowered(v, k, &lows, |i| fired[i]);
+            let hi = sorted.kth_lowered(v, k, &highs, known);
+            for &(i, low) in &lows {
+                let i = i as usize;
+                need[i] |= value(i).unwrap_or(v[i]) >= lo && low <= hi;
+            }
+        }
+        need
+    });
     for_each_batch(ctx, scratches, outs, |scratch, b, out| {
         let from = first[b];
         ctx.rerun_needed(scratch, b, out, &|kk, i| need[kk][from + i]);

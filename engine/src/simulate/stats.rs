@@ -76,6 +76,97 @@ pub(crate) fn percentile(x: &[f64], p: u32) -> f64 {
     *v.select_nth_unstable_by(k, f64::total_cmp).1
 }
 
+/// Values in increasing order ([`f64::total_cmp`]) with the index each came from, for the
+/// order statistics of the same values with a few of them lowered ([`Sorted::kth_lowered`]).
+pub(crate) struct Sorted {
+    vals: Vec<f64>,
+    from: Vec<u32>,
+}
+
+impl Sorted {
+    /// `v` in increasing order.
+    pub(crate) fn new(v: &[f64]) -> Sorted {
+        // `f64::total_cmp`'s order as integers (its own definition), each with its index.
+        let key = |x: f64| {
+            let b = x.to_bits() as i64;
+            b ^ (((b >> 63) as u64) >> 1) as i64
+        };
+        let mut keyed: Vec<(i64, u32)> = (v.iter().enumerate())
+            .map(|(i, &x)| (key(x), i as u32))
+            .collect();
+        keyed.sort_unstable();
+        let from: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        let vals = from.iter().map(|&i| v[i as usize]).collect();
+        Sorted { vals, from }
+    }
+
+    /// The `k`-th smallest value (`k` < the number of values).
+    pub(crate) fn kth(&self, k: usize) -> f64 {
+        self.vals[k]
+    }
+
+    /// The `k`-th smallest of the values `v` (those `Sorted::new` was given) once those of
+    /// `changed` are replaced: `(i, w)` puts `w` in place of `v[i]`, each `i` at most once,
+    /// and `is_changed(i)` tells whether `i` is listed. The same value a selection over the
+    /// replaced values gives, in time about linear in the number changed rather than in the
+    /// number of values.
+    ///
+    /// Where every `w` is at most its `v[i]` (the common case here, values without a risk), the
+    /// answer is at most the `k`-th smallest `v`, `b`, and at least any `a` below which fewer
+    /// than `k + 1` replaced values lie: it is then a selection among the values from `a` to
+    /// `b`, those unchanged in the sorted run between them and those changed to land there.
+    /// `a` starts a few places below `b` and moves down until the count allows it. Otherwise
+    /// the plain selection over all values.
+    pub(crate) fn kth_lowered(
+        &self,
+        v: &[f64],
+        k: usize,
+        changed: &[(u32, f64)],
+        is_changed: impl Fn(usize) -> bool,
+    ) -> f64 {
+        let lt = |x: f64, y: f64| x.total_cmp(&y).is_lt();
+        if changed.is_empty() {
+            return self.vals[k];
+        }
+        if changed.iter().any(|&(i, w)| lt(v[i as usize], w)) {
+            let mut all = v.to_vec();
+            for &(i, w) in changed {
+                all[i as usize] = w;
+            }
+            return *all.select_nth_unstable_by(k, f64::total_cmp).1;
+        }
+        let b = self.vals[k];
+        let end = self.vals.partition_point(|&x| !lt(b, x));
+        let mut down = 32;
+        loop {
+            // The values below `a` (none when `a` is the lowest place): `below` of them.
+            let (a, start, below) = if down >= k {
+                (None, 0, 0)
+            } else {
+                let a = self.vals[k - down];
+                let start = self.vals.partition_point(|&x| lt(x, a));
+                let moved_out = changed
+                    .iter()
+                    .filter(|&&(i, _)| lt(v[i as usize], a))
+                    .count();
+                let moved_in = changed.iter().filter(|&&(_, w)| lt(w, a)).count();
+                (Some(a), start, start - moved_out + moved_in)
+            };
+            if below > k {
+                down *= 4;
+                continue;
+            }
+            let unchanged = (self.vals[start..end].iter().zip(&self.from[start..end]))
+                .filter(|&(_, &i)| !is_changed(i as usize))
+                .map(|(&x, _)| x);
+            let landed = (changed.iter().map(|&(_, w)| w))
+                .filter(|&w| !lt(b, w) && a.is_none_or(|a| !lt(w, a)));
+            let mut between: Vec<f64> = unchanged.chain(landed).collect();
+            return *between.select_nth_unstable_by(k - below, f64::total_cmp).1;
+        }
+    }
+}
+
 /// Percentiles of something ordered (dates, deploy windows); `None` stands for "never"
 /// (unscheduled) where that can happen.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -421,6 +512,57 @@ mod tests {
         assert_eq!(percentile_index(1, 95), 0);
         assert_eq!(percentile_index(10_000, 80), 7999);
         assert_eq!(percentile_index(10_001, 80), 8000);
+    }
+
+    #[test]
+    fn kth_lowered_is_the_selection_over_the_replaced_values() {
+        // Brute force on small sets with ties, zeros of both signs and infinite floors: every
+        // k, changed sets of every size, lowered (the fast path) and raised (the fallback).
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..400 {
+            let n = 1 + (next() % 90) as usize;
+            let v: Vec<f64> = (0..n)
+                .map(|_| match next() % 9 {
+                    0 => 0.0,
+                    1 => -0.0,
+                    _ => (next() % 40) as f64 / 4.0,
+                })
+                .collect();
+            let sorted = Sorted::new(&v);
+            let mut is = vec![false; n];
+            let mut changed = Vec::new();
+            for i in 0..n {
+                if next() % 100 < (round % 10) * 11 {
+                    is[i] = true;
+                    let w = match next() % 7 {
+                        0 => f64::NEG_INFINITY,
+                        1 => v[i],
+                        _ => v[i] - (next() % 30) as f64 / 4.0,
+                    };
+                    let raise = round % 5 == 4 && next() % 4 == 0;
+                    changed.push((i as u32, if raise { v[i] + 1.5 } else { w }));
+                }
+            }
+            let mut all = v.clone();
+            for &(i, w) in &changed {
+                all[i as usize] = w;
+            }
+            for k in 0..n {
+                let want = *all.clone().select_nth_unstable_by(k, f64::total_cmp).1;
+                let got = sorted.kth_lowered(&v, k, &changed, |i| is[i]);
+                assert_eq!(got.to_bits(), want.to_bits(), "round {round}, k {k}");
+            }
+            assert_eq!(sorted.kth(n / 2).to_bits(), {
+                let mut x = v.clone();
+                x.select_nth_unstable_by(n / 2, f64::total_cmp).1.to_bits()
+            });
+        }
     }
 
     #[test]
