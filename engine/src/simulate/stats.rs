@@ -287,25 +287,28 @@ pub(crate) fn midranks_nonneg_f32(x: &[f32]) -> Vec<f64> {
 }
 
 /// Sorts `v` stably by the high 32 bits: least significant byte first, one counting pass per
-/// byte, skipping a byte that is the same in every value. Linear in `v.len()`, where a
-/// comparison sort of the 10,000 durations of a risk-affected task took ten times longer.
+/// byte, skipping a byte that is the same in every value; the four bytes' counts come from one
+/// pass. Linear in `v.len()`, where a comparison sort of the 10,000 durations of a
+/// risk-affected task took ten times longer.
 fn radix_sort_high32(v: &mut Vec<u64>) {
-    let mut tmp = vec![0u64; v.len()];
-    for shift in [32u32, 40, 48, 56] {
-        let byte = |x: u64| ((x >> shift) & 0xff) as usize;
-        let mut at = [0usize; 256];
-        for &x in v.iter() {
-            at[byte(x)] += 1;
+    let mut counts = [[0usize; 256]; 4];
+    for &x in v.iter() {
+        for (b, c) in counts.iter_mut().enumerate() {
+            c[((x >> (32 + 8 * b)) & 0xff) as usize] += 1;
         }
+    }
+    let mut tmp = vec![0u64; v.len()];
+    for (b, at) in counts.iter_mut().enumerate() {
         if at.contains(&v.len()) {
             continue;
         }
+        let shift = 32 + 8 * b;
         let mut pos = 0;
         for a in at.iter_mut() {
             (*a, pos) = (pos, pos + *a);
         }
         for &x in v.iter() {
-            let b = byte(x);
+            let b = ((x >> shift) & 0xff) as usize;
             tmp[at[b]] = x;
             at[b] += 1;
         }
