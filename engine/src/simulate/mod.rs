@@ -909,7 +909,7 @@ fn summarise(
         .collect();
 
     let summary = Summary::of(&makespan);
-    let risks = risk_effects(plan, options, outs, &summary, &ready);
+    let risks = risk_effects(plan, options, outs, &makespan, &summary, &ready);
 
     Simulation {
         iterations: n,
@@ -988,6 +988,7 @@ fn risk_effects(
     plan: &Plan,
     options: &Options,
     outs: &[BatchOut],
+    makespan: &[f64],
     summary: &Summary,
     ready: &[Vec<f64>],
 ) -> Vec<RiskEffect> {
@@ -999,53 +1000,73 @@ fn risk_effects(
         }
     }
     let ready_p80: Vec<f64> = ready.iter().map(|r| stats::percentile(r, 80)).collect();
-    plan.risks
-        .iter()
-        .enumerate()
-        .map(|(k, risk)| {
-            let f = fired[k] as f64 / n as f64;
-            let mut effect = RiskEffect {
-                id: risk.id.clone(),
-                fired: f,
-                fired_se: stats::binomial_se(f, n),
-                p80_without: None,
-                p80_effect: None,
-                releases: Vec::new(),
+    // Each quantity (the finish, then each release's readiness) in order, and where each
+    // batch starts: a P80 without a risk is a selection among the iterations it changed.
+    let values: Vec<&[f64]> = std::iter::once(makespan)
+        .chain(ready.iter().map(Vec::as_slice))
+        .collect();
+    let sorted = if options.risk_effects {
+        map_indices(values.len(), |q| Sorted::new(values[q]))
+    } else {
+        Vec::new()
+    };
+    let k = stats::percentile_index(n, 80);
+    let p80_without = |r: usize, q: usize| {
+        let v = values[q];
+        let mut changed = Vec::new();
+        let mut at = 0;
+        for o in outs {
+            let w = &o.without[r];
+            let w = if q == 0 {
+                &w.makespan[..]
+            } else {
+                &w.ready[(q - 1) * o.len..q * o.len]
             };
-            if options.risk_effects {
-                let mut without = Vec::with_capacity(n);
-                for o in outs {
-                    without.extend_from_slice(&o.without[k].makespan);
+            for (i, (&w, &v)) in w.iter().zip(&v[at..at + o.len]).enumerate() {
+                if w.to_bits() != v.to_bits() {
+                    changed.push(((at + i) as u32, w));
                 }
-                let p80 = stats::percentile(&without, 80);
-                effect.p80_without = Some(p80);
-                effect.p80_effect = Some(summary.p80 - p80);
-                effect.releases = plan
-                    .releases
-                    .iter()
-                    .enumerate()
-                    .map(|(r, rel)| {
-                        if rel.deployed.is_some() {
-                            // Shipped: no risk moves it.
-                            return ReleaseEffect {
-                                id: rel.id.clone(),
-                                p80_effect: 0.0,
-                            };
-                        }
-                        let mut w = Vec::with_capacity(n);
-                        for o in outs {
-                            w.extend_from_slice(&o.without[k].ready[r * o.len..(r + 1) * o.len]);
-                        }
-                        ReleaseEffect {
-                            id: rel.id.clone(),
-                            p80_effect: ready_p80[r] - stats::percentile(&w, 80),
-                        }
-                    })
-                    .collect();
             }
-            effect
-        })
-        .collect()
+            at += o.len;
+        }
+        let mut is = vec![false; n];
+        for &(i, _) in &changed {
+            is[i as usize] = true;
+        }
+        sorted[q].kth_lowered(v, k, &changed, |i| is[i])
+    };
+    // Each risk on its own (in parallel when enabled).
+    map_indices(plan.risks.len(), |k| {
+        let risk = &plan.risks[k];
+        let f = fired[k] as f64 / n as f64;
+        let mut effect = RiskEffect {
+            id: risk.id.clone(),
+            fired: f,
+            fired_se: stats::binomial_se(f, n),
+            p80_without: None,
+            p80_effect: None,
+            releases: Vec::new(),
+        };
+        if options.risk_effects {
+            let p80 = p80_without(k, 0);
+            effect.p80_without = Some(p80);
+            effect.p80_effect = Some(summary.p80 - p80);
+            effect.releases = plan
+                .releases
+                .iter()
+                .enumerate()
+                .map(|(r, rel)| ReleaseEffect {
+                    id: rel.id.clone(),
+                    // Shipped: no risk moves it.
+                    p80_effect: match rel.deployed {
+                        Some(_) => 0.0,
+                        None => ready_p80[r] - p80_without(k, r + 1),
+                    },
+                })
+                .collect();
+        }
+        effect
+    })
 }
 
 /// Whether a deploy at `deploy` is on time for `target`, as the deterministic schedule decides.
