@@ -86,16 +86,8 @@ pub(crate) struct Sorted {
 impl Sorted {
     /// `v` in increasing order.
     pub(crate) fn new(v: &[f64]) -> Sorted {
-        // `f64::total_cmp`'s order as integers (its own definition), each with its index.
-        let key = |x: f64| {
-            let b = x.to_bits() as i64;
-            b ^ (((b >> 63) as u64) >> 1) as i64
-        };
-        let mut keyed: Vec<(i64, u32)> = (v.iter().enumerate())
-            .map(|(i, &x)| (key(x), i as u32))
-            .collect();
-        keyed.sort_unstable();
-        let from: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        // The same sort as the finish's midranks (one copy of its code in the wasm).
+        let from = order(v, f64::total_cmp);
         let vals = from.iter().map(|&i| v[i as usize]).collect();
         Sorted { vals, from }
     }
@@ -239,9 +231,11 @@ pub(crate) fn binomial_se(p: f64, n: usize) -> f64 {
 }
 
 /// Midranks (1-based; ties get the mean of their ranks) of `x`.
-pub(crate) fn midranks<T: Copy>(x: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<f64> {
-    let mut idx: Vec<u32> = (0..x.len() as u32).collect();
-    idx.sort_unstable_by(|&a, &b| cmp(&x[a as usize], &x[b as usize]).then(a.cmp(&b)));
+pub(crate) fn midranks<T: Copy>(
+    x: &[T],
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+) -> Vec<f64> {
+    let idx = order(x, cmp);
     let mut ranks = vec![0.0; x.len()];
     let mut k = 0;
     while k < idx.len() {
@@ -256,6 +250,13 @@ pub(crate) fn midranks<T: Copy>(x: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Order
         k = e;
     }
     ranks
+}
+
+/// The positions of `x` in increasing order by `cmp`, ties by position.
+fn order<T: Copy>(x: &[T], cmp: impl Fn(&T, &T) -> std::cmp::Ordering) -> Vec<u32> {
+    let mut idx: Vec<u32> = (0..x.len() as u32).collect();
+    idx.sort_unstable_by(|&a, &b| cmp(&x[a as usize], &x[b as usize]).then(a.cmp(&b)));
+    idx
 }
 
 /// Midranks of non-negative `f32` values, sorting `(bits, index)` packed in a `u64` (the bit
