@@ -544,23 +544,33 @@ fn quantities(outs: &[BatchOut]) -> Vec<Vec<f64>> {
     .collect()
 }
 
-/// The `k`-th smallest of the lowest values a quantity `v` (`sorted`) can take without a
-/// risk: `floor` where it `fired`, `v` itself elsewhere (see `rerun_pruned`).
-fn low(
+/// Each iteration in `hit` (those in which a risk fired) with the lowest value a quantity `v`
+/// can take there without the risk: `exact(i)` where it is known, `floor` otherwise (see
+/// `rerun_pruned`); elsewhere the value is `v` itself.
+fn floors(
     v: &[f64],
-    sorted: &Sorted,
-    fired: &[bool],
+    hit: &[usize],
     floor: &impl Fn(f64, usize) -> f64,
-    k: usize,
-) -> f64 {
-    let floors: Vec<(u32, f64)> = (0..v.len())
-        .filter(|&i| fired[i])
-        .map(|i| (i as u32, floor(v[i], i)))
-        .collect();
-    sorted.kth_lowered(v, k, &floors, |i| fired[i])
+    exact: impl Fn(usize) -> Option<f64>,
+) -> Vec<(u32, f64)> {
+    (hit.iter())
+        .map(|&i| (i as u32, exact(i).unwrap_or_else(|| floor(v[i], i))))
+        .collect()
 }
 
-/// The lower bound `lo` of `rerun_pruned` for risk `r` and quantity `q`: `low()`, or
+/// Where each batch of `outs` starts, in iterations.
+fn firsts(outs: &[BatchOut]) -> Vec<usize> {
+    let mut at = 0;
+    (outs.iter())
+        .map(|o| {
+            at += o.len;
+            at - o.len
+        })
+        .collect()
+}
+
+/// The lower bound `lo` of `rerun_pruned` for risk `r` and quantity `q`: `low()` (the
+/// `k`-th smallest of the iterations' lowest values without the risk, [`floors`]), or
 /// infinite when the risk cannot move the quantity at all (`Ctx::can_move`), so that no
 /// iteration is re-run for it: its P80 without the risk is its P80, every iteration's own
 /// value being its value without the risk.
@@ -638,8 +648,14 @@ fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
     let hi: Vec<f64> = sorted.iter().map(|s| s.kth(k_hi)).collect();
     let lo = map_indices(pruned.len(), |kk| {
         let (fired, floor) = fired_and_floor(outs, kk);
+        let hit: Vec<usize> = (0..n).filter(|&i| fired[i]).collect();
         (quantities.iter().zip(&sorted).enumerate())
-            .map(|(q, (v, s))| lowest(ctx, pruned[kk], q, || low(v, s, &fired, &floor, k_lo)))
+            .map(|(q, (v, s))| {
+                lowest(ctx, pruned[kk], q, || {
+                    let lows = floors(v, &hit, &floor, |_| None);
+                    s.kth_lowered(v, k_lo, &lows, |i| fired[i])
+                })
+            })
             .collect()
     });
     Some(engine::Eager { pruned, lo, hi })
@@ -674,12 +690,7 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
     let k = stats::percentile_index(n, 80);
     // Each quantity's values in iteration order: the finish, then each release's readiness.
     let quantities = quantities(outs);
-    let mut first = Vec::with_capacity(outs.len());
-    let mut at = 0;
-    for o in outs.iter() {
-        first.push(at);
-        at += o.len;
-    }
+    let first = firsts(outs);
     let sorted = map_indices(quantities.len(), |q| Sorted::new(&quantities[q]));
     // need[kk][i]: whether pruned risk kk fired in iteration i and may move some P80, or
     // was re-run early (its value is then at hand, and exact). Each risk's on its own (in
@@ -700,9 +711,7 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
             }
             // Each such iteration's lowest and highest value without the risk.
             let value = |i: usize| exact[i].map(|w| w[q]);
-            let lows: Vec<(u32, f64)> = (hit.iter())
-                .map(|&i| (i as u32, value(i).unwrap_or_else(|| floor(v[i], i))))
-                .collect();
+            let lows = floors(v, &hit, &floor, value);
             let highs: Vec<(u32, f64)> = (hit.iter())
                 .filter_map(|&i| value(i).map(|w| (i as u32, w)))
                 .collect();
@@ -940,14 +949,7 @@ fn sensitivities(ctx: &Ctx<'_>, outs: &[BatchOut], makespan: &[f64]) -> Vec<f64>
     // Sensitivity: midranks of the finish, then each task's rank correlation with them.
     let finish_rank = stats::midranks(makespan, f64::total_cmp);
     let sum_bb: f64 = finish_rank.iter().map(|r| r * r).sum();
-    let offsets: Vec<usize> = outs
-        .iter()
-        .scan(0, |off, o| {
-            let start = *off;
-            *off += o.len;
-            Some(start)
-        })
-        .collect();
+    let offsets = firsts(outs);
     let items = stats::RankItems::new(&finish_rank);
     // Tasks in chunks, each with one set of rank bins (emptied as they are read).
     const CHUNK: usize = 64;
@@ -999,7 +1001,6 @@ fn risk_effects(
             *c += u64::from(x);
         }
     }
-    let ready_p80: Vec<f64> = ready.iter().map(|r| stats::percentile(r, 80)).collect();
     // Each quantity (the finish, then each release's readiness) in order, and where each
     // batch starts: a P80 without a risk is a selection among the iterations it changed.
     let values: Vec<&[f64]> = std::iter::once(makespan)
@@ -1010,12 +1011,12 @@ fn risk_effects(
     } else {
         Vec::new()
     };
-    let k = stats::percentile_index(n, 80);
+    let kp = stats::percentile_index(n, 80);
+    let first = firsts(outs);
     let p80_without = |r: usize, q: usize| {
         let v = values[q];
         let mut changed = Vec::new();
-        let mut at = 0;
-        for o in outs {
+        for (o, &at) in outs.iter().zip(&first) {
             let w = &o.without[r];
             let w = if q == 0 {
                 &w.makespan[..]
@@ -1027,13 +1028,12 @@ fn risk_effects(
                     changed.push(((at + i) as u32, w));
                 }
             }
-            at += o.len;
         }
         let mut is = vec![false; n];
         for &(i, _) in &changed {
             is[i as usize] = true;
         }
-        sorted[q].kth_lowered(v, k, &changed, |i| is[i])
+        sorted[q].kth_lowered(v, kp, &changed, |i| is[i])
     };
     // Each risk on its own (in parallel when enabled).
     map_indices(plan.risks.len(), |k| {
@@ -1060,7 +1060,7 @@ fn risk_effects(
                     // Shipped: no risk moves it.
                     p80_effect: match rel.deployed {
                         Some(_) => 0.0,
-                        None => ready_p80[r] - p80_without(k, r + 1),
+                        None => sorted[r + 1].kth(kp) - p80_without(k, r + 1),
                     },
                 })
                 .collect();

@@ -68,14 +68,6 @@ impl Summary {
     }
 }
 
-/// The `p`-th percentile of `x` (not empty) alone, by selection rather than a full sort: the
-/// same order statistic as [`Summary::of`] reports.
-pub(crate) fn percentile(x: &[f64], p: u32) -> f64 {
-    let mut v = x.to_vec();
-    let k = percentile_index(v.len(), p);
-    *v.select_nth_unstable_by(k, f64::total_cmp).1
-}
-
 /// Values in increasing order ([`f64::total_cmp`]) with the index each came from, for the
 /// order statistics of the same values with a few of them lowered ([`Sorted::kth_lowered`]).
 pub(crate) struct Sorted {
@@ -570,13 +562,14 @@ mod tests {
     }
 
     #[test]
-    fn percentile_by_selection_matches_the_summary() {
+    fn sorted_percentiles_match_the_summary() {
         let x: Vec<f64> = (0..1001)
             .map(|i| ((i * 7919) % 1001) as f64 / 3.0)
             .collect();
         let s = Summary::of(&x);
-        assert_eq!(percentile(&x, 80), s.p80);
-        assert_eq!(percentile(&x, 10), s.p10);
+        let sorted = Sorted::new(&x);
+        assert_eq!(sorted.kth(percentile_index(x.len(), 80)), s.p80);
+        assert_eq!(sorted.kth(percentile_index(x.len(), 10)), s.p10);
     }
 
     #[test]
