@@ -225,6 +225,9 @@ pub(crate) struct Ctx<'a> {
     pred_off: Vec<usize>,
     /// Resource mode: each task's position in the priority list.
     rank: Vec<usize>,
+    /// Whether every task is on a constant calendar (then the pruned risks' drops are
+    /// bounded, and in resource mode counted on the tight chains, [`Ctx::mark_levelled`]).
+    plain: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -340,6 +343,7 @@ impl<'a> Ctx<'a> {
         let pred_off = predecessor_offsets(net);
         let risk_reach = risk_reach(net, &risks, &plan.releases);
         let mut risks = risks;
+        let plain = (0..n).all(|j| net.constant_calendar(j));
         mark_pruned(&mut risks, plan, net, &finish_links, &mode);
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
         let mut rank = vec![0usize; n];
@@ -377,6 +381,7 @@ impl<'a> Ctx<'a> {
             risk_reach,
             pred_off,
             rank,
+            plain,
         }
     }
 
@@ -437,6 +442,8 @@ impl<'a> Ctx<'a> {
             link_from: Vec::new(),
             fb1: vec![0.0; n],
             sb1: vec![0.0; n],
+            marked: vec![false; n],
+            stack: Vec::new(),
             handoffs: Handoffs::default(),
         }
     }
@@ -633,22 +640,12 @@ impl<'a> Ctx<'a> {
             for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
                 // Filled in by `rerun_needed` once every batch's results are known.
                 let lanes = r * BATCH..r * BATCH + len;
-                if self.resource_aware() {
-                    out.fired_lanes.extend_from_slice(&s.fired[lanes.clone()]);
-                } else {
-                    let on = s.chain_tasks[lanes.clone()].iter().map(|&on| on > 0);
-                    out.fired_lanes.extend(on);
-                }
+                let on = &s.chain_tasks[lanes.clone()];
+                out.fired_lanes.extend(on.iter().map(|&on| on > 0));
                 let risk = &self.risks[r];
-                let imp = &s.impact[r * BATCH..r * BATCH + len];
-                if self.resource_aware() {
-                    let all = risk.tasks.len() as u32;
-                    out.drops.extend(imp.iter().map(|&x| risk.drop(x, all)));
-                } else {
-                    let on = &s.chain_tasks[lanes.clone()];
-                    out.drops
-                        .extend(imp.iter().zip(on).map(|(&x, &on)| risk.drop(x, on)));
-                }
+                let imp = &s.impact[lanes.clone()];
+                out.drops
+                    .extend(imp.iter().zip(on).map(|(&x, &on)| risk.drop(x, on)));
                 out.without[r] = Without {
                     makespan: out.makespan.clone(),
                     ready: out.ready.clone(),
@@ -1173,7 +1170,7 @@ impl<'a> Ctx<'a> {
             sgs.run(problem, &s.d1, order, &mut s.s1, &mut s.f1);
             let makespan = s.f1.iter().copied().fold(0.0, f64::max);
             out.makespan[i] = makespan;
-            resource_links(
+            let indexed = resource_links(
                 self,
                 &sgs,
                 &s.f1,
@@ -1182,6 +1179,9 @@ impl<'a> Ctx<'a> {
                 &mut s.link_from,
             );
             self.levelled_backward(s, order, makespan);
+            if self.risk_effects {
+                self.chain_counts(&sgs, s, i, makespan, indexed, deferred);
+            }
             // Only the finishes are read after this (readiness, deadlines).
             for j in 0..n {
                 s.finish[j * w + i - c.lo] = s.f1[j];
@@ -1249,16 +1249,17 @@ impl<'a> Ctx<'a> {
         eager: &Eager,
         out: &mut BatchOut,
     ) {
-        // The pruned risks that fired, and their places in `eager.pruned`.
+        // The pruned risks that fired and may move a value, and their places in
+        // `eager.pruned`.
+        let on = |r: usize| s.chain_tasks[r * BATCH + i];
         let (slots, fired): (Vec<usize>, Vec<usize>) = (eager.pruned.iter().copied())
             .enumerate()
-            .filter(|&(_, r)| s.fired[r * BATCH + i])
+            .filter(|&(_, r)| on(r) > 0)
             .unzip();
         if fired.is_empty() {
             return;
         }
-        let all = |r: usize| self.risks[r].tasks.len() as u32;
-        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i], all(r));
+        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i], on(r));
         let (own, f1) = (out.makespan[i], &s.f1);
         let quantity = |q: usize| {
             if q == 0 {
@@ -1283,6 +1284,122 @@ impl<'a> Ctx<'a> {
             let kk = slot.next().expect("one value per risk");
             vals[kk * width..(kk + 1) * width].copy_from_slice(v);
         });
+    }
+
+    /// Resource mode, iteration `i` of the batch (scheduled into `s.s1`/`s.f1` by `sgs`, whose
+    /// finish is `makespan`; `indexed` when `s.by_finish` indexes `s.f1`): for each
+    /// `deferred` risk, how many of its tasks are on a tight chain where it fired, into
+    /// `s.chain_tasks` ([`Ctx::mark_levelled`]; all of them when a calendar is not constant).
+    fn chain_counts(
+        &self,
+        sgs: &Sgs,
+        s: &mut Scratch,
+        i: usize,
+        makespan: f64,
+        indexed: bool,
+        deferred: &dyn Fn(usize) -> bool,
+    ) {
+        let mut risks = (0..self.risks.len()).filter(|&r| deferred(r)).peekable();
+        if risks.peek().is_none() {
+            return;
+        }
+        if self.plain {
+            self.mark_levelled(sgs, s, makespan, indexed);
+        }
+        for r in risks {
+            let at = r * BATCH + i;
+            let tasks = &self.risks[r].tasks;
+            s.chain_tasks[at] = if !s.fired[at] {
+                0
+            } else if self.plain {
+                tasks.iter().filter(|&&j| s.marked[j]).count() as u32
+            } else {
+                tasks.len() as u32
+            };
+        }
+    }
+
+    /// Resource mode on constant calendars: marks in `s.marked` the tasks on a tight chain of
+    /// the schedule in `s.s1`/`s.f1` (durations `s.d1`) that `sgs` made, whose finish is
+    /// `makespan` (`indexed` when `s.by_finish` indexes `s.f1`).
+    ///
+    /// The chains: each task whose finish reaches the finish or a release's readiness that it
+    /// counts in, and, recursively, for a task on one that started where its links allowed,
+    /// each predecessor whose link bound reaches its start; for one that started later, each
+    /// task sharing one of its teams that finished exactly when it started. [`Handoffs`]
+    /// re-times the schedule on its links and on hand-offs of capacity: a task started later
+    /// than its links allowed took a unit from a task (of one of its teams) finishing exactly
+    /// then, or keeps a fixed bound. So every task on a chain has, among the bounds its start
+    /// is the largest of, one from a task on a chain or a fixed one; each value is the length
+    /// of such a path, and without a pruned risk (no time later: finish-to-start and
+    /// start-to-start links only, durations no longer) it is shorter at most by the risk's
+    /// impacts on the tasks of the path, all on a chain. Where none of its tasks is, every
+    /// value keeps its bits. Link bounds within a relative 1e-9 count as reaching, so that
+    /// rounding can only add tasks to the chains.
+    fn mark_levelled(&self, sgs: &Sgs, s: &mut Scratch, makespan: f64, indexed: bool) {
+        let Scratch {
+            d1,
+            s1,
+            f1,
+            marked,
+            stack,
+            by_finish,
+            ..
+        } = s;
+        marked.fill(false);
+        stack.clear();
+        let mark = |j: usize, marked: &mut Vec<bool>, stack: &mut Vec<u32>| {
+            if !marked[j] {
+                marked[j] = true;
+                stack.push(j as u32);
+            }
+        };
+        for &j in &self.end_candidates {
+            if reaches(f1[j], makespan) {
+                mark(j, marked, stack);
+            }
+        }
+        for tasks in &self.release_tasks {
+            let ready = ready_of(tasks, |j| (0.0, f1[j]));
+            for &j in tasks {
+                if reaches(f1[j], ready) {
+                    mark(j, marked, stack);
+                }
+            }
+        }
+        let prec = sgs.precedence_starts();
+        let mut indexed = indexed;
+        while let Some(j) = stack.pop() {
+            let j = j as usize;
+            let at = s1[j];
+            if at <= prec[j] {
+                for l in self.net.preds(j) {
+                    let p = l.other;
+                    let b = link::earliest_start(l.kind, l.lag, Plain, d1[j], s1[p], f1[p]);
+                    if reaches(b, at) {
+                        mark(p, marked, stack);
+                    }
+                }
+                continue;
+            }
+            if !indexed {
+                by_finish.build(f1);
+                indexed = true;
+            }
+            let tj = self.net.demands(j);
+            let mut next = by_finish.first(at);
+            while next != FinishIndex::NONE {
+                let h = next as usize;
+                next = by_finish.next(h);
+                if f1[h] + 0.0 != at + 0.0 || h == j || marked[h] {
+                    continue;
+                }
+                let th = self.net.demands(h);
+                if th.iter().any(|a| tj.iter().any(|b| b.team == a.team)) {
+                    mark(h, marked, stack);
+                }
+            }
+        }
     }
 
     /// Resource mode: the makespan and release readiness of iteration `i` of the batch without
@@ -1540,7 +1657,8 @@ impl FinishIndex {
 /// The resource links of the last scheme run, as [`crate::schedule::resource_links`] defines
 /// them: `(i, j)` when `j` was placed later than its links allowed and `i`, placed before it and
 /// sharing one of its teams, finished exactly when `j` was placed. Found through the tasks
-/// indexed by finish rather than by comparing every pair.
+/// indexed by finish rather than by comparing every pair; returns whether `by_finish` was
+/// built (for `finish`).
 fn resource_links(
     ctx: &Ctx<'_>,
     sgs: &Sgs,
@@ -1548,7 +1666,7 @@ fn resource_links(
     by_finish: &mut FinishIndex,
     link_start: &mut Vec<usize>,
     link_from: &mut Vec<u32>,
-) {
+) -> bool {
     link_start.clear();
     link_from.clear();
     let (placed, prec) = (sgs.placed_at(), sgs.precedence_starts());
@@ -1578,6 +1696,7 @@ fn resource_links(
         }
     }
     link_start.push(link_from.len());
+    indexed
 }
 
 /// Each risk-affected task's row in [`Scratch`]'s `base` (`usize::MAX` for the others), and
@@ -1656,9 +1775,10 @@ pub(crate) struct Scratch {
     fb_set: Vec<bool>,
     sb_set: Vec<bool>,
     fired: Vec<bool>,
-    /// Critical-path mode, per pruned risk and iteration of the batch (as `fired`): where it
-    /// fired, how many of its tasks (counted as listed) are on a tight chain
-    /// ([`Ctx::mark_moves`]), 0 where it did not. It can move a value only where this is not
+    /// Per pruned risk and iteration of the batch (as `fired`): where it fired, how many of
+    /// its tasks (counted as listed) are on a tight chain ([`Ctx::mark_moves`], in resource
+    /// mode [`Ctx::mark_levelled`]; all of them there when a calendar is not constant), 0
+    /// where it did not. It can move a value only where this is not
     /// 0, and by at most its impact that many times ([`RiskC::drop`]).
     chain_tasks: Vec<u32>,
     impact: Vec<f64>,
@@ -1687,6 +1807,10 @@ pub(crate) struct Scratch {
     /// The levelled backward pass's finish bounds (then latest starts) and start bounds.
     fb1: Vec<f64>,
     sb1: Vec<f64>,
+    /// Resource mode, per task: whether it is on a tight chain of the current iteration
+    /// ([`Ctx::mark_levelled`]), and the tasks still to visit.
+    marked: Vec<bool>,
+    stack: Vec<u32>,
     /// Resource mode: the current iteration's hand-offs of team capacity, on which its risks'
     /// effects are measured.
     handoffs: Handoffs,
