@@ -427,6 +427,10 @@ impl<'a> Ctx<'a> {
             sb_set: vec![false; n],
             fired: vec![false; nr * BATCH],
             chain_tasks: vec![0; nr * BATCH],
+            chain_q: match &self.mode {
+                Mode::Resource { .. } => vec![0; nr * self.quantities() * BATCH],
+                Mode::CriticalPath => Vec::new(),
+            },
             impact: vec![0.0; nr * BATCH],
             sgs,
             d1: vec![0.0; n],
@@ -612,6 +616,7 @@ impl<'a> Ctx<'a> {
         eager: Option<&Eager>,
     ) -> BatchOut {
         let nrel = self.release_tasks.len();
+        let nq = self.quantities();
         let mut out = BatchOut::empty(len, self);
         debug_assert_eq!(out.ready.len(), nrel * len);
         self.sample(s, b, len, &mut out);
@@ -644,8 +649,16 @@ impl<'a> Ctx<'a> {
                 out.fired_lanes.extend(on.iter().map(|&on| on > 0));
                 let risk = &self.risks[r];
                 let imp = &s.impact[lanes.clone()];
-                out.drops
-                    .extend(imp.iter().zip(on).map(|(&x, &on)| risk.drop(x, on)));
+                for q in 0..out.drop_cols {
+                    let on = if self.resource_aware() {
+                        let at = (r * nq + q) * BATCH;
+                        &s.chain_q[at..at + len]
+                    } else {
+                        on
+                    };
+                    out.drops
+                        .extend(imp.iter().zip(on).map(|(&x, &on)| risk.drop(x, on)));
+                }
                 out.without[r] = Without {
                     makespan: out.makespan.clone(),
                     ready: out.ready.clone(),
@@ -829,6 +842,12 @@ impl<'a> Ctx<'a> {
     }
 
     /// Whether iterations are scheduled with the teams' capacity.
+    /// The values whose P80 each risk's effect is measured on: the finish, then each
+    /// release's readiness.
+    pub(crate) fn quantities(&self) -> usize {
+        1 + self.release_tasks.len()
+    }
+
     pub(crate) fn resource_aware(&self) -> bool {
         matches!(self.mode, Mode::Resource { .. })
     }
@@ -1220,7 +1239,7 @@ impl<'a> Ctx<'a> {
             };
             let before = pairs.len();
             for (kk, &r) in eager.pruned.iter().enumerate() {
-                if s.chain_tasks[r * BATCH + i] > 0 && eager.takes(kk, &own, drop(r)) {
+                if s.chain_tasks[r * BATCH + i] > 0 && eager.takes(kk, &own, |_| drop(r)) {
                     pairs.push((i, r));
                     dest.push(at + kk * width);
                 }
@@ -1259,7 +1278,11 @@ impl<'a> Ctx<'a> {
         if fired.is_empty() {
             return;
         }
-        let drop = |r: usize| self.risks[r].drop(s.impact[r * BATCH + i], on(r));
+        let nq = self.quantities();
+        let drop = |r: usize, q: usize| {
+            let on = s.chain_q[(r * nq + q) * BATCH + i];
+            self.risks[r].drop(s.impact[r * BATCH + i], on)
+        };
         let (own, f1) = (out.makespan[i], &s.f1);
         let quantity = |q: usize| {
             if q == 0 {
@@ -1269,7 +1292,7 @@ impl<'a> Ctx<'a> {
             }
         };
         let own: Vec<f64> = (0..eager.hi.len()).map(quantity).collect();
-        if !(slots.iter().zip(&fired)).any(|(&kk, &r)| eager.takes(kk, &own, drop(r))) {
+        if !(slots.iter().zip(&fired)).any(|(&kk, &r)| eager.takes(kk, &own, |q| drop(r, q))) {
             return;
         }
         let width = 1 + self.release_tasks.len();
@@ -1289,7 +1312,8 @@ impl<'a> Ctx<'a> {
     /// Resource mode, iteration `i` of the batch (scheduled into `s.s1`/`s.f1` by `sgs`, whose
     /// finish is `makespan`; `indexed` when `s.by_finish` indexes `s.f1`): for each
     /// `deferred` risk, how many of its tasks are on a tight chain where it fired, into
-    /// `s.chain_tasks` ([`Ctx::mark_levelled`]; all of them when a calendar is not constant).
+    /// `s.chain_tasks`, and on the chains of each quantity, into `s.chain_q`
+    /// ([`Ctx::mark_levelled`]; all of them when a calendar is not constant).
     fn chain_counts(
         &self,
         sgs: &Sgs,
@@ -1299,32 +1323,44 @@ impl<'a> Ctx<'a> {
         indexed: bool,
         deferred: &dyn Fn(usize) -> bool,
     ) {
-        let mut risks = (0..self.risks.len()).filter(|&r| deferred(r)).peekable();
-        if risks.peek().is_none() {
+        let risks: Vec<usize> = (0..self.risks.len())
+            .filter(|&r| deferred(r) && s.fired[r * BATCH + i])
+            .collect();
+        let nq = self.quantities();
+        for r in (0..self.risks.len()).filter(|&r| deferred(r)) {
+            s.chain_tasks[r * BATCH + i] = 0;
+            for q in 0..nq {
+                s.chain_q[(r * nq + q) * BATCH + i] = 0;
+            }
+        }
+        if risks.is_empty() {
             return;
         }
-        if self.plain {
-            self.mark_levelled(sgs, s, makespan, indexed);
-        }
-        for r in risks {
-            let at = r * BATCH + i;
-            let tasks = &self.risks[r].tasks;
-            s.chain_tasks[at] = if !s.fired[at] {
-                0
-            } else if self.plain {
-                tasks.iter().filter(|&&j| s.marked[j]).count() as u32
-            } else {
-                tasks.len() as u32
-            };
+        let mut indexed = indexed;
+        for q in 0..nq {
+            if self.plain {
+                indexed = self.mark_levelled(sgs, s, q, makespan, indexed);
+            }
+            for &r in &risks {
+                let tasks = &self.risks[r].tasks;
+                let on = if self.plain {
+                    tasks.iter().filter(|&&j| s.marked[j]).count() as u32
+                } else {
+                    tasks.len() as u32
+                };
+                s.chain_q[(r * nq + q) * BATCH + i] = on;
+                let all = &mut s.chain_tasks[r * BATCH + i];
+                *all = (*all).max(on);
+            }
         }
     }
 
     /// Resource mode on constant calendars: marks in `s.marked` the tasks on a tight chain of
-    /// the schedule in `s.s1`/`s.f1` (durations `s.d1`) that `sgs` made, whose finish is
-    /// `makespan` (`indexed` when `s.by_finish` indexes `s.f1`).
+    /// quantity `q` (0 the finish, `1 + k` release `k`'s readiness) in the schedule in
+    /// `s.s1`/`s.f1` (durations `s.d1`) that `sgs` made, whose finish is `makespan`
+    /// (`indexed` when `s.by_finish` indexes `s.f1`; returns whether it does after).
     ///
-    /// The chains: each task whose finish reaches the finish or a release's readiness that it
-    /// counts in, and, recursively, for a task on one that started where its links allowed,
+    /// The chains: each task whose finish reaches the quantity and counts in it, and, recursively, for a task on one that started where its links allowed,
     /// each predecessor whose link bound reaches its start; for one that started later, each
     /// task sharing one of its teams that finished exactly when it started. [`Handoffs`]
     /// re-times the schedule on its links and on hand-offs of capacity: a task started later
@@ -1336,7 +1372,14 @@ impl<'a> Ctx<'a> {
     /// impacts on the tasks of the path, all on a chain. Where none of its tasks is, every
     /// value keeps its bits. Link bounds within a relative 1e-9 count as reaching, so that
     /// rounding can only add tasks to the chains.
-    fn mark_levelled(&self, sgs: &Sgs, s: &mut Scratch, makespan: f64, indexed: bool) {
+    fn mark_levelled(
+        &self,
+        sgs: &Sgs,
+        s: &mut Scratch,
+        q: usize,
+        makespan: f64,
+        indexed: bool,
+    ) -> bool {
         let Scratch {
             d1,
             s1,
@@ -1354,17 +1397,15 @@ impl<'a> Ctx<'a> {
                 stack.push(j as u32);
             }
         };
-        for &j in &self.end_candidates {
-            if reaches(f1[j], makespan) {
+        let (tasks, value) = if q == 0 {
+            (&self.end_candidates, makespan)
+        } else {
+            let tasks = &self.release_tasks[q - 1];
+            (tasks, ready_of(tasks, |j| (0.0, f1[j])))
+        };
+        for &j in tasks {
+            if reaches(f1[j], value) {
                 mark(j, marked, stack);
-            }
-        }
-        for tasks in &self.release_tasks {
-            let ready = ready_of(tasks, |j| (0.0, f1[j]));
-            for &j in tasks {
-                if reaches(f1[j], ready) {
-                    mark(j, marked, stack);
-                }
             }
         }
         let prec = sgs.precedence_starts();
@@ -1400,6 +1441,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        indexed
     }
 
     /// Resource mode: the makespan and release readiness of iteration `i` of the batch without
@@ -1781,6 +1823,10 @@ pub(crate) struct Scratch {
     /// where it did not. It can move a value only where this is not
     /// 0, and by at most its impact that many times ([`RiskC::drop`]).
     chain_tasks: Vec<u32>,
+    /// Resource mode, per pruned risk, quantity (the finish, then each release's readiness)
+    /// and iteration of the batch: as `chain_tasks`, on the chains of that quantity alone
+    /// (`chain_q[(r * quantities + q) * BATCH + i]`).
+    chain_q: Vec<u32>,
     impact: Vec<f64>,
     sgs: Option<Sgs>,
     d1: Vec<f64>,
@@ -1869,10 +1915,14 @@ pub(crate) struct BatchOut {
     /// Per pruned risk ([`RiskC::pruned`], in risk order): `fired_lanes[k * len + i]`, whether
     /// it fired in iteration `i`.
     pub(crate) fired_lanes: Vec<bool>,
-    /// Per pruned risk, as `fired_lanes`: how much lower, at most, any finish or readiness
-    /// is without it in that iteration (its drawn impact times the number of its tasks on
+    /// Per pruned risk and quantity (`drop_cols`), as `fired_lanes`: how much lower, at most,
+    /// the finish or readiness is without it in that iteration (its drawn impact times the number of its tasks on
     /// constant calendars, else infinite; see [`RiskC`]'s `max_drop`).
     pub(crate) drops: Vec<f64>,
+    /// How many quantities `drops` has a column for, per pruned risk: quantity `q` (the
+    /// finish, then each release's readiness) at `drops[(k * drop_cols + q) * len + i]`.
+    /// One, shared by every quantity, in critical-path mode; each its own in resource mode.
+    pub(crate) drop_cols: usize,
     /// The iterations whose pruned risks were re-timed (critical path: re-run) in the first
     /// pass already ([`Eager`]), in increasing order, and for each, per pruned risk (in
     /// `Ctx::pruned_risks` order), its finish then each release's readiness without the risk
@@ -1904,9 +1954,9 @@ impl Eager {
     /// Whether pruned risk `kk` (in `pruned` order), in an iteration whose values (finish,
     /// then each release's readiness) are `v` and which it can lower by `drop` at most, is
     /// re-timed early.
-    fn takes(&self, kk: usize, v: &[f64], drop: f64) -> bool {
+    fn takes(&self, kk: usize, v: &[f64], drop: impl Fn(usize) -> f64) -> bool {
         let lo = &self.lo[kk];
-        (0..lo.len()).any(|q| v[q] >= lo[q] && v[q] - drop <= self.hi[q])
+        (0..lo.len()).any(|q| v[q] >= lo[q] && v[q] - drop(q) <= self.hi[q])
     }
 }
 
@@ -1933,6 +1983,11 @@ impl BatchOut {
             without: Vec::new(),
             fired_lanes: Vec::new(),
             drops: Vec::new(),
+            drop_cols: if ctx.resource_aware() {
+                ctx.quantities()
+            } else {
+                1
+            },
             eager_iters: Vec::new(),
             eager_vals: Vec::new(),
         }

@@ -550,7 +550,7 @@ fn quantities(outs: &[BatchOut]) -> Vec<Vec<f64>> {
 fn floors(
     v: &[f64],
     hit: &[usize],
-    floor: &impl Fn(f64, usize) -> f64,
+    floor: impl Fn(f64, usize) -> f64,
     exact: impl Fn(usize) -> Option<f64>,
 ) -> Vec<(u32, f64)> {
     (hit.iter())
@@ -583,18 +583,28 @@ fn lowest(ctx: &Ctx<'_>, r: usize, q: usize, low: impl FnOnce() -> f64) -> f64 {
 }
 
 /// For pruned risk `kk` (in `Ctx::pruned_risks` order) over `outs`: whether it fired in each
-/// iteration, and each iteration's lowest value of a quantity `v` without it.
-fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(f64, usize) -> f64) {
+/// iteration, and each iteration's lowest value `floor(q, v, i)` of quantity `q` (whose
+/// value is `v`) without it.
+fn fired_and_floor(outs: &[BatchOut], kk: usize) -> (Vec<bool>, impl Fn(usize, f64, usize) -> f64) {
     let fired: Vec<bool> = outs
         .iter()
         .flat_map(|o| o.fired_lanes[kk * o.len..(kk + 1) * o.len].iter().copied())
         .collect();
-    let drops: Vec<f64> = outs
-        .iter()
-        .flat_map(|o| o.drops[kk * o.len..(kk + 1) * o.len].iter().copied())
+    // Per quantity with its own column (one shared column in critical-path mode).
+    let cols = outs[0].drop_cols;
+    let drops: Vec<Vec<f64>> = (0..cols)
+        .map(|q| {
+            (outs.iter())
+                .flat_map(|o| {
+                    let at = (kk * cols + q) * o.len;
+                    o.drops[at..at + o.len].iter().copied()
+                })
+                .collect()
+        })
         .collect();
     // The lowest `w` can be in iteration `i`, with a margin for rounding.
-    let floor = move |v: f64, i: usize| v - drops[i] - 1e-6 * (1.0 + v.abs());
+    let floor =
+        move |q: usize, v: f64, i: usize| v - drops[q.min(cols - 1)][i] - 1e-6 * (1.0 + v.abs());
     (fired, floor)
 }
 
@@ -652,7 +662,7 @@ fn eager_bounds(ctx: &Ctx<'_>, outs: &[BatchOut]) -> Option<engine::Eager> {
         (quantities.iter().zip(&sorted).enumerate())
             .map(|(q, (v, s))| {
                 lowest(ctx, pruned[kk], q, || {
-                    let lows = floors(v, &hit, &floor, |_| None);
+                    let lows = floors(v, &hit, |v, i| floor(q, v, i), |_| None);
                     s.kth_lowered(v, k_lo, &lows, |i| fired[i])
                 })
             })
@@ -711,7 +721,7 @@ fn rerun_pruned(ctx: &Ctx<'_>, scratches: &Scratches, outs: &mut [BatchOut]) {
             }
             // Each such iteration's lowest and highest value without the risk.
             let value = |i: usize| exact[i].map(|w| w[q]);
-            let lows = floors(v, &hit, &floor, value);
+            let lows = floors(v, &hit, |v, i| floor(q, v, i), value);
             let highs: Vec<(u32, f64)> = (hit.iter())
                 .filter_map(|&i| value(i).map(|w| (i as u32, w)))
                 .collect();

@@ -300,6 +300,7 @@ impl Part {
                 without,
                 fired_lanes: Vec::new(),
                 drops: Vec::new(),
+                drop_cols: 1,
                 eager_iters: Vec::new(),
                 eager_vals: Vec::new(),
             });
