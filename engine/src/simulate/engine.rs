@@ -1256,8 +1256,8 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    /// Resource mode, iteration `i` of the batch in the first pass: when `eager` takes it,
-    /// its pruned risks that fired are re-timed now, into `out.eager_iters`/`eager_vals`,
+    /// Resource mode, iteration `i` of the batch in the first pass: the pruned risks that
+    /// fired and that `eager` takes are re-timed now, into `out.eager_iters`/`eager_vals`,
     /// for `rerun_needed` to use instead of scheduling the iteration again.
     fn retime_early(
         &self,
@@ -1292,7 +1292,12 @@ impl<'a> Ctx<'a> {
             }
         };
         let own: Vec<f64> = (0..eager.hi.len()).map(quantity).collect();
-        if !(slots.iter().zip(&fired)).any(|(&kk, &r)| eager.takes(kk, &own, |q| drop(r, q))) {
+        // Only those the estimate takes: the others are timed again in the second pass
+        // should it need them after all.
+        let (slots, fired): (Vec<usize>, Vec<usize>) = (slots.into_iter().zip(fired))
+            .filter(|&(kk, r)| eager.takes(kk, &own, |q| drop(r, q)))
+            .unzip();
+        if fired.is_empty() {
             return;
         }
         let width = 1 + self.release_tasks.len();
@@ -1926,7 +1931,8 @@ pub(crate) struct BatchOut {
     /// The iterations whose pruned risks were re-timed (critical path: re-run) in the first
     /// pass already ([`Eager`]), in increasing order, and for each, per pruned risk (in
     /// `Ctx::pruned_risks` order), its finish then each release's readiness without the risk
-    /// (NaN where the risk did not fire, or, in critical-path mode, cannot move a value).
+    /// (NaN where the risk did not fire or cannot move a value, and in resource mode where
+    /// [`Eager`] did not take it).
     pub(crate) eager_iters: Vec<u32>,
     pub(crate) eager_vals: Vec<f64>,
 }
