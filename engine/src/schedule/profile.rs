@@ -263,6 +263,26 @@ impl Profile {
 /// holds a breakpoint at or after `b` or nothing after it up to `b`.
 #[inline(always)]
 fn add_in_block(profile: &mut Vec<(f64, u32)>, mut i: usize, a: f64, b: f64, units: u32) {
+    let len = profile.len();
+    // The first breakpoint after `i` at or after `b`.
+    let mut k = i + 1;
+    while k < len && profile[k].0 < b {
+        k += 1;
+    }
+    if units > 0 && profile[i].0 < a && (k == len || profile[k].0 > b) {
+        // Both ends new (the usual case): the entries after each move once, by two and by
+        // one, rather than twice by one. Nothing merges: the units change at both.
+        let (before, after) = (profile[i].1, profile[k - 1].1);
+        profile.extend_from_slice(&[(0.0, 0); 2]);
+        profile.copy_within(k..len, k + 2);
+        profile.copy_within(i + 1..k, i + 2);
+        profile[i + 1] = (a, before + units);
+        for e in &mut profile[i + 2..k + 1] {
+            e.1 += units;
+        }
+        profile[k + 1] = (b, after);
+        return;
+    }
     if profile[i].0 < a {
         profile.insert(i + 1, (a, profile[i].1));
         i += 1;
