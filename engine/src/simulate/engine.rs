@@ -841,13 +841,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether iterations are scheduled with the teams' capacity.
     /// The values whose P80 each risk's effect is measured on: the finish, then each
     /// release's readiness.
     pub(crate) fn quantities(&self) -> usize {
         1 + self.release_tasks.len()
     }
 
+    /// Whether iterations are scheduled with the teams' capacity.
     pub(crate) fn resource_aware(&self) -> bool {
         matches!(self.mode, Mode::Resource { .. })
     }
@@ -1316,9 +1316,9 @@ impl<'a> Ctx<'a> {
 
     /// Resource mode, iteration `i` of the batch (scheduled into `s.s1`/`s.f1` by `sgs`, whose
     /// finish is `makespan`; `indexed` when `s.by_finish` indexes `s.f1`): for each
-    /// `deferred` risk, how many of its tasks are on a tight chain where it fired, into
-    /// `s.chain_tasks`, and on the chains of each quantity, into `s.chain_q`
-    /// ([`Ctx::mark_levelled`]; all of them when a calendar is not constant).
+    /// `deferred` risk that fired, how many of its tasks are on the tight chains of each
+    /// quantity, into `s.chain_q` ([`Ctx::mark_levelled`]; all of them when a calendar is not
+    /// constant), and the most of those, into `s.chain_tasks`; 0 where it did not fire.
     fn chain_counts(
         &self,
         sgs: &Sgs,
@@ -1365,9 +1365,10 @@ impl<'a> Ctx<'a> {
     /// `s.s1`/`s.f1` (durations `s.d1`) that `sgs` made, whose finish is `makespan`
     /// (`indexed` when `s.by_finish` indexes `s.f1`; returns whether it does after).
     ///
-    /// The chains: each task whose finish reaches the quantity and counts in it, and, recursively, for a task on one that started where its links allowed,
-    /// each predecessor whose link bound reaches its start; for one that started later, each
-    /// task sharing one of its teams that finished exactly when it started. [`Handoffs`]
+    /// The chains: each task whose finish reaches the quantity and counts in it, and,
+    /// recursively, for a task on one that started where its links allowed, each predecessor
+    /// whose link bound reaches its start; for one that started later, each task sharing one
+    /// of its teams that finished exactly when it started. [`Handoffs`]
     /// re-times the schedule on its links and on hand-offs of capacity: a task started later
     /// than its links allowed took a unit from a task (of one of its teams) finishing exactly
     /// then, or keeps a fixed bound. So every task on a chain has, among the bounds its start
@@ -1823,10 +1824,10 @@ pub(crate) struct Scratch {
     sb_set: Vec<bool>,
     fired: Vec<bool>,
     /// Per pruned risk and iteration of the batch (as `fired`): where it fired, how many of
-    /// its tasks (counted as listed) are on a tight chain ([`Ctx::mark_moves`], in resource
-    /// mode [`Ctx::mark_levelled`]; all of them there when a calendar is not constant), 0
-    /// where it did not. It can move a value only where this is not
-    /// 0, and by at most its impact that many times ([`RiskC::drop`]).
+    /// its tasks (counted as listed) are on a tight chain ([`Ctx::mark_moves`]; in resource
+    /// mode the most on the chains of any one quantity, `chain_q`), 0 where it did not. It
+    /// can move a value only where this is not 0, and by at most its impact that many times
+    /// ([`RiskC::drop`]).
     chain_tasks: Vec<u32>,
     /// Resource mode, per pruned risk, quantity (the finish, then each release's readiness)
     /// and iteration of the batch: as `chain_tasks`, on the chains of that quantity alone
