@@ -1433,19 +1433,7 @@ impl<'a> Ctx<'a> {
                 by_finish.build(f1);
                 indexed = true;
             }
-            let tj = self.net.demands(j);
-            let mut next = by_finish.first(at);
-            while next != FinishIndex::NONE {
-                let h = next as usize;
-                next = by_finish.next(h);
-                if f1[h] + 0.0 != at + 0.0 || h == j || marked[h] {
-                    continue;
-                }
-                let th = self.net.demands(h);
-                if th.iter().any(|a| tj.iter().any(|b| b.team == a.team)) {
-                    mark(h, marked, stack);
-                }
-            }
+            by_finish.sharing_at(self.net, f1, j, at, |h| mark(h, marked, stack));
         }
         indexed
     }
@@ -1700,6 +1688,28 @@ impl FinishIndex {
     fn next(&self, i: usize) -> u32 {
         self.chain[i]
     }
+
+    /// Calls `f` with each task other than `j` that shares one of its teams in `net` and
+    /// whose finish (in `finish`, the times indexed) is exactly `at`.
+    fn sharing_at(
+        &self,
+        net: &Network,
+        finish: &[f64],
+        j: usize,
+        at: f64,
+        mut f: impl FnMut(usize),
+    ) {
+        let tj = net.demands(j);
+        let mut next = self.first(at);
+        while next != Self::NONE {
+            let i = next as usize;
+            next = self.next(i);
+            let shares = || (net.demands(i).iter()).any(|a| tj.iter().any(|b| b.team == a.team));
+            if finish[i] == at && i != j && shares() {
+                f(i);
+            }
+        }
+    }
 }
 
 /// The resource links of the last scheme run, as [`crate::schedule::resource_links`] defines
@@ -1729,19 +1739,11 @@ fn resource_links(
             by_finish.build(finish);
             indexed = true;
         }
-        let tj = ctx.net.demands(j);
-        let mut next = by_finish.first(at);
-        while next != FinishIndex::NONE {
-            let i = next as usize;
-            next = by_finish.next(i);
-            if finish[i] != at || i == j || ctx.rank[i] > ctx.rank[j] {
-                continue;
-            }
-            let ti = ctx.net.demands(i);
-            if ti.iter().any(|a| tj.iter().any(|b| b.team == a.team)) {
+        by_finish.sharing_at(ctx.net, finish, j, at, |i| {
+            if ctx.rank[i] < ctx.rank[j] {
                 link_from.push(i as u32);
             }
-        }
+        });
     }
     link_start.push(link_from.len());
     indexed
