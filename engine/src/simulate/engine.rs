@@ -21,7 +21,7 @@
 use crate::graph::CRITICAL_EPS;
 use crate::model::{Plan, TaskKind};
 use crate::network::link::{self, Axis, End, Plain};
-use crate::network::Network;
+use crate::network::{Network, Progress};
 use crate::schedule::{Handoffs, Problem, Sgs};
 
 use super::correlation::{self, Component};
@@ -282,34 +282,7 @@ impl<'a> Ctx<'a> {
             .map(|c| c.tasks.iter().map(|&j| key(Kind::Correlated, j)).collect())
             .collect();
 
-        let mut risk_task = vec![false; n];
-        let risks: Vec<RiskC> = plan
-            .risks
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                // Done work takes no risk (SPEC section 6).
-                let tasks: Vec<usize> = r
-                    .tasks
-                    .iter()
-                    .copied()
-                    .filter(|&j| {
-                        plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).takes_risks()
-                    })
-                    .collect();
-                for &j in &tasks {
-                    risk_task[j] = true;
-                }
-                RiskC {
-                    p: progress.risk_probability(i),
-                    impact: Sampler::new(&r.impact),
-                    tasks,
-                    key: stream_key(options.seed, id_key(Kind::Risk, &r.id)),
-                    pruned: false,
-                    max_drop: f64::INFINITY,
-                }
-            })
-            .collect();
+        let (mut risks, risk_task) = compile_risks(plan, progress, options.seed);
         let (base_row, n_base) = base_rows(&risk_task);
         let task_risks = task_risks(&risks, n);
         let mut slots = vec![Slot::None; n];
@@ -342,9 +315,8 @@ impl<'a> Ctx<'a> {
             .collect();
         let pred_off = predecessor_offsets(net);
         let risk_reach = risk_reach(net, &risks, &plan.releases);
-        let mut risks = risks;
         let plain = (0..n).all(|j| net.constant_calendar(j));
-        mark_pruned(&mut risks, plan, net, &finish_links, &mode);
+        mark_pruned(&mut risks, plan, plain, &finish_links, &mode);
         let release_tasks = plan.releases.iter().map(|r| r.tasks.clone()).collect();
         let mut rank = vec![0usize; n];
         if let Mode::Resource { order, .. } = &mode {
@@ -1268,14 +1240,8 @@ impl<'a> Ctx<'a> {
         eager: &Eager,
         out: &mut BatchOut,
     ) {
-        // The pruned risks that fired and may move a value, and their places in
-        // `eager.pruned`.
         let on = |r: usize| s.chain_tasks[r * BATCH + i];
-        let (slots, fired): (Vec<usize>, Vec<usize>) = (eager.pruned.iter().copied())
-            .enumerate()
-            .filter(|&(_, r)| on(r) > 0)
-            .unzip();
-        if fired.is_empty() {
+        if !eager.pruned.iter().any(|&r| on(r) > 0) {
             return;
         }
         let nq = self.quantities();
@@ -1291,26 +1257,29 @@ impl<'a> Ctx<'a> {
                 ready_of(&self.release_tasks[q - 1], |j| (0.0, f1[j]))
             }
         };
-        let own: Vec<f64> = (0..eager.hi.len()).map(quantity).collect();
-        // Only those the estimate takes: the others are timed again in the second pass
-        // should it need them after all.
-        let (slots, fired): (Vec<usize>, Vec<usize>) = (slots.into_iter().zip(fired))
-            .filter(|&(kk, r)| eager.takes(kk, &own, |q| drop(r, q)))
-            .unzip();
-        if fired.is_empty() {
+        let own: Vec<f64> = (0..nq).map(quantity).collect();
+        // The places in `eager.pruned` of the risks that may move a value and that the
+        // estimate takes; the others are timed again in the second pass should it need them.
+        let slots: Vec<usize> = (0..eager.pruned.len())
+            .filter(|&kk| {
+                let r = eager.pruned[kk];
+                on(r) > 0 && eager.takes(kk, &own, |q| drop(r, q))
+            })
+            .collect();
+        if slots.is_empty() {
             return;
         }
-        let width = 1 + self.release_tasks.len();
+        let fired: Vec<usize> = slots.iter().map(|&kk| eager.pruned[kk]).collect();
         let at = out.eager_vals.len();
         out.eager_iters.push(i as u32);
         out.eager_vals
-            .resize(at + eager.pruned.len() * width, f64::NAN);
+            .resize(at + eager.pruned.len() * nq, f64::NAN);
         let vals = &mut out.eager_vals[at..];
         // `put` comes in the order of `fired`.
         let mut slot = slots.into_iter();
         self.retime_without(problem, sgs, s, i, &fired, &mut |_, v| {
             let kk = slot.next().expect("one value per risk");
-            vals[kk * width..(kk + 1) * width].copy_from_slice(v);
+            vals[kk * nq..(kk + 1) * nq].copy_from_slice(v);
         });
     }
 
@@ -2090,6 +2059,40 @@ fn predecessor_offsets(net: &Network) -> Vec<usize> {
         .collect()
 }
 
+/// The plan's risks compiled for `seed`, each on those of its tasks that take risks (not
+/// milestones, nor done work: SPEC section 6), none pruned yet ([`mark_pruned`]); and per task
+/// whether a risk delays it.
+fn compile_risks(plan: &Plan, progress: &Progress, seed: u64) -> (Vec<RiskC>, Vec<bool>) {
+    let mut risk_task = vec![false; plan.tasks.len()];
+    let risks = plan
+        .risks
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let tasks: Vec<usize> = r
+                .tasks
+                .iter()
+                .copied()
+                .filter(|&j| {
+                    plan.tasks[j].kind != TaskKind::Milestone && progress.work(j).takes_risks()
+                })
+                .collect();
+            for &j in &tasks {
+                risk_task[j] = true;
+            }
+            RiskC {
+                p: progress.risk_probability(i),
+                impact: Sampler::new(&r.impact),
+                tasks,
+                key: stream_key(seed, id_key(Kind::Risk, &r.id)),
+                pruned: false,
+                max_drop: f64::INFINITY,
+            }
+        })
+        .collect();
+    (risks, risk_task)
+}
+
 /// Marks the risks whose re-runs can wait for every batch ([`RiskC::pruned`]: an impact
 /// never negative, no finish link into their tasks) and bounds how much each can lower a
 /// finish.
@@ -2117,11 +2120,10 @@ fn predecessor_offsets(net: &Network) -> Vec<usize> {
 fn mark_pruned(
     risks: &mut [RiskC],
     plan: &Plan,
-    net: &Network,
+    plain: bool,
     finish_links: &[bool],
     mode: &Mode<'_>,
 ) {
-    let plain = (0..net.len()).all(|j| net.constant_calendar(j));
     let any_finish_link = finish_links.contains(&true);
     for (risk, r) in risks.iter_mut().zip(&plan.risks) {
         let reaches = match mode {
