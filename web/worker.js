@@ -22,12 +22,12 @@ self.onmessage = (e) => {
         if (typeof out === 'string') {
           post(out);
         } else {
-          const { id, part } = JSON.parse(msg.job);
+          const { id, part } = JSON.parse(msg.job).simulate_part;
           self.postMessage({ id, part, bytes: out }, [out.buffer]);
         }
       } else if (msg.op === 'merge') {
         post(worker_merge(msg.job, msg.parts));
       }
     })
-    .catch((err) => post(JSON.stringify({ kind: 'failed', id: 0, message: String(err) })));
+    .catch((err) => post(JSON.stringify({ failed: { id: 0, message: String(err) } })));
 };
