@@ -34,9 +34,11 @@ use super::Sampling;
 pub const BATCH: usize = 128;
 
 /// The most bytes the per-chunk time rows of one scratch space (start, finish and the
-/// backward pass's two bounds, each tasks x chunk iterations of `f64`) may take before the
-/// chunk narrows: 128 MiB, so a batch is timed whole up to 32,768 tasks.
-const CHUNK_ROWS_BYTES: usize = 128 << 20;
+/// backward pass's two bounds, each tasks x chunk iterations of `f64`, and the risk re-runs'
+/// durations, starts and finishes, each tasks x at most [`RERUN_LANES`] iterations) may take
+/// before the chunk narrows: 144 MiB, so a batch is timed whole up to 31,043 tasks, and
+/// two workers' scratch spaces leave a 100,000-task plan's critical-path run under 1 GiB.
+const CHUNK_ROWS_BYTES: usize = 144 << 20;
 
 /// The fewest iterations a chunk narrows to (a chunk's loops stay vectorisable).
 const MIN_CHUNK: usize = 8;
@@ -46,8 +48,9 @@ const MIN_CHUNK: usize = 8;
 /// in [`CHUNK_ROWS_BYTES`]. Every iteration's arithmetic is its own, so the chunk width changes
 /// no number, only the memory each worker thread keeps.
 fn chunk_lanes(n: usize) -> usize {
+    let rows = |width: usize| 4 * width + 3 * width.min(RERUN_LANES);
     let mut width = BATCH;
-    while width > MIN_CHUNK && n.saturating_mul(width * 4 * size_of::<f64>()) > CHUNK_ROWS_BYTES {
+    while width > MIN_CHUNK && n.saturating_mul(rows(width) * size_of::<f64>()) > CHUNK_ROWS_BYTES {
         width /= 2;
     }
     width
@@ -2310,8 +2313,10 @@ mod tests {
         // the scratch memory) must give what timing it whole gives, to the bit: the batch,
         // its risk re-runs, and the deferred re-runs of the pruned risks.
         assert_eq!(chunk_lanes(2_000), BATCH);
-        assert_eq!(chunk_lanes(32_768), BATCH);
-        assert_eq!(chunk_lanes(100_000), 32);
+        assert_eq!(chunk_lanes(31_043), BATCH);
+        assert_eq!(chunk_lanes(31_044), BATCH / 2);
+        assert_eq!(chunk_lanes(50_000), 64);
+        assert_eq!(chunk_lanes(100_000), 16);
         assert_eq!(chunk_lanes(usize::MAX), MIN_CHUNK);
         let options = Options {
             seed: 5,

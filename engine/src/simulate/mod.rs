@@ -67,8 +67,9 @@
 //! iterations. Each worker thread's scratch space holds its batch's durations (8 bytes per
 //! task and iteration, and as much again per risk-affected task for its durations before
 //! impacts) and the start, finish and backward-pass bounds of the iterations it is
-//! timing: the whole batch, or on plans of more than 32,768 tasks a power-of-two chunk of it
-//! (32 iterations at 100,000 tasks), so that those rows stay within 128 MiB a thread. An
+//! timing, with the rows of the risk re-runs (up to 32 iterations): the whole batch, or on
+//! plans of more than 31,043 tasks a power-of-two chunk of it (16 iterations at 100,000
+//! tasks), so that those rows stay within 144 MiB a thread. An
 //! iteration's arithmetic is its own, so the chunk changes no number. The batches' results
 //! are freed on the thread pool, where the next run reuses the memory. Resource-aware mode
 //! spends most of its time in the serial schedule generation scheme, once per iteration plus
