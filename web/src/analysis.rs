@@ -546,6 +546,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn messages_have_the_shape_worker_js_reads_and_writes() {
+        // `worker.js` reads a part job's `id` and `part` under `simulate_part`, and posts a
+        // failure it catches as `{ failed: { id, message } }`.
+        let part = Request::SimulatePart {
+            id: 4,
+            part: 1,
+            plan: String::new(),
+            iterations: 10,
+            seed: 1,
+            from: 0,
+            to: 1,
+        };
+        let json: serde_json::Value = serde_json::to_value(&part).unwrap();
+        assert_eq!(json["simulate_part"]["id"], 4);
+        assert_eq!(json["simulate_part"]["part"], 1);
+        let failed: Reply =
+            serde_json::from_str(r#"{ "failed": { "id": 0, "message": "boom" } }"#).unwrap();
+        assert_eq!(
+            failed,
+            Reply::Failed {
+                id: 0,
+                message: "boom".into()
+            }
+        );
+    }
+
+    #[test]
     fn the_worker_job_gives_the_engines_numbers() {
         let plan_text = crate::state::EXAMPLE_PLAN.to_string();
         let req = Request::Simulate {
