@@ -48,7 +48,8 @@ const MIN_CHUNK: usize = 8;
 /// in [`CHUNK_ROWS_BYTES`]. Every iteration's arithmetic is its own, so the chunk width changes
 /// no number, only the memory each worker thread keeps.
 fn chunk_lanes(n: usize) -> usize {
-    let rows = |width: usize| 4 * width + 3 * width.min(RERUN_LANES);
+    // `start`, `finish`, `fb` and `sb`, then `vd`, `vs` and `vf` (see `scratch_of_width`).
+    let rows = |width: usize| 4 * width + 3 * rerun_lanes(width);
     let mut width = BATCH;
     while width > MIN_CHUNK && n.saturating_mul(rows(width) * size_of::<f64>()) > CHUNK_ROWS_BYTES {
         width /= 2;
@@ -99,6 +100,11 @@ pub(crate) enum Slot {
 /// The most risk re-runs timed together in critical-path mode ([`Ctx::rerun_pairs`]); fewer
 /// when a chunk is narrower.
 const RERUN_LANES: usize = 32;
+
+/// The most risk re-runs timed together in a chunk of `width` iterations.
+fn rerun_lanes(width: usize) -> usize {
+    width.min(RERUN_LANES)
+}
 
 /// Words of one bit per iteration of a chunk ([`BATCH`] at most).
 const MASK_WORDS: usize = BATCH.div_ceil(64);
@@ -411,9 +417,9 @@ impl<'a> Ctx<'a> {
             d1: vec![0.0; n],
             s1: vec![0.0; n],
             f1: vec![0.0; n],
-            vd: vec![0.0; n * width.min(RERUN_LANES)],
-            vs: vec![0.0; n * width.min(RERUN_LANES)],
-            vf: vec![0.0; n * width.min(RERUN_LANES)],
+            vd: vec![0.0; n * rerun_lanes(width)],
+            vs: vec![0.0; n * rerun_lanes(width)],
+            vf: vec![0.0; n * rerun_lanes(width)],
             link_mask: Vec::new(),
             on_chain: vec![0; n * MASK_WORDS],
             by_finish: FinishIndex::default(),
@@ -1548,7 +1554,7 @@ impl<'a> Ctx<'a> {
         let mut order: Vec<usize> = (0..pairs.len()).collect();
         order.sort_by_key(|&k| (self.risk_first[pairs[k].1], k));
         let nrel = self.release_tasks.len();
-        let most = w.min(RERUN_LANES);
+        let most = rerun_lanes(w);
         let mut vals = vec![0.0; (1 + nrel) * most];
         let mut v = vec![0.0; 1 + nrel];
         for group in order.chunks(most) {
